@@ -1,0 +1,222 @@
+"""The appraisal: one entry point, one result object.
+
+:func:`appraise` runs the engine for an intervention and returns an
+:class:`Appraisal`, whose ledger is the integration point: metrics, the agency
+table and the yearly table are all aggregations of it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import datetime, timezone
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import __version__
+from .agencies import display_name
+from .engine import CompiledModel, compile_model, evaluate
+from .ledger import build_ledger, totals_from_ledger
+from .metrics import AGENCY_METRIC_NAMES, METRIC_NAMES, compute
+from .models import Intervention, load_intervention
+
+
+def _none(x: Any) -> Any:
+    """NaN -> None, numpy scalars -> Python (presentation edge only)."""
+    if isinstance(x, (np.floating, float)):
+        return None if math.isnan(x) else float(x)
+    if isinstance(x, np.integer):
+        return int(x)
+    if isinstance(x, np.bool_):
+        return bool(x)
+    return x
+
+
+class Appraisal:
+    """The result of appraising one intervention.
+
+    Attributes
+    ----------
+    intervention : Intervention
+        The input, as validated.
+    compiled : CompiledModel
+        The arrays the engine ran on.
+    ledger : pandas.DataFrame
+        One row per (source line, agency, value type, cashable, transfer, year).
+    metrics : dict of str to float or None
+        The results of the method spec, section 5.
+
+    Examples
+    --------
+    >>> import cba
+    >>> a = cba.appraise(cba.Intervention.from_yaml('''
+    ... name: Tiny
+    ... price_base: 2024/25
+    ... horizon: 2
+    ... costs: [{name: Staff, agency: local_authority, amounts: [1000]}]
+    ... outcomes:
+    ...   - {name: Fewer call-outs, cohort: 10, success: 0.5,
+    ...      value: {components: [{type: fiscal, agency: police, amount: 300}]}}
+    ... '''))
+    >>> a.metrics["pv_fiscal"], a.metrics["financial_roi"]
+    (1500.0, 1.5)
+    >>> a.by_agency()[["agency", "pv_costs", "pv_fiscal", "net"]]
+                agency  pv_costs  pv_fiscal    net
+    0  local_authority    1000.0        0.0 -1000.0
+    1           police       0.0     1500.0  1500.0
+    """
+
+    def __init__(self, intervention: Intervention, compiled: CompiledModel, ledger: pd.DataFrame,
+                 source: str | None = None):
+        self.intervention = intervention
+        self.compiled = compiled
+        self.ledger = ledger
+        self.source = source
+        self.run_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        totals = totals_from_ledger(ledger, compiled.agencies, compiled.horizon,
+                                    compiled.params["discount_factors"])
+        metrics, agency = compute(totals)
+        self._metric_arrays = metrics
+        self._agency_arrays = agency
+        self.metrics: dict[str, float | None] = {k: _none(metrics[k][0]) for k in METRIC_NAMES}
+
+    # ---- views: all aggregations of the ledger
+    def by_agency(self) -> pd.DataFrame:
+        """Who pays and who saves: one row per agency (present values, pounds).
+
+        Columns: ``agency``, ``agency_name``, ``pv_costs``, ``pv_fiscal``,
+        ``pv_cashable``, ``pv_transfer``, ``net`` (fiscal minus costs),
+        ``cost_share``, ``fiscal_share`` and ``roi`` (NaN where undefined).
+        """
+        names = self.intervention.agency_names
+        data = {"agency": list(self.compiled.agencies),
+                "agency_name": [display_name(a, names) for a in self.compiled.agencies]}
+        for k in AGENCY_METRIC_NAMES:
+            data[k] = self._agency_arrays[k][0]
+        return pd.DataFrame(data)
+
+    def by_year(self) -> pd.DataFrame:
+        """Costs and benefits by year and value type, real and discounted.
+
+        Columns: ``year``, ``year_label``, ``discount_factor``, then ``costs``,
+        ``fiscal``, ``cashable``, ``transfer``, ``economic``, ``social``,
+        ``public_value`` (real, pounds), the same prefixed ``discounted_``,
+        ``fiscal_net`` and ``cumulative_discounted_fiscal_net``.
+        """
+        H = self.compiled.horizon
+        led = self.ledger
+        out = pd.DataFrame({"year": np.arange(H), "year_label": list(self.compiled.year_labels),
+                            "discount_factor": self.compiled.params["discount_factors"]})
+        fiscal = led["value_type"] == "fiscal"
+        selections = {
+            "costs": led["value_type"] == "cost",
+            "fiscal": fiscal,
+            "cashable": fiscal & led["cashable"],
+            "transfer": fiscal & led["transfer"],
+            "economic": led["value_type"] == "economic",
+            "social": led["value_type"] == "social",
+        }
+        for name, mask in selections.items():
+            g = led[mask].groupby("year")[["real", "discounted"]].sum()
+            out[name] = g["real"].reindex(out["year"], fill_value=0.0).to_numpy()
+            out[f"discounted_{name}"] = g["discounted"].reindex(out["year"], fill_value=0.0).to_numpy()
+        out["public_value"] = out["fiscal"] - out["transfer"] + out["economic"] + out["social"]
+        out["discounted_public_value"] = (out["discounted_fiscal"] - out["discounted_transfer"]
+                                          + out["discounted_economic"] + out["discounted_social"])
+        out["fiscal_net"] = out["fiscal"] - out["costs"]
+        out["discounted_fiscal_net"] = out["discounted_fiscal"] - out["discounted_costs"]
+        out["cumulative_discounted_fiscal_net"] = out["discounted_fiscal_net"].cumsum()
+        return out
+
+    def check(self, tolerance: float = 1e-9) -> pd.DataFrame:
+        """Rows where the agency parts do not sum to the totals (empty when consistent)."""
+        ag = self.by_agency()
+        rows = []
+        for col, metric in (("pv_costs", "pv_costs"), ("pv_fiscal", "pv_fiscal"), ("pv_cashable", "pv_cashable")):
+            parts, total = float(ag[col].sum()), self.metrics[metric] or 0.0
+            if abs(parts - total) > tolerance * max(1.0, abs(total)):
+                rows.append({"metric": metric, "sum_of_agencies": parts, "total": total})
+        return pd.DataFrame(rows, columns=["metric", "sum_of_agencies", "total"])
+
+    @cached_property
+    def provenance(self) -> dict[str, Any]:
+        """Where the numbers come from: library, deflator, discounting, run time."""
+        model = self.intervention
+        deflator = self.compiled.deflator
+        return {
+            "library": "cba-appraisal",
+            "version": __version__,
+            "model_file": self.source,
+            "price_base": model.price_base,
+            "deflator": deflator.name if deflator else model.deflator,
+            "deflator_vintage": deflator.vintage if deflator else None,
+            "discounting": model.discounting.describe(),
+            "first_year_discounted": model.first_year_discounted,
+            "optimism_bias_table": model.optimism_bias.name,
+            "run_at": self.run_at,
+        }
+
+    # ---- export
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for other tools (``None`` for undefined results)."""
+        def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+            return [{k: _none(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
+
+        return {
+            "name": self.intervention.name,
+            "price_base": self.intervention.price_base,
+            "horizon": self.intervention.horizon,
+            "metrics": dict(self.metrics),
+            "by_agency": records(self.by_agency()),
+            "by_year": records(self.by_year()),
+            "provenance": self.provenance,
+        }
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False, allow_nan=False)
+
+    # ---- display
+    def summary(self) -> str:
+        """The headline results as readable text."""
+        from .presentation import render_summary
+
+        return render_summary(self)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+    def __repr__(self) -> str:
+        m = self.metrics
+        return (f"<Appraisal {self.intervention.name!r}: pv_costs={m['pv_costs']:,.2f}, "
+                f"pv_fiscal={m['pv_fiscal']:,.2f}, price base {self.intervention.price_base}>")
+
+    def _repr_html_(self) -> str:
+        from .presentation import render_html
+
+        return render_html(self)
+
+
+def appraise(intervention: Intervention | str | Path | dict) -> Appraisal:
+    """Appraise an intervention: the one entry point.
+
+    Parameters
+    ----------
+    intervention : Intervention, dict, or path to a YAML/JSON model file
+
+    Returns
+    -------
+    Appraisal
+    """
+    source = None
+    if isinstance(intervention, (str, Path)):
+        source = str(intervention)
+        intervention = load_intervention(intervention)
+    elif isinstance(intervention, dict):
+        intervention = Intervention.from_dict(intervention)
+    compiled = compile_model(intervention)
+    flows = evaluate(compiled)
+    return Appraisal(intervention, compiled, build_ledger(compiled, flows), source=source)

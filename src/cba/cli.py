@@ -1,0 +1,44 @@
+"""The ``cba`` command line.
+
+User mistakes (a missing file, invalid YAML, a rate out of range, an unknown
+agency) print one message naming the field and exit with status 2; no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from . import __version__
+from .commands import COMMAND_MODULES
+from .errors import CBAError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cba", description="Cost-benefit analysis of local public services "
+                                     "(GMCA / New Economy method): who pays and who saves.")
+    parser.add_argument("--version", action="version", version=f"cba {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    for name in COMMAND_MODULES:
+        importlib.import_module(f".commands.{name}", __package__).register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except CBAError as exc:
+        print(f"cba: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

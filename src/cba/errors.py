@@ -1,0 +1,80 @@
+"""Errors raised for user mistakes.
+
+Every error a user can cause is a :class:`CBAError`. Its message starts with the
+path of the offending field in the model (``outcomes[2].deadweight: ...``) so that
+the command line can print it as one line and exit with status 2.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+_FIELD_PREFIX = re.compile(r"^([a-z_]+(?:\[\d+\])?(?:\.[a-z_]+(?:\[\d+\])?)*): (.*)$", re.S)
+
+
+class CBAError(Exception):
+    """A user mistake: bad model, bad file, unknown year or code."""
+
+
+class ModelError(CBAError, ValueError):
+    """One or more fields of a model are invalid.
+
+    Parameters
+    ----------
+    problems : sequence of (path, message)
+        ``path`` is a field path such as ``outcomes[2].deadweight`` (may be empty
+        for the model as a whole); ``message`` says what is wrong.
+    """
+
+    def __init__(self, problems: Sequence[tuple[str, str]]):
+        self.problems = [(str(p), str(m)) for p, m in problems]
+        super().__init__("\n".join(_line(p, m) for p, m in self.problems))
+
+
+def _line(path: str, message: str) -> str:
+    return f"{path}: {message}" if path else message
+
+
+def format_path(loc: Sequence[str | int]) -> str:
+    """Turn a location tuple into a field path.
+
+    >>> format_path(("outcomes", 2, "deadweight"))
+    'outcomes[2].deadweight'
+    >>> format_path(())
+    ''
+    """
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def from_pydantic(err, prefix: Sequence[str | int] = ()) -> ModelError:
+    """Convert a pydantic ``ValidationError`` into a :class:`ModelError`."""
+    problems = []
+    for e in err.errors(include_url=False):
+        # pydantic adds the name of a union member or a function validator to the
+        # location; drop those so the path is the user's field path.
+        loc = [p for p in e["loc"] if not (isinstance(p, str) and ("[" in p or p.startswith("function-")))]
+        msg = e["msg"]
+        for noise in ("Value error, ", "Assertion failed, "):
+            if msg.startswith(noise):
+                msg = msg[len(noise):]
+        if e["type"] not in ("value_error", "assertion_error") and "input" in e and _short(e["input"]):
+            msg = f"{msg}, got {e['input']!r}"
+        path = format_path([*prefix, *loc])
+        # a model validator names its field at the start of the message: move it into the path
+        m = _FIELD_PREFIX.match(msg) if e["type"] == "value_error" else None
+        if m and "\n" not in msg:
+            path = f"{path}.{m.group(1)}" if path else m.group(1)
+            msg = m.group(2)
+        problems.append((path, msg))
+    return ModelError(problems)
+
+
+def _short(value) -> bool:
+    return isinstance(value, (int, float, str, bool)) and len(repr(value)) <= 60

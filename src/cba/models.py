@@ -1,0 +1,519 @@
+"""Typed models of an appraisal's input.
+
+An :class:`Intervention` holds everything the engine needs: price base, horizon,
+discounting, optimism-bias table, cost lines by agency and year, and outcomes with
+their cohort, additionality rates, timing and unit value. Models validate on
+construction and serialise to and from JSON and YAML without loss.
+
+Field names are the contract of the model file format: they may be added to, never
+renamed.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_serializer,
+    model_validator,
+)
+
+from .agencies import CANONICAL_AGENCIES, SLUG
+from .deflators import DEFAULT_DEFLATOR, financial_year
+from .discounting import (
+    GREEN_BOOK_BAND_STARTS,
+    GREEN_BOOK_HEALTH_RATES,
+    GREEN_BOOK_RATES,
+    banded_rates,
+    discount_factors,
+)
+from .errors import CBAError, ModelError, from_pydantic
+
+
+# ---------------------------------------------------------------- field types
+def _rate(v: float) -> float:
+    if not 0.0 <= v <= 1.0:
+        raise ValueError(f"must be between 0 and 1, got {v!r}")
+    return v
+
+
+def _non_negative(v: float) -> float:
+    if v < 0:
+        raise ValueError(f"must be zero or more, got {v!r}")
+    return v
+
+
+def _fy(v: str) -> str:
+    try:
+        return financial_year(v)
+    except CBAError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _slug(v: str) -> str:
+    if not SLUG.match(v):
+        raise ValueError(f"must be a lower-case id such as 'local_authority' (letters, digits, _), got {v!r}")
+    return v
+
+
+Rate = Annotated[float, AfterValidator(_rate)]
+NonNegative = Annotated[float, AfterValidator(_non_negative)]
+FinancialYear = Annotated[str, AfterValidator(_fy)]
+AgencyId = Annotated[str, AfterValidator(_slug)]
+Grade = Annotated[int, Field(ge=1)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, validate_assignment=True,
+                              populate_by_name=True)
+
+    # ---- serialisation shared by every model
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (JSON types only), with unset optional fields left out."""
+        return self.model_dump(mode="json", exclude_none=True, by_alias=True)
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+    def to_yaml(self) -> str:
+        return yaml.safe_dump(self.to_dict(), sort_keys=False, allow_unicode=True)
+
+    @classmethod
+    def from_dict(cls, data: Any, *, path_prefix: tuple = ()):
+        """Validate plain data; user mistakes raise :class:`~cba.errors.ModelError`."""
+        try:
+            return cls.model_validate(data)
+        except ValidationError as err:
+            raise from_pydantic(err, path_prefix) from None
+
+    @classmethod
+    def from_json(cls, text: str):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise CBAError(f"invalid JSON: {exc}") from None
+        return cls.from_dict(data)
+
+    @classmethod
+    def from_yaml(cls, text: str):
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            raise CBAError(f"invalid YAML: {' '.join(str(exc).split())}") from None
+        return cls.from_dict(data)
+
+    def _repr_html_(self) -> str:  # notebooks
+        from html import escape
+
+        return f"<pre>{escape(self.to_yaml())}</pre>"
+
+
+# ---------------------------------------------------------------- agencies
+class Agency(_Model):
+    """An organisation that bears costs or banks fiscal savings.
+
+    ``id`` is a lower-case slug; the canonical ids are listed in
+    :data:`cba.agencies.CANONICAL_AGENCIES`.
+    """
+
+    id: AgencyId
+    name: str
+
+    @classmethod
+    def canonical(cls) -> list["Agency"]:
+        return [cls(id=k, name=v) for k, v in CANONICAL_AGENCIES.items()]
+
+
+# ---------------------------------------------------------------- schedules
+class DiscountBand(_Model):
+    """A discount rate in force from ``start_year`` until the next band starts."""
+
+    start_year: Annotated[int, Field(ge=0)]
+    rate: Annotated[float, AfterValidator(_rate)]
+
+
+class DiscountSchedule(_Model):
+    """How future years are discounted.
+
+    Written in a model file as ``green_book`` (the Green Book STPR schedule),
+    ``green_book_health``, ``{rate: 0.05}`` (a constant rate) or
+    ``{bands: [{start_year: 0, rate: 0.035}, ...]}`` (custom bands).
+
+    Examples
+    --------
+    >>> DiscountSchedule.from_dict("green_book").factors(3).round(6)
+    array([1.      , 0.966184, 0.933511])
+    >>> DiscountSchedule.from_dict({"rate": 0.05}).factors(2)
+    array([1.        , 0.95238095])
+    """
+
+    kind: Literal["green_book", "green_book_health", "constant", "custom"] = "green_book"
+    rate: Annotated[float, AfterValidator(_rate)] | None = None
+    bands: list[DiscountBand] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, data: Any) -> Any:
+        if isinstance(data, str):
+            return {"kind": data}
+        if isinstance(data, (int, float)) and not isinstance(data, bool):
+            return {"kind": "constant", "rate": data}
+        if isinstance(data, dict) and "kind" not in data:
+            if "bands" in data:
+                return {"kind": "custom", **data}
+            if "rate" in data:
+                return {"kind": "constant", **data}
+        return data
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        if self.kind == "constant" and self.rate is None:
+            raise ValueError("a constant discount schedule needs a rate, e.g. {rate: 0.035}")
+        if self.kind == "custom":
+            if not self.bands:
+                raise ValueError("a custom discount schedule needs bands, e.g. {bands: [{start_year: 0, rate: 0.035}]}")
+            starts = [b.start_year for b in self.bands]
+            if starts[0] != 0 or starts != sorted(set(starts)):
+                raise ValueError("custom bands must start at year 0 and have increasing start years")
+        if self.kind in ("green_book", "green_book_health") and (self.rate is not None or self.bands):
+            raise ValueError(f"{self.kind} takes no rate or bands")
+        if self.kind == "constant" and self.bands:
+            raise ValueError("a constant schedule takes a rate, not bands")
+        return self
+
+    @model_serializer(mode="plain")
+    def _compact(self):
+        if self.kind == "constant":
+            return {"rate": self.rate}
+        if self.kind == "custom":
+            return {"bands": [{"start_year": b.start_year, "rate": b.rate} for b in self.bands or []]}
+        return self.kind
+
+    def rates(self, horizon: int):
+        """Rate in force in each year ``0 .. horizon-1``."""
+        if self.kind == "green_book":
+            return banded_rates(horizon, GREEN_BOOK_BAND_STARTS, GREEN_BOOK_RATES)
+        if self.kind == "green_book_health":
+            return banded_rates(horizon, GREEN_BOOK_BAND_STARTS, GREEN_BOOK_HEALTH_RATES)
+        if self.kind == "constant":
+            return banded_rates(horizon, [0], [self.rate])
+        bands = self.bands or []
+        return banded_rates(horizon, [b.start_year for b in bands], [b.rate for b in bands])
+
+    def factors(self, horizon: int, first_year_discounted: bool = False):
+        """Discount factors for years ``0 .. horizon-1``."""
+        return discount_factors(self.rates(horizon), first_year_discounted)
+
+    def describe(self) -> str:
+        if self.kind == "green_book":
+            return "HM Treasury Green Book STPR (3.5% for years 0-30, declining thereafter)"
+        if self.kind == "green_book_health":
+            return "HM Treasury Green Book health rate (1.5% for years 0-30, declining thereafter)"
+        if self.kind == "constant":
+            return f"constant {self.rate:.4%}"
+        return "custom bands " + ", ".join(f"{b.rate:.4%} from year {b.start_year}" for b in self.bands or [])
+
+
+#: GM confidence grade -> optimism bias correction (the published six values).
+GM_OPTIMISM_BIAS: dict[int, float] = {1: 0.0, 2: 0.05, 3: 0.10, 4: 0.15, 5: 0.25, 6: 0.40}
+
+
+class OptimismBiasTable(_Model):
+    """Confidence grade -> optimism bias correction.
+
+    ``gm`` is the published GM table (grade 1: 0%, 2: 5%, 3: 10%, 4: 15%, 5: 25%,
+    6: 40%). A custom table is ``{name: mine, grades: {1: 0.0, 2: 0.1}}``; its
+    corrections must not fall as the grade rises (a weaker grade never carries a
+    smaller correction).
+
+    >>> OptimismBiasTable.from_dict("gm").correction(3)
+    0.1
+    >>> OptimismBiasTable.from_dict("gm").correction(None)
+    0.0
+    """
+
+    name: str = "gm"
+    grades: dict[Grade, Rate] = Field(default_factory=lambda: dict(GM_OPTIMISM_BIAS))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, data: Any) -> Any:
+        if isinstance(data, str):
+            if data != "gm":
+                raise ValueError(f"unknown optimism-bias table {data!r}: use 'gm' or {{name: ..., grades: {{1: 0.0, ...}}}}")
+            return {"name": "gm"}
+        if isinstance(data, dict) and "grades" not in data and data.get("name", "gm") == "gm":
+            return {"name": "gm"}
+        return data
+
+    @model_validator(mode="after")
+    def _monotone(self):
+        if not self.grades:
+            raise ValueError("grades: at least one grade is needed")
+        items = sorted(self.grades.items())
+        for (g0, v0), (g1, v1) in zip(items, items[1:]):
+            if v1 < v0:
+                raise ValueError(f"grades: the correction for grade {g1} ({v1}) is below that for grade {g0} ({v0})")
+        return self
+
+    @model_serializer(mode="plain")
+    def _compact(self):
+        if self.name == "gm" and self.grades == GM_OPTIMISM_BIAS:
+            return "gm"
+        return {"name": self.name, "grades": {int(k): v for k, v in sorted(self.grades.items())}}
+
+    def correction(self, grade: int | None) -> float:
+        """Optimism bias for a grade; no grade means no correction."""
+        if grade is None:
+            return 0.0
+        try:
+            return float(self.grades[grade])
+        except KeyError:
+            raise CBAError(f"confidence grade {grade} is not in the optimism-bias table {self.name!r} "
+                           f"(grades {', '.join(map(str, sorted(self.grades)))})") from None
+
+
+# ---------------------------------------------------------------- costs and values
+class CostLine(_Model):
+    """A cost of delivering the intervention, borne by one agency.
+
+    ``amounts[t]`` is the cost in year ``t`` (pounds, at ``price_year`` prices, or at
+    the price base when no price year is given). Optimism bias for ``confidence``
+    uplifts it.
+    """
+
+    name: str
+    agency: AgencyId
+    kind: Literal["capital", "revenue", "in_kind"] = "revenue"
+    amounts: list[NonNegative]
+    price_year: FinancialYear | None = None
+    confidence: Grade | None = None
+    source: str | None = None
+
+
+class ValueComponent(_Model):
+    """One part of a unit value: fiscal, economic or social.
+
+    A fiscal component names the agency that makes the saving, the share of it that
+    is cashable (default 0) and whether it is a transfer payment (tax, benefits:
+    a saving to the agency, excluded from public value).
+    """
+
+    type: Literal["fiscal", "economic", "social"]
+    amount: float
+    price_year: FinancialYear | None = None
+    agency: AgencyId | None = None
+    cashable: Rate | None = None
+    transfer: bool = False
+    source: str | None = None
+    unit_cost: str | None = None
+    label: str | None = None
+
+    @model_validator(mode="after")
+    def _fiscal_fields(self):
+        if self.type == "fiscal":
+            if self.agency is None:
+                raise ValueError("agency: a fiscal component needs the agency that makes the saving")
+        else:
+            extra = [f for f in ("agency", "cashable") if getattr(self, f) is not None]
+            if self.transfer:
+                extra.append("transfer")
+            if extra:
+                raise ValueError(f"{', '.join(extra)}: only fiscal components carry an agency, cashable share or transfer flag")
+        return self
+
+
+class UnitValue(_Model):
+    """The value of one success: explicit components or a unit-cost code.
+
+    ``unit_cost`` names a code in the unit cost database (for example ``E&E1.0``);
+    it is resolved to components before the engine runs.
+    """
+
+    components: list[ValueComponent] | None = None
+    unit_cost: str | None = None
+    quantity: NonNegative | None = None
+    exclude: list[str] | None = None
+
+    @model_validator(mode="after")
+    def _something(self):
+        if not self.components and not self.unit_cost:
+            raise ValueError("give components or a unit_cost code")
+        return self
+
+
+class Outcome(_Model):
+    """A change the intervention produces for part of a cohort.
+
+    ``cohort`` is one number (intake in year 0) or a list of intakes by year. Rates
+    are fractions in [0, 1]; ``lag`` and ``duration`` are whole years.
+    """
+
+    name: str
+    cohort: NonNegative | list[NonNegative]
+    engagement: Rate = 1.0
+    success: Rate
+    deadweight: Rate = 0.0
+    displacement: Rate = 0.0
+    leakage: Rate = 0.0
+    substitution: Rate = 0.0
+    attribution: Rate = 0.0
+    lag: Annotated[int, Field(ge=0)] = 0
+    duration: Annotated[int, Field(ge=1)] = 1
+    drop_off: Rate = 0.0
+    quantity: NonNegative | None = None
+    confidence: Grade | None = None
+    cashable: Rate | dict[AgencyId, Rate] | None = None
+    value: UnitValue
+    source: str | None = None
+
+    def cohort_by_year(self, horizon: int) -> list[float]:
+        """Intake by year, zero-padded to the horizon."""
+        intake = [self.cohort] if not isinstance(self.cohort, list) else list(self.cohort)
+        return [float(x) for x in intake] + [0.0] * (horizon - len(intake))
+
+    @property
+    def effective_quantity(self) -> float:
+        if self.quantity is not None:
+            return self.quantity
+        if self.value.quantity is not None:
+            return self.value.quantity
+        return 1.0
+
+
+class Intervention(_Model):
+    """The appraisal input: one option for delivering a service.
+
+    Examples
+    --------
+    >>> model = Intervention.from_yaml('''
+    ... name: Tiny
+    ... price_base: 2024/25
+    ... horizon: 2
+    ... costs: [{name: Staff, agency: local_authority, amounts: [1000]}]
+    ... outcomes:
+    ...   - name: Fewer call-outs
+    ...     cohort: 10
+    ...     success: 0.5
+    ...     value: {components: [{type: fiscal, agency: police, amount: 300}]}
+    ... ''')
+    >>> model.horizon, model.costs[0].kind
+    (2, 'revenue')
+    """
+
+    name: str
+    description: str | None = None
+    price_base: FinancialYear
+    start_year: FinancialYear | None = None
+    horizon: Annotated[int, Field(ge=1, le=1000)] = 5
+    discounting: DiscountSchedule = Field(default_factory=DiscountSchedule)
+    first_year_discounted: bool = False
+    optimism_bias: OptimismBiasTable = Field(default_factory=OptimismBiasTable)
+    deflator: str = DEFAULT_DEFLATOR
+    agencies: list[Agency] = Field(default_factory=list)
+    costs: list[CostLine] = Field(default_factory=list)
+    outcomes: list[Outcome] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _cross_checks(self):
+        problems = list(self.problems())
+        if problems:
+            raise ModelError(problems)
+        return self
+
+    def problems(self):
+        """Yield ``(path, message)`` for every cross-field inconsistency."""
+        known = dict(CANONICAL_AGENCIES)
+        for i, a in enumerate(self.agencies):
+            if a.id in known and a.id not in CANONICAL_AGENCIES:
+                yield f"agencies[{i}].id", f"agency {a.id!r} is declared twice"
+            known[a.id] = a.name
+
+        def unknown(agency):
+            return (f"unknown agency {agency!r}; use one of {', '.join(sorted(known))} "
+                    "or declare it under 'agencies'")
+
+        grades = self.optimism_bias.grades
+        H = self.horizon
+        for i, c in enumerate(self.costs):
+            if c.agency not in known:
+                yield f"costs[{i}].agency", unknown(c.agency)
+            if len(c.amounts) > H:
+                yield f"costs[{i}].amounts", f"{len(c.amounts)} years given but the horizon is {H} years"
+            if c.confidence is not None and c.confidence not in grades:
+                yield f"costs[{i}].confidence", f"grade {c.confidence} is not in the optimism-bias table {self.optimism_bias.name!r}"
+        for i, o in enumerate(self.outcomes):
+            if isinstance(o.cohort, list) and len(o.cohort) > H:
+                yield f"outcomes[{i}].cohort", f"{len(o.cohort)} intake years given but the horizon is {H} years"
+            if o.confidence is not None and o.confidence not in grades:
+                yield f"outcomes[{i}].confidence", f"grade {o.confidence} is not in the optimism-bias table {self.optimism_bias.name!r}"
+            if o.quantity is not None and o.value.quantity is not None:
+                yield f"outcomes[{i}].quantity", "given on the outcome and on its value; give it once"
+            if isinstance(o.cashable, dict):
+                for a in o.cashable:
+                    if a not in known:
+                        yield f"outcomes[{i}].cashable.{a}", unknown(a)
+            for j, comp in enumerate(o.value.components or []):
+                if comp.agency is not None and comp.agency not in known:
+                    yield f"outcomes[{i}].value.components[{j}].agency", unknown(comp.agency)
+
+    # ---- convenience
+    @property
+    def agency_names(self) -> dict[str, str]:
+        """Display names of every agency the model may use."""
+        return {**CANONICAL_AGENCIES, **{a.id: a.name for a in self.agencies}}
+
+    def year_labels(self) -> list[str]:
+        """Label of each appraisal year: a financial year when ``start_year`` is set."""
+        if self.start_year is None:
+            return [f"Year {t}" for t in range(self.horizon)]
+        from .deflators import year_label, year_start
+
+        first = year_start(self.start_year)
+        return [year_label(first + t) for t in range(self.horizon)]
+
+    def discount_factors(self):
+        return self.discounting.factors(self.horizon, self.first_year_discounted)
+
+
+def load_intervention(path: str | Path) -> Intervention:
+    """Read a model file (YAML or JSON, chosen by content) into an :class:`Intervention`.
+
+    User mistakes raise :class:`~cba.errors.CBAError` with the file and field path.
+    """
+    p = Path(path)
+    if not p.exists():
+        raise CBAError(f"{p}: no such file")
+    if p.is_dir():
+        raise CBAError(f"{p}: is a folder, not a model file")
+    try:
+        text = p.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CBAError(f"{p}: cannot be read ({exc})") from None
+    try:
+        if p.suffix.lower() == ".json":
+            return Intervention.from_json(text)
+        data = _safe_yaml(text, p)
+        if not isinstance(data, dict):
+            raise CBAError(f"{p}: a model file must be a mapping of fields (name, price_base, costs, ...)")
+        return Intervention.from_dict(data)
+    except ModelError as exc:
+        raise ModelError([(f"{p}: {path}" if path else str(p), msg) for path, msg in exc.problems]) from None
+    except CBAError as exc:
+        msg = str(exc)
+        raise CBAError(msg if msg.startswith(str(p)) else f"{p}: {msg}") from None
+
+
+def _safe_yaml(text: str, p: Path):
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise CBAError(f"{p}: invalid YAML: {' '.join(str(exc).split())}") from None
