@@ -27,8 +27,8 @@ def net_success_rate(engagement, success, deadweight=0.0, displacement=0.0, leak
     ``engagement * success * (1-deadweight) * (1-displacement) * (1-leakage)
     * (1-substitution) * (1-attribution)``; every argument is a fraction in [0, 1].
 
-    >>> net_success_rate(0.8, 0.5, deadweight=0.2)
-    0.32000000000000006
+    >>> round(float(net_success_rate(0.8, 0.5, deadweight=0.2)), 12)
+    0.32
     """
     e, s = np.asarray(engagement, float), np.asarray(success, float)
     keep = [1.0 - np.asarray(x, float) for x in (deadweight, displacement, leakage, substitution, attribution)]

@@ -82,7 +82,7 @@ class Deflator:
     Examples
     --------
     >>> d = Deflator.default()
-    >>> round(d.uplift(49, "2022/23", "2024-25"), 4)
+    >>> round(float(d.uplift(49, "2022/23", "2024-25")), 4)
     53.6695
     """
 

@@ -15,7 +15,7 @@ import numpy as np
 def uplift_costs(costs, correction):
     """Costs after optimism bias: ``cost * (1 + OB)``.
 
-    >>> uplift_costs(1000.0, 0.25)
+    >>> float(uplift_costs(1000.0, 0.25))
     1250.0
     """
     return np.multiply(costs, 1.0 + np.asarray(correction, dtype=float))
@@ -24,7 +24,7 @@ def uplift_costs(costs, correction):
 def reduce_benefits(benefits, correction):
     """Benefits after optimism bias: ``benefit * (1 - OB)``.
 
-    >>> reduce_benefits(1000.0, 0.1)
+    >>> float(reduce_benefits(1000.0, 0.1))
     900.0
     """
     return np.multiply(benefits, 1.0 - np.asarray(correction, dtype=float))
