@@ -4,8 +4,6 @@ import subprocess
 import sys
 import zipfile
 
-
-
 from .conftest import REPO
 
 
