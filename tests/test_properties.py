@@ -37,30 +37,30 @@ def test_agency_rows_sum_to_totals(data):
     assert close(float(led.loc[led.value_type == "cost", "discounted"].sum()), a.metrics["pv_costs"])
 
 
-@SETTINGS
-@given(interventions(), st.floats(0.1, 10))
-def test_linear_in_cohort(data, k):
-    base = cba.appraise(data).metrics
-    scaled = copy.deepcopy(data)
-    for o in scaled["outcomes"]:
+BENEFITS = ("pv_fiscal", "pv_cashable", "pv_economic", "pv_social", "pv_public_value")
+
+
+def scale_cohort(data, k):
+    for o in data["outcomes"]:
         o["cohort"] = [c * k for c in o["cohort"]] if isinstance(o["cohort"], list) else o["cohort"] * k
-    m = cba.appraise(scaled).metrics
-    for name in ("pv_fiscal", "pv_cashable", "pv_economic", "pv_social", "pv_public_value"):
-        assert close(m[name], base[name] * k, rel=1e-9, abs_=1e-6 * max(1, k)), name
-    assert close(m["pv_costs"], base["pv_costs"])
 
 
-@SETTINGS
-@given(interventions(), st.floats(0.1, 10))
-def test_linear_in_unit_values(data, k):
-    base = cba.appraise(data).metrics
-    scaled = copy.deepcopy(data)
-    for o in scaled["outcomes"]:
+def scale_unit_values(data, k):
+    for o in data["outcomes"]:
         for c in o["value"]["components"]:
             c["amount"] *= k
+
+
+@SETTINGS
+@given(interventions(), st.floats(0.1, 10), st.sampled_from([scale_cohort, scale_unit_values]))
+def test_benefits_linear_in_cohort_and_unit_values(data, k, scale):
+    base = cba.appraise(data).metrics
+    scaled = copy.deepcopy(data)
+    scale(scaled, k)
     m = cba.appraise(scaled).metrics
-    for name in ("pv_fiscal", "pv_cashable", "pv_economic", "pv_social", "pv_public_value"):
+    for name in BENEFITS:
         assert close(m[name], base[name] * k, abs_=1e-6 * max(1, k)), name
+    assert close(m["pv_costs"], base["pv_costs"])
 
 
 @SETTINGS
@@ -70,7 +70,7 @@ def test_no_benefit_when_nothing_is_additional(data, field):
     for o in data["outcomes"]:
         o[field] = 1.0 if field == "deadweight" else 0.0
     a = cba.appraise(data)
-    for name in ("pv_fiscal", "pv_cashable", "pv_economic", "pv_social", "pv_public_value"):
+    for name in BENEFITS:
         assert a.metrics[name] == 0.0
     assert (a.ledger.loc[a.ledger.value_type != "cost", "real"] == 0).all()
 
