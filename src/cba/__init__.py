@@ -13,6 +13,7 @@ except PackageNotFoundError:  # running from a source tree
     __version__ = "0.0.0+unknown"
 
 from .appraisal import Appraisal, appraise  # noqa: E402
+from .compare import Comparison, compare  # noqa: E402
 from .deflators import Deflator  # noqa: E402
 from .errors import CBAError, ModelError  # noqa: E402
 from .models import (  # noqa: E402
@@ -28,7 +29,7 @@ from .models import (  # noqa: E402
 )
 
 __all__ = [
-    "Agency", "Appraisal", "CBAError", "CostLine", "Deflator", "DiscountSchedule",
+    "Agency", "Appraisal", "CBAError", "Comparison", "compare", "CostLine", "Deflator", "DiscountSchedule",
     "Intervention", "ModelError", "OptimismBiasTable", "Outcome", "UnitValue",
     "ValueComponent", "appraise", "load_intervention", "__version__",
 ]

@@ -7,6 +7,7 @@ table and the yearly table are all aggregations of it.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from datetime import datetime, timezone
@@ -71,11 +72,12 @@ class Appraisal:
     """
 
     def __init__(self, intervention: Intervention, compiled: CompiledModel, ledger: pd.DataFrame,
-                 source: str | None = None):
+                 source: str | None = None, source_sha256: str | None = None):
         self.intervention = intervention
         self.compiled = compiled
         self.ledger = ledger
         self.source = source
+        self.source_sha256 = source_sha256
         self.run_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
         totals = totals_from_ledger(ledger, compiled.agencies, compiled.horizon,
                                     compiled.params["discount_factors"])
@@ -151,9 +153,14 @@ class Appraisal:
             "library": "cba-appraisal",
             "version": __version__,
             "model_file": self.source,
+            "model_file_sha256": self.source_sha256,
+            "model_sha256": hashlib.sha256(model.to_json(indent=None).encode("utf-8")).hexdigest(),
             "price_base": model.price_base,
+            "horizon": model.horizon,
             "deflator": deflator.name if deflator else model.deflator,
             "deflator_vintage": deflator.vintage if deflator else None,
+            "unit_cost_databases": sorted({str(c["database_version"]) for c in self.compiled.component_info
+                                           if c.get("database_version")}),
             "discounting": model.discounting.describe(),
             "first_year_discounted": model.first_year_discounted,
             "optimism_bias_table": model.optimism_bias.name,
@@ -162,7 +169,13 @@ class Appraisal:
 
     # ---- export
     def to_dict(self) -> dict[str, Any]:
-        """Plain data for other tools (``None`` for undefined results)."""
+        """Plain data for other tools (``None`` for undefined results).
+
+        The layout is published as a JSON Schema: ``cba schema --results`` or
+        :func:`cba.export.results_schema`.
+        """
+        from .export import assumption_records
+
         def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
             return [{k: _none(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
 
@@ -173,11 +186,47 @@ class Appraisal:
             "metrics": dict(self.metrics),
             "by_agency": records(self.by_agency()),
             "by_year": records(self.by_year()),
+            "assumptions": assumption_records(self),
+            "ledger": records(self.ledger),
             "provenance": self.provenance,
         }
 
     def to_json(self, indent: int | None = 2) -> str:
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False, allow_nan=False)
+
+    # ---- business-case tables and exports (see cba.tables and cba.export)
+    def table(self, name: str) -> pd.DataFrame:
+        """One business-case table by name: ``summary``, ``agencies``, ``costs``,
+        ``benefits``, ``cost_lines``, ``outcomes``, ``unit_values``, ``provenance``
+        or ``ledger`` (see :mod:`cba.tables`)."""
+        from . import tables
+
+        return tables.table(self, name)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Every business-case table, by name (see :mod:`cba.tables`)."""
+        from . import tables
+
+        return tables.all_tables(self)
+
+    def to_markdown(self) -> str:
+        """The tables as Markdown, ready to paste into a business case."""
+        from .export import to_markdown
+
+        return to_markdown(self)
+
+    def to_csv(self) -> str:
+        """The tidy ledger as CSV text."""
+        from .export import to_csv
+
+        return to_csv(self)
+
+    def to_excel(self, path: str | Path, force: bool = False) -> Path:
+        """Write an Excel workbook with one sheet per table; never over an existing
+        file unless ``force``."""
+        from .export import to_xlsx, write_file
+
+        return write_file(to_xlsx(self), path, force=force)
 
     # ---- display
     def summary(self) -> str:
@@ -199,6 +248,21 @@ class Appraisal:
 
         return render_html(self)
 
+    def plot(self, kind: str = "agencies", **kwargs: Any):
+        """A chart of the results as a matplotlib Figure (see :mod:`cba.charts`).
+
+        ``kind`` is ``agencies`` (who pays and who saves), ``cumulative`` (with
+        the payback point), ``benefits`` (by year and value type) or ``costs`` (by
+        agency and year).
+        """
+        from . import charts
+
+        if kind not in charts.CHARTS:
+            from .errors import CBAError
+
+            raise CBAError(f"unknown chart {kind!r}; use one of {', '.join(charts.CHARTS)}")
+        return charts.CHARTS[kind](self, **kwargs)
+
 
 def appraise(intervention: Intervention | str | Path | dict) -> Appraisal:
     """Appraise an intervention: the one entry point.
@@ -211,12 +275,14 @@ def appraise(intervention: Intervention | str | Path | dict) -> Appraisal:
     -------
     Appraisal
     """
-    source = None
+    source = source_sha256 = None
     if isinstance(intervention, (str, Path)):
         source = str(intervention)
         intervention = load_intervention(intervention)
+        source_sha256 = hashlib.sha256(Path(source).read_bytes()).hexdigest()
     elif isinstance(intervention, dict):
         intervention = Intervention.from_dict(intervention)
     compiled = compile_model(intervention)
     flows = evaluate(compiled)
-    return Appraisal(intervention, compiled, build_ledger(compiled, flows), source=source)
+    return Appraisal(intervention, compiled, build_ledger(compiled, flows), source=source,
+                     source_sha256=source_sha256)

@@ -186,6 +186,24 @@ def _hmt_2026_03() -> Deflator:
 _LOADERS["hmt_2026_03"] = _hmt_2026_03
 
 
+def _gmca_v1_4() -> Deflator:
+    return Deflator.from_csv(
+        data_dir() / "deflators" / "gmca_v1_4_lookups.csv",
+        name="gmca_v1_4",
+        vintage="GMCA Unit Cost Database v1.4 Lookups sheet: GDP deflators at market prices, and money GDP: "
+                "March 2015 (Budget 2015); 2014/15 onwards are forecasts",
+        base="1989/90",
+        source="New Economy / GMCA, Unit Cost Database v1.4 (March 2015, CC BY 4.0), sheet Lookups; "
+               "HM Treasury GDP deflators, 19 March 2015",
+    )
+
+
+#: The GDP series embedded in the GMCA Unit Cost Database v1.4 (1989/90 = 100,
+#: chained from annual % changes; 1989/90 to 2019/20). It reproduces the
+#: workbook's own "Updated cost/saving" columns.
+_LOADERS["gmca_v1_4"] = _gmca_v1_4
+
+
 def register(deflator: Deflator) -> None:
     """Make a series available to models by name."""
     _REGISTRY[deflator.name] = deflator

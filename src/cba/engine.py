@@ -120,9 +120,16 @@ def _components(outcome: Outcome, i: int, model: Intervention) -> list[tuple[str
             raise ModelError([(f"{base}.unit_cost", str(exc))]) from None
         out += [(f"{base}.unit_cost", c) for c in resolved]
     if value.exclude:
+        # drop by value type, agency, code or row label; a name that matches nothing
+        # is a mistake (a typo would otherwise silently keep the component)
         drop = set(value.exclude)
-        out = [(p, c) for p, c in out
-               if not ({c.type, c.agency, c.unit_cost, c.label} & drop)]
+        names = [{c.type, c.agency, c.unit_cost, c.label} - {None} for _, c in out]
+        unmatched = [d for d in value.exclude if not any(d in n for n in names)]
+        if unmatched:
+            known = sorted(set().union(*names)) if names else []
+            raise ModelError([(f"{base}.exclude", f"{', '.join(map(repr, unmatched))} matches no component "
+                                                  f"(components: {', '.join(known) or 'none'})")])
+        out = [(p, c) for (p, c), n in zip(out, names) if not (n & drop)]
     return out
 
 
@@ -217,7 +224,8 @@ def compile_model(model: Intervention) -> CompiledModel:
                   "price_year": r[1].price_year or model.price_base, "uplift": r[2],
                   "real_amount": r[1].amount * r[2], "cashable": r[3] if r[1].type == "fiscal" else None,
                   "transfer": r[1].transfer, "unit_cost": r[1].unit_cost, "source": r[1].source,
-                  "label": r[1].label} for r in comp_rows]
+                  "label": r[1].label, "database_version": r[1].database, "deflator": deflator.name,
+                  "deflator_vintage": deflator.vintage} for r in comp_rows]
     if problems:
         raise ModelError(problems)
 
@@ -377,4 +385,140 @@ def reduce_flows(model: CompiledModel, flows: Flows) -> Totals:
         economic=b[:, model.component_type == ECONOMIC, :].sum(axis=1),
         social=b[:, model.component_type == SOCIAL, :].sum(axis=1),
         discount_factors=flows.discount_factors,
+    )
+
+
+def _benefit_years_by_offset(successes, lag, duration, drop_off) -> np.ndarray:
+    """:func:`~cba.additionality.benefit_years` when every draw has its own timing.
+
+    The benefit kernel is Toeplitz: the weight of intake year ``c`` in year ``t``
+    depends only on the offset ``j = t - c``, ``w[j] = (1 - drop_off) ** (j - lag)``
+    for ``lag <= j < lag + duration``, else 0. So ``B[t] = sum_j w[j] * S[t - j]``
+    is summed over the ``H`` offsets, each step one vectorised operation over all
+    draws and outcomes (the years axis first, so each step works on contiguous
+    memory), and the ``(D, O, H, H)`` kernel is never built: memory stays
+    ``O(D * O * H)``. The weights are the same powers as in ``benefit_kernel``.
+
+    Parameters
+    ----------
+    successes : numpy.ndarray
+        ``(D, O, H)`` net successes by intake year.
+    lag, duration : numpy.ndarray of int
+        Broadcastable to ``(D, O)``.
+    drop_off : numpy.ndarray
+        Broadcastable to ``(D, O)``.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(D, O, H)`` benefit-years, C-contiguous.
+    """
+    s = np.asarray(successes, dtype=float)
+    lag, duration = np.asarray(lag), np.asarray(duration)
+    retain = 1.0 - np.asarray(drop_off, dtype=float)
+    H = s.shape[-1]
+    nd = max(lag.ndim, duration.ndim, retain.ndim)
+    j = np.arange(H).reshape((H,) + (1,) * nd)
+    k = j - lag                                                    # years since first benefit
+    weights = np.where((k >= 0) & (k < duration), retain ** np.clip(k, 0, None), 0.0)   # (H, ..., O)
+    shape = np.broadcast_shapes(s.shape[:-1], weights.shape[1:])
+    by_year = np.ascontiguousarray(np.moveaxis(np.broadcast_to(s, shape + (H,)), -1, 0))  # (H, D, O)
+    out = by_year * weights[0]
+    for offset in range(1, H):  # H steps, each over every draw and outcome at once
+        out[offset:] += by_year[:H - offset] * weights[offset]
+    return np.ascontiguousarray(np.moveaxis(out, 0, -1))
+
+
+def evaluate_totals(model: CompiledModel, overrides: Mapping[str, np.ndarray] | None = None) -> Totals:
+    """``reduce_flows(model, evaluate(model, overrides))`` without the per-line flows.
+
+    The fast path for uncertainty analysis. Benefit flows by value component
+    ``(D, K, H)`` are never built: each outcome's component amounts are first
+    folded into weights by agency and value type, shape ``(D, O, 3A + 2)``, then
+    multiplied into the outcome's benefit units. The totals equal
+    :func:`reduce_flows` up to floating-point rounding (summation order).
+
+    Every draw is computed by operations that act on that draw alone (elementwise
+    arithmetic and small matrix products, one per draw), so a draw's totals do not
+    depend on which other draws share the call: evaluating draws in chunks of any
+    size gives bit-for-bit the same numbers. When lag, duration or drop-off vary by
+    draw, benefit-years are summed over the kernel's ``H`` offsets
+    (:func:`_benefit_years_by_offset`) rather than through a ``(D, O, H, H)`` kernel.
+
+    Parameters
+    ----------
+    model : CompiledModel
+    overrides : mapping of str to numpy.ndarray, optional
+        As for :func:`evaluate`.
+
+    Returns
+    -------
+    Totals
+        Every array with a full leading draws axis ``D``.
+
+    Examples
+    --------
+    >>> import cba
+    >>> m = compile_model(cba.Intervention.from_dict({"name": "Tiny", "price_base": "2024/25",
+    ...     "horizon": 2, "costs": [{"name": "Staff", "agency": "local_authority", "amounts": [1000]}],
+    ...     "outcomes": [{"name": "Fewer call-outs", "cohort": 10, "success": 0.5,
+    ...         "value": {"components": [{"type": "fiscal", "agency": "police", "amount": 300}]}}]}))
+    >>> t = evaluate_totals(m, {"success": np.array([[0.5], [1.0]])})
+    >>> t.fiscal[:, 1, 0]
+    array([1500., 3000.])
+    """
+    overrides = dict(overrides or {})
+    D = _draws(overrides, model)
+
+    def get(name: str) -> np.ndarray:
+        return np.asarray(overrides[name]) if name in overrides else model.params[name][None]
+
+    H, A = model.horizon, len(model.agencies)
+
+    # costs by agency: one (H, L) @ (L, A) product per draw
+    costs = uplift_costs(get("cost_real"), get("cost_ob")[..., None])                # (D|1, L, H)
+    cost_map = model.agency_matrix(model.cost_agency)                                  # (L, A)
+    costs_a = np.swapaxes(np.matmul(np.swapaxes(costs, -1, -2), cost_map), -1, -2)     # (D|1, A, H)
+
+    # benefit units by outcome and year, after optimism bias
+    rate = net_success_rate(get("engagement"), get("success"), get("deadweight"), get("displacement"),
+                            get("leakage"), get("substitution"), get("attribution"))
+    successes = get("cohort") * rate[..., None]                                        # (D|1, O, H)
+    if {"lag", "duration", "drop_off"} & overrides.keys():
+        years = _benefit_years_by_offset(successes, get("lag"), get("duration"), get("drop_off"))
+    else:
+        kernel = benefit_kernel(H, model.params["lag"], model.params["duration"], model.params["drop_off"])
+        years = benefit_years(successes, kernel)                                       # (D|1, O, H)
+    unit = reduce_benefits(years * get("quantity")[..., None], get("outcome_ob")[..., None])
+
+    # each outcome's value per benefit unit, by column: fiscal, cashable and transfer
+    # by agency (3A columns), then economic and social
+    amount = get("component_amount")                                                   # (D|1, K)
+    is_fiscal = model.component_type == FISCAL
+    fiscal_map = model.agency_matrix(np.where(is_fiscal, model.component_agency, -1))  # (K, A)
+    fiscal = amount[..., None] * fiscal_map                                            # (D|1, K, A)
+    columns = np.concatenate([
+        fiscal,
+        fiscal * get("component_cashable")[..., None],
+        fiscal * model.component_transfer[:, None],
+        (amount * (model.component_type == ECONOMIC))[..., None],
+        (amount * (model.component_type == SOCIAL))[..., None],
+    ], axis=-1)                                                                        # (D|1, K, 3A+2)
+    outcome_map = np.zeros((model.n_outcomes, model.n_components))
+    outcome_map[model.component_outcome, np.arange(model.n_components)] = 1.0
+    weights = np.matmul(outcome_map, columns)                                          # (D|1, O, 3A+2)
+    by_column = np.swapaxes(np.matmul(np.swapaxes(unit, -1, -2), weights), -1, -2)    # (D, 3A+2, H)
+
+    def full(a: np.ndarray, shape) -> np.ndarray:
+        return np.broadcast_to(a, shape)
+
+    return Totals(
+        agencies=model.agencies,
+        costs=full(costs_a, (D, A, H)),
+        fiscal=full(by_column[:, :A], (D, A, H)),
+        cashable=full(by_column[:, A:2 * A], (D, A, H)),
+        transfer=full(by_column[:, 2 * A:3 * A], (D, A, H)),
+        economic=full(by_column[:, 3 * A], (D, H)),
+        social=full(by_column[:, 3 * A + 1], (D, H)),
+        discount_factors=full(get("discount_factors"), (D, H)),
     )

@@ -21,6 +21,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     ValidationError,
     model_serializer,
     model_validator,
@@ -110,10 +111,11 @@ class _Model(BaseModel):
             raise CBAError(f"invalid YAML: {' '.join(str(exc).split())}") from None
         return cls.from_dict(data)
 
-    def _repr_html_(self) -> str:  # notebooks
-        from html import escape
+    def _repr_html_(self) -> str:  # notebooks: a table of the fields
+        from .presentation import render_table_html
+        from .tables import fields_table
 
-        return f"<pre>{escape(self.to_yaml())}</pre>"
+        return render_table_html(fields_table(self))
 
 
 # ---------------------------------------------------------------- agencies
@@ -316,6 +318,7 @@ class ValueComponent(_Model):
     source: str | None = None
     unit_cost: str | None = None
     label: str | None = None
+    database: str | None = None  # title and version of the unit cost data it came from
 
     @model_validator(mode="after")
     def _fiscal_fields(self):
@@ -348,6 +351,29 @@ class UnitValue(_Model):
         if not self.components and not self.unit_cost:
             raise ValueError("give components or a unit_cost code")
         return self
+
+
+class UnitCostSettings(_Model):
+    """Which unit cost data resolve ``unit_cost`` codes (see :mod:`cba.unit_costs`).
+
+    Written ``unit_costs: gmca_v1_4`` or ``unit_costs: {database: gmca_v1_4,
+    supplementary: true, local: [our_costs.csv]}``. ``database`` is a shipped
+    dataset or the path of a tidy CSV (e.g. a newer workbook converted with ``cba
+    unit-costs import``); ``supplementary`` adds cba's newer figures from other
+    public sources; ``local`` files are the user's own unit costs, which win on the
+    same code. Relative paths are relative to the model file.
+    """
+
+    database: str = "gmca_v1_4"
+    supplementary: bool = False
+    local: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, data: Any) -> Any:
+        if isinstance(data, str):
+            return {"database": data}
+        return data
 
 
 class Outcome(_Model):
@@ -421,6 +447,9 @@ class Intervention(_Model):
     agencies: list[Agency] = Field(default_factory=list)
     costs: list[CostLine] = Field(default_factory=list)
     outcomes: list[Outcome] = Field(default_factory=list)
+    unit_costs: UnitCostSettings | None = None
+    #: Folder of the model file, for relative paths in ``unit_costs`` (set by load_intervention).
+    _base_dir: Path | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
     def _cross_checks(self):
@@ -483,6 +512,17 @@ class Intervention(_Model):
     def discount_factors(self):
         return self.discounting.factors(self.horizon, self.first_year_discounted)
 
+    # ---- display (cba.presentation)
+    def __str__(self) -> str:
+        from .presentation import render_model_text
+
+        return render_model_text(self)
+
+    def _repr_html_(self) -> str:
+        from .presentation import render_model_html
+
+        return render_model_html(self)
+
 
 def load_intervention(path: str | Path) -> Intervention:
     """Read a model file (YAML or JSON, chosen by content) into an :class:`Intervention`.
@@ -500,11 +540,15 @@ def load_intervention(path: str | Path) -> Intervention:
         raise CBAError(f"{p}: cannot be read ({exc})") from None
     try:
         if p.suffix.lower() == ".json":
-            return Intervention.from_json(text)
+            model = Intervention.from_json(text)
+            model._base_dir = p.resolve().parent
+            return model
         data = _safe_yaml(text, p)
         if not isinstance(data, dict):
             raise CBAError(f"{p}: a model file must be a mapping of fields (name, price_base, costs, ...)")
-        return Intervention.from_dict(data)
+        model = Intervention.from_dict(data)
+        model._base_dir = p.resolve().parent
+        return model
     except ModelError as exc:
         raise ModelError([(f"{p}: {path}" if path else str(p), msg) for path, msg in exc.problems]) from None
     except CBAError as exc:

@@ -1,83 +1,311 @@
-"""Text and HTML renderings of an appraisal. The only place numbers are rounded."""
+"""Text, Markdown and HTML renderings of tables. The only place numbers are rounded.
+
+Every table of :mod:`cba.tables` is a pandas DataFrame whose ``attrs`` say how to
+show it to people:
+
+``title``
+    A heading.
+``kinds``
+    Column -> kind of number (see :data:`KINDS`). A kind written ``"@col"`` is read
+    row by row from column ``col`` (a table whose rows hold different units).
+``labels``
+    Column -> heading for people (defaults to the column name).
+``hidden``
+    Columns kept for programs but not shown to people.
+``notes``
+    Lines shown under the table: dicts with ``label``, ``value`` and ``kind``.
+``blank``
+    Columns whose missing numbers mean "not applicable" and show as blank
+    rather than ``none`` (a cashable share of an economic value).
+
+The DataFrame itself always holds unrounded numbers; only these renderings round.
+"""
 
 from __future__ import annotations
 
 from html import escape
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
 
 if TYPE_CHECKING:  # pragma: no cover
     from .appraisal import Appraisal
 
-#: Headline metrics: (name, label, kind) where kind is money, ratio, years or rate.
-HEADLINES = (
-    ("pv_costs", "Present value of costs", "money"),
-    ("pv_fiscal", "Present value of fiscal benefits", "money"),
-    ("pv_cashable", "  of which cashable", "money"),
-    ("net_present_budget_impact", "Net present budget impact", "money"),
-    ("financial_roi", "Financial ROI (fiscal benefit per £1 of cost)", "ratio"),
-    ("cashable_roi", "Cashable ROI", "ratio"),
-    ("payback_period", "Payback period (years)", "years"),
-    ("irr", "Internal rate of return (fiscal)", "rate"),
-    ("pv_economic", "Present value of economic benefits", "money"),
-    ("pv_social", "Present value of social benefits", "money"),
-    ("pv_public_value", "Present value of public value", "money"),
-    ("net_present_public_value", "Net present public value", "money"),
-    ("economic_roi", "Economic ROI", "ratio"),
-    ("social_roi", "Social ROI", "ratio"),
-    ("public_value_roi", "Public value ROI (benefit-cost ratio)", "ratio"),
-    ("wrong_pocket_index", "Wrong-pocket index (0 aligned, 1 all in the wrong pocket)", "ratio"),
-)
+#: Kinds of value a table column may hold, with how people see them.
+KINDS = {
+    "money": "pounds, to the nearest pound (£23,401; -£9,662)",
+    "ratio": "a ratio to 2 places (1.47)",
+    "share": "a share as a percentage to 1 place (19.5%)",
+    "rate": "a rate as a percentage, 1 or 2 places (20.0%, 12.25%)",
+    "years": "whole years (3)",
+    "factor": "a multiplier to 6 places (0.966184)",
+    "number": "a count or quantity, up to 2 places (100; 0.5)",
+    "int": "a whole number (3)",
+    "bool": "yes or no",
+    "text": "text as written",
+}
+
+
+def _missing(value: Any) -> bool:
+    if value is None:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
 
 
 def fmt(value, kind: str = "money") -> str:
-    """Format a number for people: pounds with separators, ratios to 2 places.
+    """Format one value for people.
 
-    >>> fmt(23401.368), fmt(None), fmt(1.4712, "ratio"), fmt(0.0715, "rate"), fmt(3.0, "years")
-    ('£23,401', 'none', '1.47', '7.2%', '3')
-    >>> fmt(-9661.84)
-    '-£9,662'
+    Parameters
+    ----------
+    value : float, int, str, bool or None
+        The number (pounds for ``money``; a fraction for ``share`` and ``rate``).
+    kind : str
+        One of :data:`KINDS`.
+
+    Returns
+    -------
+    str
+        ``'none'`` for a missing number (an undefined ratio, no payback), ``''``
+        for missing text.
+
+    Examples
+    --------
+    >>> fmt(23401.368), fmt(None), fmt(1.4712, "ratio"), fmt(0.0725, "rate"), fmt(3.0, "years")
+    ('£23,401', 'none', '1.47', '7.25%', '3')
+    >>> fmt(-9661.84), fmt(-0.2), fmt(0.194553, "share"), fmt(0.2, "rate")
+    ('-£9,662', '£0', '19.5%', '20.0%')
+    >>> fmt(100.0, "number"), fmt(2.5, "number"), fmt(True, "bool"), fmt(None, "text")
+    ('100', '2.5', 'yes', '')
     """
-    if value is None or value != value:
+    if kind == "text":
+        return "" if _missing(value) else str(value)
+    if _missing(value):
         return "none"
+    if kind == "bool":
+        return "yes" if value else "no"
+    if isinstance(value, str):
+        return value
+    value = float(value)
     if kind == "money":
-        return f"-£{-value:,.0f}" if value < 0 else f"£{value:,.0f}"
-    if kind == "rate":
-        return f"{value:.1%}"
-    if kind == "years":
-        return f"{value:.0f}"
+        pounds = round(value)
+        return f"-£{-pounds:,.0f}" if pounds < 0 else f"£{abs(pounds):,.0f}"
     if kind == "share":
         return f"{value:.1%}"
+    if kind == "rate":
+        text = f"{value * 100:.2f}"
+        if text.endswith("0"):
+            text = text[:-1]
+        return f"{text}%"
+    if kind in ("years", "int"):
+        return f"{value:.0f}"
+    if kind == "factor":
+        return f"{value:.6f}"
+    if kind == "number":
+        text = f"{value:,.2f}".rstrip("0").rstrip(".")
+        return "0" if text in ("-0", "") else text
     return f"{value:,.2f}"
 
 
-def render_summary(appraisal: "Appraisal") -> str:
+# ---------------------------------------------------------------- table metadata
+def visible_columns(frame: pd.DataFrame) -> list[str]:
+    """Columns shown to people (all but ``attrs['hidden']``)."""
+    hidden = set(frame.attrs.get("hidden", ()))
+    return [c for c in frame.columns if c not in hidden]
+
+
+def column_label(frame: pd.DataFrame, column: str) -> str:
+    return str(frame.attrs.get("labels", {}).get(column, column))
+
+
+def column_values(frame: pd.DataFrame, column: str) -> list:
+    """A column's values as a Python list (one pass; no per-cell pandas lookups)."""
+    return frame[column].tolist()
+
+
+def column_kinds(frame: pd.DataFrame, column: str) -> list[str]:
+    """Kind of each value of ``column``, resolving ``"@col"`` kinds row by row."""
+    kind = frame.attrs.get("kinds", {}).get(column)
+    if kind is None:
+        dtype = frame[column].dtype
+        if pd.api.types.is_bool_dtype(dtype):
+            kind = "bool"
+        else:
+            kind = "number" if pd.api.types.is_numeric_dtype(dtype) else "text"
+    if kind.startswith("@"):
+        return [str(k) for k in column_values(frame, kind[1:])]
+    return [kind] * len(frame)
+
+
+def cell_kind(frame: pd.DataFrame, column: str, row: int) -> str:
+    """Kind of the value at (row position, column), resolving ``"@col"`` kinds."""
+    return column_kinds(frame, column)[row]
+
+
+def is_numeric_kind(kind: str) -> bool:
+    return kind not in ("text", "bool")
+
+
+def shows_blank(frame: pd.DataFrame, column: str, value) -> bool:
+    """Whether a missing value in ``column`` means "not applicable" (shown blank)."""
+    return column in frame.attrs.get("blank", ()) and _missing(value)
+
+
+def cell_text(frame: pd.DataFrame, column: str, row: int) -> str:
+    value = column_values(frame, column)[row]
+    if shows_blank(frame, column, value):
+        return ""
+    return fmt(value, cell_kind(frame, column, row))
+
+
+def _column_texts(frame: pd.DataFrame, column: str) -> tuple[list[str], bool]:
+    """The column as people see it, and whether it holds only numbers."""
+    values, kinds = column_values(frame, column), column_kinds(frame, column)
+    blank = column in frame.attrs.get("blank", ())
+    texts = ["" if blank and _missing(v) else fmt(v, k) for v, k in zip(values, kinds)]
+    if not len(frame):
+        kind = frame.attrs.get("kinds", {}).get(column, "text")
+        return texts, not kind.startswith("@") and is_numeric_kind(kind)
+    return texts, all(is_numeric_kind(k) for k in kinds)
+
+
+def _note_lines(frame: pd.DataFrame) -> list[str]:
+    return [f"{n['label']}: {fmt(n.get('value'), n.get('kind', 'text'))}" for n in frame.attrs.get("notes", ())]
+
+
+def _grid(frame: pd.DataFrame) -> tuple[list[str], list[list[str]], list[bool]]:
+    cols = visible_columns(frame)
+    header = [column_label(frame, c) for c in cols]
+    columns = [_column_texts(frame, c) for c in cols]
+    body = [list(row) for row in zip(*(texts for texts, _ in columns))] if cols else [[] for _ in range(len(frame))]
+    right = [numeric for _, numeric in columns]
+    return header, body, right
+
+
+# ---------------------------------------------------------------- renderers
+def render_table_text(frame: pd.DataFrame, title: bool = True) -> str:
+    """A table as aligned plain text (numbers right-aligned), with its notes.
+
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"agency": ["Police"], "net": [1500.4]})
+    >>> t.attrs.update(title="Who saves", kinds={"net": "money"}, labels={"agency": "Agency", "net": "Net"})
+    >>> print(render_table_text(t))
+    Who saves
+    Agency     Net
+    ------  ------
+    Police  £1,500
+    """
+    header, body, right = _grid(frame)
+    widths = [max([len(h)] + [len(r[j]) for r in body]) for j, h in enumerate(header)]
+
+    def line(cells):
+        parts = [c.rjust(w) if r else c.ljust(w) for c, w, r in zip(cells, widths, right)]
+        return "  ".join(parts).rstrip()
+
+    out = []
+    if title and frame.attrs.get("title"):
+        out.append(str(frame.attrs["title"]))
+    out.append(line(header))
+    out.append("  ".join("-" * w for w in widths))
+    out += [line(r) for r in body]
+    notes = _note_lines(frame)
+    if notes:
+        out.append("")
+        out += notes
+    return "\n".join(out)
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def render_table_markdown(frame: pd.DataFrame, level: int = 2) -> str:
+    """A table as GitHub-flavoured Markdown, with its title as a heading.
+
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"agency": ["Police"], "net": [1500.4]})
+    >>> t.attrs.update(kinds={"net": "money"}, labels={"agency": "Agency", "net": "Net"})
+    >>> print(render_table_markdown(t))
+    | Agency | Net |
+    | :--- | ---: |
+    | Police | £1,500 |
+    """
+    header, body, right = _grid(frame)
+    out = []
+    if frame.attrs.get("title") and level:
+        out += [f"{'#' * level} {frame.attrs['title']}", ""]
+    out.append("| " + " | ".join(_md_cell(h) for h in header) + " |")
+    out.append("| " + " | ".join("---:" if r else ":---" for r in right) + " |")
+    out += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in body]
+    notes = _note_lines(frame)
+    if notes:
+        out.append("")
+        out += [f"{_md_cell(n)}  " for n in notes]
+        out[-1] = out[-1].rstrip()
+    return "\n".join(out)
+
+
+def render_table_html(frame: pd.DataFrame) -> str:
+    """A table as an HTML ``<table>`` (every text escaped), with its notes."""
+    header, body, right = _grid(frame)
+    style = " style='text-align:right'"
+    parts = ["<table>"]
+    if frame.attrs.get("title"):
+        parts.append(f"<caption style='text-align:left'><strong>{escape(str(frame.attrs['title']))}</strong></caption>")
+    parts.append("<thead><tr>" + "".join(f"<th{style if r else ''}>{escape(h)}</th>" for h, r in zip(header, right))
+                 + "</tr></thead><tbody>")
+    for row in body:
+        cells = "".join(f"<td{style if r else ''}>{escape(c)}</td>" for c, r in zip(row, right))
+        parts.append(f"<tr>{cells}</tr>")
+    parts.append("</tbody></table>")
+    notes = _note_lines(frame)
+    if notes:
+        parts.append("<p>" + "<br>".join(escape(n) for n in notes) + "</p>")
+    return "".join(parts)
+
+
+# ---------------------------------------------------------------- appraisals
+def _heading(appraisal: "Appraisal") -> tuple[str, str]:
     model = appraisal.intervention
-    m = appraisal.metrics
-    width = max(len(label) for _, label, _ in HEADLINES)
-    lines = [f"{model.name}", f"Price base {model.price_base}, horizon {model.horizon} years, "
-             f"discounting: {model.discounting.describe()}", ""]
-    lines += [f"{label:<{width}}  {fmt(m[name], kind):>14}" for name, label, kind in HEADLINES]
-    lines += ["", "Who pays and who saves (present values)"]
-    table = appraisal.by_agency()
-    header = f"{'Agency':<26}{'Costs':>14}{'Fiscal':>14}{'Cashable':>14}{'Net':>14}"
-    lines += [header, "-" * len(header)]
-    for row in table.itertuples():
-        lines.append(f"{row.agency_name:<26}{fmt(row.pv_costs):>14}{fmt(row.pv_fiscal):>14}"
-                     f"{fmt(row.pv_cashable):>14}{fmt(row.net):>14}")
-    return "\n".join(lines)
+    return model.name, (f"Price base {model.price_base}, horizon {model.horizon} years, "
+                        f"discounting: {model.discounting.describe()}")
+
+
+def render_summary(appraisal: "Appraisal") -> str:
+    """The financial and economic case and who pays and who saves, as text."""
+    from . import tables
+
+    name, sub = _heading(appraisal)
+    return "\n".join([name, sub, "",
+                      render_table_text(tables.summary_table(appraisal)), "",
+                      render_table_text(tables.agency_table(appraisal))])
 
 
 def render_html(appraisal: "Appraisal") -> str:
-    model = appraisal.intervention
-    m = appraisal.metrics
-    rows = "".join(f"<tr><td>{escape(label.strip())}</td><td style='text-align:right'>{escape(fmt(m[n], k))}</td></tr>"
-                   for n, label, k in HEADLINES)
-    agency = appraisal.by_agency()
-    arows = "".join(
-        f"<tr><td>{escape(r.agency_name)}</td>" + "".join(
-            f"<td style='text-align:right'>{escape(fmt(v))}</td>" for v in (r.pv_costs, r.pv_fiscal, r.pv_cashable, r.net))
-        + "</tr>" for r in agency.itertuples())
-    return (f"<div><strong>{escape(model.name)}</strong> (price base {escape(model.price_base)}, "
-            f"{model.horizon} years)<table>{rows}</table>"
-            "<table><tr><th>Agency</th><th>Costs</th><th>Fiscal</th><th>Cashable</th><th>Net</th></tr>"
-            f"{arows}</table></div>")
+    """The same as :func:`render_summary`, as HTML tables for notebooks."""
+    from . import tables
+
+    name, sub = _heading(appraisal)
+    return (f"<div><p><strong>{escape(name)}</strong><br>{escape(sub)}</p>"
+            + render_table_html(tables.summary_table(appraisal))
+            + render_table_html(tables.agency_table(appraisal)) + "</div>")
+
+
+# ---------------------------------------------------------------- input models
+def render_model_text(model) -> str:
+    """An intervention as readable text: settings, costs and outcomes as entered."""
+    from .tables import model_tables
+
+    t = model_tables(model)
+    return "\n\n".join([render_table_text(t["settings"], title=True)]
+                        + [render_table_text(t[k]) for k in ("costs", "outcomes")])
+
+
+def render_model_html(model) -> str:
+    """An intervention as HTML tables for notebooks."""
+    from .tables import model_tables
+
+    return "<div>" + "".join(render_table_html(f) for f in model_tables(model).values()) + "</div>"
+

@@ -3,25 +3,25 @@
 from __future__ import annotations
 
 from ..appraisal import appraise
+from ..export import FORMATS, check_output, format_for_path
 from ._io import add_output_arguments, write_output
-
-#: Output formats: name -> function(appraisal) -> str or bytes.
-FORMATS = {
-    "table": lambda a: a.summary(),
-    "json": lambda a: a.to_json(),
-}
 
 
 def register(subparsers) -> None:
     p = subparsers.add_parser("appraise", help="appraise a model file (YAML or JSON)",
-                              description="Appraise an intervention described in a YAML or JSON model file.")
+                              description="Appraise an intervention described in a YAML or JSON model file. "
+                              "Formats: table (readable text), markdown (tables for a business case), "
+                              "csv (the tidy ledger), xlsx (an Excel workbook, needs -o), json (for other tools).")
     p.add_argument("model", help="model file (YAML or JSON)")
-    p.add_argument("--format", "-f", choices=sorted(FORMATS), default="table", help="output format (default: table)")
+    p.add_argument("--format", "-f", choices=list(FORMATS), default=None,
+                   help="output format (default: from the -o file's suffix, else table)")
     add_output_arguments(p)
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
+    fmt = format_for_path(args.output, args.format)
+    check_output(fmt, args.output)
     result = appraise(args.model)
-    write_output(FORMATS[args.format](result), args.output, args.force)
+    write_output(FORMATS[fmt](result), args.output, args.force)
     return 0

@@ -1,0 +1,30 @@
+"""``cba compare A.yaml B.yaml [--reference A]``: options side by side and against a reference."""
+
+from __future__ import annotations
+
+from ..compare import FORMATS, compare
+from ..export import check_output, format_for_path
+from ._io import add_output_arguments, write_output
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser(
+        "compare", help="compare options side by side and against a reference option",
+        description="Appraise two or more options (model files on the same price base, horizon and "
+                    "discounting) and show them side by side and each against a reference option.")
+    p.add_argument("models", nargs="+", metavar="MODEL", help="model files, one per option (two or more)")
+    p.add_argument("--reference", "-r", metavar="OPTION",
+                   help="the option the others are measured against: its name, its file or its file name "
+                        "without suffix (default: the first)")
+    p.add_argument("--format", "-f", choices=list(FORMATS), default=None,
+                   help="output format (default: from the -o file's suffix, else table)")
+    add_output_arguments(p)
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    fmt = format_for_path(args.output, args.format)
+    check_output(fmt, args.output)
+    result = compare(args.models, reference=args.reference)
+    write_output(FORMATS[fmt](result), args.output, args.force)
+    return 0

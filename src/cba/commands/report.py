@@ -1,0 +1,34 @@
+"""``cba report MODEL -o report.html``: a self-contained HTML report of an appraisal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..appraisal import appraise
+from ..errors import CBAError
+from ._io import add_output_arguments, write_output
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser(
+        "report", help="write a self-contained HTML report (tables and charts)",
+        description="Appraise a model file and write one self-contained HTML file: headline figures, "
+        "the financial and economic case, who pays and who saves, the cost, benefit and assumption "
+        "tables, provenance and the charts as inline SVG. It needs no network access and prints well. "
+        "Charts need matplotlib (pip install 'cba-appraisal[charts]').")
+    p.add_argument("model", help="model file (YAML or JSON)")
+    p.add_argument("--no-charts", action="store_true", help="leave the charts out (no matplotlib needed)")
+    add_output_arguments(p)
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from ..report import render_report
+
+    if args.output not in (None, "-"):
+        out = Path(args.output)
+        if out.exists() and not args.force:  # refuse before the work, not after
+            raise CBAError(f"{out}: already exists; use --force to overwrite it")
+    result = appraise(args.model)
+    write_output(render_report(result, charts=not args.no_charts), args.output, args.force)
+    return 0

@@ -1,0 +1,24 @@
+"""``cba schema [--results]``: the JSON Schema of model files or of results."""
+
+from __future__ import annotations
+
+import json
+
+from ..export import model_schema, results_schema
+from ._io import add_output_arguments, write_output
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser(
+        "schema", help="print the JSON Schema of model files (or of results with --results)",
+        description="Print the JSON Schema (draft 2020-12) of a model file, for editors and validators, "
+                    "or with --results that of 'cba appraise --format json'.")
+    p.add_argument("--results", action="store_true", help="the schema of the results instead of the model")
+    add_output_arguments(p)
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    schema = results_schema() if args.results else model_schema()
+    write_output(json.dumps(schema, indent=2, ensure_ascii=False), args.output, args.force)
+    return 0

@@ -1,0 +1,232 @@
+"""Uncertainty commands: ``cba scenarios``, ``cba sensitivity``, ``cba switching``, ``cba montecarlo``.
+
+Each reads a model file and an uncertainty file (``--spec``, see
+:mod:`cba.uncertainty.spec`) and prints a table, or writes JSON or CSV.
+
+Examples::
+
+    cba scenarios model.yaml --spec uncertainty.yaml
+    cba sensitivity model.yaml --spec uncertainty.yaml --metric financial_roi --chart tornado.png
+    cba switching model.yaml --spec uncertainty.yaml --metric "net[dwp]"
+    cba montecarlo model.yaml --spec uncertainty.yaml --draws 100000 --seed 1 -f json -o mc.json
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import CBAError
+from ..presentation import render_table_text
+from ._io import add_output_arguments, write_output
+
+FORMATS = ("table", "json", "csv")
+DEFAULT_METRICS = ("financial_roi", "net_present_budget_impact", "net_present_public_value")
+
+
+def _common(p, spec_help: str) -> None:
+    p.add_argument("model", help="model file (YAML or JSON)")
+    p.add_argument("--spec", "-s", required=True, metavar="FILE", help=spec_help)
+    p.add_argument("--format", "-f", choices=FORMATS, default="table", help="output format (default: table)")
+    add_output_arguments(p)
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("scenarios", help="appraise named scenarios side by side",
+                              description="Appraise the scenarios of an uncertainty file side by side, "
+                                          "with the model as given as 'base'.")
+    _common(p, "uncertainty file with a 'scenarios' section")
+    p.add_argument("--metric", "-m", action="append", help="metric to show (repeatable; default: all)")
+    p.set_defaults(func=run_scenarios)
+
+    p = subparsers.add_parser("sensitivity", help="one-way sensitivity and tornado data",
+                              description="Move each parameter of the 'ranges' section to its low and high "
+                                          "value in turn; list metrics by swing, largest first.")
+    _common(p, "uncertainty file with a 'ranges' section")
+    p.add_argument("--metric", "-m", action="append",
+                   help=f"metric (repeatable; default: the file's 'metrics' or {', '.join(DEFAULT_METRICS)})")
+    p.add_argument("--relative", type=float, help="move listed parameters by this share of their value "
+                                                  "(for ranges given without low and high)")
+    p.add_argument("--chart", metavar="FILE", help="write a tornado chart of the first metric (.png, .svg or .pdf)")
+    p.set_defaults(func=run_sensitivity)
+
+    p = subparsers.add_parser("switching", help="switching values of parameters",
+                              description="The value of each parameter at which a metric crosses its "
+                                          "threshold (ROI 1, net value 0), found by root finding.")
+    _common(p, "uncertainty file with a 'switching' section (or 'ranges')")
+    p.add_argument("--metric", "-m", action="append", help="metric (repeatable; default: the file's)")
+    p.add_argument("--threshold", type=float, help="threshold (default: the metric's break-even)")
+    p.set_defaults(func=run_switching)
+
+    p = subparsers.add_parser("montecarlo", help="Monte Carlo (probabilistic sensitivity) analysis",
+                              description="Draw the parameters of the 'distributions' section and summarise "
+                                          "every metric and agency position. Same seed, same results.")
+    _common(p, "uncertainty file with a 'distributions' section")
+    p.add_argument("--draws", "-n", type=int, help="number of draws (default: the file's, else 10,000)")
+    p.add_argument("--seed", type=int, help="random seed (default: the file's, else a new one, printed)")
+    p.add_argument("--irr", action="store_true", help="also compute the internal rate of return (slower)")
+    p.add_argument("--metric", "-m", action="append",
+                   help="metric to summarise (repeatable; default: the file's 'metrics', else all)")
+    p.add_argument("--chunk-size", type=int, help="draws per engine call (default: from a memory budget)")
+    p.add_argument("--workers", type=int, help="threads (default: the number of CPUs)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--draws-output", metavar="FILE", help="also write every draw to this CSV file")
+    p.set_defaults(func=run_montecarlo)
+
+
+# ---------------------------------------------------------------- helpers
+def _load(args):
+    from ..uncertainty.core import as_compiled
+    from ..uncertainty.spec import load_spec
+
+    return as_compiled(args.model), load_spec(args.spec)
+
+
+def _need(section: str, value, spec) -> None:
+    if not value:
+        raise CBAError(f"{spec.source}: no '{section}' section")
+
+
+def _kind_table(frame: pd.DataFrame, title: str, metric_col: str | None = None,
+                numeric: dict[str, str] | None = None, blank: tuple[str, ...] = (),
+                kind_map: dict[str, str] | None = None) -> str:
+    """Render a table whose numeric cells take the kind of the row's metric."""
+    from ..uncertainty.charts import metric_kind
+
+    t = frame.copy()
+    kinds = dict(numeric or {})
+    if metric_col is not None:
+        t["_kind"] = [(kind_map or {}).get(metric_kind(m), metric_kind(m)) for m in t[metric_col]]
+        for c in t.columns:
+            if c not in kinds and c not in ("_kind", metric_col) and pd.api.types.is_numeric_dtype(t[c]):
+                kinds[c] = "@_kind"
+        t.attrs["hidden"] = ["_kind"]
+    t.attrs.update(title=title, kinds=kinds, blank=list(blank))
+    return render_table_text(t)
+
+
+def _emit(args, frame: pd.DataFrame, text: str, data) -> None:
+    import json
+
+    if args.format == "json":
+        write_output(json.dumps(data, indent=2, allow_nan=False), args.output, args.force)
+    elif args.format == "csv":
+        write_output(frame.to_csv(index=False), args.output, args.force)
+    else:
+        write_output(text, args.output, args.force)
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    def clean(v):
+        if isinstance(v, float) and math.isnan(v):
+            return None
+        if hasattr(v, "item"):
+            v = v.item()
+            if isinstance(v, float) and math.isnan(v):
+                return None
+        return v
+
+    return [{k: clean(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
+
+
+# ---------------------------------------------------------------- commands
+def run_scenarios(args) -> int:
+    from ..uncertainty import scenarios
+    from ..uncertainty.charts import format_value
+
+    model, spec = _load(args)
+    _need("scenarios", spec.scenarios, spec)
+    result = scenarios(model, spec.scenarios, metrics=args.metric or spec.metrics)
+    frame = result.table.reset_index()
+    text = _kind_table(frame, f"{model.intervention.name}: scenarios", metric_col="metric")
+    assumptions = result.assumptions.reset_index()
+    for c in result.names:
+        assumptions[c] = [format_value(x, u) for x, u in zip(assumptions[c], assumptions["unit"])]
+    assumptions.attrs.update(title="Assumptions", hidden=["unit"])
+    text += "\n\n" + render_table_text(assumptions)
+    _emit(args, frame, text, result.to_dict())
+    return 0
+
+
+def run_sensitivity(args) -> int:
+    from ..uncertainty import one_way
+    from ..uncertainty.charts import format_value
+
+    model, spec = _load(args)
+    ranges = spec.ranges
+    _need("ranges", ranges, spec)
+    relative = args.relative if args.relative is not None else spec.relative
+    if args.chart and Path(args.chart).suffix.lower() not in (".png", ".svg", ".pdf"):
+        raise CBAError(f"{args.chart}: the chart file must end in .png, .svg or .pdf")
+    metrics = args.metric or spec.metrics or list(DEFAULT_METRICS)
+    result = one_way(model, ranges, relative=relative, metrics=metrics)
+    frame = result.table.drop(columns=["unit"])
+    shown = frame.copy()
+    for c in ("base_value", "low_value", "high_value"):
+        shown[c] = [format_value(x, u) for x, u in zip(result.table[c], result.table["unit"])]
+    text = _kind_table(shown, f"{model.intervention.name}: one-way sensitivity (largest swing first)",
+                       metric_col="metric", numeric={c: "text" for c in ("base_value", "low_value", "high_value")})
+    if args.chart:
+        from ..uncertainty.charts import tornado
+
+        fig = tornado(result.tornado(result.metrics[0]))
+        suffix = Path(args.chart).suffix.lower().lstrip(".")
+        buf = io.BytesIO()
+        fig.savefig(buf, format=suffix)
+        write_output(buf.getvalue(), args.chart, args.force)
+    _emit(args, frame, text, _records(frame))
+    return 0
+
+
+def run_switching(args) -> int:
+    from ..uncertainty import switching_values
+
+    model, spec = _load(args)
+    params = spec.switching_parameters or (list(spec.ranges) if spec.ranges else None)
+    _need("switching", params, spec)
+    if isinstance(params, dict):
+        params = {k: (tuple(v) if v is not None else None) for k, v in params.items()}
+    metrics = args.metric or spec.switching_metrics or spec.metrics or ["financial_roi"]
+    frames = [switching_values(model, params, m, args.threshold) for m in metrics]
+    frame = pd.concat(frames, ignore_index=True)
+    lines = [f"{model.intervention.name}: switching values", ""]
+    lines += [f"- {m}" for m in frame["message"]]
+    _emit(args, frame, "\n".join(lines), _records(frame))
+    return 0
+
+
+def run_montecarlo(args) -> int:
+    import sys
+
+    from ..uncertainty import montecarlo
+
+    model, spec = _load(args)
+    _need("distributions", spec.distributions, spec)
+    draws = args.draws if args.draws is not None else (spec.draws or 10_000)
+    seed = args.seed if args.seed is not None else spec.seed
+    if args.draws_output and Path(args.draws_output).exists() and not args.force:
+        raise CBAError(f"{args.draws_output}: already exists; use --force to overwrite it")
+    metrics = args.metric or spec.metrics
+    thresholds = spec.thresholds
+    if metrics:  # the file's thresholds for metrics left out of this run do not apply
+        keep = {m.replace(" ", "") for m in metrics}
+        thresholds = {k: v for k, v in thresholds.items() if k.replace(" ", "") in keep}
+    result = montecarlo(model, spec.distributions, draws=draws, seed=seed, correlation=spec.correlation,
+                        thresholds=thresholds, include_irr=args.irr, keep_draws=bool(args.draws_output),
+                        metrics=metrics,
+                        chunk_size=args.chunk_size, workers=args.workers,
+                        progress=False if args.no_progress else None)
+    if seed is None:
+        print(f"seed: {result.seed} (pass --seed {result.seed} to repeat this run)", file=sys.stderr)
+    frame = result.summary.reset_index()
+    shown = frame.drop(columns=["base", "sd", "undefined"])
+    text = _kind_table(shown, f"{model.intervention.name}: Monte Carlo, {result.draws:,} draws, seed {result.seed}",
+                       metric_col="metric", numeric={"probability": "share"}, blank=("threshold", "probability"),
+                       kind_map={"years": "number"})
+    if args.draws_output:
+        write_output(result.draws_frame().to_csv(), args.draws_output, args.force)
+    _emit(args, frame, text, result.to_dict())
+    return 0

@@ -1,0 +1,189 @@
+"""Exports of an appraisal: Markdown, CSV, Excel and JSON (with a JSON Schema).
+
+Every writer takes an :class:`~cba.appraisal.Appraisal` (or a
+:class:`~cba.compare.Comparison`) and returns text or bytes; :func:`write_file`
+puts them on disk without ever replacing an existing file unless asked to.
+
+========  ===========================================================  =========
+format    what                                                         returns
+========  ===========================================================  =========
+table     readable text: the cases and who pays and who saves          str
+markdown  every table as Markdown, ready for a business case           str
+csv       the tidy ledger (one row per line, agency, value type, year)  str
+xlsx      an Excel workbook, one sheet per table (see :mod:`.xlsx`)     bytes
+json      plain data for other tools (schema: :func:`results_schema`)   str
+========  ===========================================================  =========
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
+
+import pandas as pd
+
+from ..errors import CBAError
+from ..presentation import render_table_markdown
+from ..tables import ASSUMPTION_TABLES, TABLES, all_tables
+from .schema import model_schema, results_schema
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..appraisal import Appraisal
+
+__all__ = ["FORMATS", "BINARY_FORMATS", "SUFFIXES", "assumption_records", "check_output", "export", "format_for_path",
+           "model_schema", "results_schema", "to_csv", "to_json", "to_markdown", "to_xlsx", "write_file"]
+
+#: Sheet names of the workbook, by table name.
+SHEET_NAMES = {
+    "summary": "Summary", "agencies": "Agencies", "costs": "Costs", "benefits": "Benefits",
+    "cost_lines": "Cost lines", "outcomes": "Outcomes", "unit_values": "Unit values",
+    "provenance": "Provenance", "ledger": "Ledger",
+}
+
+
+def _heading_lines(appraisal: "Appraisal") -> list[str]:
+    model = appraisal.intervention
+    lines = [f"# {model.name}", ""]
+    if model.description:
+        lines += [model.description.strip(), ""]
+    lines += [f"Price base {model.price_base}, horizon {model.horizon} years, discounting: "
+              f"{model.discounting.describe()}. Money in pounds at {model.price_base} prices; "
+              "present values discounted to year 0.", ""]
+    return lines
+
+
+def to_markdown(appraisal: "Appraisal") -> str:
+    """Every table except the ledger as Markdown (GitHub tables), under headings.
+
+    Examples
+    --------
+    >>> import cba
+    >>> md = to_markdown(cba.appraise("examples/worked_example.yaml"))
+    >>> print(md.splitlines()[0])
+    # Worked example
+    >>> "| Net present budget impact | £23,401 |" in md
+    True
+    """
+    lines = _heading_lines(appraisal)
+    for frame in all_tables(appraisal, include_ledger=False).values():
+        lines += [render_table_markdown(frame), ""]
+    return "\n".join(lines)
+
+
+def to_csv(appraisal: "Appraisal") -> str:
+    """The tidy ledger as CSV (full precision; empty cells for missing text).
+
+    Values are written exactly as they are: text a user wrote that starts with
+    ``=`` reaches the CSV unchanged, so open CSV files with care in a spreadsheet,
+    or use the Excel export, which stores such text safely.
+    """
+    return appraisal.ledger.to_csv(index=False, lineterminator="\n")
+
+
+def to_json(appraisal: "Appraisal") -> str:
+    """:meth:`Appraisal.to_dict` as JSON (valid against :func:`results_schema`)."""
+    return appraisal.to_json()
+
+
+def to_xlsx(appraisal: "Appraisal") -> bytes:
+    """An Excel workbook with one sheet per table of :mod:`cba.tables` (see :mod:`.xlsx`)."""
+    from .xlsx import workbook_bytes
+
+    sheets = {SHEET_NAMES[name]: frame for name, frame in all_tables(appraisal).items()}
+    return workbook_bytes(sheets, title=appraisal.intervention.name)
+
+
+def assumption_records(appraisal: "Appraisal") -> dict[str, list[dict[str, Any]]]:
+    """The assumption tables as plain records (``None`` for missing values).
+
+    Cost lines carry their amounts as a list ``amounts`` (one per year, as
+    entered) instead of one column per year.
+    """
+    labels = list(appraisal.compiled.year_labels)
+    out = {}
+    for name in ASSUMPTION_TABLES:
+        frame = TABLES[name](appraisal)
+        if name == "cost_lines":
+            amounts = frame[labels].to_numpy(dtype=float).tolist() if len(frame) else []
+            frame = frame.drop(columns=labels)
+            frame.insert(5, "amounts", pd.Series(amounts, dtype=object))
+        out[name] = [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
+    return out
+
+
+def _plain(value: Any) -> Any:
+    import math
+
+    import numpy as np
+
+    if isinstance(value, (np.floating, float)):
+        return None if math.isnan(value) else float(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+#: Output formats of an appraisal: name -> function(appraisal) -> str or bytes.
+FORMATS: dict[str, Callable[["Appraisal"], str | bytes]] = {
+    "table": lambda a: a.summary(),
+    "markdown": to_markdown,
+    "json": to_json,
+    "csv": to_csv,
+    "xlsx": to_xlsx,
+}
+#: Formats that produce bytes and so must go to a file.
+BINARY_FORMATS = frozenset({"xlsx"})
+#: File suffix -> format, to choose a format from ``-o FILE`` when none is given.
+SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".json": "json", ".csv": "csv", ".xlsx": "xlsx",
+            ".txt": "table"}
+
+
+def format_for_path(output: str | None, requested: str | None) -> str:
+    """The export format: the one requested, else the output file's suffix, else ``table``.
+
+    >>> format_for_path("results.xlsx", None), format_for_path(None, None), format_for_path("a.md", "json")
+    ('xlsx', 'table', 'json')
+    """
+    if requested:
+        return requested
+    if output and output != "-":
+        return SUFFIXES.get(Path(output).suffix.lower(), "table")
+    return "table"
+
+
+def check_output(fmt: str, output: str | None) -> None:
+    """A binary format (xlsx) goes to a file, never to the terminal."""
+    if fmt in BINARY_FORMATS and (output is None or output == "-"):
+        raise CBAError(f"--format {fmt} writes a binary file: give one with -o, e.g. -o results.{fmt}")
+
+
+def export(appraisal: "Appraisal", fmt: str) -> str | bytes:
+    """Render an appraisal in one of :data:`FORMATS`."""
+    try:
+        writer = FORMATS[fmt]
+    except KeyError:
+        raise CBAError(f"unknown format {fmt!r} (formats: {', '.join(FORMATS)})") from None
+    return writer(appraisal)
+
+
+def write_file(data: str | bytes, path: str | Path, force: bool = False) -> Path:
+    """Write text or bytes to ``path``; refuse to replace an existing file unless ``force``."""
+    path = Path(path)
+    if path.exists() and not force:
+        raise CBAError(f"{path}: already exists; use --force (force=True in Python) to overwrite it")
+    if not path.parent.exists():
+        raise CBAError(f"{path.parent}: no such folder")
+    if path.is_dir():
+        raise CBAError(f"{path}: is a folder")
+    try:
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            path.write_text(data if data.endswith("\n") else data + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise CBAError(f"{path}: cannot be written ({exc.strerror or exc})") from None
+    return path

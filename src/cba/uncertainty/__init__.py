@@ -1,0 +1,47 @@
+"""Uncertainty analysis: scenarios, one-way sensitivity, switching values, Monte Carlo.
+
+Business cases live or die on their assumptions. Every analysis here moves
+parameters named by their field path (``outcomes[0].success``,
+``costs[2].amounts``, ``discount_rate``: see :mod:`cba.uncertainty.parameters`)
+and reports any metric, including each agency's (``net[dwp]``: see
+:mod:`cba.uncertainty.core`).
+
+- :func:`scenarios`: named sets of assumptions, side by side.
+- :func:`one_way` and :func:`tornado_data`: each assumption to its low and high
+  value, sorted by swing; :func:`cba.uncertainty.charts.tornado` draws it.
+- :func:`switching_value`: the value of an assumption at which a metric crosses
+  its threshold (ROI = 1, net = 0), by root finding.
+- :func:`montecarlo`: distributions on assumptions, optionally correlated,
+  reproducible for a seed however the run is chunked, on threads or on Dask
+  (:mod:`cba.uncertainty.distributed`).
+"""
+
+from .core import DEFAULT_THRESHOLDS, Threshold, metric_names
+from .distributions import (
+    PERT,
+    Beta,
+    Discrete,
+    Distribution,
+    Fixed,
+    LogNormal,
+    Normal,
+    Triangular,
+    TruncatedNormal,
+    Uniform,
+    from_spec,
+)
+from .distributed import appraise_many
+from .montecarlo import MonteCarloResult, montecarlo
+from .parameters import Parameter, resolve
+from .scenarios import ScenarioResult, scenarios
+from .sensitivity import SensitivityResult, one_way, tornado_data
+from .spec import UncertaintySpec, load_spec
+from .switching import SwitchingValue, switching_value, switching_values
+
+__all__ = [
+    "DEFAULT_THRESHOLDS", "PERT", "Beta", "Discrete", "Distribution", "Fixed", "LogNormal",
+    "MonteCarloResult", "Normal", "Parameter", "ScenarioResult", "SensitivityResult", "SwitchingValue",
+    "Threshold", "Triangular", "TruncatedNormal", "UncertaintySpec", "Uniform", "appraise_many",
+    "from_spec", "load_spec", "metric_names", "montecarlo", "one_way", "resolve", "scenarios",
+    "switching_value", "switching_values", "tornado_data",
+]

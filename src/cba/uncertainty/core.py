@@ -1,0 +1,219 @@
+"""What every uncertainty analysis shares: the model, the metrics, the thresholds.
+
+Metric names are those of :data:`cba.metrics.METRIC_NAMES` plus one per agency
+and agency metric, written ``net[dwp]`` ("DWP's net position"), ``roi[nhs]``,
+``pv_costs[local_authority]`` and so on (:data:`cba.metrics.AGENCY_METRIC_NAMES`).
+
+:func:`run` evaluates parameter values, one per draw, through the engine's fast
+path (:func:`cba.engine.evaluate_totals`, then :func:`cba.metrics.compute`) and
+returns every metric as a column of a ``(D, M)`` array.
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..engine import CompiledModel, compile_model, evaluate_totals
+from ..errors import CBAError
+from ..metrics import AGENCY_METRIC_NAMES, METRIC_NAMES, compute
+from ..models import Intervention, load_intervention
+from .parameters import Parameter, build_overrides
+
+#: Thresholds used when none is given: break-even of each case (metric, ">", value).
+DEFAULT_THRESHOLDS: dict[str, float] = {
+    "net_present_budget_impact": 0.0,
+    "net_present_public_value": 0.0,
+    "financial_roi": 1.0,
+    "cashable_roi": 1.0,
+    "public_value_roi": 1.0,
+}
+#: Agency metrics with a default threshold (an agency "comes out ahead" when net > 0).
+DEFAULT_AGENCY_THRESHOLDS: dict[str, float] = {"net": 0.0}
+#: Metrics for which lower is better (a threshold is beaten from below).
+LOWER_IS_BETTER = frozenset({"pv_costs", "payback_period", "wrong_pocket_index"})
+LOWER_IS_BETTER_AGENCY = frozenset({"pv_costs", "cost_share"})
+
+_AGENCY_METRIC = re.compile(r"^([a-z_]+)\[([a-z][a-z0-9_]*)\]$")
+_OPS = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le}
+
+
+def as_compiled(model) -> CompiledModel:
+    """A :class:`~cba.engine.CompiledModel` from a model in any form.
+
+    Accepts a compiled model, an :class:`~cba.models.Intervention`, a dict, an
+    :class:`~cba.appraisal.Appraisal` or the path of a model file.
+    """
+    if isinstance(model, CompiledModel):
+        return model
+    compiled = getattr(model, "compiled", None)
+    if isinstance(compiled, CompiledModel):
+        return compiled
+    if isinstance(model, (str, Path)):
+        model = load_intervention(model)
+    elif isinstance(model, dict):
+        model = Intervention.from_dict(model)
+    if not isinstance(model, Intervention):
+        raise CBAError(f"expected an intervention, a model file or a compiled model, got {type(model).__name__}")
+    return compile_model(model)
+
+
+def metric_names(model: CompiledModel, include_agencies: bool = True) -> list[str]:
+    """Every metric column, in order: the headline metrics, then ``name[agency]``.
+
+    Examples
+    --------
+    >>> m = as_compiled({"name": "Tiny", "price_base": "2024/25",
+    ...     "costs": [{"name": "Staff", "agency": "local_authority", "amounts": [1000]}]})
+    >>> metric_names(m)[-2:]
+    ['fiscal_share[local_authority]', 'roi[local_authority]']
+    """
+    names = list(METRIC_NAMES)
+    if include_agencies:
+        names += [f"{k}[{a}]" for k in AGENCY_METRIC_NAMES for a in model.agencies]
+    return names
+
+
+def check_metric(model: CompiledModel, name: str) -> str:
+    """The metric name, or :class:`~cba.errors.CBAError` listing the valid ones."""
+    if not isinstance(name, str):
+        raise CBAError(f"a metric is a name such as 'financial_roi' or 'net[dwp]', got {name!r}")
+    n = name.replace(" ", "")
+    if n in METRIC_NAMES:
+        return n
+    if m := _AGENCY_METRIC.match(n):
+        what, agency = m[1], m[2]
+        if what not in AGENCY_METRIC_NAMES:
+            raise CBAError(f"metric {name!r}: agency metrics are {', '.join(AGENCY_METRIC_NAMES)}")
+        if agency not in model.agencies:
+            raise CBAError(f"metric {name!r}: agency {agency!r} neither bears a cost nor banks a saving in "
+                           f"this model (agencies: {', '.join(model.agencies) or 'none'})")
+        return n
+    raise CBAError(f"unknown metric {name!r}: use one of {', '.join(METRIC_NAMES)}, or an agency metric "
+                   f"such as net[{model.agencies[0] if model.agencies else 'dwp'}]")
+
+
+def lower_is_better(metric: str) -> bool:
+    """Whether smaller values of a metric are the better ones.
+
+    >>> lower_is_better("payback_period"), lower_is_better("net[dwp]"), lower_is_better("pv_costs[nhs]")
+    (True, False, True)
+    """
+    if m := _AGENCY_METRIC.match(metric):
+        return m[1] in LOWER_IS_BETTER_AGENCY
+    return metric in LOWER_IS_BETTER
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """A line a metric must beat: ``metric op value`` (``op`` one of ``> >= < <=``)."""
+
+    metric: str
+    op: str
+    value: float
+
+    def beats(self, x: np.ndarray) -> np.ndarray:
+        """True where ``x`` beats the threshold (an undefined value never does)."""
+        x = np.asarray(x, dtype=float)
+        with np.errstate(invalid="ignore"):
+            return _OPS[self.op](x, self.value) & ~np.isnan(x)
+
+    def __str__(self) -> str:
+        return f"{self.metric} {self.op} {self.value:g}"
+
+
+def parse_threshold(model: CompiledModel, metric: str, spec) -> Threshold:
+    """A :class:`Threshold` from a number, ``"<= 3"`` or ``("<=", 3)``.
+
+    A bare number takes the metric's better direction (``>``, or ``<`` for costs,
+    payback period and the wrong-pocket index).
+    """
+    metric = check_metric(model, metric)
+    op = "<" if lower_is_better(metric) else ">"
+    value = spec
+    if isinstance(spec, str):
+        m = re.match(r"^\s*(>=|<=|>|<)?\s*(\S+)\s*$", spec)
+        if not m:
+            raise CBAError(f"thresholds.{metric}: expected a number or e.g. '>= 1', got {spec!r}")
+        op = m[1] or op
+        value = m[2]
+    elif isinstance(spec, (tuple, list)):
+        if len(spec) != 2 or spec[0] not in _OPS:
+            raise CBAError(f"thresholds.{metric}: expected (op, value) with op one of > >= < <=, got {spec!r}")
+        op, value = spec
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        raise CBAError(f"thresholds.{metric}: expected a number, got {value!r}") from None
+    if not np.isfinite(value):
+        raise CBAError(f"thresholds.{metric}: must be a finite number, got {value!r}")
+    return Threshold(metric, op, value)
+
+
+def default_threshold(model: CompiledModel, metric: str) -> Threshold | None:
+    """The break-even threshold of a metric, or ``None`` when it has none.
+
+    Examples
+    --------
+    >>> m = as_compiled({"name": "Tiny", "price_base": "2024/25",
+    ...     "costs": [{"name": "Staff", "agency": "nhs", "amounts": [1000]}]})
+    >>> str(default_threshold(m, "financial_roi")), str(default_threshold(m, "net[nhs]"))
+    ('financial_roi > 1', 'net[nhs] > 0')
+    """
+    metric = check_metric(model, metric)
+    if metric in DEFAULT_THRESHOLDS:
+        return Threshold(metric, ">", DEFAULT_THRESHOLDS[metric])
+    if (m := _AGENCY_METRIC.match(metric)) and m[1] in DEFAULT_AGENCY_THRESHOLDS:
+        return Threshold(metric, ">", DEFAULT_AGENCY_THRESHOLDS[m[1]])
+    return None
+
+
+def thresholds_for(model: CompiledModel, metrics: Sequence[str],
+                   given: Mapping[str, object] | None = None) -> dict[str, Threshold]:
+    """The threshold of each metric: the one given, else the default, else none."""
+    given = dict(given or {})
+    out: dict[str, Threshold] = {}
+    for name, spec in given.items():
+        t = parse_threshold(model, name, spec)
+        out[t.metric] = t
+    for name in metrics:
+        if name not in out and (t := default_threshold(model, name)) is not None:
+            out[name] = t
+    return out
+
+
+def run(model: CompiledModel, parameters: Sequence[Parameter], values: Mapping[str, np.ndarray],
+        include_irr: bool = False, include_agencies: bool = True, checked: bool = False) -> np.ndarray:
+    """Every metric for each draw of the parameter values.
+
+    Parameters
+    ----------
+    model : CompiledModel
+    parameters : sequence of Parameter
+    values : mapping of path to array ``(D,)``
+        Values in the user's units (``NaN`` = as in the model).
+    include_irr : bool
+        Compute the internal rate of return (the slowest metric); NaN when not.
+    include_agencies : bool
+        Add the agency columns of :func:`metric_names`.
+    checked : bool
+        The values are known to be in range (see :func:`~cba.uncertainty.parameters.build_overrides`).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(D, M)``, columns in the order of :func:`metric_names`.
+    """
+    overrides = build_overrides(model, parameters, values, checked=checked)
+    totals = evaluate_totals(model, overrides)
+    metrics, agency = compute(totals, include_irr=include_irr)
+    cols = [metrics[k] for k in METRIC_NAMES]
+    out = np.column_stack(cols) if cols else np.empty((totals.costs.shape[0], 0))
+    if include_agencies and model.agencies:
+        out = np.concatenate([out] + [agency[k] for k in AGENCY_METRIC_NAMES], axis=1)
+    return out

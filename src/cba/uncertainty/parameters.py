@@ -1,0 +1,483 @@
+"""Parameters a user can vary, by path, mapped onto the engine's arrays.
+
+An uncertainty analysis names the assumptions it moves with the same field paths
+that error messages use (``outcomes[0].success``). :func:`resolve` turns a path
+into a :class:`Parameter`, which knows the engine array it writes, its allowed
+range and its value in the model; :func:`build_overrides` turns values of many
+parameters, one per draw, into the ``overrides`` that
+:func:`cba.engine.evaluate` and :func:`cba.engine.evaluate_totals` take.
+
+Paths
+-----
+===========================================  =========  ==========================================
+path                                         kind       meaning (units)
+===========================================  =========  ==========================================
+``outcomes[i].engagement`` ... ``attribution``  value   a rate in [0, 1] (``success``,
+                                                        ``deadweight``, ``displacement``,
+                                                        ``leakage``, ``substitution``)
+``outcomes[i].drop_off``                     value      rate in [0, 1]
+``outcomes[i].lag``, ``outcomes[i].duration``  value    whole years (lag >= 0, duration >= 1)
+``outcomes[i].quantity``                     value      units per success per benefit year (>= 0)
+``outcomes[i].cohort``                       multiplier every intake year scaled (1 = as modelled)
+``outcomes[i].cohort[t]``                    value      intake in year ``t`` (people, >= 0)
+``outcomes[i].confidence``                   value      evidence grade, turned into optimism bias
+                                                        by the model's table
+``outcomes[i].optimism_bias``                value      the correction itself, in [0, 1]
+``outcomes[i].cashable``                     value      cashable share of every fiscal component
+``outcomes[i].value``                        multiplier every component of the unit value
+``outcomes[i].value.components[j].amount``   value      pounds at the component's price year
+``outcomes[i].value.components[j].cashable``  value     cashable share, in [0, 1]
+``costs[l].amounts``                         multiplier every year of the cost line
+``costs[l].amounts[t]``                      value      pounds in year ``t`` at the line's price year
+``costs[l].confidence``                      value      evidence grade -> optimism bias uplift
+``costs[l].optimism_bias``                   value      the uplift itself (>= 0)
+``costs``                                    multiplier every cost line
+``discount_rate``                            value      one constant rate for every year, in [0, 1]
+                                                        (replaces the model's schedule)
+===========================================  =========  ==========================================
+
+A value of ``NaN`` means "as in the model" (that draw keeps the base value).
+When several parameters touch the same engine array, values are written first
+and multipliers applied after, so ``costs`` scales whatever ``costs[0].amounts[1]``
+set; two values may not set the same cell.
+
+Examples
+--------
+>>> import cba
+>>> from cba.engine import compile_model
+>>> m = compile_model(cba.Intervention.from_yaml('''
+... name: Tiny
+... price_base: 2024/25
+... horizon: 2
+... costs: [{name: Staff, agency: local_authority, amounts: [1000]}]
+... outcomes:
+...   - {name: Fewer call-outs, cohort: 10, success: 0.5,
+...      value: {components: [{type: fiscal, agency: police, amount: 300}]}}
+... '''))
+>>> p = resolve(m, "outcomes[0].success")
+>>> p.label, p.base, (p.lower, p.upper)
+('Fewer call-outs: success', 0.5, (0.0, 1.0))
+>>> over = build_overrides(m, [p, resolve(m, "costs")], {"outcomes[0].success": [0.2, np.nan],
+...                                                       "costs": [1.0, 1.5]})
+>>> over["success"][:, 0], over["cost_real"][:, 0, 0]
+(array([0.2, 0.5]), array([1000., 1500.]))
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..discounting import discount_factors
+from ..engine import CompiledModel, _components
+from ..errors import CBAError
+
+#: Outcome fields that are rates in [0, 1] and map one-to-one onto the engine.
+OUTCOME_RATES = ("engagement", "success", "deadweight", "displacement", "leakage",
+                 "substitution", "attribution", "drop_off")
+#: Spellings accepted for the constant discount rate.
+DISCOUNT_RATE_ALIASES = ("discount_rate", "discount rate", "discounting.rate", "discounting")
+
+_INF = float("inf")
+
+_OUTCOME = re.compile(r"^outcomes\[(\d+)\]\.([a-z_]+)$")
+_COHORT_YEAR = re.compile(r"^outcomes\[(\d+)\]\.cohort\[(\d+)\]$")
+_COMPONENT = re.compile(r"^outcomes\[(\d+)\]\.value\.components\[(\d+)\]\.([a-z_]+)$")
+_COST = re.compile(r"^costs\[(\d+)\]\.([a-z_]+)$")
+_COST_YEAR = re.compile(r"^costs\[(\d+)\]\.amounts\[(\d+)\]$")
+
+PATH_FORMS = (
+    "outcomes[i].<rate> (engagement, success, deadweight, displacement, leakage, substitution, "
+    "attribution, drop_off), outcomes[i].lag, outcomes[i].duration, outcomes[i].quantity, "
+    "outcomes[i].cohort (multiplier), outcomes[i].cohort[t], outcomes[i].confidence, "
+    "outcomes[i].optimism_bias, outcomes[i].cashable, outcomes[i].value (multiplier), "
+    "outcomes[i].value.components[j].amount, outcomes[i].value.components[j].cashable, "
+    "costs[l].amounts (multiplier), costs[l].amounts[t], costs[l].confidence, "
+    "costs[l].optimism_bias, costs (multiplier of every line), discount_rate"
+)
+
+
+@dataclass(frozen=True, eq=False)
+class Parameter:
+    """One assumption that an analysis moves, and where it lands in the engine.
+
+    Attributes
+    ----------
+    path : str
+        Canonical path, e.g. ``outcomes[0].success``.
+    label : str
+        Readable name for tables and charts, e.g. ``Fewer repeat incidents: success``.
+    target : str
+        Engine parameter written (a key of :data:`cba.engine.PARAMETER_SHAPES`).
+    cells : tuple
+        Index into the target's base shape of the cells written.
+    mode : {"set", "scale"}
+        ``set`` writes the value (times ``factor``); ``scale`` multiplies.
+    lower, upper : float
+        Allowed range of the value, in the user's units (inclusive).
+    integer : bool
+        Whole numbers only (lag, duration, confidence grades).
+    base : float or None
+        The value in the model, in the user's units (1 for a multiplier); ``None``
+        when no single number describes it (e.g. a banded discount schedule).
+    unit : str
+        ``share``, ``multiplier``, ``years``, ``people``, ``pounds``, ``units``,
+        ``grade`` or ``rate``.
+    factor : float
+        User units to engine units (the price uplift of an amount, else 1).
+    """
+
+    path: str
+    label: str
+    target: str
+    cells: tuple
+    mode: str
+    lower: float
+    upper: float
+    integer: bool = False
+    base: float | None = None
+    unit: str = "share"
+    factor: float = 1.0
+    grade_table: np.ndarray | None = field(default=None, repr=False)
+    first_year_discounted: bool = False
+
+    # ---- checking values
+    def check(self, values) -> np.ndarray:
+        """Values as floats, or :class:`~cba.errors.CBAError` naming this parameter.
+
+        ``NaN`` (keep the base value) passes; infinities, values out of range and
+        non-whole values of whole-number parameters do not.
+        """
+        v = np.asarray(values, dtype=float)
+        given = ~np.isnan(v)
+        bad = given & ~np.isfinite(v)
+        if bad.any():
+            raise CBAError(f"{self.path}: values must be finite numbers, got {v[bad][0]!r}")
+        low = given & (v < self.lower)
+        high = given & (v > self.upper)
+        if low.any() or high.any():
+            x = v[low | high][0]
+            raise CBAError(f"{self.path}: {self._range_text()}, got {_num(x)}")
+        if self.integer:
+            frac = given & (v != np.rint(v))
+            if frac.any():
+                raise CBAError(f"{self.path}: must be a whole number of {self.unit}, got {_num(v[frac][0])}")
+        if self.grade_table is not None:
+            g = np.rint(v[given]).astype(int)
+            known = (g >= 0) & (g < len(self.grade_table))
+            known[known] = ~np.isnan(self.grade_table[g[known]])
+            if not known.all():
+                grades = [str(i) for i in np.nonzero(~np.isnan(self.grade_table))[0]]
+                raise CBAError(f"{self.path}: grade {g[~known][0]} is not in the optimism-bias table "
+                               f"(grades {', '.join(grades)})")
+        return v
+
+    def _range_text(self) -> str:
+        if self.upper == _INF:
+            return f"must be {_num(self.lower)} or more"
+        if self.lower == -_INF:
+            return f"must be {_num(self.upper)} or less"
+        return f"must be between {_num(self.lower)} and {_num(self.upper)}"
+
+    def engine_values(self, values: np.ndarray, horizon: int) -> np.ndarray:
+        """User values ``(D,)`` in the target's units (``(D, H)`` for the discount rate)."""
+        v = np.asarray(values, dtype=float)
+        if self.target == "discount_factors":
+            rates = np.broadcast_to(np.nan_to_num(v)[:, None], (len(v), horizon))
+            return discount_factors(rates, self.first_year_discounted)
+        if self.grade_table is not None:
+            g = np.rint(np.nan_to_num(v)).astype(int)
+            return self.grade_table[np.clip(g, 0, len(self.grade_table) - 1)]
+        return v * self.factor
+
+    def write(self, array: np.ndarray, values: np.ndarray, horizon: int) -> None:
+        """Write or scale this parameter's cells of ``array`` (``(D,) + base shape``) in place."""
+        v = np.asarray(values, dtype=float)
+        keep = np.isnan(v)
+        sel = (slice(None),) + self.cells
+        current = array[sel]
+        cell_dims = current.ndim - 1
+        if not keep.any():  # every draw has a value: no need to keep any base value
+            if self.mode == "scale":
+                array[sel] = current * v.reshape((-1,) + (1,) * cell_dims)
+                return
+            if self.integer:
+                v = np.rint(v)
+            new = self.engine_values(v, horizon)
+            array[sel] = new if self.target == "discount_factors" else new.reshape((-1,) + (1,) * cell_dims)
+            return
+        if self.mode == "scale":
+            m = np.where(keep, 1.0, v).reshape((-1,) + (1,) * cell_dims)
+            array[sel] = current * m
+            return
+        if self.integer:
+            v = np.where(keep, np.nan, np.rint(v))
+        new = self.engine_values(v, horizon)
+        if self.target == "discount_factors":
+            array[sel] = np.where(keep[:, None], current, new)
+            return
+        shape = (-1,) + (1,) * cell_dims
+        array[sel] = np.where(keep.reshape(shape), current, new.reshape(shape))
+
+    def cell_mask(self, shape: tuple[int, ...]) -> np.ndarray:
+        """Boolean mask of the cells written, over the target's base shape."""
+        m = np.zeros(shape, dtype=bool)
+        m[self.cells] = True
+        return m
+
+
+def _num(x: float) -> str:
+    return f"{float(x):.10g}"
+
+
+def canonical(path: str) -> str:
+    """Normalise a parameter path: no spaces, one spelling of the discount rate.
+
+    >>> canonical(" outcomes[0] . success "), canonical("Discount rate")
+    ('outcomes[0].success', 'discount_rate')
+    """
+    if not isinstance(path, str):
+        raise CBAError(f"a parameter path must be text such as 'outcomes[0].success', got {path!r}")
+    p = path.strip()
+    if p.lower() in DISCOUNT_RATE_ALIASES:
+        return "discount_rate"
+    return re.sub(r"\s+", "", p)
+
+
+def _outcome(model: CompiledModel, i: int, path: str):
+    outcomes = model.intervention.outcomes
+    if i >= len(outcomes):
+        raise CBAError(f"{path}: the model has {len(outcomes)} outcome(s) (outcomes[0] .. "
+                       f"outcomes[{max(len(outcomes) - 1, 0)}])" if outcomes else f"{path}: the model has no outcomes")
+    return outcomes[i]
+
+
+def _cost(model: CompiledModel, l: int, path: str):
+    costs = model.intervention.costs
+    if l >= len(costs):
+        raise CBAError(f"{path}: the model has {len(costs)} cost line(s)" if costs else f"{path}: the model has no cost lines")
+    return costs[l]
+
+
+def _year(model: CompiledModel, t: int, path: str) -> None:
+    if t >= model.horizon:
+        raise CBAError(f"{path}: year {t} is beyond the horizon ({model.horizon} years: 0 .. {model.horizon - 1})")
+
+
+def _grade_table(model: CompiledModel) -> np.ndarray:
+    grades = model.intervention.optimism_bias.grades
+    table = np.full(max(grades) + 1, np.nan)
+    for g, v in grades.items():
+        table[g] = v
+    return table
+
+
+def _component_index(model: CompiledModel, i: int) -> dict[str, int]:
+    """Field path of each of outcome ``i``'s components -> its engine index ``k``."""
+    outcome = model.intervention.outcomes[i]
+    paths = [p for p, _ in _components(outcome, i, model.intervention)]
+    ks = np.nonzero(model.component_outcome == i)[0]
+    return {p: int(k) for p, k in zip(paths, ks) if p.endswith("]")}
+
+
+def resolve(model: CompiledModel, path: str) -> Parameter:
+    """The :class:`Parameter` a path names.
+
+    Parameters
+    ----------
+    model : CompiledModel
+        From :func:`cba.engine.compile_model`.
+    path : str
+        One of the forms in the module docstring, e.g. ``outcomes[0].success``.
+
+    Raises
+    ------
+    CBAError
+        For an unknown form or an index beyond the model, naming the path.
+    """
+    p = canonical(path)
+    iv = model.intervention
+    H = model.horizon
+
+    if p == "discount_rate":
+        rates = np.asarray(iv.discounting.rates(H))
+        base = float(rates[0]) if np.all(rates == rates[0]) else None
+        return Parameter(p, "Discount rate", "discount_factors", (slice(None),), "set", 0.0, 1.0,
+                         base=base, unit="rate", first_year_discounted=iv.first_year_discounted)
+    if p == "costs":
+        return Parameter(p, "All costs", "cost_real", (slice(None), slice(None)), "scale", 0.0, _INF,
+                         base=1.0, unit="multiplier")
+
+    if m := _COHORT_YEAR.match(p):
+        i, t = int(m[1]), int(m[2])
+        o = _outcome(model, i, p)
+        _year(model, t, p)
+        return Parameter(p, f"{o.name}: intake in year {t}", "cohort", (i, t), "set", 0.0, _INF,
+                         base=float(model.params["cohort"][i, t]), unit="people")
+
+    if m := _COMPONENT.match(p):
+        i, j, what = int(m[1]), int(m[2]), m[3]
+        o = _outcome(model, i, p)
+        comps = o.value.components or []
+        if j >= len(comps):
+            raise CBAError(f"{p}: outcome {i} has {len(comps)} explicit value component(s)")
+        k = _component_index(model, i).get(f"outcomes[{i}].value.components[{j}]")
+        if k is None:
+            raise CBAError(f"{p}: this component is left out by outcomes[{i}].value.exclude")
+        comp = comps[j]
+        name = f"{o.name}: {comp.label or _component_name(comp)}"
+        if what == "amount":
+            info = model.component_info[k]
+            return Parameter(p, f"{name} amount", "component_amount", (k,), "set", -_INF, _INF,
+                             base=float(comp.amount), unit="pounds", factor=float(info["uplift"]))
+        if what == "cashable":
+            if comp.type != "fiscal":
+                raise CBAError(f"{p}: only fiscal components have a cashable share")
+            return Parameter(p, f"{name} cashable share", "component_cashable", (k,), "set", 0.0, 1.0,
+                             base=float(model.params["component_cashable"][k]))
+        raise CBAError(f"{p}: a value component's varied fields are 'amount' and 'cashable'")
+
+    if m := _OUTCOME.match(p):
+        i, what = int(m[1]), m[2]
+        o = _outcome(model, i, p)
+        if what in OUTCOME_RATES:
+            return Parameter(p, f"{o.name}: {what.replace('_', ' ')}", what, (i,), "set", 0.0, 1.0,
+                             base=float(getattr(o, what)))
+        if what == "lag":
+            return Parameter(p, f"{o.name}: lag", "lag", (i,), "set", 0.0, _INF, integer=True,
+                             base=float(o.lag), unit="years")
+        if what == "duration":
+            return Parameter(p, f"{o.name}: duration", "duration", (i,), "set", 1.0, _INF, integer=True,
+                             base=float(o.duration), unit="years")
+        if what == "quantity":
+            return Parameter(p, f"{o.name}: quantity", "quantity", (i,), "set", 0.0, _INF,
+                             base=float(o.effective_quantity), unit="units")
+        if what == "cohort":
+            return Parameter(p, f"{o.name}: cohort (multiplier)", "cohort", (i, slice(None)), "scale",
+                             0.0, _INF, base=1.0, unit="multiplier")
+        if what == "confidence":
+            table = _grade_table(model)
+            known = np.nonzero(~np.isnan(table))[0]
+            return Parameter(p, f"{o.name}: confidence grade", "outcome_ob", (i,), "set",
+                             float(known.min()), float(known.max()), integer=True,
+                             base=None if o.confidence is None else float(o.confidence), unit="grade",
+                             grade_table=table)
+        if what == "optimism_bias":
+            return Parameter(p, f"{o.name}: optimism bias", "outcome_ob", (i,), "set", 0.0, 1.0,
+                             base=float(model.params["outcome_ob"][i]))
+        if what == "cashable":
+            ks = np.nonzero((model.component_outcome == i) & (model.component_type == 0))[0]
+            if len(ks) == 0:
+                raise CBAError(f"{p}: outcome {i} has no fiscal value components")
+            shares = model.params["component_cashable"][ks]
+            base = float(shares[0]) if np.all(shares == shares[0]) else None
+            return Parameter(p, f"{o.name}: cashable share", "component_cashable", (ks,), "set", 0.0, 1.0,
+                             base=base)
+        if what == "value":
+            ks = np.nonzero(model.component_outcome == i)[0]
+            return Parameter(p, f"{o.name}: unit value (multiplier)", "component_amount", (ks,), "scale",
+                             0.0, _INF, base=1.0, unit="multiplier")
+        raise CBAError(f"{p}: unknown parameter; use one of {PATH_FORMS}")
+
+    if m := _COST_YEAR.match(p):
+        l, t = int(m[1]), int(m[2])
+        c = _cost(model, l, p)
+        _year(model, t, p)
+        base = float(c.amounts[t]) if t < len(c.amounts) else 0.0
+        return Parameter(p, f"{c.name}: cost in year {t}", "cost_real", (l, t), "set", 0.0, _INF,
+                         base=base, unit="pounds", factor=float(model.cost_info[l]["uplift"]))
+
+    if m := _COST.match(p):
+        l, what = int(m[1]), m[2]
+        c = _cost(model, l, p)
+        if what == "amounts":
+            return Parameter(p, f"{c.name}: cost (multiplier)", "cost_real", (l, slice(None)), "scale",
+                             0.0, _INF, base=1.0, unit="multiplier")
+        if what == "confidence":
+            table = _grade_table(model)
+            known = np.nonzero(~np.isnan(table))[0]
+            return Parameter(p, f"{c.name}: confidence grade", "cost_ob", (l,), "set",
+                             float(known.min()), float(known.max()), integer=True,
+                             base=None if c.confidence is None else float(c.confidence), unit="grade",
+                             grade_table=table)
+        if what == "optimism_bias":
+            return Parameter(p, f"{c.name}: optimism bias", "cost_ob", (l,), "set", 0.0, _INF,
+                             base=float(model.params["cost_ob"][l]))
+        raise CBAError(f"{p}: unknown parameter; use one of {PATH_FORMS}")
+
+    raise CBAError(f"{path}: unknown parameter; use one of {PATH_FORMS}")
+
+
+def _component_name(comp) -> str:
+    if comp.type == "fiscal":
+        return f"fiscal saving to {comp.agency}"
+    return f"{comp.type} value"
+
+
+def resolve_many(model: CompiledModel, paths: Iterable[str]) -> list[Parameter]:
+    """Resolve several paths; the same path twice, or two values for one cell, is an error."""
+    out: list[Parameter] = []
+    seen: dict[str, str] = {}
+    for path in paths:
+        p = resolve(model, path)
+        if p.path in seen:
+            raise CBAError(f"{path}: given twice (also as {seen[p.path]!r})")
+        seen[p.path] = path
+        out.append(p)
+    sets = [p for p in out if p.mode == "set"]
+    for a_i, a in enumerate(sets):
+        for b in sets[a_i + 1:]:
+            if a.target == b.target:
+                shape = model.params[a.target].shape
+                if (a.cell_mask(shape) & b.cell_mask(shape)).any():
+                    raise CBAError(f"{b.path}: sets the same engine value as {a.path} "
+                                   f"({a.target}); vary only one of them")
+    return out
+
+
+def build_overrides(model: CompiledModel, parameters: Sequence[Parameter],
+                    values: Mapping[str, Sequence[float] | np.ndarray], checked: bool = False) -> dict[str, np.ndarray]:
+    """Engine overrides from parameter values, one value per draw.
+
+    Parameters
+    ----------
+    model : CompiledModel
+    parameters : sequence of Parameter
+        From :func:`resolve_many`.
+    values : mapping of path to array_like
+        ``(D,)`` values in the user's units for each parameter (``NaN`` keeps the
+        model's value in that draw). Every array has the same length.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        Engine arrays shaped ``(D,) + base shape``, only for the engine parameters
+        touched.
+
+    Raises
+    ------
+    CBAError
+        For a value out of a parameter's range, naming the parameter.
+    """
+    out: dict[str, np.ndarray] = {}
+    for p in parameters:
+        if p.path not in values:
+            raise CBAError(f"{p.path}: no values given")
+        v = np.atleast_1d(values[p.path])
+        # grades are always checked: a custom table may have gaps inside its range
+        out[p.path] = np.asarray(v, dtype=float) if checked and p.grade_table is None else p.check(v)
+    sizes = {len(v) for v in out.values()}
+    if len(sizes) > 1:
+        raise CBAError(f"parameter values disagree on the number of draws: {sorted(sizes)}")
+    D = sizes.pop() if sizes else 1
+    arrays: dict[str, np.ndarray] = {}
+    # values first, then multipliers (so a multiplier scales what a value set)
+    for p in sorted(parameters, key=lambda q: q.mode != "set"):
+        if p.target not in arrays:
+            base = model.params[p.target]
+            arrays[p.target] = np.repeat(base[None], D, axis=0)
+        p.write(arrays[p.target], out[p.path], model.horizon)
+    return arrays

@@ -1,0 +1,70 @@
+"""Unit cost databases: the GMCA Unit Cost Database as a versioned, searchable part of cba.
+
+Analysts value outcomes with the GMCA Unit Cost Database (New Economy / GMCA
+Research, v1.4, March 2015, CC BY 4.0): around 680 costs, each with a fiscal
+value and the agency that bears it, often economic and social values too, a
+price year, a source and a RAG rating. This package
+
+* reads the official workbooks (:func:`read_workbook`, any layout version);
+* ships v1.4 as a tidy CSV (:func:`default`) and a separate set of newer figures
+  (:func:`supplementary`);
+* looks up, searches, filters and uplifts them (:class:`UnitCostDatabase`) and
+  merges users' own unit costs from CSV;
+* maps the workbook's agency names to cba's agencies (:func:`canonical_agency`)
+  and flags transfer payments (:mod:`cba.unit_costs.transfers`);
+* resolves ``value: {unit_cost: E&E1.0}`` in a model to value components
+  (:func:`resolve_unit_value`, called by the engine).
+
+Attribution for the shipped data: "Unit Cost Database v1.4, New Economy /
+Greater Manchester Combined Authority, CC BY 4.0".
+
+Examples
+--------
+>>> from cba import unit_costs
+>>> db = unit_costs.default()
+>>> db.title, len(db)
+('GMCA Unit Cost Database v1.4', 684)
+>>> e = db["E&E1.0"]
+>>> e.description
+"Job Seeker's Allowance / Fiscal and economic benefit from a workless claimant entering work"
+>>> e.fiscal.value, e.economic.value, e.fiscal.transfer
+(9800.0, 14044.0, 'part')
+>>> unit_costs.public_value_of(e, db.children)   # 566 + 14,044 at 2012/13 prices
+14610.0
+"""
+
+from .agencies import AGENCY_NAMES, canonical_agency, normalise_name
+from .database import (
+    ATTRIBUTION,
+    DATASETS,
+    DEFAULT_DATABASE,
+    UnitCostDatabase,
+    combined,
+    default,
+    from_csv,
+    load,
+    supplementary,
+)
+from .records import (
+    CSV_COLUMNS,
+    REQUIRED_COLUMNS,
+    VALUE_TYPES,
+    DataNote,
+    UnitCost,
+    UnitCostValue,
+    code_level,
+    read_csv,
+    to_csv_text,
+)
+from .resolve import components_for, database_for, resolve_unit_value
+from .transfers import FURTHER_TRANSFERS
+from .workbook import WorkbookData, public_value_of, read_lookups_deflator, read_workbook
+
+__all__ = [
+    "AGENCY_NAMES", "ATTRIBUTION", "CSV_COLUMNS", "DATASETS", "DEFAULT_DATABASE", "DataNote",
+    "FURTHER_TRANSFERS", "REQUIRED_COLUMNS", "UnitCost", "UnitCostDatabase", "UnitCostValue",
+    "VALUE_TYPES", "WorkbookData", "canonical_agency", "code_level", "combined", "components_for",
+    "database_for", "default", "from_csv", "load", "normalise_name", "public_value_of",
+    "read_csv", "read_lookups_deflator", "read_workbook", "resolve_unit_value", "supplementary",
+    "to_csv_text",
+]
