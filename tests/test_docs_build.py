@@ -87,8 +87,6 @@ def test_a_new_field_shows_up_in_the_reference():
 #: "Examples" heading), known and reported; the build turns docstring warnings off
 #: for the API pages until they are fixed. Remove an entry once it is fixed.
 KNOWN_DOCSTRING_PROBLEMS = {
-    "src/cba/metrics.py": {"payback_period", "irr"},
-    "src/cba/additionality.py": {"benefit_years"},
     "src/cba/uncertainty/distributions.py": {"from_spec"},
 }
 

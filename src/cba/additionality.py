@@ -85,6 +85,8 @@ def benefit_years(net_successes, kernel) -> np.ndarray:
     kernel : array_like
         From :func:`benefit_kernel`, shape ``(..., H, H)``.
 
+    Examples
+    --------
     >>> benefit_years([32.0, 0, 0, 0], benefit_kernel(4, 1, 3, 0.1)).round(6)
     array([ 0.  , 32.  , 28.8 , 25.92])
     """

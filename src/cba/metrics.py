@@ -52,6 +52,8 @@ def payback_period(costs, fiscal, discount_factors):
     discount_factors : array_like
         ``(D, H)`` or ``(H,)``.
 
+    Examples
+    --------
     >>> payback_period([[40000.0, 10000.0, 0.0]], [[0.0, 30000.0, 30000.0]], [1.0, 1.0, 1.0])
     array([3.])
     """
@@ -76,6 +78,8 @@ def irr(flows, low: float = -0.99, high: float = 10.0, grid: int = 96, iteration
     flows : array_like
         ``(D, H)`` undiscounted net flows (pounds).
 
+    Examples
+    --------
     >>> round(float(irr([[-100.0, 110.0]])[0]), 12)
     0.1
     """
