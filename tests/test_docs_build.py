@@ -83,14 +83,6 @@ def test_a_new_field_shows_up_in_the_reference():
 
 
 # ---------------------------------------------------------------- docstrings render cleanly
-#: Docstrings that griffe cannot parse as numpy style (doctests not under an
-#: "Examples" heading), known and reported; the build turns docstring warnings off
-#: for the API pages until they are fixed. Remove an entry once it is fixed.
-KNOWN_DOCSTRING_PROBLEMS = {
-    "src/cba/uncertainty/distributions.py": {"from_spec"},
-}
-
-
 def test_docstrings_parse_as_numpy_style():
     import griffe
     messages: list[str] = []
@@ -119,9 +111,5 @@ def test_docstrings_parse_as_numpy_style():
         walk(package)
     finally:
         logging.getLogger("griffe").removeHandler(handler)
-    new = {f: names - KNOWN_DOCSTRING_PROBLEMS.get(f, set()) for f, names in problems.items()}
-    new = {f: n for f, n in new.items() if n}
-    assert not new, f"docstrings griffe cannot parse (put doctests under an Examples heading): {new}"
-    fixed = {f: names - problems.get(f, set()) for f, names in KNOWN_DOCSTRING_PROBLEMS.items()}
-    fixed = {f: n for f, n in fixed.items() if n}
-    assert not fixed, f"fixed: remove from KNOWN_DOCSTRING_PROBLEMS and turn warnings back on: {fixed}"
+    # numpy-style docstrings griffe cannot parse render badly in the API reference
+    assert not problems, f"docstrings griffe cannot parse (put doctests under an Examples heading): {problems}"

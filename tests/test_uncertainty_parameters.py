@@ -204,7 +204,9 @@ def test_parameters_equal_model_edits(data, draw):
         edits["discount_rate"] = draw.draw(st.floats(0, 0.2))
     table = scenarios(data, {"x": edits}).table
     expected = cba.appraise(_edited(data, edits)).metrics
-    for k in METRIC_NAMES:
+    # payback and IRR compare sums at a tie or pick among roots: rounding in the last
+    # bit may tip them, so they are checked on fixed models (test above) instead
+    for k in (k for k in METRIC_NAMES if k not in ("payback_period", "irr")):
         got = float(table.loc[k, "x"])
         assert _close(None if np.isnan(got) else got, expected[k]), (k, got, expected[k])
 

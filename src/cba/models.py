@@ -529,15 +529,10 @@ def load_intervention(path: str | Path) -> Intervention:
 
     User mistakes raise :class:`~cba.errors.CBAError` with the file and field path.
     """
+    from .files import read_text
+
     p = Path(path)
-    if not p.exists():
-        raise CBAError(f"{p}: no such file")
-    if p.is_dir():
-        raise CBAError(f"{p}: is a folder, not a model file")
-    try:
-        text = p.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CBAError(f"{p}: cannot be read ({exc})") from None
+    text = read_text(p, "model file")
     try:
         if p.suffix.lower() == ".json":
             model = Intervention.from_json(text)

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
-from ..errors import CBAError
+from ..files import write_file
 
 
 def write_output(text: str | bytes, output: str | None, force: bool = False) -> None:
@@ -16,18 +15,7 @@ def write_output(text: str | bytes, output: str | None, force: bool = False) -> 
         else:
             sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return
-    path = Path(output)
-    if path.exists() and not force:
-        raise CBAError(f"{path}: already exists; use --force to overwrite it")
-    if not path.parent.exists():
-        raise CBAError(f"{path.parent}: no such folder")
-    try:
-        if isinstance(text, bytes):
-            path.write_bytes(text)
-        else:
-            path.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
-    except OSError as exc:
-        raise CBAError(f"{path}: cannot be written ({exc.strerror or exc})") from None
+    path = write_file(text, output, force)
     print(f"wrote {path}", file=sys.stderr)
 
 

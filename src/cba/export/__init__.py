@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Callable
 import pandas as pd
 
 from ..errors import CBAError
+from ..files import write_file
 from ..presentation import render_table_markdown
 from ..tables import ASSUMPTION_TABLES, TABLES, all_tables
 from .schema import model_schema, results_schema
@@ -170,20 +171,3 @@ def export(appraisal: "Appraisal", fmt: str) -> str | bytes:
     return writer(appraisal)
 
 
-def write_file(data: str | bytes, path: str | Path, force: bool = False) -> Path:
-    """Write text or bytes to ``path``; refuse to replace an existing file unless ``force``."""
-    path = Path(path)
-    if path.exists() and not force:
-        raise CBAError(f"{path}: already exists; use --force (force=True in Python) to overwrite it")
-    if not path.parent.exists():
-        raise CBAError(f"{path.parent}: no such folder")
-    if path.is_dir():
-        raise CBAError(f"{path}: is a folder")
-    try:
-        if isinstance(data, bytes):
-            path.write_bytes(data)
-        else:
-            path.write_text(data if data.endswith("\n") else data + "\n", encoding="utf-8")
-    except OSError as exc:
-        raise CBAError(f"{path}: cannot be written ({exc.strerror or exc})") from None
-    return path

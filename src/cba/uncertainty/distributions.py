@@ -514,6 +514,8 @@ def from_spec(spec, path: str = "") -> Distribution:
     path : str
         The parameter the distribution is for, put at the front of error messages.
 
+    Examples
+    --------
     >>> from_spec({"dist": "triangular", "low": 1, "mode": 2, "high": 4}).expected_value()
     2.3333333333333335
     >>> from_spec({"dist": "pert", "low": 0.5, "mode": 0.2, "high": 0.7}, "outcomes[0].success")

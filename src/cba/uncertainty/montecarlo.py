@@ -37,6 +37,7 @@ Examples
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import os
@@ -226,28 +227,55 @@ class MonteCarloResult:
 def summarise(values: np.ndarray, names: Sequence[str], base: np.ndarray,
               thresholds: Mapping[str, core.Threshold],
               quantiles: Sequence[float] = DEFAULT_QUANTILES) -> pd.DataFrame:
-    """Summary statistics of metric draws, one row per metric (NaN draws = none)."""
+    """Summary statistics of metric draws, one row per metric (NaN draws = none).
+
+    Parameters
+    ----------
+    values : numpy.ndarray
+        ``(D, M)`` metric values, NaN where a result is none.
+    names : sequence of str
+        The ``M`` metric names.
+    base : numpy.ndarray
+        ``(M,)`` values with the model as given.
+    thresholds : mapping of str to Threshold
+    quantiles : sequence of float
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``metric``; columns ``base``, ``mean``, ``sd`` (sample standard
+        deviation), ``min``, one per quantile, ``max``, ``undefined``,
+        ``threshold`` and ``probability``.
+    """
     qnames = [_qname(q) for q in quantiles]
-    rows = []
-    for j, name in enumerate(names):
-        x = values[:, j]
-        ok = ~np.isnan(x)
-        y = x[ok]
-        row = {"base": base[j]}
-        if len(y):
-            row.update(mean=float(y.mean()), sd=float(y.std(ddof=1)) if len(y) > 1 else float("nan"),
-                       min=float(y.min()))
-            qs = np.quantile(y, quantiles) if len(quantiles) else []
-            row.update({n: float(v) for n, v in zip(qnames, qs)})
-            row["max"] = float(y.max())
-        else:
-            row.update(mean=np.nan, sd=np.nan, min=np.nan, **{n: np.nan for n in qnames}, max=np.nan)
-        row["undefined"] = float(1.0 - ok.mean()) if len(x) else float("nan")
-        t = thresholds.get(name)
-        row["threshold"] = str(t) if t else None
-        row["probability"] = float(t.beats(x).mean()) if t and len(x) else np.nan
-        rows.append(row)
-    return pd.DataFrame(rows, index=pd.Index(list(names), name="metric"))
+    D, M = values.shape
+    stats = {k: np.full(M, np.nan) for k in ("mean", "sd", "min", *qnames, "max")}
+    missing = np.isnan(values)
+    undefined = missing.mean(axis=0) if D else np.full(M, np.nan)
+    full = np.flatnonzero(~missing.any(axis=0))
+    # columns without undefined draws a few at a time (each batch copied once, at most
+    # about 64 MB), the others one by one without their undefined draws
+    per_batch = max(1, (8 * 2 ** 20) // max(D, 1))
+    groups = ((cols, values[:, cols]) for cols in (full[i:i + per_batch] for i in range(0, len(full), per_batch)))
+    partial = ((np.array([j]), values[~missing[:, j], j][:, None]) for j in np.flatnonzero(missing.any(axis=0)))
+    for cols, x in itertools.chain(groups, partial):
+        if len(x) == 0:
+            continue
+        stats["mean"][cols] = x.mean(axis=0)
+        if len(x) > 1:
+            stats["sd"][cols] = x.std(axis=0, ddof=1)
+        stats["min"][cols] = x.min(axis=0)
+        stats["max"][cols] = x.max(axis=0)
+        if len(quantiles):
+            qs = np.quantile(x, quantiles, axis=0)
+            for n, row in zip(qnames, qs):
+                stats[n][cols] = row
+    frame = pd.DataFrame({"base": np.asarray(base, dtype=float), **stats, "undefined": undefined},
+                         index=pd.Index(list(names), name="metric"))
+    frame["threshold"] = [str(thresholds[n]) if n in thresholds else None for n in names]
+    frame["probability"] = [float(thresholds[n].beats(values[:, j]).mean()) if n in thresholds and D else np.nan
+                            for j, n in enumerate(names)]
+    return frame
 
 
 def _qname(q: float) -> str:

@@ -427,14 +427,18 @@ def resolve_many(model: CompiledModel, paths: Iterable[str]) -> list[Parameter]:
             raise CBAError(f"{path}: given twice (also as {seen[p.path]!r})")
         seen[p.path] = path
         out.append(p)
-    sets = [p for p in out if p.mode == "set"]
-    for a_i, a in enumerate(sets):
-        for b in sets[a_i + 1:]:
-            if a.target == b.target:
-                shape = model.params[a.target].shape
-                if (a.cell_mask(shape) & b.cell_mask(shape)).any():
-                    raise CBAError(f"{b.path}: sets the same engine value as {a.path} "
-                                   f"({a.target}); vary only one of them")
+    # two values may not set the same engine cell: mark each target's cells in turn
+    written: dict[str, np.ndarray] = {}
+    for p in (q for q in out if q.mode == "set"):
+        shape = model.params[p.target].shape
+        mask = p.cell_mask(shape)
+        taken = written.setdefault(p.target, np.full(shape, -1))
+        clash = taken[mask]
+        if (clash >= 0).any():
+            other = out[int(clash[clash >= 0][0])]
+            raise CBAError(f"{p.path}: sets the same engine value as {other.path} "
+                           f"({p.target}); vary only one of them")
+        taken[mask] = out.index(p)
     return out
 
 

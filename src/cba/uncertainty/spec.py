@@ -128,15 +128,10 @@ def load_spec(path: str | Path) -> UncertaintySpec:
     CBAError
         Naming the file for a missing file, invalid YAML or an unknown section.
     """
+    from ..files import read_text
+
     p = Path(path)
-    if not p.exists():
-        raise CBAError(f"{p}: no such file")
-    if p.is_dir():
-        raise CBAError(f"{p}: is a folder, not an uncertainty file")
-    try:
-        text = p.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CBAError(f"{p}: cannot be read ({exc})") from None
+    text = read_text(p, "uncertainty file")
     try:
         data = json.loads(text) if p.suffix.lower() == ".json" else yaml.safe_load(text)
     except (json.JSONDecodeError, yaml.YAMLError) as exc:

@@ -504,16 +504,9 @@ def read_csv_text(text: str, origin: str, *, database: str | None = None,
 
 def read_csv(path: str | Path, **kwargs) -> list[UnitCost]:
     """Read a tidy CSV file (see :func:`read_csv_text`)."""
-    p = Path(path)
-    if not p.exists():
-        raise CBAError(f"{p}: no such file")
-    if p.is_dir():
-        raise CBAError(f"{p}: is a folder, not a CSV file")
-    try:
-        text = p.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CBAError(f"{p}: cannot be read ({exc})") from None
-    return read_csv_text(text, str(p), **kwargs)
+    from ..files import read_text
+
+    return read_csv_text(read_text(path, "CSV file", encoding="utf-8-sig"), str(Path(path)), **kwargs)
 
 
 __all__ = [
