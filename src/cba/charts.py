@@ -272,18 +272,11 @@ def benefits_by_year_chart(appraisal: "Appraisal", discounted: bool = False) -> 
         benefits include transfers (which public value excludes).
     """
     years = appraisal.by_year()
-    fig, ax = _figure()
-    _title(ax, appraisal, "benefits by year and value type")
-    ax.set_ylabel(f"Benefit ({_price_label(appraisal, discounted)})")
-    ax.set_xlabel("Appraisal year")
-    _money_axis(ax)
     prefix = "discounted_" if discounted else ""
-    x = years["year"].to_numpy()
-    _stacked(ax, x, [(vt.capitalize(), years[prefix + vt].to_numpy(float), COLOURS[vt])
-                     for vt in ("fiscal", "economic", "social")])
+    series = [(vt.capitalize(), years[prefix + vt].to_numpy(float), COLOURS[vt])
+              for vt in ("fiscal", "economic", "social")]
+    fig, ax = _stacked_by_year(appraisal, years, series, "benefits by year and value type", "Benefit", discounted)
     ax.axhline(0, color="#333333", linewidth=0.8)
-    _year_ticks(ax, years)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
     return fig
 
 
@@ -313,21 +306,27 @@ def costs_by_agency_chart(appraisal: "Appraisal", discounted: bool = False) -> "
     names = appraisal.intervention.agency_names
     from .agencies import display_name
 
-    fig, ax = _figure()
-    _title(ax, appraisal, "costs by agency and year")
-    ax.set_ylabel(f"Cost ({_price_label(appraisal, discounted)})")
-    ax.set_xlabel("Appraisal year")
-    _money_axis(ax)
     agencies = [a for a in appraisal.compiled.agencies if a in grid.columns]
+    series = [(display_name(a, names), grid[a].to_numpy(float), AGENCY_COLOURS[i % len(AGENCY_COLOURS)])
+              for i, a in enumerate(agencies)]
+    fig, ax = _stacked_by_year(appraisal, years, series, "costs by agency and year", "Cost", discounted)
     if not agencies:
         _empty(ax, "No costs to show")
-    _stacked(ax, years["year"].to_numpy(),
-             [(display_name(a, names), grid[a].to_numpy(float), AGENCY_COLOURS[i % len(AGENCY_COLOURS)])
-              for i, a in enumerate(agencies)])
-    _year_ticks(ax, years)
-    if agencies:
-        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
     return fig
+
+
+def _stacked_by_year(appraisal, years, series, title: str, quantity: str, discounted: bool):
+    """A figure of bars by year stacked by series, with title, axes and legend."""
+    fig, ax = _figure()
+    _title(ax, appraisal, title)
+    ax.set_ylabel(f"{quantity} ({_price_label(appraisal, discounted)})")
+    ax.set_xlabel("Appraisal year")
+    _money_axis(ax)
+    _stacked(ax, years["year"].to_numpy(), series)
+    _year_ticks(ax, years)
+    if series:
+        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
+    return fig, ax
 
 
 # ---------------------------------------------------------------- all at once, and SVG

@@ -267,6 +267,15 @@ def _year(model: CompiledModel, t: int, path: str) -> None:
         raise CBAError(f"{path}: year {t} is beyond the horizon ({model.horizon} years: 0 .. {model.horizon - 1})")
 
 
+def _grade_parameter(model, path: str, name: str, target: str, index: int, grade) -> "Parameter":
+    """A confidence grade as a parameter: whole grades of the model's optimism-bias table."""
+    table = _grade_table(model)
+    known = np.nonzero(~np.isnan(table))[0]
+    return Parameter(path, f"{name}: confidence grade", target, (index,), "set",
+                     float(known.min()), float(known.max()), integer=True,
+                     base=None if grade is None else float(grade), unit="grade", grade_table=table)
+
+
 def _grade_table(model: CompiledModel) -> np.ndarray:
     grades = model.intervention.optimism_bias.grades
     table = np.full(max(grades) + 1, np.nan)
@@ -359,12 +368,7 @@ def resolve(model: CompiledModel, path: str) -> Parameter:
             return Parameter(p, f"{o.name}: cohort (multiplier)", "cohort", (i, slice(None)), "scale",
                              0.0, _INF, base=1.0, unit="multiplier")
         if what == "confidence":
-            table = _grade_table(model)
-            known = np.nonzero(~np.isnan(table))[0]
-            return Parameter(p, f"{o.name}: confidence grade", "outcome_ob", (i,), "set",
-                             float(known.min()), float(known.max()), integer=True,
-                             base=None if o.confidence is None else float(o.confidence), unit="grade",
-                             grade_table=table)
+            return _grade_parameter(model, p, o.name, "outcome_ob", i, o.confidence)
         if what == "optimism_bias":
             return Parameter(p, f"{o.name}: optimism bias", "outcome_ob", (i,), "set", 0.0, 1.0,
                              base=float(model.params["outcome_ob"][i]))
@@ -397,12 +401,7 @@ def resolve(model: CompiledModel, path: str) -> Parameter:
             return Parameter(p, f"{c.name}: cost (multiplier)", "cost_real", (l, slice(None)), "scale",
                              0.0, _INF, base=1.0, unit="multiplier")
         if what == "confidence":
-            table = _grade_table(model)
-            known = np.nonzero(~np.isnan(table))[0]
-            return Parameter(p, f"{c.name}: confidence grade", "cost_ob", (l,), "set",
-                             float(known.min()), float(known.max()), integer=True,
-                             base=None if c.confidence is None else float(c.confidence), unit="grade",
-                             grade_table=table)
+            return _grade_parameter(model, p, c.name, "cost_ob", l, c.confidence)
         if what == "optimism_bias":
             return Parameter(p, f"{c.name}: optimism bias", "cost_ob", (l,), "set", 0.0, _INF,
                              base=float(model.params["cost_ob"][l]))
