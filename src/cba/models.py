@@ -72,9 +72,19 @@ AgencyId = Annotated[str, AfterValidator(_slug)]
 Grade = Annotated[int, Field(ge=1)]
 
 
+def _describe_fields(schema: dict[str, Any], cls: type) -> None:
+    """Give each field of the JSON Schema its meaning, so editors and other tools see it."""
+    from .schema_docs import FIELD_NOTES
+
+    notes = FIELD_NOTES.get(cls.__name__, {})
+    for name, prop in schema.get("properties", {}).items():
+        if "description" not in prop and name in notes:
+            prop["description"] = notes[name]
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False, validate_assignment=True,
-                              populate_by_name=True)
+                              populate_by_name=True, json_schema_extra=_describe_fields)
 
     # ---- serialisation shared by every model
     def to_dict(self) -> dict[str, Any]:

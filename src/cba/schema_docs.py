@@ -6,8 +6,9 @@ one section per model, one row per field with its type, default and meaning. The
 user guide builds its "Model file reference" page with it at build time, so the
 reference lists exactly the fields the library accepts and cannot drift from them.
 
-Field meanings come from the field's pydantic ``description`` when it has one, and
-otherwise from :data:`FIELD_NOTES`; a test checks that every field has one.
+Field meanings live in :data:`FIELD_NOTES`; the models put them into their JSON
+Schema as each field's ``description`` (so ``cba schema`` and editors show them too),
+and a test checks that every field has one.
 
 Examples
 --------
