@@ -20,6 +20,14 @@ speed-up, the peak memory allocated during the vectorised run (tracemalloc), and
 checks the two agree. Targets (issue "uncertainty"): 100,000 draws in under 2 s
 on a 2-core machine, peak memory under 1 GB, at least 50 times the baseline.
 
+With ``--streaming-draws N`` it also runs ``N`` draws (e.g. 5,000,000) summarised
+in streaming passes (the table of metric values, 8 bytes per metric per draw,
+would exceed the ``memory=`` budget), and prints the time, the number of passes
+and the peak memory allocated (tracemalloc, in a second run) against the budget
+and against the table the in-memory summary would need. First it checks, at
+``--streaming-check`` draws, that the streaming summary equals the in-memory one
+bit for bit.
+
 Run: ``python benchmarks/bench_montecarlo.py`` (``--help`` for options).
 """
 
@@ -34,11 +42,13 @@ import time
 import tracemalloc
 
 import numpy as np
+import pandas as pd
 
 import cba
 from cba.engine import compile_model, evaluate, reduce_flows
 from cba.metrics import METRIC_NAMES, compute
 from cba.uncertainty import montecarlo
+from cba.uncertainty.montecarlo import MEMORY
 from cba.uncertainty.parameters import build_overrides
 from cba.uncertainty.sampling import Sampler
 
@@ -110,6 +120,12 @@ def main(argv=None) -> int:
                     help="time the baseline on at most this many draws and report its rate (default: all)")
     ap.add_argument("--repeat", type=int, default=3, help="vectorised timings: best of this many runs")
     ap.add_argument("--seed", type=int, default=2024)
+    ap.add_argument("--streaming-draws", type=int, default=None, metavar="N",
+                    help="also run N draws summarised in streaming passes (e.g. 5000000)")
+    ap.add_argument("--streaming-check", type=int, default=200_000, metavar="N",
+                    help="draws at which the streaming summary is checked against the in-memory one")
+    ap.add_argument("--memory", type=int, default=MEMORY,
+                    help=f"montecarlo(memory=) budget in bytes for the streaming run (default {MEMORY})")
     args = ap.parse_args(argv)
 
     model = synthetic_model()
@@ -157,10 +173,47 @@ def main(argv=None) -> int:
                   f"speed-up {vec_rate / base_rate:.0f}x >= 50x: {'met' if vec_rate / base_rate >= 50 else 'NOT met'}")
         if peak >= 1024:
             print(f"   peak memory {peak:.0f} MB: NOT under 1 GB")
+    if args.streaming_draws:
+        ok &= streaming(compiled, dists, args)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"process peak resident memory (whole run, interpreter included): {rss:.0f} MB")
     print("results agree with the baseline" if ok else "RESULTS DIFFER FROM THE BASELINE")
     return 0 if ok else 1
+
+
+def streaming(compiled, dists, args) -> bool:
+    """The streaming summary: equal to the in-memory one; time and memory at many draws."""
+    n = args.streaming_check
+    held = montecarlo(compiled, dists, draws=n, seed=args.seed, progress=False)
+    streamed = montecarlo(compiled, dists, draws=n, seed=args.seed, progress=False, memory=2 ** 20)
+    try:
+        pd.testing.assert_frame_equal(streamed.summary, held.summary, check_exact=True)
+        same = held.passes == 1 and streamed.passes > 1
+    except AssertionError:
+        same = False
+    print(f"\nstreaming summary at {n:,} draws ({streamed.passes} passes, 1 MB budget) equals the "
+          f"in-memory one bit for bit: {'yes' if same else 'NO'}")
+
+    n = args.streaming_draws
+    table = 8 * n * len(held.metrics)
+    print(f"streaming run: {n:,} draws x {len(held.metrics)} metrics (the in-memory table would be "
+          f"{table / 2 ** 30:.2f} GB); memory budget {args.memory / 2 ** 20:.0f} MB")
+    t0 = time.perf_counter()
+    r = montecarlo(compiled, dists, draws=n, seed=args.seed, progress=False, memory=args.memory)
+    seconds = time.perf_counter() - t0
+    tracemalloc.start()
+    t0 = time.perf_counter()
+    again = montecarlo(compiled, dists, draws=n, seed=args.seed, progress=False, memory=args.memory)
+    traced_seconds = time.perf_counter() - t0
+    peak = tracemalloc.get_traced_memory()[1] / 2 ** 20
+    tracemalloc.stop()
+    same_again = r.summary.equals(again.summary)
+    print(f"   {seconds:.1f} s ({n / seconds:,.0f} draws/s), {r.passes} passes over the draws; "
+          f"peak allocated {peak:.0f} MB (run under tracemalloc: {traced_seconds:.1f} s)")
+    print(f"   peak {peak:.0f} MB vs budget {args.memory / 2 ** 20:.0f} MB and table "
+          f"{table / 2 ** 20:,.0f} MB; under 1 GB: {'met' if peak < 1024 else 'NOT met'}; "
+          f"repeat run identical: {'yes' if same_again else 'NO'}")
+    return same and same_again and peak < 1024
 
 
 if __name__ == "__main__":

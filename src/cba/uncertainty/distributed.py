@@ -4,7 +4,9 @@ Install with ``pip install 'cba-appraisal[dask]'``. Pass a
 ``dask.distributed.Client`` as ``client=`` to :func:`cba.uncertainty.montecarlo`
 (draws are split into chunks, one task each) or to :func:`appraise_many`
 (interventions are split into batches). The model and the sampler are sent to
-the workers once; each task returns only its chunk's metric values.
+the workers once; each task returns only its chunk's metric values, or, for a run
+summarised in streaming passes (too many draws to hold), its chunk's share of
+each pass's counts, sums and histograms.
 
 The results are identical to a run on this machine with the same seed: every
 draw's random numbers depend only on the seed, the parameter and the draw's
@@ -24,6 +26,7 @@ A cluster on this machine (threads, no extra processes)::
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
@@ -44,32 +47,54 @@ def _require_distributed():
     return distributed
 
 
-def _chunk_task(model: CompiledModel, sampler: Sampler, start: int, stop: int, include_irr: bool,
-                keep_samples: bool, columns):
-    from .montecarlo import run_chunk
-
-    return run_chunk(model, sampler, start, stop, include_irr, keep_samples, columns)
+def _task(fn, model: CompiledModel, sampler: Sampler, start: int, stop: int, args: tuple):
+    return fn(model, sampler, start, stop, *args)
 
 
-def map_chunks(client, model: CompiledModel, sampler: Sampler, spans: Sequence[tuple[int, int]],
-               include_irr: bool, keep_samples: bool, columns=None) -> Iterator[tuple[tuple[int, int], tuple]]:
-    """Run Monte Carlo chunks on a Dask cluster; yield ``(span, result)`` as each finishes."""
+def map_tasks(client, fn, model: CompiledModel, sampler: Sampler, spans: Sequence[tuple[int, int]],
+              args: tuple = ()) -> Iterator[tuple[tuple[int, int], object]]:
+    """Run ``fn(model, sampler, start, stop, *args)`` for each span on a Dask cluster.
+
+    The model, the sampler and ``args`` are sent to every worker once; yields
+    ``(span, result)`` as each task finishes. At most four tasks per worker thread
+    are submitted ahead, so finished results never pile up. ``fn`` must be
+    importable by the workers (a module-level function).
+    """
     distributed = _require_distributed()
     if not isinstance(client, distributed.Client):
         raise CBAError(f"client: expected a dask.distributed.Client, got {type(client).__name__}")
-    model_f = client.scatter(model, broadcast=True)
-    sampler_f = client.scatter(sampler, broadcast=True)
+    # fresh keys (hash=False): a second run, e.g. the next streaming pass, must not share
+    # keys with data the first one is releasing
+    model_f = client.scatter(model, broadcast=True, hash=False)
+    sampler_f = client.scatter(sampler, broadcast=True, hash=False)
+    args_f = client.scatter([tuple(args)], broadcast=True, hash=False)[0]   # one object, not one per item
+    todo = iter(spans)
+    ahead = max(8, 4 * sum(client.nthreads().values()))
     futures = {}
-    for span in spans:
-        f = client.submit(_chunk_task, model_f, sampler_f, span[0], span[1], include_irr, keep_samples,
-                          columns, pure=False)
+
+    def submit(span):
+        f = client.submit(_task, fn, model_f, sampler_f, span[0], span[1], args_f, pure=False)
         futures[f] = span
+        return f
+
+    running = distributed.as_completed([submit(span) for span in itertools.islice(todo, ahead)],
+                                       with_results=True)
     try:
-        for f, result in distributed.as_completed(list(futures), with_results=True):
+        for f, result in running:
+            for span in itertools.islice(todo, 1):
+                running.add(submit(span))
             yield futures.pop(f), result
     finally:
         for f in futures:  # an error or an interrupted run: cancel what is left
             f.cancel()
+
+
+def map_chunks(client, model: CompiledModel, sampler: Sampler, spans: Sequence[tuple[int, int]],
+               include_irr: bool, keep_samples: bool, columns=None) -> Iterator[tuple[tuple[int, int], tuple]]:
+    """Run Monte Carlo chunks on a Dask cluster; yield ``(span, (values, samples))`` as each finishes."""
+    from .montecarlo import run_chunk
+
+    return map_tasks(client, run_chunk, model, sampler, spans, (include_irr, keep_samples, columns))
 
 
 # ---------------------------------------------------------------- portfolio

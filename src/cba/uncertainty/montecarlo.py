@@ -7,12 +7,15 @@ agency's position: mean, spread, quantiles, and the probability that each metric
 beats its threshold (financial ROI above 1, net present public value above 0,
 each agency's net above 0, or thresholds of your own).
 
-Memory stays bounded: draws are evaluated in chunks sized to a memory budget
-(:data:`CHUNK_MEMORY` per worker thread), and only the metric values of each draw
-are kept (8 bytes per metric per draw, for the exact quantiles of the summary;
-``metrics=`` keeps fewer). Chunks run in threads on this machine, or on a
-Dask cluster with ``client=`` (see :mod:`cba.uncertainty.distributed`); the
-results are identical either way for the same seed.
+Memory stays bounded at any number of draws: draws are evaluated in chunks
+sized to a memory budget (:data:`CHUNK_MEMORY` per worker thread). The summary's
+exact quantiles need every draw's metric values (8 bytes per metric per draw):
+they are kept in memory up to ``memory=`` bytes (:data:`MEMORY`, 256 MB); a
+larger run is summarised in streaming passes over the draws instead, recomputing
+them from the seed each pass, with the same summary bit for bit. Chunks run in
+threads on this machine, or on a Dask cluster with ``client=`` (see
+:mod:`cba.uncertainty.distributed`); the results are identical either way for
+the same seed.
 
 The internal rate of return is the slowest metric (a root per draw); it is left
 out unless ``include_irr=True``.
@@ -42,7 +45,7 @@ import json
 import math
 import os
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -131,6 +134,10 @@ class MonteCarloResult:
     agencies : tuple of str
     model : CompiledModel
         The model the run was made on.
+    passes : int
+        Passes over the draws: 1 when the metric values were held in memory, more
+        when the run was summarised in streaming passes (see ``memory=`` of
+        :func:`montecarlo`).
     """
 
     draws: int
@@ -148,6 +155,7 @@ class MonteCarloResult:
     include_irr: bool = False
     agencies: tuple[str, ...] = field(default_factory=tuple)
     model: CompiledModel | None = field(default=None, repr=False)
+    passes: int = 1
 
     def probability(self, metric: str, threshold=None) -> float:
         """Share of draws in which ``metric`` beats a threshold.
@@ -224,6 +232,317 @@ class MonteCarloResult:
                 f"seed {self.seed}>")
 
 
+# ---------------------------------------------------------------- summary statistics
+#
+# The summary is made in one of two ways: from the table of every draw's metrics held
+# in memory, or, when that table would not fit in ``memory=``, by streaming passes over
+# the draws, which are recomputed from the seed on each pass (:func:`_stream_summary`).
+# Both compute every statistic by the same deterministic rules, so they agree bit for
+# bit:
+#
+# - a negative zero counts as zero (``x + 0.0``), so that the smallest value and the
+#   order statistics do not depend on the order in which equal values are met;
+# - the mean and the standard deviation add the values of each fixed block of
+#   :data:`~cba.uncertainty.sampling.BLOCK` draws with NumPy's pairwise summation,
+#   and add those block sums exactly (Python integers), rounding only once;
+# - counts, the smallest and largest value and the order statistics are exact, so
+#   they do not depend on the order of the draws;
+# - quantiles interpolate between order statistics exactly as ``numpy.quantile``
+#   (its default, linear, method) does.
+
+#: Bytes allowed for the table of metric values kept for the summary (8 per metric per
+#: draw). A run whose table would be larger is summarised in streaming passes instead.
+MEMORY = 256 * 2 ** 20
+#: Bins of each histogram of the streaming summary.
+BINS = 4096
+_SIGN = np.uint64(1 << 63)
+_UNIT = 1074                      # every float64 is a whole multiple of 2 ** -1074
+_NO_KEY = np.iinfo(np.uint64).max
+
+
+def _quiet():
+    """Infinite or undefined sums (only from infinite metric values) are results, not errors."""
+    return np.errstate(invalid="ignore", over="ignore")
+
+
+def _keys(x) -> np.ndarray:
+    """Order-preserving unsigned integer keys of float64 values, for exact binning.
+
+    ``a < b`` exactly when ``key(a) < key(b)``, for any values but NaN; the keys of
+    consecutive floats are consecutive integers.
+
+    >>> k = _keys(np.array([-np.inf, -2.0, -1e-300, 0.0, 5e-324, 3.0, np.inf]))
+    >>> bool(np.all(k[1:] > k[:-1])), int(k[4] - k[3])
+    (True, 1)
+    >>> _floats(k)
+    array([ -inf, -2.e+000, -1.e-300,  0.e+000, 4.9e-324,  3.e+000,   inf])
+    """
+    bits = np.ascontiguousarray(x, dtype=np.float64).view(np.uint64)
+    return np.where(bits >= _SIGN, ~bits, bits | _SIGN)
+
+
+def _floats(keys) -> np.ndarray:
+    """The float64 values of :func:`_keys`."""
+    k = np.asarray(keys, dtype=np.uint64)
+    return np.ascontiguousarray(np.where(k >= _SIGN, k ^ _SIGN, ~k)).view(np.float64)
+
+
+class _ExactSum:
+    """Per-metric sums of float64 numbers, added exactly.
+
+    Each number is held as a whole multiple of ``2 ** -1074`` (a Python integer), so
+    the total does not depend on the order of the additions; it is rounded to float64
+    once, when divided by a count (Python's integer division is correctly rounded).
+    Infinite or NaN terms have no exact value: they are added as floats, apart.
+
+    >>> s = _ExactSum(1)
+    >>> for x in (1e16, 1.0, -1e16, 1.0):
+    ...     s.add(np.array([x]))
+    >>> s.divide(np.array([4]))          # exactly (1 + 1) / 4; float addition gives 0.25
+    array([0.5])
+    """
+
+    def __init__(self, m: int):
+        self.total = [0] * m
+        self.special = np.zeros(m)
+
+    def add(self, sums: np.ndarray) -> None:
+        total = self.total
+        for j, s in enumerate(sums.tolist()):
+            if math.isfinite(s):
+                num, den = s.as_integer_ratio()          # den is a power of two
+                total[j] += num << (_UNIT + 1 - den.bit_length())
+            else:
+                self.special[j] += s
+
+    def merge(self, other: _ExactSum) -> None:
+        self.total = [a + b for a, b in zip(self.total, other.total)]
+        self.special += other.special
+
+    def divide(self, counts: np.ndarray) -> np.ndarray:
+        """Each total divided by a count, rounded once (NaN for a count of 0)."""
+        out = np.full(len(self.total), np.nan)
+        for j, (t, c) in enumerate(zip(self.total, np.asarray(counts).tolist())):
+            if c <= 0:
+                continue
+            if self.special[j] != 0:                     # an infinite or NaN term
+                out[j] = self.special[j]
+                continue
+            try:
+                out[j] = t / (c << _UNIT)
+            except OverflowError:  # pragma: no cover - sums beyond 1.8e308
+                out[j] = math.copysign(math.inf, t)
+        return out
+
+
+def _column_sums(z: np.ndarray) -> np.ndarray:
+    """Column sums of one block of draws, ``(n, M) -> (M,)``, each by NumPy's pairwise
+    summation over a contiguous copy (so the result depends only on the numbers)."""
+    return np.ascontiguousarray(z.T).sum(axis=1)
+
+
+def _quantile_points(n: int, quantiles: Sequence[float]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The order statistics and weights of ``numpy.quantile`` (linear method) of ``n`` values.
+
+    Returns the 0-based ranks ``lower`` and ``upper`` in the sorted values and the
+    weight ``gamma``, computed as NumPy computes them (including its conventions at
+    the ends), so that :func:`_interpolate` reproduces ``numpy.quantile`` bit for bit.
+
+    >>> lower, upper, gamma = _quantile_points(5, [0.0, 0.3, 1.0])
+    >>> lower.tolist(), upper.tolist(), gamma.tolist()
+    ([0, 1, 4], [1, 2, 4], [0.0, 0.19999999999999996, 5.0])
+    """
+    q = np.asarray(quantiles, dtype=float)
+    virtual = (n - 1) * q
+    lower = np.floor(virtual)
+    upper = lower + 1
+    above = virtual >= n - 1
+    lower[above] = -1
+    upper[above] = -1
+    below = virtual < 0
+    lower[below] = 0
+    upper[below] = 0
+    lower, upper = lower.astype(np.intp), upper.astype(np.intp)
+    gamma = np.asarray(virtual - lower, dtype=virtual.dtype)
+    return lower % n, upper % n, gamma
+
+
+def _interpolate(a: np.ndarray, b: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """``numpy.quantile``'s linear interpolation between order statistics ``a`` and ``b``."""
+    diff = b - a
+    return np.where(t >= 0.5, b - diff * (1 - t), a + diff * t)
+
+
+class _Plan:
+    """What one pass over ``draws`` draws computes; the same for every chunk of the pass.
+
+    ``moments``: counts of defined values, sums, smallest and largest values and the
+    threshold counts. ``mean``: sums of squared deviations from it. ``layouts``: for
+    some metrics ``(j, starts, slot, collect)``: the bins of their values' keys
+    (``starts``, sorted, the first 0), each counted in a histogram slot, collected
+    (values in a bin that holds a needed order statistic) or ignored (-1).
+    """
+
+    def __init__(self, m: int, draws: int, *, moments: bool = False, thresholds=(), mean=None, layouts=(),
+                 n_slots: int = 0, n_collect: int = 0):
+        self.m, self.draws, self.moments, self.thresholds, self.mean = m, draws, moments, list(thresholds), mean
+        self.layouts, self.n_slots, self.n_collect = list(layouts), n_slots, n_collect
+
+
+class _Accumulator:
+    """The results of one pass over some draws; merged over chunks in any order."""
+
+    def __init__(self, plan: _Plan):
+        m = plan.m
+        self.count = np.zeros(m, dtype=np.int64)
+        self.low = np.full(m, np.nan)
+        self.high = np.full(m, np.nan)
+        self.beats = np.zeros(m, dtype=np.int64)
+        self.sums = _ExactSum(m)
+        self.squares = _ExactSum(m)
+        self.hist = np.zeros(plan.n_slots, dtype=np.int64)
+        self.kmin = np.full(plan.n_slots, _NO_KEY, dtype=np.uint64)
+        self.kmax = np.zeros(plan.n_slots, dtype=np.uint64)
+        self.collected: dict[int, list[np.ndarray]] = {}     # collect id -> keys of values
+        self.pieces: dict[int, list[tuple[int, np.ndarray]]] = {}  # block -> (first draw, values)
+
+    def add(self, plan: _Plan, x: np.ndarray) -> None:
+        """Statistics that need no blocks, of draws ``x`` ``(n, M)`` (zeros made positive)."""
+        if plan.moments:
+            defined = ~np.isnan(x)
+            self.count += defined.sum(axis=0)
+            self.low = np.fmin(self.low, np.fmin.reduce(x, axis=0))
+            self.high = np.fmax(self.high, np.fmax.reduce(x, axis=0))
+            for j, t in plan.thresholds:
+                self.beats[j] += int(np.count_nonzero(t.beats(x[:, j])))
+        if plan.layouts:
+            keys = _keys(x)
+            defined = ~np.isnan(x)
+            slots, skeys = [], []
+            for j, starts, slot, collect in plan.layouts:
+                k = keys[defined[:, j], j]
+                b = np.searchsorted(starts, k, side="right") - 1
+                s = slot[b]
+                keep = s >= 0
+                slots.append(s[keep])
+                skeys.append(k[keep])
+                if plan.n_collect:
+                    c = collect[b]
+                    keep = c >= 0
+                    if keep.any():
+                        c, k = c[keep], k[keep]
+                        order = np.argsort(c, kind="stable")
+                        c, k = c[order], k[order]
+                        ids, first = np.unique(c, return_index=True)
+                        for i, piece in zip(ids.tolist(), np.split(k, first[1:])):
+                            self.collected.setdefault(i, []).append(piece)
+            if plan.n_slots:
+                s, k = np.concatenate(slots), np.concatenate(skeys)
+                self.hist += np.bincount(s, minlength=plan.n_slots)
+                np.minimum.at(self.kmin, s, k)
+                np.maximum.at(self.kmax, s, k)
+
+    def add_block(self, plan: _Plan, x: np.ndarray) -> None:
+        """Sums over one whole block of draws ``x`` (zeros made positive)."""
+        undefined = np.isnan(x)
+        if plan.moments:
+            self.sums.add(_column_sums(np.where(undefined, 0.0, x)))
+        if plan.mean is not None:
+            d = x - plan.mean
+            self.squares.add(_column_sums(np.where(undefined, 0.0, d * d)))
+
+    def add_chunk(self, plan: _Plan, start: int, x: np.ndarray) -> None:
+        """Draws ``start .. start+len(x)-1`` of the run (zeros made positive): every
+        statistic; the sums of each whole block inside, and a copy of the pieces of
+        blocks the chunk shares with others (:meth:`merge` joins them)."""
+        self.add(plan, x)
+        if not (plan.moments or plan.mean is not None):
+            return
+        stop = start + len(x)
+        for b in range(start // BLOCK, (stop - 1) // BLOCK + 1):
+            first, last = b * BLOCK, min((b + 1) * BLOCK, plan.draws)
+            lo, hi = max(first, start), min(last, stop)
+            if (lo, hi) == (first, last):
+                self.add_block(plan, x[lo - start:hi - start])
+            else:
+                self.pieces.setdefault(b, []).append((lo, x[lo - start:hi - start].copy()))
+
+    def merge(self, other: _Accumulator, plan: _Plan) -> None:
+        """Add another chunk's results; a block whose pieces are now all in is summed."""
+        self.count += other.count
+        self.low = np.fmin(self.low, other.low)
+        self.high = np.fmax(self.high, other.high)
+        self.beats += other.beats
+        self.sums.merge(other.sums)
+        self.squares.merge(other.squares)
+        self.hist += other.hist
+        np.minimum(self.kmin, other.kmin, out=self.kmin)
+        np.maximum(self.kmax, other.kmax, out=self.kmax)
+        for i, pieces in other.collected.items():
+            self.collected.setdefault(i, []).extend(pieces)
+        for b, pieces in other.pieces.items():
+            mine = self.pieces.setdefault(b, [])
+            mine += pieces
+            if sum(len(p) for _, p in mine) == min(BLOCK, plan.draws - b * BLOCK):
+                mine.sort(key=lambda piece: piece[0])
+                self.add_block(plan, np.concatenate([p for _, p in mine]))
+                del self.pieces[b]
+
+    def finish(self) -> _Accumulator:
+        """Join each target's collected values into one array (a task's result, sent back)."""
+        self.collected = {i: [np.concatenate(p)] if len(p) > 1 else p for i, p in self.collected.items()}
+        return self
+
+
+def _pass_task(model: CompiledModel, sampler: Sampler, start: int, stop: int, include_irr: bool,
+               columns, plan: _Plan) -> _Accumulator:
+    """One chunk of a streaming pass: draws ``start .. stop-1`` through the engine (the
+    same chunks as a run held in memory), reduced as ``plan`` says."""
+    values = run_chunk(model, sampler, start, stop, include_irr, False, columns)[0] + 0.0
+    acc = _Accumulator(plan)
+    with _quiet():
+        acc.add_chunk(plan, start, values)
+    return acc.finish()
+
+
+def _frame(names: Sequence[str], base, thresholds: Mapping[str, core.Threshold],
+           quantiles: Sequence[float], draws: int, acc: _Accumulator, squares: _ExactSum | None,
+           order: Mapping[int, Mapping[int, float]]) -> pd.DataFrame:
+    """The summary table from the exact ingredients both ways of summarising compute."""
+    M = len(names)
+    count = acc.count
+    qnames = [_qname(q) for q in quantiles]
+    mean = acc.sums.divide(count)
+    # the sample standard deviation; NaN with fewer than two values
+    sd = np.sqrt(squares.divide(count - 1)) if squares is not None else np.full(M, np.nan)
+    qvals = np.full((len(quantiles), M), np.nan)
+    for j in range(M):
+        n = int(count[j])
+        if n and len(quantiles):
+            lower, upper, gamma = _quantile_points(n, quantiles)
+            a = np.array([order[j][r] for r in lower.tolist()])
+            b = np.array([order[j][r] for r in upper.tolist()])
+            qvals[:, j] = _interpolate(a, b, gamma)
+    frame = pd.DataFrame({"base": np.asarray(base, dtype=float), "mean": mean, "sd": sd, "min": acc.low,
+                          **dict(zip(qnames, qvals)), "max": acc.high,
+                          "undefined": [(draws - int(n)) / draws if draws else np.nan for n in count]},
+                         index=pd.Index(list(names), name="metric"))
+    frame["threshold"] = [str(thresholds[n]) if n in thresholds else None for n in names]
+    frame["probability"] = [int(acc.beats[j]) / draws if n in thresholds and draws else np.nan
+                            for j, n in enumerate(names)]
+    return frame
+
+
+def _needed_ranks(count: np.ndarray, quantiles: Sequence[float]) -> dict[int, list[int]]:
+    """The order statistics (0-based ranks) each metric's quantiles need."""
+    out = {}
+    for j, n in enumerate(count.tolist()):
+        if n and len(quantiles):
+            lower, upper, _ = _quantile_points(n, quantiles)
+            out[j] = sorted(set(lower.tolist()) | set(upper.tolist()))
+    return out
+
+
 def summarise(values: np.ndarray, names: Sequence[str], base: np.ndarray,
               thresholds: Mapping[str, core.Threshold],
               quantiles: Sequence[float] = DEFAULT_QUANTILES) -> pd.DataFrame:
@@ -232,7 +551,8 @@ def summarise(values: np.ndarray, names: Sequence[str], base: np.ndarray,
     Parameters
     ----------
     values : numpy.ndarray
-        ``(D, M)`` metric values, NaN where a result is none.
+        ``(D, M)`` metric values of draws ``0 .. D-1`` of a run, NaN where a result
+        is none.
     names : sequence of str
         The ``M`` metric names.
     base : numpy.ndarray
@@ -246,36 +566,206 @@ def summarise(values: np.ndarray, names: Sequence[str], base: np.ndarray,
         Index ``metric``; columns ``base``, ``mean``, ``sd`` (sample standard
         deviation), ``min``, one per quantile, ``max``, ``undefined``,
         ``threshold`` and ``probability``.
+
+    Notes
+    -----
+    The mean adds the values of each block of
+    :data:`~cba.uncertainty.sampling.BLOCK` draws by NumPy's pairwise summation,
+    then adds the block sums exactly and rounds once; the standard deviation does
+    the same with the squared deviations from the mean. Quantiles are NumPy's
+    default (linear) quantiles; a negative zero counts as zero. The streaming
+    summary of :func:`montecarlo` follows the same rules and gives the same table,
+    bit for bit.
+
+    Examples
+    --------
+    >>> from cba.uncertainty.core import Threshold
+    >>> v = np.array([[1.0, np.nan], [2.0, 5.0], [4.0, 7.0]])
+    >>> s = summarise(v, ["a", "b"], np.array([2.0, 6.0]), {"a": Threshold("a", ">", 1.5)}, (0.5,))
+    >>> s[["mean", "p50", "undefined", "probability"]]
+                mean  p50  undefined  probability
+    metric
+    a       2.333333  2.0   0.000000     0.666667
+    b       6.000000  6.0   0.333333          NaN
     """
-    qnames = [_qname(q) for q in quantiles]
+    with _quiet():
+        return _summarise(values, names, base, thresholds, quantiles)
+
+
+def _summarise(values, names, base, thresholds, quantiles) -> pd.DataFrame:
     D, M = values.shape
-    stats = {k: np.full(M, np.nan) for k in ("mean", "sd", "min", *qnames, "max")}
-    missing = np.isnan(values)
-    undefined = missing.mean(axis=0) if D else np.full(M, np.nan)
-    full = np.flatnonzero(~missing.any(axis=0))
-    # columns without undefined draws a few at a time (each batch copied once, at most
-    # about 64 MB), the others one by one without their undefined draws
-    per_batch = max(1, (8 * 2 ** 20) // max(D, 1))
-    groups = ((cols, values[:, cols]) for cols in (full[i:i + per_batch] for i in range(0, len(full), per_batch)))
-    partial = ((np.array([j]), values[~missing[:, j], j][:, None]) for j in np.flatnonzero(missing.any(axis=0)))
-    for cols, x in itertools.chain(groups, partial):
-        if len(x) == 0:
-            continue
-        stats["mean"][cols] = x.mean(axis=0)
-        if len(x) > 1:
-            stats["sd"][cols] = x.std(axis=0, ddof=1)
-        stats["min"][cols] = x.min(axis=0)
-        stats["max"][cols] = x.max(axis=0)
-        if len(quantiles):
-            qs = np.quantile(x, quantiles, axis=0)
-            for n, row in zip(qnames, qs):
-                stats[n][cols] = row
-    frame = pd.DataFrame({"base": np.asarray(base, dtype=float), **stats, "undefined": undefined},
-                         index=pd.Index(list(names), name="metric"))
-    frame["threshold"] = [str(thresholds[n]) if n in thresholds else None for n in names]
-    frame["probability"] = [float(thresholds[n].beats(values[:, j]).mean()) if n in thresholds and D else np.nan
-                            for j, n in enumerate(names)]
-    return frame
+    thr = [(j, thresholds[n]) for j, n in enumerate(names) if n in thresholds]
+    plan = _Plan(M, D, moments=True, thresholds=thr)
+    first = _Accumulator(plan)
+    for a in range(0, D, BLOCK):
+        first.add_chunk(plan, a, values[a:a + BLOCK] + 0.0)
+    plan = _Plan(M, D, mean=first.sums.divide(first.count))
+    second = _Accumulator(plan)
+    for a in range(0, D, BLOCK):
+        second.add_block(plan, values[a:a + BLOCK] + 0.0)
+    order: dict[int, dict[int, float]] = {}
+    for j, ranks in _needed_ranks(first.count, quantiles).items():
+        x = values[:, j]
+        x = x[~np.isnan(x)] + 0.0
+        x.partition(ranks)
+        order[j] = {r: float(x[r]) for r in ranks}
+    return _frame(names, base, thresholds, quantiles, D, first, second.squares, order)
+
+
+# ---------------------------------------------------------------- streaming summary
+@dataclass
+class _Target:
+    """Values of metric ``j`` with keys in ``klo .. khi`` hold order statistics ``ranks``;
+    ``below`` values of the metric are smaller, ``count`` lie in the range."""
+
+    j: int
+    klo: int
+    khi: int
+    below: int
+    count: int
+    ranks: list[int]
+    collect: int = -1                     # collected in a pass under this id, or
+    slots: tuple[int, int] = (0, 0)       # counted in a histogram of these slots
+
+
+def _pilot_starts(x: np.ndarray) -> np.ndarray:
+    """The bins of a metric's first histogram (:data:`BINS` starts, keys), from its
+    values in the first block: equal widths between their least and greatest, one
+    bin below and one above (holding about 1 in 2,049 of the draws each), or bins of
+    equal key ranges when the first block has fewer than two distinct finite values."""
+    v = x[~np.isnan(x)] + 0.0
+    if len(v) and np.isfinite(v).all() and v.min() < v.max() and np.isfinite(v.max() - v.min()):
+        lo, hi = v.min(), v.max()
+        edges = _keys(np.linspace(lo, hi, BINS - 2) + 0.0)
+        starts = np.concatenate([np.zeros(1, np.uint64), edges, _keys(np.array([hi])) + np.uint64(1)])
+        return np.maximum.accumulate(starts)
+    # one bin per range of sign and exponent (a binade when BINS is 4,096)
+    return np.arange(BINS, dtype=np.uint64) * np.uint64((1 << 64) // BINS)
+
+
+def _locate(j: int, hist: np.ndarray, kmin: np.ndarray, kmax: np.ndarray, below: int,
+            ranks: Sequence[int], order: dict[int, float]) -> list[_Target]:
+    """Which bins of a histogram hold order statistics ``ranks``: values known at once
+    (a bin of one distinct value) go into ``order``; the others become targets."""
+    cum = np.cumsum(hist)
+    groups: dict[int, list[int]] = {}
+    for r in ranks:
+        b = int(np.searchsorted(cum, r - below, side="right"))
+        groups.setdefault(b, []).append(r)
+    out = []
+    for b, rs in groups.items():
+        lo, hi = int(kmin[b]), int(kmax[b])
+        if lo == hi:
+            value = float(_floats(np.array([lo], dtype=np.uint64))[0])
+            for r in rs:
+                order[r] = value
+        else:
+            out.append(_Target(j, lo, hi, below + int(cum[b] - hist[b]), int(hist[b]), rs))
+    return out
+
+
+def _target_plan(m: int, draws: int, targets: list[_Target], memory: int, mean) -> _Plan:
+    """A pass that collects the values of each target small enough to fit (together in
+    ``memory`` bytes) and counts the others in a finer histogram of their range."""
+    limit = memory // 8 // max(1, len(targets))
+    by_metric: dict[int, list[_Target]] = {}
+    for t in targets:
+        by_metric.setdefault(t.j, []).append(t)
+    layouts, n_slots, n_collect = [], 0, 0
+    for j, ts in by_metric.items():
+        starts, slot, collect = [0], [-1], [-1]
+        for t in sorted(ts, key=lambda t: t.klo):
+            if t.count <= limit:
+                t.collect, n_collect = n_collect, n_collect + 1
+                starts.append(t.klo)
+                slot.append(-1)
+                collect.append(t.collect)
+            else:
+                span = t.khi - t.klo + 1
+                nb = min(BINS, span, max(64, t.count))     # no more bins than values, roughly
+                starts += [t.klo + span * i // nb for i in range(nb)]
+                slot += range(n_slots, n_slots + nb)
+                collect += [-1] * nb
+                t.collect, t.slots, n_slots = -1, (n_slots, nb), n_slots + nb
+            starts.append(t.khi + 1)          # values after the target: ignored
+            slot.append(-1)
+            collect.append(-1)
+        layouts.append((j, np.array(starts, dtype=np.uint64), np.array(slot, dtype=np.int64),
+                        np.array(collect, dtype=np.int64)))
+    return _Plan(m, draws, mean=mean, layouts=layouts, n_slots=n_slots, n_collect=n_collect)
+
+
+def _stream_summary(run_pass, pilot: np.ndarray, names: Sequence[str], base, thresholds,
+                    quantiles: Sequence[float], draws: int, memory: int) -> tuple[pd.DataFrame, int]:
+    """The summary of :func:`summarise` without holding every draw: passes over the draws.
+
+    ``run_pass(plan)`` runs every draw through the engine and returns the merged
+    :class:`_Accumulator`; ``pilot`` is the metric values of the first block.
+
+    1. Counts, exact sums for the mean, least and greatest values, threshold counts,
+       and a histogram of each metric (bins from the first block, with the least and
+       greatest key in each bin).
+    2. The squared deviations from the mean, and, for each bin holding an order
+       statistic a quantile needs, its values if they fit in ``memory`` (the order
+       statistic is then picked exactly), else a finer histogram of the bin's range
+       (repeated in further passes until the values fit, or the bin holds one value).
+
+    Returns the table and the number of passes.
+    """
+    with _quiet():
+        return _stream(run_pass, pilot, names, base, thresholds, quantiles, draws, memory)
+
+
+def _stream(run_pass, pilot, names, base, thresholds, quantiles, draws, memory) -> tuple[pd.DataFrame, int]:
+    M = len(names)
+    thr = [(j, thresholds[n]) for j, n in enumerate(names) if n in thresholds]
+    layouts = []
+    if len(quantiles):
+        layouts = [(j, _pilot_starts(pilot[:, j]), np.arange(j * BINS, (j + 1) * BINS, dtype=np.int64), None)
+                   for j in range(M)]
+    first = run_pass(_Plan(M, draws, moments=True, thresholds=thr, layouts=layouts, n_slots=BINS * len(layouts)))
+    passes = 1
+    count = first.count
+    order: dict[int, dict[int, float]] = {j: {} for j in range(M)}
+    targets: list[_Target] = []
+    for j, ranks in _needed_ranks(count, quantiles).items():
+        n, rest = int(count[j]), []
+        for r in ranks:
+            if r == 0 or first.low[j] == first.high[j]:
+                order[j][r] = float(first.low[j])
+            elif r == n - 1:
+                order[j][r] = float(first.high[j])
+            else:
+                rest.append(r)
+        if rest:
+            s = slice(j * BINS, (j + 1) * BINS)
+            targets += _locate(j, first.hist[s], first.kmin[s], first.kmax[s], 0, rest, order[j])
+    mean = first.sums.divide(count) if (count > 1).any() else None
+    squares = None
+    while targets or mean is not None:
+        plan = _target_plan(M, draws, targets, memory, mean)
+        acc = run_pass(plan)
+        passes += 1
+        if mean is not None:
+            squares, mean = acc.squares, None
+        found = []
+        for t in targets:
+            if t.collect >= 0:
+                pieces = acc.collected.pop(t.collect, [])
+                vals = pieces[0] if len(pieces) == 1 else np.concatenate(pieces or [np.empty(0, np.uint64)])
+                del pieces
+                if len(vals) != t.count:  # pragma: no cover - would be a bug
+                    raise RuntimeError(f"{names[t.j]}: a pass over the draws found {len(vals)} values where an "
+                                       f"earlier one counted {t.count}; the draws were not reproduced")
+                picks = [r - t.below for r in t.ranks]
+                vals.partition(picks)
+                for r, i in zip(t.ranks, picks):
+                    order[t.j][r] = float(_floats(vals[i:i + 1])[0])
+            else:
+                s = slice(t.slots[0], t.slots[0] + t.slots[1])
+                found += _locate(t.j, acc.hist[s], acc.kmin[s], acc.kmax[s], t.below, t.ranks, order[t.j])
+        targets = found
+    return _frame(names, base, thresholds, quantiles, draws, first, squares, order), passes
 
 
 def _qname(q: float) -> str:
@@ -323,16 +813,47 @@ def chunks(draws: int, size: int) -> list[tuple[int, int]]:
     return [(a, min(a + size, draws)) for a in range(0, draws, size)]
 
 
-def _progress(total: int, progress, n_chunks: int):
+def _progress(total: int, progress, n_chunks: int, desc: str = "Monte Carlo"):
     from tqdm import tqdm
 
     if progress is False:
         return tqdm(total=total, disable=True)
     if progress is True:
-        return tqdm(total=total, unit="draw", unit_scale=True, desc="Monte Carlo")
+        return tqdm(total=total, unit="draw", unit_scale=True, desc=desc)
     # automatic: only when there is more than one chunk, on a terminal, after a second
-    return tqdm(total=total, unit="draw", unit_scale=True, desc="Monte Carlo",
+    return tqdm(total=total, unit="draw", unit_scale=True, desc=desc,
                 disable=None if n_chunks > 1 else True, delay=1.0)
+
+
+def _map_local(fn, model, sampler, spans, args, n: int):
+    """``(span, fn(model, sampler, *span, *args))`` for each span, on ``n`` threads, as
+    each finishes (at most ``2 n`` at a time, so finished results never pile up)."""
+    if n == 1:
+        for span in spans:
+            yield span, fn(model, sampler, *span, *args)
+        return
+    with ThreadPoolExecutor(max_workers=n) as pool:
+        todo = iter(spans)
+        running = {}
+        try:
+            for span in itertools.islice(todo, 2 * n):
+                running[pool.submit(fn, model, sampler, *span, *args)] = span
+            while running:
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for f in done:
+                    span = running.pop(f)
+                    for nxt in itertools.islice(todo, 1):
+                        running[pool.submit(fn, model, sampler, *nxt, *args)] = nxt
+                    yield span, f.result()
+        finally:
+            for f in running:
+                f.cancel()
+
+
+def _whole(value, name: str, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise CBAError(f"{name}: must be a whole number {minimum} or more, got {value!r}")
+    return int(value)
 
 
 def montecarlo(model, distributions: Mapping[str, object], draws: int = 10_000, seed=None, *,
@@ -340,7 +861,7 @@ def montecarlo(model, distributions: Mapping[str, object], draws: int = 10_000, 
                quantiles: Sequence[float] = DEFAULT_QUANTILES, include_irr: bool = False,
                keep_draws: bool = False, metrics: Sequence[str] | None = None,
                chunk_size: int | None = None, workers: int | None = None,
-               progress: bool | None = None, client=None) -> MonteCarloResult:
+               progress: bool | None = None, client=None, memory: int = MEMORY) -> MonteCarloResult:
     """Probabilistic sensitivity analysis of an intervention.
 
     Parameters
@@ -371,11 +892,11 @@ def montecarlo(model, distributions: Mapping[str, object], draws: int = 10_000, 
         slowest metric; without it the ``irr`` row is left out).
     keep_draws : bool
         Keep every draw's parameter and metric values (``result.values``,
-        ``result.samples``, ``result.draws_frame()``).
+        ``result.samples``, ``result.draws_frame()``). Their memory grows with the
+        number of draws: ``memory`` does not apply.
     metrics : sequence of str, optional
         The metrics to summarise (default: every metric and agency metric, IRR
-        only with ``include_irr``). Each kept metric holds 8 bytes per draw until
-        the summary is made: keep fewer for runs of many millions of draws.
+        only with ``include_irr``).
     chunk_size : int, optional
         Draws per engine call; default from a memory budget
         (:func:`chunk_size_for`). Results do not depend on it.
@@ -386,15 +907,29 @@ def montecarlo(model, distributions: Mapping[str, object], draws: int = 10_000, 
         second; ``True`` always; ``False`` never.
     client : dask.distributed.Client, optional
         Run the chunks on a Dask cluster instead (``pip install cba-appraisal[dask]``).
+    memory : int
+        Bytes allowed for the metric values kept for the summary (default
+        :data:`MEMORY`, 256 MB). A run needs ``8 x draws x metrics`` bytes to hold
+        them; a larger run (without ``keep_draws``) is summarised in streaming passes
+        over the draws instead, each recomputing the draws from the seed (usually
+        two passes, so two to three times as long), in memory that does not grow with the
+        number of draws. The summary is the same, bit for bit.
 
     Returns
     -------
     MonteCarloResult
+
+    Notes
+    -----
+    The summary's rules (the same in memory and streaming): the mean and the
+    standard deviation add each block of 2,048 draws by NumPy's pairwise summation
+    and the block sums exactly, rounding once; quantiles are NumPy's default
+    (linear) quantiles of the draws where the metric is defined, from exact order
+    statistics; a negative zero counts as zero. See :func:`summarise`.
     """
     compiled = core.as_compiled(model)
-    if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) or draws < 1:
-        raise CBAError(f"draws: must be a whole number 1 or more, got {draws!r}")
-    draws = int(draws)
+    draws = _whole(draws, "draws", 1)
+    memory = _whole(memory, "memory", 0)
     qs = _check_quantiles(quantiles)
     sampler = Sampler(compiled, distributions, seed=seed, correlation=correlation)
     names = core.metric_names(compiled)
@@ -412,55 +947,55 @@ def montecarlo(model, distributions: Mapping[str, object], draws: int = 10_000, 
         if m not in shown:
             raise CBAError(f"thresholds.{m}: irr is only computed with include_irr=True" if m == "irr"
                            else f"thresholds.{m}: not among the metrics of this run")
-    if chunk_size is None:
-        size = chunk_size_for(compiled, sampler)
-    else:
-        if isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer)) or chunk_size < 1:
-            raise CBAError(f"chunk_size: must be a whole number 1 or more, got {chunk_size!r}")
-        size = int(chunk_size)
-    spans = chunks(draws, size)
-    values = np.empty((draws, len(shown)))
-    samples = np.empty((draws, len(sampler.parameters))) if keep_draws else None
+    size = chunk_size_for(compiled, sampler) if chunk_size is None else _whole(chunk_size, "chunk_size", 1)
+    if client is None:
+        n_workers = _whole(workers if workers is not None else (os.cpu_count() or 1), "workers", 1)
 
-    def store(span, result):
-        (a, b), (v, s) = span, result
-        values[a:b] = v
-        if samples is not None:
-            samples[a:b] = s
-
-    with _progress(draws, progress, len(spans)) as bar:
+    def mapped(fn, spans, args):
+        """``(span, result)`` of each span, on the Dask cluster or on local threads."""
         if client is not None:
-            from .distributed import map_chunks
+            from .distributed import map_tasks
 
-            for span, result in map_chunks(client, compiled, sampler, spans, include_irr, keep_draws, columns):
-                store(span, result)
-                bar.update(span[1] - span[0])
-        else:
-            n = workers if workers is not None else (os.cpu_count() or 1)
-            if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-                raise CBAError(f"workers: must be a whole number 1 or more, got {workers!r}")
-            n = min(int(n), len(spans))
-
-            def job(span):
-                return span, run_chunk(compiled, sampler, span[0], span[1], include_irr, keep_draws, columns)
-
-            if n == 1:
-                for span in spans:
-                    store(*job(span))
-                    bar.update(span[1] - span[0])
-            else:
-                with ThreadPoolExecutor(max_workers=n) as pool:
-                    for span, result in pool.map(job, spans):
-                        store(span, result)
-                        bar.update(span[1] - span[0])
+            return map_tasks(client, fn, compiled, sampler, spans, args)
+        return _map_local(fn, compiled, sampler, spans, args, min(n_workers, len(spans)))
 
     base = core.run(compiled, [], {}, include_irr=include_irr)[0, columns]
-    summary = summarise(values, shown, base, thr, qs)
+    streaming = not keep_draws and 8 * draws * len(shown) > memory
+    spans = chunks(draws, size)
+    if streaming:
+        # the same chunks as in memory (the engine's results could depend on them); the
+        # first block's values set the bins of the first histograms
+        pilot = np.concatenate([run_chunk(compiled, sampler, a, min(b, BLOCK), include_irr, False, columns)[0]
+                                for a, b in spans if a < BLOCK])
+        count = itertools.count(1)
+
+        def run_pass(plan: _Plan) -> _Accumulator:
+            acc = _Accumulator(plan)
+            with _progress(draws, progress, len(spans), f"Monte Carlo (pass {next(count)})") as bar:
+                for span, part in mapped(_pass_task, spans, (include_irr, columns, plan)):
+                    acc.merge(part, plan)
+                    bar.update(span[1] - span[0])
+            assert not acc.pieces, "every block is complete after a pass"
+            return acc
+
+        summary, passes = _stream_summary(run_pass, pilot, shown, base, thr, qs, draws, memory)
+        values = samples = None
+    else:
+        values = np.empty((draws, len(shown)))
+        samples = np.empty((draws, len(sampler.parameters))) if keep_draws else None
+        with _progress(draws, progress, len(spans)) as bar:
+            for (a, b), (v, s) in mapped(run_chunk, spans, (include_irr, keep_draws, columns)):
+                values[a:b] = v
+                if samples is not None:
+                    samples[a:b] = s
+                bar.update(b - a)
+        summary, passes = summarise(values, shown, base, thr, qs), 1
     return MonteCarloResult(
         draws=draws, seed=sampler.seed, parameters=sampler.paths,
         distributions=dict(zip(sampler.paths, sampler.distributions)),
         correlated=list(sampler.correlated), correlation=sampler.correlation,
         metrics=shown, thresholds=thr, base=dict(zip(shown, base.tolist())),
         summary=summary, values=values if keep_draws else None, samples=samples,
-        include_irr=include_irr, agencies=tuple(compiled.agencies), model=compiled,
+        include_irr=include_irr, agencies=tuple(compiled.agencies), model=compiled, passes=passes,
     )
+
