@@ -167,6 +167,28 @@ class Appraisal:
             "run_at": self.run_at,
         }
 
+    # ---- partnership: groups and deals (see cba.partnership)
+    def by_group(self, grouping: str = "tier") -> pd.DataFrame:
+        """Who pays and who saves by agency group (default: tier of government).
+
+        See :func:`cba.partnership.groups.by_group`.
+        """
+        from .partnership.groups import by_group
+
+        return by_group(self, grouping)
+
+    def partnership(self, terms=None):
+        """Lay a partnership deal over this appraisal: every partner before and after.
+
+        ``terms`` is a :class:`~cba.partnership.terms.Partnership` or a dict of its
+        fields; by default the model's own ``partnership`` section (with none, the
+        deal is empty and every partner stays where this appraisal puts it).
+        Returns a :class:`~cba.partnership.results.PartnershipResult`.
+        """
+        from .partnership.results import appraise_deal
+
+        return appraise_deal(self, terms)
+
     # ---- export
     def to_dict(self) -> dict[str, Any]:
         """Plain data for other tools (``None`` for undefined results).

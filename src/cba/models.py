@@ -45,6 +45,15 @@ from .model_base import (  # noqa: F401  (re-exported: the field types are part 
     _rate,
     _slug,
 )
+from .partnership.terms import (  # noqa: F401  (the deal's models are part of the model file)
+    Funding,
+    GainShare,
+    OutcomePayment,
+    Partnership,
+    Payment,
+    PooledBudget,
+    TopUp,
+)
 
 
 # ---------------------------------------------------------------- agencies
@@ -377,6 +386,12 @@ class Intervention(_Model):
     costs: list[CostLine] = Field(default_factory=list)
     outcomes: list[Outcome] = Field(default_factory=list)
     unit_costs: UnitCostSettings | None = None
+    agency_groups: dict[str, dict[str, list[AgencyId]]] | None = Field(
+        None, description="Agency groupings: grouping name to {group: [agency ids]}. A grouping called `tier` "
+        "adds to or overrides the shipped tiers of government (`local`, `nhs`, `central`, `outside`).")
+    partnership: Partnership | None = Field(
+        None, description="A partnership deal: who funds what, pooled budget, gain-share, outcome payments "
+        "and fixed payments (see [Partnership](#partnership)).")
     #: Folder of the model file, for relative paths in ``unit_costs`` (set by load_intervention).
     _base_dir: Path | None = PrivateAttr(default=None)
 
@@ -422,6 +437,12 @@ class Intervention(_Model):
             for j, comp in enumerate(o.value.components or []):
                 if comp.agency is not None and comp.agency not in known:
                     yield f"outcomes[{i}].value.components[{j}].agency", unknown(comp.agency)
+        if self.agency_groups:
+            from .partnership.groups import grouping_problems
+
+            yield from grouping_problems(self.agency_groups, known)
+        if self.partnership is not None:
+            yield from self.partnership.problems(self, known)
 
     # ---- convenience
     @property
