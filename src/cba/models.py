@@ -11,6 +11,7 @@ renamed.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -394,6 +395,8 @@ class Intervention(_Model):
         "and fixed payments (see [Partnership](#partnership)).")
     #: Folder of the model file, for relative paths in ``unit_costs`` (set by load_intervention).
     _base_dir: Path | None = PrivateAttr(default=None)
+    #: For a programme's combined model, its interventions (set by cba.partnership.programme).
+    _programme: list | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
     def _cross_checks(self):
@@ -485,12 +488,18 @@ def load_intervention(path: str | Path) -> Intervention:
     text = read_text(p, "model file")
     try:
         if p.suffix.lower() == ".json":
-            model = Intervention.from_json(text)
-            model._base_dir = p.resolve().parent
-            return model
-        data = _safe_yaml(text, p)
+            try:
+                data = json.loads(text)
+            except json.JSONDecodeError as exc:
+                raise CBAError(f"invalid JSON: {exc}") from None
+        else:
+            data = _safe_yaml(text, p)
         if not isinstance(data, dict):
             raise CBAError(f"{p}: a model file must be a mapping of fields (name, price_base, costs, ...)")
+        from .partnership.programme import build_programme, is_programme
+
+        if is_programme(data):  # several interventions on one footing, one deal
+            return build_programme(data, p.resolve().parent, str(p))
         model = Intervention.from_dict(data)
         model._base_dir = p.resolve().parent
         return model

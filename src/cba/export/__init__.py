@@ -171,3 +171,6 @@ def export(appraisal: "Appraisal", fmt: str) -> str | bytes:
     return writer(appraisal)
 
 
+def csv_text(frame: pd.DataFrame) -> str:
+    """A table as CSV text (full precision, no index)."""
+    return frame.to_csv(index=False, lineterminator="\n")

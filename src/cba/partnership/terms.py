@@ -321,20 +321,25 @@ class Partnership(_Model):
                 yield f"{p}.to", f"a partner cannot pay itself ({pay.to!r} is also 'from')"
             yield from by_year(f"{p}.amounts", pay.amounts)
 
-        names = [n for n in self.agreement_names() if n]
+        names = [a.name for a in (*self.gain_share, *self.outcome_payments, *self.payments) if a.name]
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
             yield prefix, f"two agreements are called {dupes[0]!r}; give each a different name"
 
     def agreement_names(self) -> list[str]:
-        """The name of every agreement as tables show it (a default where none is given)."""
-        out = []
-        for g in self.gain_share:
-            out.append(g.name or f"Gain-share {g.from_} to {g.to}")
-        for o in self.outcome_payments:
-            out.append(o.name or f"Outcome payments for {o.outcome}")
-        for p in self.payments:
-            out.append(p.name or f"Payment {p.from_} to {p.to}")
+        """The name of every agreement as tables show it: gain-shares, outcome payments, payments.
+
+        An agreement without a name gets one from its terms, numbered when two
+        would otherwise share it.
+        """
+        out = [g.name or f"Gain-share {g.from_} to {g.to}" for g in self.gain_share]
+        out += [o.name or f"Outcome payments for {o.outcome}" for o in self.outcome_payments]
+        out += [p.name or f"Payment {p.from_} to {p.to}" for p in self.payments]
+        seen: dict[str, int] = {}
+        for i, n in enumerate(out):
+            seen[n] = seen.get(n, 0) + 1
+            if seen[n] > 1:
+                out[i] = f"{n} ({seen[n]})"
         return out
 
     def partners(self) -> list[str]:
