@@ -45,8 +45,8 @@ def test_json_is_the_contract(model, capsys):
 
 
 @pytest.mark.parametrize("argv, words", [
-    # on top of the deal's 50% from DWP (0.3m): 0.4m more from 1.1m of savings
-    (["--solve", "gain-share", "--from", "nhs", "--from", "dwp", "--to", "local_authority"], "36.36%"),
+    # DWP's existing agreement is re-priced and NHS's added: 0.7m from 1.1m of savings
+    (["--solve", "gain-share", "--from", "nhs", "--from", "dwp", "--to", "local_authority"], "63.64%"),
     (["--solve", "fair-shares"], "28.57%"),
     (["--solve", "any-split"], "£400,000 ahead"),
     (["--solve", "price", "--outcome", "Better lives", "--payee", "local_authority", "--payer", "nhs"],

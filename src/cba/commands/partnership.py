@@ -38,7 +38,8 @@ def register(subparsers) -> None:
     p.add_argument("--to", metavar="PARTNER", help="gain-share: the partner brought to break even")
     p.add_argument("--target", type=float, default=0.0,
                    help="net position to reach instead of break-even (pounds, present value)")
-    p.add_argument("--basis", help="gain-share: cashable, fiscal (default) or fiscal_excluding_transfers; "
+    p.add_argument("--basis", help="gain-share (a new agreement): cashable, fiscal (default) or "
+                                   "fiscal_excluding_transfers; "
                                    "fair-shares: fiscal (default) or cashable; price: gross (default) or net")
     p.add_argument("--outcome", metavar="NAME", help="price: the outcome paid for")
     p.add_argument("--payee", metavar="PARTNER", help="price: the partner paid for outcomes")
@@ -60,7 +61,7 @@ def _solve(args, appraisal):
     if name == "gain-share":
         if not args.sources or not args.to:
             raise CBAError("--solve gain-share needs --from PARTNER (one or more) and --to PARTNER")
-        return solvers.gain_share(appraisal, args.sources, args.to, target=args.target, basis=args.basis or "fiscal")
+        return solvers.gain_share(appraisal, args.sources, args.to, target=args.target, basis=args.basis)
     if name == "fair-shares":
         return solvers.fair_shares(appraisal, basis=args.basis or "fiscal")
     if name == "price":

@@ -187,13 +187,16 @@ def fair_shares(appraisal: "Appraisal", terms: Partnership | dict | None = None,
 
 # ---------------------------------------------------------------- gain-share
 def gain_share(appraisal: "Appraisal", sources: str | Sequence[str], to: str, target: float = 0.0,
-               basis: str = "fiscal", terms: Partnership | dict | None = None) -> Solution:
+               basis: str | None = None, terms: Partnership | dict | None = None) -> Solution:
     """The smallest gain-share rate from ``sources`` that brings ``to`` to ``target``.
 
-    Each source partner passes the same share ``r`` of its savings (on
-    ``basis``) to ``to`` every year, on top of the deal's other agreements; the
-    answer is the smallest ``r`` in ``[0, 1]`` at which ``to``'s net after the deal
-    reaches ``target`` (pounds, present value; 0 is break-even).
+    Each source partner passes the same share ``r`` of its savings to ``to``
+    every year. Where the deal already has a gain-share from a source to ``to``,
+    ``r`` is that agreement's share (its basis, years, outcomes and cap kept);
+    otherwise a new agreement on ``basis`` (default ``fiscal``) is added beside
+    the deal's others. The answer is the smallest ``r`` in ``[0, 1]`` at which
+    ``to``'s net after the deal reaches ``target`` (pounds, present value; 0 is
+    break-even).
 
     Examples
     --------
@@ -208,45 +211,54 @@ def gain_share(appraisal: "Appraisal", sources: str | Sequence[str], to: str, ta
         raise CBAError("gain-share: name at least one partner to pass on savings (--from)")
     if to in sources:
         raise CBAError(f"gain-share: {to!r} cannot pass a share of its savings to itself")
-    if basis not in ("cashable", "fiscal", "fiscal_excluding_transfers"):
+    if basis is not None and basis not in ("cashable", "fiscal", "fiscal_excluding_transfers"):
         raise CBAError(f"basis: use cashable, fiscal or fiscal_excluding_transfers, got {basis!r}")
     base = _terms(appraisal, terms)
     known = appraisal.intervention.agency_names
     for p in [*sources, to]:
         if p not in known:
             raise CBAError(f"gain-share: unknown partner {p!r}; use one of {', '.join(sorted(known))}")
-    added = [GainShare(**{"from": s, "to": to, "share": 0.0, "basis": basis,
-                          "name": f"Gain-share {s} to {to} (solved)"}) for s in sources]
+    existing = [g for g, t in enumerate(base.gain_share) if t.from_ in sources and t.to == to]
+    covered = {base.gain_share[g].from_ for g in existing}
+    added = [GainShare(**{"from": s, "to": to, "share": 0.0, "basis": basis or "fiscal",
+                          "name": f"Gain-share {s} to {to} (solved)"}) for s in sources if s not in covered]
     trial = base.model_copy(update={"gain_share": [*base.gain_share, *added]})
     deal = compile_deal(appraisal.compiled, trial)
     j = _index(deal, to, "--to")
-    G0, G = len(base.gain_share), len(trial.gain_share)
+    varied = existing + list(range(len(base.gain_share), len(trial.gain_share)))
     share0 = deal.params["deal.gain_share.share"]
 
     def net(rates: np.ndarray) -> np.ndarray:
         s = np.repeat(share0[None], len(rates), axis=0)
-        s[:, G0:G] = rates[:, None]
+        s[:, varied] = rates[:, None]
         pos = net_positions(evaluate_deal(appraisal.compiled, deal, _flows(appraisal),
                                           deal_overrides={"deal.gain_share.share": s}))
         return pos["net_after"][:, j] - target
 
+    def solved_terms(rate: float) -> Partnership:
+        shares = [g.model_copy(update={"share": rate}) if i in varied else g
+                  for i, g in enumerate(trial.gain_share)]
+        return trial.model_copy(update={"gain_share": shares})
+
     ends = net(np.array([0.0, 1.0]))
-    who = f"{', '.join(sources)}"
+    who = ", ".join(sources)
+    what = "the share of " + ", ".join(repr(deal.names["gain_share"][g]) for g in existing) if existing else \
+        f"a share of {'their' if len(sources) > 1 else 'its'} {(basis or 'fiscal').replace('_', ' ')} savings"
+    details = {"from": sources, "to": to, "agreements": [deal.names["gain_share"][g] for g in varied]}
     if ends[0] >= 0:
-        return Solution("gain-share", True, 0.0, f"{to} already reaches the target without a gain-share "
-                        f"(net after the deal {_money(ends[0] + target)}).", trial, {"rate": 0.0}, "closed form")
+        return Solution("gain-share", True, 0.0, f"{to} reaches the target with no gain-share from {who} "
+                        f"(net after the deal {_money(ends[0] + target)}).", solved_terms(0.0),
+                        {**details, "rate": 0.0}, "closed form")
     if ends[1] < 0:
         return Solution("gain-share", False, None,
-                        f"No gain-share from {who} is enough: passing on all of their {basis} savings leaves {to} "
+                        f"No gain-share from {who} is enough: even at 100% ({what}) {to} stays "
                         f"{_money(-ends[1])} short of the target.", None,
-                        {"shortfall": float(-ends[1]), "net_at_full_share": float(ends[1] + target)}, "closed form")
+                        {**details, "shortfall": float(-ends[1]), "net_at_full_share": float(ends[1] + target)},
+                        "closed form")
     rate, method = _root(net, 0.0, 1.0)
-    solved = trial.model_copy(update={"gain_share": [*base.gain_share,
-                                                     *[g.model_copy(update={"share": rate}) for g in added]]})
-    msg = (f"{who} must pass on at least {rate:.2%} of their {basis.replace('_', ' ')} savings for {to} to "
+    msg = (f"{who} must pass on at least {rate:.2%} ({what}) for {to} to "
            + ("break even." if target == 0 else f"reach {_money(target)}."))
-    return Solution("gain-share", True, rate, msg, solved, {"rate": rate, "from": sources, "to": to, "basis": basis},
-                    method)
+    return Solution("gain-share", True, rate, msg, solved_terms(rate), {**details, "rate": rate}, method)
 
 
 # ---------------------------------------------------------------- break-even price
