@@ -135,3 +135,34 @@ def test_the_scenarios_command_shows_deal_metrics(model, tmp_path, capsys):
     code, out, _ = run(capsys, "scenarios", str(model), "--spec", str(spec), "-m", "net_after[local_authority]")
     assert code == 0 and "net_after[local_authority]" in out and "generous" in out
     assert "-£160,000" in out     # -1.0m + 0.3m + 0.9 x 0.6m
+
+
+def test_deal_json_validates_against_the_published_schema(tmp_path, capsys):
+    import jsonschema
+
+    from cba.export.schema import results_schema
+    from cba.export.schema_partnership import partnership_schema
+
+    from .conftest import EXAMPLES
+    from .test_exports import declared_everywhere
+
+    schema = partnership_schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    spec = EXAMPLES / "partnership" / "back_to_work" / "uncertainty.yaml"
+    for argv in (["partnership", str(EXAMPLES / "partnership" / "outcomes_contract" / "model.yaml"), "-f", "json"],
+                 ["partnership", str(EXAMPLES / "partnership" / "back_to_work" / "model.yaml"), "-f", "json",
+                  "--spec", str(spec), "--draws", "500"]):
+        assert main(argv) == 0
+        data = json.loads(capsys.readouterr().out)
+        jsonschema.validate(data, schema)
+        declared_everywhere(data, schema, schema["$defs"])
+    # an appraisal of a model with a deal carries the deal and the tiers in its JSON
+    a = cba.appraise(EXAMPLES / "partnership" / "troubled_families" / "model.yaml")
+    data = json.loads(a.to_json())
+    full = results_schema()
+    jsonschema.validate(data, full)
+    declared_everywhere(data, full, full["$defs"])
+    assert data["partnership"]["partners"][0]["agency"] == "local_authority"
+    assert data["groups"]["central_government_share"] == 0.0
+    assert main(["schema", "--partnership"]) == 0
+    assert json.loads(capsys.readouterr().out)["title"] == "PartnershipResultSchema"

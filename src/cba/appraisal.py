@@ -211,7 +211,18 @@ class Appraisal:
             "assumptions": assumption_records(self),
             "ledger": records(self.ledger),
             "provenance": self.provenance,
+            **self._partnership_dict(records),
         }
+
+    def _partnership_dict(self, records) -> dict[str, Any]:
+        """The ``groups`` (and, with a deal, ``partnership``) parts of :meth:`to_dict`."""
+        from .partnership.groups import central_government_share
+
+        out: dict[str, Any] = {"groups": {"tier": records(self.by_group()),
+                                          "central_government_share": central_government_share(self)}}
+        if getattr(self.intervention, "partnership", None) is not None:
+            out["partnership"] = self.partnership().to_dict()
+        return out
 
     def to_json(self, indent: int | None = 2) -> str:
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False, allow_nan=False)

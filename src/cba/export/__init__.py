@@ -68,7 +68,16 @@ def to_markdown(appraisal: "Appraisal") -> str:
     lines = _heading_lines(appraisal)
     for frame in all_tables(appraisal, include_ledger=False).values():
         lines += [render_table_markdown(frame), ""]
+    for frame in _deal_tables(appraisal).values():
+        lines += [render_table_markdown(frame), ""]
     return "\n".join(lines)
+
+
+def _deal_tables(appraisal: "Appraisal") -> dict[str, pd.DataFrame]:
+    """The partnership deal's tables when the model has one (else none)."""
+    if getattr(appraisal.intervention, "partnership", None) is None:
+        return {}
+    return dict(appraisal.partnership().tables)
 
 
 def to_csv(appraisal: "Appraisal") -> str:
@@ -90,7 +99,10 @@ def to_xlsx(appraisal: "Appraisal") -> bytes:
     """An Excel workbook with one sheet per table of :mod:`cba.tables` (see :mod:`.xlsx`)."""
     from .xlsx import workbook_bytes
 
+    from .partnership import SHEET_NAMES as DEAL_SHEETS
+
     sheets = {SHEET_NAMES[name]: frame for name, frame in all_tables(appraisal).items()}
+    sheets.update({f"Deal - {DEAL_SHEETS[name]}": frame for name, frame in _deal_tables(appraisal).items()})
     return workbook_bytes(sheets, title=appraisal.intervention.name)
 
 

@@ -32,7 +32,7 @@ SHEET_NAMES = {"deal_partners": "Partners", "deal_flows": "Flows", "deal_years":
 def _frames(result: "PartnershipResult", risk: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
     frames = dict(result.tables)
     if risk is not None:
-        from ..partnership.risk import risk_table
+        from ..deal_tables import risk_table
 
         frames["deal_risk"] = risk_table(risk, result.appraisal.intervention.price_base)
     return frames

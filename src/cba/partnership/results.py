@@ -265,8 +265,8 @@ class PartnershipResult:
 
     @cached_property
     def tables(self) -> dict[str, "pd.DataFrame"]:
-        """The deal's presentation tables, by name (see :mod:`cba.partnership.tables`)."""
-        from .tables import deal_tables
+        """The deal's presentation tables, by name (see :mod:`cba.deal_tables`)."""
+        from ..deal_tables import deal_tables
 
         return deal_tables(self)
 

@@ -11,10 +11,9 @@ how caps, thresholds and attachment fees move it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from ..agencies import display_name
@@ -73,33 +72,3 @@ def deal_risk(model, distributions: Mapping[str, Any], draws: int = 10_000, seed
     })
     table.attrs.update(draws=result.draws, seed=result.seed)
     return table, result
-
-
-def risk_table(table: pd.DataFrame, price_base: str) -> pd.DataFrame:
-    """:func:`deal_risk`'s table with a title, labels and number kinds for people."""
-    from ..tables import _table
-
-    return _table(table.copy(), f"Risk under the deal: each partner's net position after the deal over "
-                  f"{table.attrs.get('draws', 0):,} Monte Carlo draws (seed {table.attrs.get('seed')}; present "
-                  f"values, pounds at {price_base} prices)",
-                  kinds={"agency": "text", "agency_name": "text", "net_after": "money", "mean": "money",
-                         "p5": "money", "median": "money", "p95": "money", "probability_of_loss": "share"},
-                  labels={"agency_name": "Partner", "net_after": "Central estimate", "mean": "Mean",
-                          "p5": "5th percentile", "median": "Median", "p95": "95th percentile",
-                          "probability_of_loss": "Chance of losing money"},
-                  hidden=("agency",))
-
-
-def probabilities_of_loss(values: np.ndarray) -> np.ndarray:
-    """Share of draws below 0 in each column of ``(D, P)`` net positions (NaN never counts)."""
-    v = np.asarray(values, dtype=float)
-    with np.errstate(invalid="ignore"):
-        return (v < 0).mean(axis=0)
-
-
-def summarise_positions(values: np.ndarray, partners: Sequence[str]) -> pd.DataFrame:
-    """Mean, quantiles and probability of loss of ``(D, P)`` net positions (in memory)."""
-    v = np.asarray(values, dtype=float)
-    q = np.quantile(v, RISK_QUANTILES, axis=0)
-    return pd.DataFrame({"agency": list(partners), "mean": v.mean(axis=0), "p5": q[0], "median": q[1],
-                         "p95": q[2], "probability_of_loss": probabilities_of_loss(v)})

@@ -1,4 +1,4 @@
-"""A deal's tables for people: frames with titles, labels and the kind of each number.
+"""A partnership deal's tables for people: frames with titles, labels and number kinds.
 
 Like :mod:`cba.tables`, each function returns a pandas DataFrame of unrounded
 numbers whose ``attrs`` tell :mod:`cba.presentation` how to show it (text,
@@ -11,6 +11,7 @@ computes a result: the numbers come from
 ``deal_flows``          every flow between partners, by agreement
 ``deal_years``          each partner's net position by year after the deal
 ``deal_pool``           the pooled budget by year (when there is one)
+``deal_risk``           each partner's chance of losing money (:func:`risk_table`)
 ======================  =====================================================
 """
 
@@ -21,10 +22,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ..tables import TOTAL, _table
+from .tables import TOTAL, _table
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .results import PartnershipResult
+    from .partnership.results import PartnershipResult
 
 #: Labels of the partner table's columns.
 PARTNER_LABELS = {
@@ -80,12 +81,14 @@ def flow_table(result: "PartnershipResult") -> pd.DataFrame:
     """Every flow between partners under the deal, with its present value."""
     f = result.flows_between()
     f.insert(2, "kind_name", [FLOW_KIND_NAMES.get(k, k) for k in f["kind"]])
+    notes = [] if len(f) else [{"label": "Flows", "value": "the deal has no payments between partners",
+                                "kind": "text"}]
     return _table(f, f"Flows between partners ({_units(result)}; undiscounted totals beside them)",
                   kinds={"agreement": "text", "kind": "text", "kind_name": "text", "from": "text",
                          "from_name": "text", "to": "text", "to_name": "text", "real": "money", "pv": "money"},
                   labels={"agreement": "Agreement", "kind_name": "Kind", "from_name": "From", "to_name": "To",
                           "real": "Undiscounted", "pv": "Present value"},
-                  hidden=("kind", "from", "to"))
+                  hidden=("kind", "from", "to"), notes=notes)
 
 
 def year_table(result: "PartnershipResult") -> pd.DataFrame:
@@ -127,3 +130,16 @@ def deal_tables(result: "PartnershipResult") -> dict[str, pd.DataFrame]:
     if pool is not None:
         out["deal_pool"] = pool
     return out
+
+
+def risk_table(table: pd.DataFrame, price_base: str) -> pd.DataFrame:
+    """:func:`cba.partnership.risk.deal_risk`'s table with a title, labels and number kinds."""
+    return _table(table.copy(), f"Risk under the deal: each partner's net position after the deal over "
+                  f"{table.attrs.get('draws', 0):,} Monte Carlo draws (seed {table.attrs.get('seed')}; present "
+                  f"values, pounds at {price_base} prices)",
+                  kinds={"agency": "text", "agency_name": "text", "net_after": "money", "mean": "money",
+                         "p5": "money", "median": "money", "p95": "money", "probability_of_loss": "share"},
+                  labels={"agency_name": "Partner", "net_after": "Central estimate", "mean": "Mean",
+                          "p5": "5th percentile", "median": "Median", "p95": "95th percentile",
+                          "probability_of_loss": "Chance of losing money"},
+                  hidden=("agency",))
