@@ -135,3 +135,13 @@ def test_deal_evaluation_over_draws_equals_one_draw_at_a_time():
         one = net_positions(evaluate_deal(compiled, deal, flows,
                                           deal_overrides={"deal.outcome_payments.price": prices[d:d + 1]}))
         np.testing.assert_array_equal(many["net_after"][d], one["net_after"][0])
+
+
+@SETTINGS
+@given(models_with_deals())
+def test_a_deal_round_trips_exactly_through_json_and_yaml(data):
+    model = cba.Intervention.from_dict(data)
+    again = cba.Intervention.from_json(model.to_json())
+    assert again == model and again.to_json() == model.to_json()
+    assert cba.Intervention.from_yaml(model.to_yaml()) == model
+    assert "from_" not in model.to_json()       # the file format says "from"

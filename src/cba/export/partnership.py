@@ -48,6 +48,9 @@ def _heading(result: "PartnershipResult", solution) -> list[str]:
     model = result.appraisal.intervention
     lines = [result.name, "", f"Price base {model.price_base}, horizon {model.horizon} years, discounting: "
              f"{model.discounting.describe()}."]
+    if result.terms.is_empty and solution is None:
+        lines += ["", "The model has no partnership deal: every partner funds what it bears and nothing passes "
+                      "between partners. Add a 'partnership' section, or try --solve fair-shares."]
     if solution is not None:
         lines += ["", f"Question ({solution.question}): {solution.message}"]
     return lines
