@@ -50,6 +50,7 @@ def _heading_lines(appraisal: "Appraisal") -> list[str]:
     lines += [f"Price base {model.price_base}, horizon {model.horizon} years, discounting: "
               f"{model.discounting.describe()}. Money in pounds at {model.price_base} prices; "
               "present values discounted to year 0.", ""]
+    lines += [f"**Warning:** {w}\n" for w in getattr(appraisal, "warnings", [])]
     return lines
 
 
