@@ -50,9 +50,10 @@ class Appraisal:
         One row per (source line, agency, value type, cashable, transfer, year).
     metrics : dict of str to float or None
         The results of the method spec, section 5, then ``pv_cost_reduction`` and
-        ``pv_cost_avoidance`` when the model classes savings, and
-        ``value_for_money``: the category of the benefit-cost ratio (a name, e.g.
-        ``high``; see :class:`~cba.models.ValueForMoneyBands`).
+        ``pv_cost_avoidance`` when the model classes savings.
+    value_for_money : str or None
+        The category of the benefit-cost ratio (e.g. ``high``; see
+        :class:`~cba.models.ValueForMoneyBands`).
     warnings : list of str
         What must be read beside the results (possible double counting); shown
         in every output, and an error with ``cba appraise --strict``.
@@ -91,10 +92,15 @@ class Appraisal:
         self._metric_arrays = metrics
         self._agency_arrays = agency
         names = METRIC_NAMES + tuple(k for k in SAVING_METRIC_NAMES if k in metrics)
-        self.metrics: dict[str, float | str | None] = {k: _none(metrics[k][0]) for k in names}
-        vfm = self.value_for_money_bands
-        self.metrics["value_for_money"] = vfm.category(self.metrics[vfm.metric])
+        self.metrics: dict[str, float | None] = {k: _none(metrics[k][0]) for k in names}
         self.warnings: list[str] = list(compiled.warnings)
+
+    @property
+    def value_for_money(self) -> str | None:
+        """The value for money category of the benefit-cost ratio (e.g. ``high``); None
+        when the ratio is none. In the JSON results it is ``metrics.value_for_money``."""
+        bands = self.value_for_money_bands
+        return bands.category(self.metrics[bands.metric])
 
     @property
     def value_for_money_bands(self):
@@ -204,7 +210,7 @@ class Appraisal:
             "name": self.intervention.name,
             "price_base": self.intervention.price_base,
             "horizon": self.intervention.horizon,
-            "metrics": dict(self.metrics),
+            "metrics": {**self.metrics, "value_for_money": self.value_for_money},
             "by_agency": records(self.by_agency()),
             "by_year": records(self.by_year()),
             "assumptions": assumption_records(self),

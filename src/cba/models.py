@@ -252,8 +252,7 @@ DFT_VALUE_FOR_MONEY: tuple[tuple[str, float | None], ...] = (
 #: Where the default bands come from.
 DFT_VALUE_FOR_MONEY_SOURCE = (
     "Department for Transport, Value for Money Framework, value for money categories: poor below 1, "
-    "low 1 to 1.5, medium 1.5 to 2, high 2 to 4, very high 4 and above "
-    "(https://www.gov.uk/government/publications/dft-value-for-money-framework)"
+    "low 1 to 1.5, medium 1.5 to 2, high 2 to 4, very high 4 and above (see docs/method.md)"
 )
 
 

@@ -120,7 +120,7 @@ def summary_table(appraisal: "Appraisal") -> pd.DataFrame:
     vfm = appraisal.value_for_money_bands
     rows.append({"case": "Economic case", "metric": "value_for_money",
                  "label": "Value for money category of the benefit-cost ratio",
-                 "value": metrics.get("value_for_money") or "none", "unit": "text"})
+                 "value": appraisal.value_for_money or "none", "unit": "text"})
     return _table(pd.DataFrame(rows), "Financial and economic case (present values at the price base)",
                   kinds={"value": "@unit", "case": "text", "label": "text"},
                   labels={"case": "Case", "label": "Result", "value": "Value"},

@@ -152,7 +152,9 @@ def double_counting(model, components) -> list[str]:
     for k in sorted(users):   # a constituent used by one outcome, its headline by another
         parent = code_level(spelling[k])[1]
         pk = code_key(parent) if parent else None
-        if pk in users and apart(users[pk], users[k]):
+        # (an outcome valued by the headline's code that also uses this constituent row is
+        # already named by the same-code warning above)
+        if pk in users and not users[pk] <= users[k] and apart(users[pk], users[k]):
             out.append(f"possible double counting: outcome {_names(outcomes, users[pk] - users[k] or users[pk])} is "
                        f"valued with the headline {spelling[pk]} and outcome "
                        f"{_names(outcomes, users[k] - users[pk] or users[k])} with one of its own constituents, "
