@@ -354,3 +354,22 @@ def test_engine_paths_and_the_ledger_agree(m):
     pv = a.ledger.groupby("value_type")["discounted"].sum()
     for vt in ("economic", "social"):
         assert pv.get(vt, 0.0) == pytest.approx(a.metrics[f"pv_{vt}"], rel=1e-9, abs=1e-6)
+
+
+def test_a_local_unit_cost_row_may_be_a_health_value(tmp_path):
+    (tmp_path / "ours.csv").write_text(
+        "code,description,unit,agency,value_type,value,price_year,transfer,health\n"
+        "LOC9.0,Better health (illustrative),Per person,nhs,fiscal,100,2024/25,no,\n"
+        "LOC9.0,Better health (illustrative),Per person,,social,1000,2024/25,,yes\n", encoding="utf-8")
+    (tmp_path / "model.yaml").write_text(model(horizon=40, unit_costs={"local": ["ours.csv"]}, outcomes=[
+        {"name": "Healthier", "cohort": 1, "success": 1, "duration": 40, "value": {"unit_cost": "LOC9.0"}}
+    ]).to_yaml(), encoding="utf-8")
+    a = cba.appraise(tmp_path / "model.yaml")
+    assert a.metrics["pv_social"] == pytest.approx(1000 * gb_factors(40, 0.015, 0.0129).sum(), rel=1e-12)
+    assert a.metrics["pv_fiscal"] == pytest.approx(100 * gb_factors(40, 0.035, 0.030).sum(), rel=1e-12)
+    (tmp_path / "bad.csv").write_text(
+        "code,description,agency,value_type,value,price_year,health\n"
+        "LOC9.1,Cash,nhs,fiscal,100,2024/25,yes\n", encoding="utf-8")
+    from cba.unit_costs import read_csv
+    with pytest.raises(CBAError, match=r"bad\.csv, row 2, column 'health': only economic and social"):
+        read_csv(tmp_path / "bad.csv")
