@@ -222,6 +222,14 @@ def test_the_overlap_warning_for_a_headline_and_its_constituent():
     from cba.report import render_report
     from html import escape
     assert escape(w) in render_report(a, charts=False)
+    import io
+
+    import openpyxl
+    from cba.export import to_xlsx
+    book = openpyxl.load_workbook(io.BytesIO(to_xlsx(a)))
+    assert w in [c.value for row in book["Warnings"].iter_rows() for c in row]
+    assert "Warnings" not in openpyxl.load_workbook(io.BytesIO(to_xlsx(cba.appraise(by_code_model(
+        mutually_exclusive=[["Back in school", "Fewer care costs"]]))))).sheetnames
     # valued by code in full, the first outcome uses the constituent row itself
     full = cba.appraise(by_code_model(exclude=None))
     assert len(full.warnings) == 1
@@ -373,3 +381,15 @@ def test_a_local_unit_cost_row_may_be_a_health_value(tmp_path):
     from cba.unit_costs import read_csv
     with pytest.raises(CBAError, match=r"bad\.csv, row 2, column 'health': only economic and social"):
         read_csv(tmp_path / "bad.csv")
+
+
+def test_uncertainty_varies_a_cashable_share_given_by_year():
+    from cba.uncertainty import montecarlo
+
+    m = cashable_model()
+    r = montecarlo(m, {"outcomes[0].value.components[0].cashable": {"dist": "uniform", "low": 0.4, "high": 0.6}},
+                   draws=2000, seed=1, progress=False, keep_draws=True)
+    # a drawn share replaces every year's: share x 1,000 in each of 5 years, undiscounted
+    col = r.metrics.index("pv_cashable")
+    np.testing.assert_allclose(r.values[:, col], 5000 * r.samples[:, 0], rtol=1e-12)
+    assert r.base["pv_cashable"] == pytest.approx(3500)

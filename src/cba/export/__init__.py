@@ -38,7 +38,7 @@ __all__ = ["FORMATS", "BINARY_FORMATS", "SUFFIXES", "assumption_records", "check
 SHEET_NAMES = {
     "summary": "Summary", "agencies": "Agencies", "costs": "Costs", "benefits": "Benefits",
     "cost_lines": "Cost lines", "outcomes": "Outcomes", "unit_values": "Unit values",
-    "provenance": "Provenance", "ledger": "Ledger",
+    "provenance": "Provenance", "ledger": "Ledger", "warnings": "Warnings",
 }
 
 
