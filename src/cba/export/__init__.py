@@ -38,7 +38,7 @@ __all__ = ["FORMATS", "BINARY_FORMATS", "SUFFIXES", "assumption_records", "check
 SHEET_NAMES = {
     "summary": "Summary", "agencies": "Agencies", "costs": "Costs", "benefits": "Benefits",
     "cost_lines": "Cost lines", "outcomes": "Outcomes", "unit_values": "Unit values",
-    "provenance": "Provenance", "ledger": "Ledger", "warnings": "Warnings",
+    "provenance": "Provenance", "ledger": "Ledger",
 }
 
 
@@ -91,7 +91,8 @@ def to_xlsx(appraisal: "Appraisal") -> bytes:
     """An Excel workbook with one sheet per table of :mod:`cba.tables` (see :mod:`.xlsx`)."""
     from .xlsx import workbook_bytes
 
-    sheets = {SHEET_NAMES[name]: frame for name, frame in all_tables(appraisal).items()}
+    # a "Warnings" sheet is added only when the appraisal has warnings
+    sheets = {SHEET_NAMES.get(name, name.capitalize()): frame for name, frame in all_tables(appraisal).items()}
     return workbook_bytes(sheets, title=appraisal.intervention.name)
 
 
