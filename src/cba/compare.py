@@ -115,7 +115,7 @@ class Comparison:
 
     # ---- values
     def _values(self, a: Appraisal) -> dict[str, float]:
-        m = {k: (np.nan if v is None else float(v)) for k, v in a.metrics.items() if not isinstance(v, str)}
+        m = {k: (np.nan if v is None else float(v)) for k, v in a.metrics.items()}
         m["pv_fiscal_excluding_transfers"] = pv_fiscal_excluding_transfers(a)
         return m
 
