@@ -9,6 +9,8 @@ A page asks for generated content with an HTML comment:
     chart ``NAME`` of :mod:`cba.charts` for the worked example, as inline SVG;
 ``<!-- cba:examples -->``
     the README of every worked example under ``examples/``.
+``<!-- cba:partnership-examples -->``
+    the README of every partnership example under ``examples/partnership/``.
 
 Generated content cannot drift from the code: it is the code's own output.
 """
@@ -51,13 +53,15 @@ def _demote(markdown: str) -> str:
     return re.sub(r"^(#+) ", lambda m: "#" + m.group(1) + " ", markdown, flags=re.M)
 
 
-def _examples() -> str:
+def _examples(folder: Path = EXAMPLES) -> str:
     parts = []
-    for readme in sorted(EXAMPLES.glob("*/README.md")):
+    for readme in sorted(folder.glob("*/README.md")):
+        if not (readme.parent / "model.yaml").exists():
+            continue
         parts.append(_demote(readme.read_text(encoding="utf-8")).strip())
-        parts.append(f"Model file: `examples/{readme.parent.name}/model.yaml`.")
+        parts.append(f"Model file: `{readme.parent.relative_to(ROOT).as_posix()}/model.yaml`.")
     if not parts:
-        raise PluginError("no worked examples found under examples/")
+        raise PluginError(f"no worked examples found under {folder.relative_to(ROOT).as_posix()}/")
     return "\n\n".join(parts)
 
 
@@ -70,6 +74,8 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
             return _chart(arg)
         if kind == "examples":
             return _examples()
+        if kind == "partnership-examples":
+            return _examples(EXAMPLES / "partnership")
         raise PluginError(f"{page.file.src_path}: unknown marker cba:{kind}")
 
     return MARKER.sub(replace, markdown)

@@ -194,6 +194,28 @@ class Appraisal:
             "run_at": self.run_at,
         }
 
+    # ---- partnership: groups and deals (see cba.partnership)
+    def by_group(self, grouping: str = "tier") -> pd.DataFrame:
+        """Who pays and who saves by agency group (default: tier of government).
+
+        See :func:`cba.partnership.groups.by_group`.
+        """
+        from .partnership.groups import by_group
+
+        return by_group(self, grouping)
+
+    def partnership(self, terms=None):
+        """Lay a partnership deal over this appraisal: every partner before and after.
+
+        ``terms`` is a :class:`~cba.partnership.terms.Partnership` or a dict of its
+        fields; by default the model's own ``partnership`` section (with none, the
+        deal is empty and every partner stays where this appraisal puts it).
+        Returns a :class:`~cba.partnership.results.PartnershipResult`.
+        """
+        from .partnership.results import appraise_deal
+
+        return appraise_deal(self, terms)
+
     # ---- export
     def to_dict(self) -> dict[str, Any]:
         """Plain data for other tools (``None`` for undefined results).
@@ -217,7 +239,18 @@ class Appraisal:
             "ledger": records(self.ledger),
             "provenance": self.provenance,
             "warnings": list(self.warnings),
+            **self._partnership_dict(records),
         }
+
+    def _partnership_dict(self, records) -> dict[str, Any]:
+        """The ``groups`` (and, with a deal, ``partnership``) parts of :meth:`to_dict`."""
+        from .partnership.groups import central_government_share
+
+        out: dict[str, Any] = {"groups": {"tier": records(self.by_group()),
+                                          "central_government_share": central_government_share(self)}}
+        if getattr(self.intervention, "partnership", None) is not None:
+            out["partnership"] = self.partnership().to_dict()
+        return out
 
     def to_json(self, indent: int | None = 2) -> str:
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False, allow_nan=False)

@@ -172,13 +172,18 @@ def _components(outcome: Outcome, i: int, model: Intervention) -> list[tuple[str
     return out
 
 
-def _cashable(outcome: Outcome, comp: ValueComponent, horizon: int) -> float | list[float]:
-    """The component's cashable share: one number, or one per year when it varies."""
+def _cashable(outcome: Outcome, comp: ValueComponent, horizon: int | None = None) -> float | list[float]:
+    """The component's cashable share: one number, or one per year when it varies.
+
+    Without ``horizon`` a share given by year is returned as given (unpadded).
+    """
     override = outcome.cashable
     if isinstance(override, dict) and comp.agency in override:
         return override[comp.agency]
     if isinstance(override, float):
         return override
+    if isinstance(comp.cashable, list) and horizon is None:
+        return [float(x) for x in comp.cashable]
     if isinstance(comp.cashable, list):
         years = comp.cashable_by_year(horizon)
         return years if len(set(years)) > 1 else years[0]

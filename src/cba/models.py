@@ -11,6 +11,7 @@ renamed.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -51,6 +52,15 @@ from .model_base import (  # noqa: F401  (re-exported: the field types are part 
     _non_negative,
     _rate,
     _slug,
+)
+from .partnership.terms import (  # noqa: F401  (the deal's models are part of the model file)
+    Funding,
+    GainShare,
+    OutcomePayment,
+    Partnership,
+    Payment,
+    PooledBudget,
+    TopUp,
 )
 
 
@@ -459,8 +469,16 @@ class Intervention(_Model):
     health_discounting: DiscountSchedule | None = None
     mutually_exclusive: list[Annotated[list[str], Field(min_length=2)]] | None = None
     value_for_money: ValueForMoneyBands | None = None
+    agency_groups: dict[str, dict[str, list[AgencyId]]] | None = Field(
+        None, description="Agency groupings: grouping name to {group: [agency ids]}. A grouping called `tier` "
+        "adds to or overrides the shipped tiers of government (`local`, `nhs`, `central`, `outside`).")
+    partnership: Partnership | None = Field(
+        None, description="A partnership deal: who funds what, pooled budget, gain-share, outcome payments "
+        "and fixed payments (see [Partnership](#partnership)).")
     #: Folder of the model file, for relative paths in ``unit_costs`` (set by load_intervention).
     _base_dir: Path | None = PrivateAttr(default=None)
+    #: For a programme's combined model, its interventions (set by cba.partnership.programme).
+    _programme: list | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
     def _cross_checks(self):
@@ -507,6 +525,12 @@ class Intervention(_Model):
                 if isinstance(comp.cashable, list) and len(comp.cashable) > H:
                     yield (f"outcomes[{i}].value.components[{j}].cashable",
                            f"{len(comp.cashable)} years given but the horizon is {H} years")
+        if self.agency_groups:
+            from .partnership.groups import grouping_problems
+
+            yield from grouping_problems(self.agency_groups, known)
+        if self.partnership is not None:
+            yield from self.partnership.problems(self, known)
         yield from self._exclusive_problems()
 
     def _exclusive_problems(self):
@@ -592,12 +616,18 @@ def load_intervention(path: str | Path) -> Intervention:
     text = read_text(p, "model file")
     try:
         if p.suffix.lower() == ".json":
-            model = Intervention.from_json(text)
-            model._base_dir = p.resolve().parent
-            return model
-        data = _safe_yaml(text, p)
+            try:
+                data = json.loads(text)
+            except json.JSONDecodeError as exc:
+                raise CBAError(f"invalid JSON: {exc}") from None
+        else:
+            data = _safe_yaml(text, p)
         if not isinstance(data, dict):
             raise CBAError(f"{p}: a model file must be a mapping of fields (name, price_base, costs, ...)")
+        from .partnership.programme import build_programme, is_programme
+
+        if is_programme(data):  # several interventions on one footing, one deal
+            return build_programme(data, p.resolve().parent, str(p))
         model = Intervention.from_dict(data)
         model._base_dir = p.resolve().parent
         return model

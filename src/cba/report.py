@@ -1,7 +1,8 @@
 """A self-contained HTML report of an appraisal.
 
 :func:`render_report` returns one HTML document holding everything a reader needs:
-the headline figures, the financial and economic case, the agency ledger, the cost,
+the headline figures, the financial and economic case, the agency ledger, the
+partnership deal when the model has one (:mod:`cba.deal_tables`, :mod:`cba.deal_charts`), the cost,
 benefit and assumption tables of :mod:`cba.tables`, provenance, and the charts of
 :mod:`cba.charts` as inline SVG. It loads nothing from the network and refers to no
 other file, so it can be emailed, attached to a committee paper or archived; its
@@ -150,6 +151,44 @@ def _charts(appraisal: "Appraisal") -> str:
     return '<section class="charts"><h2>Charts</h2>' + "".join(figures) + "</section>"
 
 
+#: Captions of the deal's charts, by the names in :data:`cba.deal_charts.DEAL_CHARTS`.
+DEAL_CHART_CAPTIONS = {
+    "deal_positions": "Each partner's net position (what it gets back minus what it puts in, present values): "
+                      "today, with no deal, and after the deal.",
+    "deal_flows": "The flows between partners under the deal, one bar per agreement and payer, present values.",
+}
+
+
+def _partnership(appraisal: "Appraisal", charts: bool) -> str:
+    """The deal's section: tables of every partner before and after, the flows, the pool, and charts."""
+    from .deal_tables import deal_tables
+    from .partnership.groups import central_government_share
+
+    result = appraisal.partnership()
+    terms = result.terms
+    share = central_government_share(appraisal)
+    intro = (f"{terms.name or 'The deal'}: what each partner puts in and gets back, before and after the deal. "
+             "A deal moves money between partners; it creates none, so the totals do not change.")
+    if share is not None:
+        intro += f" Central government banks {fmt(share, 'share')} of the fiscal savings."
+    parts = ['<section class="partnership" id="partnership"><h2>Partnership deal</h2>',
+             f"<p>{escape(intro)}</p>"]
+    for frame in deal_tables(result).values():
+        parts.append(_table(frame))
+    if charts:
+        from . import charts as base
+        from .deal_charts import DEAL_CHARTS
+
+        for name, fn in DEAL_CHARTS.items():
+            caption = DEAL_CHART_CAPTIONS.get(name, name)
+            svg = inline_svg(base.to_svg(fn(result)), f"chart-{name}")
+            svg = svg.replace("<svg ", f'<svg role="img" aria-label="{escape(caption)}" ', 1)
+            parts.append(f'<figure class="chart" id="chart-{name}">{svg}<figcaption>{escape(caption)}'
+                         "</figcaption></figure>")
+    parts.append("</section>")
+    return "".join(parts)
+
+
 def render_report(appraisal: "Appraisal", charts: bool = True) -> str:
     """The appraisal as one self-contained HTML document.
 
@@ -192,6 +231,8 @@ def render_report(appraisal: "Appraisal", charts: bool = True) -> str:
     parts.append(_headlines(appraisal))
     parts.append("<h2>Financial and economic case</h2>" + _table(tables.summary_table(appraisal)))
     parts.append("<h2>Who pays and who saves</h2>" + _table(tables.agency_table(appraisal)))
+    if getattr(model, "partnership", None) is not None:
+        parts.append(_partnership(appraisal, charts))
     if charts:
         parts.append(_charts(appraisal))
     for heading, names in TABLE_SECTIONS:

@@ -29,7 +29,8 @@ from typing import Any
 #: Order of the sections: the top-level model first, then as a model file nests them.
 MODEL_ORDER = ("Intervention", "Agency", "DiscountSchedule", "DiscountBand", "OptimismBiasTable",
                "UnitCostSettings", "ValueForMoneyBands", "ValueForMoneyBand", "CostLine", "Outcome",
-               "UnitValue", "ValueComponent")
+               "UnitValue", "ValueComponent", "Partnership", "Funding", "PooledBudget", "GainShare",
+               "OutcomePayment", "TopUp", "Payment")
 
 _RATE = "A fraction in [0, 1]."
 

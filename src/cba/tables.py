@@ -142,8 +142,11 @@ def agency_table(appraisal: "Appraisal") -> pd.DataFrame:
     One row per agency: what it pays (``pv_costs``), what it banks (``pv_fiscal``
     gross, ``pv_cashable``, ``pv_transfer``), its ``net`` position (fiscal minus
     costs), its ``roi`` (NaN when it pays nothing) and its shares of all costs and
-    all fiscal benefit; then a ``total`` row. The wrong-pocket index is in
-    ``attrs["notes"]`` and ``attrs["wrong_pocket_index"]``.
+    all fiscal benefit; then a ``total`` row. The wrong-pocket index and the share
+    of fiscal savings banked by central government
+    (:func:`cba.partnership.groups.central_government_share`) are in
+    ``attrs["notes"]``, ``attrs["wrong_pocket_index"]`` and
+    ``attrs["central_government_share"]``.
 
     Examples
     --------
@@ -167,13 +170,19 @@ def agency_table(appraisal: "Appraisal") -> pd.DataFrame:
              "cost_share": 1.0 if costs else np.nan, "fiscal_share": 1.0 if fiscal else np.nan}
     frame = pd.concat([by, pd.DataFrame([total])], ignore_index=True)
     wpi = m["wrong_pocket_index"]
+    from .partnership.groups import central_government_share
+
+    central = central_government_share(appraisal)
     kinds = {c: _MONEY for c in cols[2:7]}
     kinds.update(roi="ratio", cost_share="share", fiscal_share="share", agency="text", agency_name="text")
     out = _table(frame, "Who pays and who saves (present values at the price base)", kinds=kinds,
                  labels=AGENCY_LABELS, hidden=("agency",),
-                 notes=[{"label": "Wrong-pocket index (0 aligned, 1 all savings in the wrong pocket)",
+                 notes=[{"label": "Share of fiscal savings banked by central government (DWP, HMRC, justice)",
+                         "value": central, "kind": "share"},
+                        {"label": "Wrong-pocket index (0 aligned, 1 all savings in the wrong pocket)",
                          "value": wpi, "kind": "ratio"}])
     out.attrs["wrong_pocket_index"] = wpi
+    out.attrs["central_government_share"] = central
     return out
 
 

@@ -5,4 +5,4 @@ Each module defines ``register(subparsers)`` that adds its parser and sets
 """
 
 #: Modules providing subcommands, in the order they appear in ``cba --help``.
-COMMAND_MODULES = ["appraise", "compare", "init", "schema", "unit_costs", "report", "uncertainty"]
+COMMAND_MODULES = ["appraise", "compare", "init", "schema", "unit_costs", "report", "uncertainty", "partnership"]

@@ -14,11 +14,18 @@ def register(subparsers) -> None:
         description="Print the JSON Schema (draft 2020-12) of a model file, for editors and validators, "
                     "or with --results that of 'cba appraise --format json'.")
     p.add_argument("--results", action="store_true", help="the schema of the results instead of the model")
+    p.add_argument("--partnership", action="store_true",
+                   help="the schema of 'cba partnership --format json' (a deal's results)")
     add_output_arguments(p)
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
-    schema = results_schema() if args.results else model_schema()
+    if args.partnership:
+        from ..export.schema_partnership import partnership_schema
+
+        schema = partnership_schema()
+    else:
+        schema = results_schema() if args.results else model_schema()
     write_output(json.dumps(schema, indent=2, ensure_ascii=False), args.output, args.force)
     return 0

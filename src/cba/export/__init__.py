@@ -69,7 +69,16 @@ def to_markdown(appraisal: "Appraisal") -> str:
     lines = _heading_lines(appraisal)
     for frame in all_tables(appraisal, include_ledger=False).values():
         lines += [render_table_markdown(frame), ""]
+    for frame in _deal_tables(appraisal).values():
+        lines += [render_table_markdown(frame), ""]
     return "\n".join(lines)
+
+
+def _deal_tables(appraisal: "Appraisal") -> dict[str, pd.DataFrame]:
+    """The partnership deal's tables when the model has one (else none)."""
+    if getattr(appraisal.intervention, "partnership", None) is None:
+        return {}
+    return dict(appraisal.partnership().tables)
 
 
 def to_csv(appraisal: "Appraisal") -> str:
@@ -91,8 +100,11 @@ def to_xlsx(appraisal: "Appraisal") -> bytes:
     """An Excel workbook with one sheet per table of :mod:`cba.tables` (see :mod:`.xlsx`)."""
     from .xlsx import workbook_bytes
 
+    from .partnership import SHEET_NAMES as DEAL_SHEETS
+
     # a "Warnings" sheet is added only when the appraisal has warnings
     sheets = {SHEET_NAMES.get(name, name.capitalize()): frame for name, frame in all_tables(appraisal).items()}
+    sheets.update({f"Deal - {DEAL_SHEETS[name]}": frame for name, frame in _deal_tables(appraisal).items()})
     return workbook_bytes(sheets, title=appraisal.intervention.name)
 
 
@@ -173,3 +185,6 @@ def export(appraisal: "Appraisal", fmt: str) -> str | bytes:
     return writer(appraisal)
 
 
+def csv_text(frame: pd.DataFrame) -> str:
+    """A table as CSV text (full precision, no index)."""
+    return frame.to_csv(index=False, lineterminator="\n")

@@ -20,6 +20,7 @@ from pydantic.json_schema import GenerateJsonSchema
 
 from .. import __version__
 from ..metrics import METRIC_NAMES
+from .schema_partnership import Groups, PartnershipResultSchema
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 _FY_PATTERN = r"^\s*\d{4}\s*[/\-]\s*(\d{2}|\d{4})\s*$"
@@ -318,6 +319,9 @@ class AppraisalResult(_Open):
     assumptions: Assumptions
     ledger: list[LedgerRow]
     provenance: Provenance
+    groups: Groups = Field(description="who pays and who saves by tier of government")
+    partnership: PartnershipResultSchema | None = Field(
+        None, description="the model's partnership deal, when it has one (as cba partnership --format json)")
     warnings: list[str] = Field(description="possible double counting and other warnings to read beside the results")
 
 

@@ -3,6 +3,10 @@
 Metric names are those of :data:`cba.metrics.METRIC_NAMES` plus one per agency
 and agency metric, written ``net[dwp]`` ("DWP's net position"), ``roi[nhs]``,
 ``pv_costs[local_authority]`` and so on (:data:`cba.metrics.AGENCY_METRIC_NAMES`).
+A model with a ``partnership`` section adds each partner's position under the deal,
+``net_after[dwp]``, ``funding[nhs]``, ``received[...]``, ``paid[...]`` and
+``peak_deficit_after[...]`` (:data:`cba.partnership.evaluate.DEAL_METRIC_NAMES`);
+deal terms are varied by ``partnership.`` paths (:mod:`cba.partnership.parameters`).
 
 :func:`run` evaluates parameter values, one per draw, through the engine's fast
 path (:func:`cba.engine.evaluate_totals`, then :func:`cba.metrics.compute`) and
@@ -34,10 +38,10 @@ DEFAULT_THRESHOLDS: dict[str, float] = {
     "public_value_roi": 1.0,
 }
 #: Agency metrics with a default threshold (an agency "comes out ahead" when net > 0).
-DEFAULT_AGENCY_THRESHOLDS: dict[str, float] = {"net": 0.0}
+DEFAULT_AGENCY_THRESHOLDS: dict[str, float] = {"net": 0.0, "net_after": 0.0}
 #: Metrics for which lower is better (a threshold is beaten from below).
 LOWER_IS_BETTER = frozenset({"pv_costs", "payback_period", "wrong_pocket_index"})
-LOWER_IS_BETTER_AGENCY = frozenset({"pv_costs", "cost_share"})
+LOWER_IS_BETTER_AGENCY = frozenset({"pv_costs", "cost_share", "funding", "paid", "peak_deficit_after"})
 
 _AGENCY_METRIC = re.compile(r"^([a-z_]+)\[([a-z][a-z0-9_]*)\]$")
 _OPS = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le}
@@ -76,7 +80,17 @@ def metric_names(model: CompiledModel, include_agencies: bool = True) -> list[st
     names = list(METRIC_NAMES)
     if include_agencies:
         names += [f"{k}[{a}]" for k in AGENCY_METRIC_NAMES for a in model.agencies]
+        names += _deal_metric_names(model)
     return names
+
+
+def _deal_metric_names(model: CompiledModel) -> list[str]:
+    """A deal's per-partner metrics (``net_after[dwp]``, ...) when the model has a deal."""
+    if getattr(model.intervention, "partnership", None) is None:
+        return []
+    from ..partnership.parameters import deal_metric_names
+
+    return deal_metric_names(model)
 
 
 def check_metric(model: CompiledModel, name: str) -> str:
@@ -86,9 +100,16 @@ def check_metric(model: CompiledModel, name: str) -> str:
     n = name.replace(" ", "")
     if n in METRIC_NAMES:
         return n
+    if n in _deal_metric_names(model):
+        return n
     if m := _AGENCY_METRIC.match(n):
         what, agency = m[1], m[2]
         if what not in AGENCY_METRIC_NAMES:
+            from ..partnership.evaluate import DEAL_METRIC_NAMES
+
+            if what in DEAL_METRIC_NAMES:
+                raise CBAError(f"metric {name!r}: deal metrics need a model with a partnership section and "
+                               f"one of its partners ({', '.join(_deal_metric_names(model)) or 'no deal'})")
             raise CBAError(f"metric {name!r}: agency metrics are {', '.join(AGENCY_METRIC_NAMES)}")
         if agency not in model.agencies:
             raise CBAError(f"metric {name!r}: agency {agency!r} neither bears a cost nor banks a saving in "
@@ -210,10 +231,18 @@ def run(model: CompiledModel, parameters: Sequence[Parameter], values: Mapping[s
         ``(D, M)``, columns in the order of :func:`metric_names`.
     """
     overrides = build_overrides(model, parameters, values, checked=checked)
+    deal_overrides = {k: overrides.pop(k) for k in list(overrides) if k.startswith("deal.")}
     totals = evaluate_totals(model, overrides)
     metrics, agency = compute(totals, include_irr=include_irr)
     cols = [metrics[k] for k in METRIC_NAMES]
     out = np.column_stack(cols) if cols else np.empty((totals.costs.shape[0], 0))
     if include_agencies and model.agencies:
         out = np.concatenate([out] + [agency[k] for k in AGENCY_METRIC_NAMES], axis=1)
+    if include_agencies and getattr(model.intervention, "partnership", None) is not None:
+        from ..partnership.parameters import deal_columns
+
+        deal = deal_columns(model, overrides, deal_overrides)
+        if deal.shape[0] != out.shape[0]:  # only deal terms vary: the engine ran one draw
+            out = np.broadcast_to(out, (deal.shape[0], out.shape[1]))
+        out = np.concatenate([out, deal], axis=1)
     return out

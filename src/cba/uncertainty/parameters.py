@@ -143,6 +143,8 @@ class Parameter:
     factor: float = 1.0
     grade_table: np.ndarray | None = field(default=None, repr=False)
     first_year_discounted: bool = False
+    #: Base values of a target the engine does not hold (a deal term), else ``None``.
+    base_array: np.ndarray | None = field(default=None, repr=False)
 
     # ---- checking values
     def check(self, values) -> np.ndarray:
@@ -310,6 +312,10 @@ def resolve(model: CompiledModel, path: str) -> Parameter:
     p = canonical(path)
     iv = model.intervention
     H = model.horizon
+    if p.startswith("partnership."):  # a deal term (cba.partnership.parameters)
+        from ..partnership.parameters import resolve_deal
+
+        return resolve_deal(model, p)
 
     if p == "discount_rate":
         rates = np.asarray(iv.discounting.rates(H))
@@ -411,6 +417,11 @@ def resolve(model: CompiledModel, path: str) -> Parameter:
     raise CBAError(f"{path}: unknown parameter; use one of {PATH_FORMS}")
 
 
+def _base(model: CompiledModel, p: Parameter) -> np.ndarray:
+    """Base values of a parameter's target: the engine's, or the deal's."""
+    return p.base_array if p.base_array is not None else model.params[p.target]
+
+
 def _component_name(comp) -> str:
     if comp.type == "fiscal":
         return f"fiscal saving to {comp.agency}"
@@ -430,7 +441,7 @@ def resolve_many(model: CompiledModel, paths: Iterable[str]) -> list[Parameter]:
     # two values may not set the same engine cell: mark each target's cells in turn
     written: dict[str, np.ndarray] = {}
     for p in (q for q in out if q.mode == "set"):
-        shape = model.params[p.target].shape
+        shape = _base(model, p).shape
         mask = p.cell_mask(shape)
         taken = written.setdefault(p.target, np.full(shape, -1))
         clash = taken[mask]
@@ -481,7 +492,7 @@ def build_overrides(model: CompiledModel, parameters: Sequence[Parameter],
     # values first, then multipliers (so a multiplier scales what a value set)
     for p in sorted(parameters, key=lambda q: q.mode != "set"):
         if p.target not in arrays:
-            base = model.params[p.target]
+            base = _base(model, p)
             arrays[p.target] = np.repeat(base[None], D, axis=0)
         p.write(arrays[p.target], out[p.path], model.horizon)
     return arrays

@@ -1,0 +1,104 @@
+"""Exports of a partnership deal: text, Markdown, JSON, CSV and an Excel workbook.
+
+Each writer takes a :class:`~cba.partnership.results.PartnershipResult` and, as
+keywords, the :class:`~cba.partnership.solvers.Solution` it answers (or ``None``)
+and a risk table from :func:`cba.partnership.risk.deal_risk` (or ``None``), and
+returns text or bytes for :func:`cba.commands._io.write_output`.
+
+The JSON is the contract other tools read (see :mod:`cba.partnership.results`);
+with a solution it is ``{"solution": {...}, "partnership": {...}}``, and with a
+risk analysis the partnership gains ``"risk"``. The CSV is one row per partner
+(present values before and after, with the risk columns when there are any).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from ..presentation import render_table_markdown, render_table_text
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..partnership.results import PartnershipResult
+
+#: Sheet names of the deal's tables in a workbook.
+SHEET_NAMES = {"deal_partners": "Partners", "deal_flows": "Flows", "deal_years": "Partners by year",
+               "deal_pool": "Pooled budget", "deal_risk": "Risk", "deal_programme": "Interventions"}
+
+
+def _frames(result: "PartnershipResult", risk: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
+    frames = dict(result.tables)
+    if risk is not None:
+        from ..deal_tables import risk_table
+
+        frames["deal_risk"] = risk_table(risk, result.appraisal.intervention.price_base)
+    return frames
+
+
+def _plain(v: Any) -> Any:
+    if hasattr(v, "item"):
+        v = v.item()
+    return None if isinstance(v, float) and math.isnan(v) else v
+
+
+def _heading(result: "PartnershipResult", solution) -> list[str]:
+    model = result.appraisal.intervention
+    lines = [result.name, "", f"Price base {model.price_base}, horizon {model.horizon} years, discounting: "
+             f"{model.discounting.describe()}."]
+    if solution is not None:
+        lines += ["", f"Question ({solution.question}): {solution.message}"]
+    return lines
+
+
+def to_text(result: "PartnershipResult", solution=None, risk=None) -> str:
+    parts = ["\n".join(_heading(result, solution))]
+    parts += [render_table_text(t) for t in _frames(result, risk).values()]
+    return "\n\n".join(parts)
+
+
+def to_markdown(result: "PartnershipResult", solution=None, risk=None) -> str:
+    head = _heading(result, solution)
+    lines = [f"# {head[0]}", "", *head[2:], ""]
+    for t in _frames(result, risk).values():
+        lines += [render_table_markdown(t), ""]
+    return "\n".join(lines)
+
+
+def to_dict(result: "PartnershipResult", solution=None, risk=None) -> dict[str, Any]:
+    data = result.to_dict()
+    if risk is not None:
+        data["risk"] = {"draws": risk.attrs.get("draws"), "seed": risk.attrs.get("seed"),
+                        "partners": [{k: _plain(v) for k, v in row.items()}
+                                     for row in risk.to_dict(orient="records")]}
+    if solution is not None:
+        return {"solution": solution.to_dict(), "partnership": data}
+    return data
+
+
+def to_json(result: "PartnershipResult", solution=None, risk=None) -> str:
+    return json.dumps(to_dict(result, solution, risk), indent=2, ensure_ascii=False, allow_nan=False)
+
+
+def to_csv(result: "PartnershipResult", solution=None, risk=None) -> str:
+    frame = result.partners()
+    if risk is not None:
+        extra = risk.drop(columns=["agency_name", "net_after"]).rename(
+            columns={c: f"risk_{c}" for c in risk.columns if c not in ("agency",)})
+        frame = frame.merge(extra, on="agency", how="left")
+    from . import csv_text
+
+    return csv_text(frame)
+
+
+def to_xlsx(result: "PartnershipResult", solution=None, risk=None) -> bytes:
+    from .xlsx import workbook_bytes
+
+    sheets = {SHEET_NAMES[name]: frame for name, frame in _frames(result, risk).items()}
+    return workbook_bytes(sheets, title=result.name)
+
+
+#: Writers by format name.
+FORMAT_WRITERS = {"table": to_text, "markdown": to_markdown, "json": to_json, "csv": to_csv, "xlsx": to_xlsx}
