@@ -233,7 +233,14 @@ def test_the_overlap_warning_for_a_headline_and_its_constituent():
     # valued by code in full, the first outcome uses the constituent row itself
     full = cba.appraise(by_code_model(exclude=None))
     assert len(full.warnings) == 1
-    assert "'Back in school', 'Fewer care costs' are each valued with unit cost E&S1.0.4" in full.warnings[0]
+    assert "'Back in school', 'Fewer care costs' are each valued with unit cost E&S1.0.4;" in full.warnings[0]
+    # the same entry by code in two outcomes: one warning naming every shared row
+    twice = cba.appraise(model(outcomes=[
+        {"name": "A", "cohort": 1, "success": 1, "value": {"unit_cost": "E&E1.0"}},
+        {"name": "B", "cohort": 1, "success": 1, "value": {"unit_cost": "E&E1.0"}}]))
+    assert twice.warnings == ["possible double counting: outcomes 'A', 'B' are each valued with unit costs "
+                              "E&E1.0, E&E1.0.1, E&E1.0.2; count the value once, or declare the outcomes "
+                              "mutually_exclusive if no person can have both"]
 
 
 def test_the_same_unit_cost_in_two_outcomes_and_the_database_overlap_rules():

@@ -145,10 +145,13 @@ def double_counting(model, components) -> list[str]:
 
     tail = "; count the value once, or declare the outcomes mutually_exclusive if no person can have both"
     out = []
+    shared: dict[frozenset[int], list[str]] = {}   # one warning per set of outcomes, all their codes
     for k in sorted(users):
         if apart(users[k], users[k]):
-            out.append(f"possible double counting: outcomes {_names(outcomes, users[k])} are each valued with "
-                       f"unit cost {spelling[k]}{tail}")
+            shared.setdefault(frozenset(users[k]), []).append(spelling[k])
+    for who, codes in shared.items():
+        out.append(f"possible double counting: outcomes {_names(outcomes, who)} are each valued with "
+                   f"unit cost{'s' if len(codes) > 1 else ''} {', '.join(codes)}{tail}")
     for k in sorted(users):   # a constituent used by one outcome, its headline by another
         parent = code_level(spelling[k])[1]
         pk = code_key(parent) if parent else None
