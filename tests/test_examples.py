@@ -101,10 +101,13 @@ def swindon():
     cohort = [117, 117, 116]
     eviction = (1900 + 1119 + 2787 + 174 + 375 + 2 * 162.44) * uplift("2010/11")
     care = 51080 * uplift("2013/14")
-    school = (52 + 423.5 + 327.83) * uplift("2005/06")
+    school = (52 + 423.5) * uplift("2005/06")    # E&S1.0.4 (social services) would double count care
     per_family = 0.8 * ob * (0.667 * eviction + 0.333 * care + 0.667 * school)
     pv_fiscal = sum(n * DF(t) * per_family for t, n in enumerate(cohort))
-    pv_economic = sum(n * DF(t) * 0.8 * ob * 0.667 * 842 * uplift("2005/06") for t, n in enumerate(cohort))
+    # lost earnings arrive at working age: 3 years after each intake; the third intake's
+    # year 5 is beyond the five-year horizon (years 0-4) and is not counted
+    pv_economic = sum(n * DF(t + 3) * 0.8 * ob * 0.667 * 842 * uplift("2005/06")
+                      for t, n in enumerate(cohort) if t + 3 < 5)
     pv_costs = sum(400000 * uplift("2012/13") * 1.10 * DF(t) for t in range(3))
     return {
         "pv_costs": pv_costs,
@@ -133,7 +136,7 @@ def gloucestershire():
 def working_well():
     jobs = 20000 * 0.2 * (1 - 0.5) * (1 - 0.15)              # 1,700 net jobs after grade-4 OB
     f12 = uplift("2012/13")
-    pv_costs = 40_000_000 * uplift("2018/19") * 1.10
+    pv_costs = 80_000_000 * uplift("2018/19") * 1.10        # £80m for the 20,000 engaged: £4,000 each
     pv_fiscal = jobs * (7500 + 1132) * f12
     return {
         "pv_costs": pv_costs,
@@ -181,6 +184,16 @@ def test_agency_ledgers_tell_each_story():
     assert glos.loc["local_authority", "roi"] == pytest.approx(648108 / 554353)
     swindon = cba.appraise(EXAMPLES / "swindon_life" / "model.yaml").by_agency().set_index("agency")
     assert set(swindon.index) == {"local_authority", "moj", "nhs", "police"}
+
+
+def test_corrected_examples_carry_no_double_counting_warning():
+    """Swindon LIFE once counted E&S1.0.4 (residential and foster care) beside SS1.0 (issue 9)."""
+    for name in PINNED:
+        assert cba.appraise(EXAMPLES / name / "model.yaml").warnings == [], name
+    before = cba.appraise(REPO / "tests" / "data" / "before_issue9" / "swindon_life.yaml")
+    assert len(before.warnings) == 1
+    assert "E&S1.0.4" in before.warnings[0] and "SS1.0" in before.warnings[0]
+    assert "'Child kept out of care'" in before.warnings[0]
 
 
 # ---------------------------------------------------------------- unit values match the database

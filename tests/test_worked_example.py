@@ -86,7 +86,7 @@ def test_command_line_json(worked_example_path):
                          capture_output=True, text=True, check=True)
     data = json.loads(out.stdout)
     _check(data["metrics"])
-    assert set(data["metrics"]) == set(cba.metrics.METRIC_NAMES)
+    assert set(data["metrics"]) == set(cba.metrics.METRIC_NAMES) | {"value_for_money"}  # issue 9: VfM category
     agencies = {row["agency"]: row for row in data["by_agency"]}
     assert set(agencies) == {"local_authority", "nhs"}
     for row in agencies.values():

@@ -22,7 +22,7 @@ from . import __version__
 from .agencies import display_name
 from .engine import CompiledModel, compile_model, evaluate
 from .ledger import build_ledger, totals_from_ledger
-from .metrics import AGENCY_METRIC_NAMES, METRIC_NAMES, compute
+from .metrics import AGENCY_METRIC_NAMES, METRIC_NAMES, SAVING_METRIC_NAMES, compute
 from .models import Intervention, load_intervention
 
 
@@ -49,7 +49,14 @@ class Appraisal:
     ledger : pandas.DataFrame
         One row per (source line, agency, value type, cashable, transfer, year).
     metrics : dict of str to float or None
-        The results of the method spec, section 5.
+        The results of the method spec, section 5, then ``pv_cost_reduction`` and
+        ``pv_cost_avoidance`` when the model classes savings.
+    value_for_money : str or None
+        The category of the benefit-cost ratio (e.g. ``high``; see
+        :class:`~cba.models.ValueForMoneyBands`).
+    warnings : list of str
+        What must be read beside the results (possible double counting); shown
+        in every output, and an error with ``cba appraise --strict``.
 
     Examples
     --------
@@ -80,11 +87,27 @@ class Appraisal:
         self.source_sha256 = source_sha256
         self.run_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
         totals = totals_from_ledger(ledger, compiled.agencies, compiled.horizon,
-                                    compiled.params["discount_factors"])
+                                    compiled.params["discount_factors"], model=compiled)
         metrics, agency = compute(totals)
         self._metric_arrays = metrics
         self._agency_arrays = agency
-        self.metrics: dict[str, float | None] = {k: _none(metrics[k][0]) for k in METRIC_NAMES}
+        names = METRIC_NAMES + tuple(k for k in SAVING_METRIC_NAMES if k in metrics)
+        self.metrics: dict[str, float | None] = {k: _none(metrics[k][0]) for k in names}
+        self.warnings: list[str] = list(compiled.warnings)
+
+    @property
+    def value_for_money(self) -> str | None:
+        """The value for money category of the benefit-cost ratio (e.g. ``high``); None
+        when the ratio is none. In the JSON results it is ``metrics.value_for_money``."""
+        bands = self.value_for_money_bands
+        return bands.category(self.metrics[bands.metric])
+
+    @property
+    def value_for_money_bands(self):
+        """The bands that put the benefit-cost ratio in a value for money category."""
+        from .models import ValueForMoneyBands
+
+        return self.intervention.value_for_money or ValueForMoneyBands()
 
     # ---- views: all aggregations of the ledger
     def by_agency(self) -> pd.DataFrame:
@@ -162,8 +185,12 @@ class Appraisal:
             "unit_cost_databases": sorted({str(c["database_version"]) for c in self.compiled.component_info
                                            if c.get("database_version")}),
             "discounting": model.discounting.describe(),
+            **({"health_discounting": model.health_schedule.describe()} if self.compiled.health.any() else {}),
             "first_year_discounted": model.first_year_discounted,
             "optimism_bias_table": model.optimism_bias.name,
+            "value_for_money_bands": (f"{self.value_for_money_bands.metric}: "
+                                      f"{self.value_for_money_bands.describe()} "
+                                      f"({self.value_for_money_bands.source})"),
             "run_at": self.run_at,
         }
 
@@ -205,12 +232,13 @@ class Appraisal:
             "name": self.intervention.name,
             "price_base": self.intervention.price_base,
             "horizon": self.intervention.horizon,
-            "metrics": dict(self.metrics),
+            "metrics": {**self.metrics, "value_for_money": self.value_for_money},
             "by_agency": records(self.by_agency()),
             "by_year": records(self.by_year()),
             "assumptions": assumption_records(self),
             "ledger": records(self.ledger),
             "provenance": self.provenance,
+            "warnings": list(self.warnings),
             **self._partnership_dict(records),
         }
 

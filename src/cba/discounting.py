@@ -2,12 +2,28 @@
 
 Pure functions of arrays. Year ``t = 0`` is the first year of delivery.
 
+Which schedule applies to what
+------------------------------
+Costs and every fiscal, economic or social value are discounted on the standard
+schedule (STPR). Health and life values (a value component marked ``health: true``,
+e.g. QALYs or wellbeing from better health) are discounted on the health schedule,
+which leaves out the wealth effect of the STPR [1]_. Cash savings to the NHS are
+cash, not health: they stay on the standard schedule. The lower-rate schedule is
+the sensitivity test added by the February 2026 update of the Green Book for
+proposals whose effects last beyond 50 years [2]_; it is for sensitivity runs,
+not the central case.
+
 References
 ----------
 .. [1] HM Treasury (2022), "The Green Book: appraisal and evaluation in central
    government", Annex A6 (discount rates): STPR 3.5% for years 0-30, then 3.0%,
    2.5%, 2.0%, 1.5% and 1.0%; the health schedule 1.5%, 1.29%, 1.07%, 0.86%, 0.64%
-   and 0.43% over the same bands.
+   and 0.43% over the same bands, for health and life values.
+.. [2] Department for Transport (April 2026), "Forthcoming change: Green Book
+   updates" (TAG forthcoming changes), quoting HM Treasury's February 2026 Green
+   Book update: an additional sensitivity test at a lower discount rate, 3.00%,
+   2.57%, 2.14%, 1.71%, 1.29% and 0.86% over the same bands,
+   https://www.gov.uk/government/publications/tag-forthcoming-changes/forthcoming-change-green-book-updates
 """
 
 from __future__ import annotations
@@ -20,6 +36,8 @@ GREEN_BOOK_BAND_STARTS = (0, 31, 76, 126, 201, 301)
 GREEN_BOOK_RATES = (0.035, 0.030, 0.025, 0.020, 0.015, 0.010)
 #: Rates for health effects valued in QALYs or similar (Green Book Annex A6).
 GREEN_BOOK_HEALTH_RATES = (0.015, 0.0129, 0.0107, 0.0086, 0.0064, 0.0043)
+#: Lower-rate sensitivity test of the February 2026 Green Book update (no pure time preference).
+GREEN_BOOK_LOWER_RATES = (0.030, 0.0257, 0.0214, 0.0171, 0.0129, 0.0086)
 
 
 def banded_rates(horizon: int, band_starts, rates) -> np.ndarray:

@@ -41,9 +41,12 @@ PARAMETER_SHAPES = {
     "cost_real": ("L", "H"),
     "cost_ob": ("L",),
     "component_amount": ("K",),
-    "component_cashable": ("K",),
+    "component_cashable": ("K",),   # ("K", "H") when a component's cashable share varies by year
     "discount_factors": ("H",),
+    "health_discount_factors": ("H",),
 }
+#: Saving classes of a fiscal component (``CompiledModel.component_saving``).
+SAVING_CLASSES = ("", "reduction", "avoidance")
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,21 @@ class CompiledModel:
     component_transfer : numpy.ndarray of bool
     cost_info, component_info : list of dict
         Provenance of each line (names, price year, uplift factor, source, code).
+    component_health : numpy.ndarray of bool
+        ``(K,)``: discounted on the health schedule (``params["health_discount_factors"]``).
+    component_saving : numpy.ndarray of int
+        ``(K,)``: index into :data:`SAVING_CLASSES` (0 unclassified, 1 cost
+        reduction, 2 cost avoidance).
+    component_lag, component_duration, component_drop_off : numpy.ndarray of float
+        ``(K,)``: a component's own timing; NaN where it takes its outcome's.
+    warnings : list of str
+        What the appraisal must show beside its results (e.g. possible double
+        counting, :func:`cba.unit_costs.overlaps.double_counting`).
+
+    Notes
+    -----
+    ``params["component_cashable"]`` is ``(K,)`` when every component's cashable
+    share is the same in every year, and ``(K, H)`` when any varies by year.
     """
 
     intervention: Intervention
@@ -81,6 +99,27 @@ class CompiledModel:
     component_info: list[dict] = field(default_factory=list)
     deflator: deflators.Deflator | None = None
     notes: list[str] = field(default_factory=list)
+    component_health: np.ndarray | None = None
+    component_saving: np.ndarray | None = None
+    component_lag: np.ndarray | None = None
+    component_duration: np.ndarray | None = None
+    component_drop_off: np.ndarray | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def health(self) -> np.ndarray:
+        """``(K,)`` health flags (all False for a model compiled without them)."""
+        h = self.component_health
+        return np.zeros(self.n_components, dtype=bool) if h is None else h
+
+    @property
+    def timed_components(self) -> np.ndarray:
+        """Indices of the components that set their own lag, duration or drop-off."""
+        if self.component_lag is None:
+            return np.zeros(0, dtype=int)
+        own = ~(np.isnan(self.component_lag) & np.isnan(self.component_duration)
+                & np.isnan(self.component_drop_off))
+        return np.nonzero(own)[0]
 
     @property
     def n_costs(self) -> int:
@@ -133,12 +172,21 @@ def _components(outcome: Outcome, i: int, model: Intervention) -> list[tuple[str
     return out
 
 
-def _cashable(outcome: Outcome, comp: ValueComponent) -> float:
+def _cashable(outcome: Outcome, comp: ValueComponent, horizon: int | None = None) -> float | list[float]:
+    """The component's cashable share: one number, or one per year when it varies.
+
+    Without ``horizon`` a share given by year is returned as given (unpadded).
+    """
     override = outcome.cashable
     if isinstance(override, dict) and comp.agency in override:
         return override[comp.agency]
     if isinstance(override, float):
         return override
+    if isinstance(comp.cashable, list) and horizon is None:
+        return [float(x) for x in comp.cashable]
+    if isinstance(comp.cashable, list):
+        years = comp.cashable_by_year(horizon)
+        return years if len(set(years)) > 1 else years[0]
     return comp.cashable if comp.cashable is not None else 0.0
 
 
@@ -209,7 +257,7 @@ def compile_model(model: Intervention) -> CompiledModel:
             continue
         for path, comp in comps:
             f = factor(f"{path}.price_year" if comp.price_year else "price_base", comp.price_year)
-            comp_rows.append((i, comp, f, _cashable(o, comp)))
+            comp_rows.append((i, comp, f, _cashable(o, comp, H) if comp.type == "fiscal" else 0.0))
 
     # savers that bear no cost come after the cost-bearing agencies
     K = len(comp_rows)
@@ -218,7 +266,18 @@ def compile_model(model: Intervention) -> CompiledModel:
     comp_agency = np.array([agency_index(r[1].agency) for r in comp_rows], dtype=int)
     comp_transfer = np.array([bool(r[1].transfer) for r in comp_rows], dtype=bool)
     comp_amount = np.array([r[1].amount * r[2] for r in comp_rows], dtype=float)
-    comp_cashable = np.array([r[3] if r[1].type == "fiscal" else 0.0 for r in comp_rows], dtype=float)
+    if any(isinstance(r[3], list) for r in comp_rows):  # a share varies by year: (K, H)
+        comp_cashable = np.array([r[3] if isinstance(r[3], list) else [r[3]] * H for r in comp_rows],
+                                 dtype=float).reshape(K, H)
+    else:
+        comp_cashable = np.array([r[3] for r in comp_rows], dtype=float)
+    comp_health = np.array([bool(r[1].health) for r in comp_rows], dtype=bool).reshape(K)
+    comp_saving = np.array([SAVING_CLASSES.index(r[1].saving or "") for r in comp_rows], dtype=int).reshape(K)
+
+    def own(name: str) -> np.ndarray:
+        vals = [getattr(r[1], name) for r in comp_rows]
+        return np.array([np.nan if v is None else float(v) for v in vals], dtype=float).reshape(K)
+
     comp_info = [{"outcome": r[0], "outcome_name": model.outcomes[r[0]].name, "type": r[1].type,
                   "agency": r[1].agency, "amount": r[1].amount,
                   "price_year": r[1].price_year or model.price_base, "uplift": r[2],
@@ -226,12 +285,22 @@ def compile_model(model: Intervention) -> CompiledModel:
                   "transfer": r[1].transfer, "unit_cost": r[1].unit_cost, "source": r[1].source,
                   "label": r[1].label, "database_version": r[1].database, "deflator": deflator.name,
                   "deflator_vintage": deflator.vintage} for r in comp_rows]
+    for info, r in zip(comp_info, comp_rows):  # new judgements, recorded only where made
+        extra = {"health": r[1].health, "saving": r[1].saving, "lag": r[1].lag, "duration": r[1].duration,
+                 "drop_off": r[1].drop_off}
+        info.update({k: v for k, v in extra.items() if v is not None})
+        if isinstance(r[3], list):  # varies by year: "cashable" is the share the years settle at
+            info["cashable_by_year"], info["cashable"] = r[3], r[3][-1]
     if problems:
         raise ModelError(problems)
 
     params = {**p, "cohort": cohort, "cost_real": cost_real, "cost_ob": cost_ob,
               "component_amount": comp_amount, "component_cashable": comp_cashable,
-              "discount_factors": model.discount_factors()}
+              "discount_factors": model.discount_factors(),
+              "health_discount_factors": model.health_discount_factors()}
+    from .unit_costs.overlaps import double_counting
+
+    warnings = double_counting(model, [(r[0], r[1]) for r in comp_rows])
     params["lag"] = params["lag"].astype(int)
     params["duration"] = params["duration"].astype(int)
     return CompiledModel(
@@ -240,6 +309,8 @@ def compile_model(model: Intervention) -> CompiledModel:
         component_outcome=comp_outcome.reshape(K), component_type=comp_type.reshape(K),
         component_agency=comp_agency.reshape(K), component_transfer=comp_transfer.reshape(K),
         cost_info=cost_info, component_info=comp_info, deflator=deflator,
+        component_health=comp_health, component_saving=comp_saving, component_lag=own("lag"),
+        component_duration=own("duration"), component_drop_off=own("drop_off"), warnings=warnings,
     )
 
 
@@ -254,11 +325,21 @@ class Flows:
     benefits : numpy.ndarray
         ``(D, K, H)`` benefit flows by value component after optimism bias.
     cashable : numpy.ndarray
-        ``(D, K)`` cashable share of each component (0 for non-fiscal).
+        ``(D, K, H)`` cashable share of each component in each year (0 for
+        non-fiscal); constant over ``H`` unless a share is given by year.
     discount_factors : numpy.ndarray
-        ``(D, H)``.
+        ``(D, H)``: the standard schedule, for costs and every non-health value.
     benefit_years : numpy.ndarray
-        ``(D, O, H)`` net benefit-years by outcome.
+        ``(D, O, H)`` net benefit-years by outcome (at the outcome's own timing;
+        a component with its own timing has its own benefit-years inside
+        ``benefits``).
+    component_discount_factors : numpy.ndarray
+        ``(D, K, H)``: each component's discount factors (the health schedule for
+        health components, else the standard one). The present value of component
+        ``k`` is ``(benefits * component_discount_factors).sum(-1)``; costs stay
+        on ``discount_factors``.
+    health_discount_factors : numpy.ndarray
+        ``(D, H)``: the health schedule.
     """
 
     costs: np.ndarray
@@ -266,6 +347,8 @@ class Flows:
     cashable: np.ndarray
     discount_factors: np.ndarray
     benefit_years: np.ndarray
+    component_discount_factors: np.ndarray | None = None
+    health_discount_factors: np.ndarray | None = None
 
     @property
     def draws(self) -> int:
@@ -285,6 +368,54 @@ def _draws(overrides: Mapping[str, np.ndarray], model: CompiledModel) -> int:
     if len(sizes) > 1:
         raise CBAError(f"overrides disagree on the number of draws: {sorted(sizes)}")
     return sizes.pop() if sizes else 1
+
+
+def _benefit_rows(model: CompiledModel, get, successes, unit, by_offset: bool):
+    """Benefit units per row and the row of each component.
+
+    Rows are the outcomes, then one per component with its own timing (its
+    outcome's successes through its own lag, duration and drop-off, then the
+    outcome's quantity and optimism bias). Without such components this is
+    ``unit`` itself and each component's outcome, so the arithmetic of every
+    other model is unchanged.
+
+    Returns
+    -------
+    rows_unit : numpy.ndarray
+        ``(D|1, O + Kt, H)``.
+    rows : numpy.ndarray of int
+        ``(K,)`` row of each component.
+    """
+    rows = model.component_outcome
+    timed = model.timed_components
+    if not len(timed):
+        return unit, rows
+    o_t = model.component_outcome[timed]
+
+    def pick(own: np.ndarray, name: str) -> np.ndarray:
+        return np.where(np.isnan(own[timed]), get(name)[:, o_t], own[timed])   # (D|1, Kt)
+
+    lag = pick(model.component_lag, "lag").astype(int)
+    duration = pick(model.component_duration, "duration").astype(int)
+    drop_off = pick(model.component_drop_off, "drop_off")
+    s_t = successes[:, o_t, :]
+    if by_offset or lag.shape[0] > 1 or duration.shape[0] > 1 or drop_off.shape[0] > 1:
+        years_t = _benefit_years_by_offset(s_t, lag, duration, drop_off)
+    else:
+        years_t = benefit_years(s_t, benefit_kernel(model.horizon, lag[0], duration[0], drop_off[0]))
+    unit_t = reduce_benefits(years_t * get("quantity")[:, o_t, None], get("outcome_ob")[:, o_t, None])
+    D = max(unit.shape[0], unit_t.shape[0])
+    H = model.horizon
+    rows_unit = np.concatenate([np.broadcast_to(unit, (D,) + unit.shape[1:]),
+                                np.broadcast_to(unit_t, (D, len(timed), H))], axis=1)
+    rows = rows.copy()
+    rows[timed] = model.n_outcomes + np.arange(len(timed))
+    return rows_unit, rows
+
+
+def _cashable_by_year(c: np.ndarray) -> np.ndarray:
+    """Cashable shares ``(D|1, K)`` or ``(D|1, K, H)`` as ``(D|1, K, H|1)``."""
+    return c[..., None] if c.ndim == 2 else c
 
 
 def evaluate(model: CompiledModel, overrides: Mapping[str, np.ndarray] | None = None) -> Flows:
@@ -315,25 +446,32 @@ def evaluate(model: CompiledModel, overrides: Mapping[str, np.ndarray] | None = 
     rate = net_success_rate(get("engagement"), get("success"), get("deadweight"), get("displacement"),
                             get("leakage"), get("substitution"), get("attribution"))
     successes = get("cohort") * rate[..., None]                                  # (D, O, H)
-    if {"lag", "duration", "drop_off"} & overrides.keys():
+    timing_varies = bool({"lag", "duration", "drop_off"} & overrides.keys())
+    if timing_varies:
         kernel = benefit_kernel(H, get("lag"), get("duration"), get("drop_off"))    # (D, O, H, H)
     else:
         kernel = benefit_kernel(H, model.params["lag"], model.params["duration"], model.params["drop_off"])
     years = benefit_years(successes, kernel)                                       # (D, O, H)
     # benefit units per outcome and year after optimism bias, (D, O, H)
     unit = reduce_benefits(years * get("quantity")[..., None], get("outcome_ob")[..., None])
-    k_out = model.component_outcome
-    benefits = unit[:, k_out, :] * get("component_amount")[..., None]             # (D, K, H)
+    rows_unit, rows = _benefit_rows(model, get, successes, unit, timing_varies)
+    benefits = rows_unit[:, rows, :] * get("component_amount")[..., None]          # (D, K, H)
 
     def full(a: np.ndarray, shape) -> np.ndarray:
         return np.broadcast_to(a, shape)
 
+    K = model.n_components
+    df, hdf = get("discount_factors"), get("health_discount_factors")             # (D|1, H)
+    health = model.health
+    comp_df = np.where(health[None, :, None], hdf[:, None, :], df[:, None, :]) if health.any() else df[:, None, :]
     return Flows(
         costs=full(costs, (D, model.n_costs, H)),
-        benefits=full(benefits, (D, model.n_components, H)),
-        cashable=full(get("component_cashable"), (D, model.n_components)),
-        discount_factors=full(get("discount_factors"), (D, H)),
+        benefits=full(benefits, (D, K, H)),
+        cashable=full(_cashable_by_year(get("component_cashable")), (D, K, H)),
+        discount_factors=full(df, (D, H)),
         benefit_years=full(years, (D, model.n_outcomes, H)),
+        component_discount_factors=full(comp_df, (D, K, H)),
+        health_discount_factors=full(hdf, (D, H)),
     )
 
 
@@ -351,7 +489,14 @@ class Totals:
     economic, social : numpy.ndarray
         ``(D, H)``.
     discount_factors : numpy.ndarray
-        ``(D, H)``.
+        ``(D, H)``: the standard schedule.
+    economic_health, social_health : numpy.ndarray or None
+        ``(D, H)``: the parts of ``economic`` and ``social`` from health
+        components, discounted on ``health_discount_factors`` (``(D, H)``) instead;
+        None when the model has no health component.
+    reduction, avoidance : numpy.ndarray or None
+        ``(D, A, H)``: the parts of ``fiscal`` classed as cost reduction and as
+        cost avoidance; None when the model classes no saving.
     """
 
     agencies: tuple[str, ...]
@@ -362,6 +507,11 @@ class Totals:
     economic: np.ndarray
     social: np.ndarray
     discount_factors: np.ndarray
+    health_discount_factors: np.ndarray | None = None
+    economic_health: np.ndarray | None = None
+    social_health: np.ndarray | None = None
+    reduction: np.ndarray | None = None
+    avoidance: np.ndarray | None = None
 
 
 def reduce_flows(model: CompiledModel, flows: Flows) -> Totals:
@@ -370,12 +520,24 @@ def reduce_flows(model: CompiledModel, flows: Flows) -> Totals:
     is_fiscal = model.component_type == FISCAL
     fiscal_map = model.agency_matrix(np.where(is_fiscal, model.component_agency, -1))  # (K, A)
     b = flows.benefits
-    cashable_b = b * flows.cashable[..., None]
+    cashable_b = b * flows.cashable
     transfer_b = b * model.component_transfer[None, :, None]
 
     def by_agency(x, m):
         return np.einsum("dkh,ka->dah", x, m)
 
+    extra = {}
+    health = model.health
+    if health.any():
+        extra.update(
+            health_discount_factors=flows.health_discount_factors,
+            economic_health=b[:, (model.component_type == ECONOMIC) & health, :].sum(axis=1),
+            social_health=b[:, (model.component_type == SOCIAL) & health, :].sum(axis=1),
+        )
+    saving = model.component_saving
+    if saving is not None and saving.any():
+        extra.update(reduction=by_agency(b * (saving == 1)[None, :, None], fiscal_map),
+                     avoidance=by_agency(b * (saving == 2)[None, :, None], fiscal_map))
     return Totals(
         agencies=model.agencies,
         costs=by_agency(flows.costs, cost_map),
@@ -385,6 +547,7 @@ def reduce_flows(model: CompiledModel, flows: Flows) -> Totals:
         economic=b[:, model.component_type == ECONOMIC, :].sum(axis=1),
         social=b[:, model.component_type == SOCIAL, :].sum(axis=1),
         discount_factors=flows.discount_factors,
+        **extra,
     )
 
 
@@ -438,6 +601,12 @@ def evaluate_totals(model: CompiledModel, overrides: Mapping[str, np.ndarray] | 
     multiplied into the outcome's benefit units. The totals equal
     :func:`reduce_flows` up to floating-point rounding (summation order).
 
+    Three features add work only to the models that use them: a component with
+    its own timing gets its own row of benefit units beside the outcomes'; health
+    components and classed savings add weight columns (the health parts of
+    economic and social, cost reduction and avoidance by agency); a cashable share
+    that varies by year is summed from the ``(D, K, H)`` component flows.
+
     Every draw is computed by operations that act on that draw alone (elementwise
     arithmetic and small matrix products, one per draw), so a draw's totals do not
     depend on which other draws share the call: evaluating draws in chunks of any
@@ -484,41 +653,71 @@ def evaluate_totals(model: CompiledModel, overrides: Mapping[str, np.ndarray] | 
     rate = net_success_rate(get("engagement"), get("success"), get("deadweight"), get("displacement"),
                             get("leakage"), get("substitution"), get("attribution"))
     successes = get("cohort") * rate[..., None]                                        # (D|1, O, H)
-    if {"lag", "duration", "drop_off"} & overrides.keys():
+    timing_varies = bool({"lag", "duration", "drop_off"} & overrides.keys())
+    if timing_varies:
         years = _benefit_years_by_offset(successes, get("lag"), get("duration"), get("drop_off"))
     else:
         kernel = benefit_kernel(H, model.params["lag"], model.params["duration"], model.params["drop_off"])
         years = benefit_years(successes, kernel)                                       # (D|1, O, H)
     unit = reduce_benefits(years * get("quantity")[..., None], get("outcome_ob")[..., None])
+    # components with their own timing get their own rows of benefit units
+    unit, rows = _benefit_rows(model, get, successes, unit, timing_varies)             # (D|1, R, H)
 
-    # each outcome's value per benefit unit, by column: fiscal, cashable and transfer
-    # by agency (3A columns), then economic and social
+    # each row's value per benefit unit, by column: fiscal, cashable and transfer
+    # by agency (3A columns), then economic and social; then, only for models that
+    # use them, the health parts of economic and social and the saving classes
     amount = get("component_amount")                                                   # (D|1, K)
     is_fiscal = model.component_type == FISCAL
     fiscal_map = model.agency_matrix(np.where(is_fiscal, model.component_agency, -1))  # (K, A)
     fiscal = amount[..., None] * fiscal_map                                            # (D|1, K, A)
-    columns = np.concatenate([
+    cashable = get("component_cashable")
+    by_year = cashable.ndim == 3          # a share varies by year: summed separately below
+    economic, social = model.component_type == ECONOMIC, model.component_type == SOCIAL
+    blocks = [
         fiscal,
-        fiscal * get("component_cashable")[..., None],
+        fiscal * (0.0 if by_year else cashable[..., None]),
         fiscal * model.component_transfer[:, None],
-        (amount * (model.component_type == ECONOMIC))[..., None],
-        (amount * (model.component_type == SOCIAL))[..., None],
-    ], axis=-1)                                                                        # (D|1, K, 3A+2)
-    outcome_map = np.zeros((model.n_outcomes, model.n_components))
-    outcome_map[model.component_outcome, np.arange(model.n_components)] = 1.0
-    weights = np.matmul(outcome_map, columns)                                          # (D|1, O, 3A+2)
-    by_column = np.swapaxes(np.matmul(np.swapaxes(unit, -1, -2), weights), -1, -2)    # (D, 3A+2, H)
+        (amount * economic)[..., None],
+        (amount * social)[..., None],
+    ]
+    health = model.health
+    if health.any():
+        blocks += [(amount * (economic & health))[..., None], (amount * (social & health))[..., None]]
+    saving = model.component_saving
+    classed = saving is not None and bool(saving.any())
+    if classed:
+        blocks += [fiscal * (saving == 1)[:, None], fiscal * (saving == 2)[:, None]]
+    columns = np.concatenate(blocks, axis=-1)                                          # (D|1, K, C)
+    row_map = np.zeros((unit.shape[1], model.n_components))
+    row_map[rows, np.arange(model.n_components)] = 1.0
+    weights = np.matmul(row_map, columns)                                              # (D|1, R, C)
+    by_column = np.swapaxes(np.matmul(np.swapaxes(unit, -1, -2), weights), -1, -2)    # (D, C, H)
 
     def full(a: np.ndarray, shape) -> np.ndarray:
         return np.broadcast_to(a, shape)
 
+    cash = by_column[:, A:2 * A]
+    if by_year:  # (D|1, K, H) shares: sum each component's cashable flow by agency
+        flows = unit[:, rows, :] * amount[..., None] * cashable
+        cash = np.einsum("dkh,ka->dah", flows, fiscal_map)
+    extra = {}
+    c = 3 * A + 2
+    if health.any():
+        extra.update(health_discount_factors=full(get("health_discount_factors"), (D, H)),
+                     economic_health=full(by_column[:, c], (D, H)),
+                     social_health=full(by_column[:, c + 1], (D, H)))
+        c += 2
+    if classed:
+        extra.update(reduction=full(by_column[:, c:c + A], (D, A, H)),
+                     avoidance=full(by_column[:, c + A:c + 2 * A], (D, A, H)))
     return Totals(
         agencies=model.agencies,
         costs=full(costs_a, (D, A, H)),
         fiscal=full(by_column[:, :A], (D, A, H)),
-        cashable=full(by_column[:, A:2 * A], (D, A, H)),
+        cashable=full(cash, (D, A, H)),
         transfer=full(by_column[:, 2 * A:3 * A], (D, A, H)),
         economic=full(by_column[:, 3 * A], (D, H)),
         social=full(by_column[:, 3 * A + 1], (D, H)),
         discount_factors=full(get("discount_factors"), (D, H)),
+        **extra,
     )

@@ -54,13 +54,13 @@ def build_ledger(model: CompiledModel, flows: Flows, draw: int = 0) -> pd.DataFr
     K = model.n_components
     if K:
         info = model.component_info
-        kappa = flows.cashable[draw]
+        kappa = np.broadcast_to(flows.cashable[draw], (K, H))   # share by component and year
         fiscal = model.component_type == FISCAL
         for cashable, share in ((True, kappa), (False, 1.0 - kappa)):
-            keep = np.nonzero((share > 0) & (fiscal | (not cashable)))[0]
+            keep = np.nonzero((share > 0).any(axis=1) & (fiscal | (not cashable)))[0]
             if not len(keep):
                 continue
-            amounts = flows.benefits[draw][keep] * np.where(fiscal[keep], share[keep], 1.0)[:, None]
+            amounts = flows.benefits[draw][keep] * np.where(fiscal[keep, None], share[keep], 1.0)
             n = len(keep)
             within = _component_position(model)
             parts.append(pd.DataFrame({
@@ -83,7 +83,15 @@ def build_ledger(model: CompiledModel, flows: Flows, draw: int = 0) -> pd.DataFr
     else:
         ledger = pd.concat(parts, ignore_index=True)
         ledger["year_label"] = labels[ledger["year"].to_numpy()]
-        ledger["discount_factor"] = df[ledger["year"].to_numpy()]
+        year = ledger["year"].to_numpy()
+        ledger["discount_factor"] = df[year]
+        health = model.health
+        if health.any() and flows.health_discount_factors is not None:
+            # health components are discounted on the health schedule
+            comp = _component_index(model, ledger)
+            rows = comp >= 0
+            rows[rows] = health[comp[rows]]
+            ledger.loc[rows, "discount_factor"] = flows.health_discount_factors[draw][year[rows]]
         ledger["discounted"] = ledger["real"] * ledger["discount_factor"]
     ledger = ledger[list(LEDGER_COLUMNS)]
     order = ["source_type", "line", "component", "cashable", "year"]
@@ -105,12 +113,25 @@ def _component_position(model: CompiledModel) -> np.ndarray:
     return out
 
 
+def _component_index(model: CompiledModel, ledger: pd.DataFrame) -> np.ndarray:
+    """Index ``k`` of the value component of each ledger row (-1 for costs)."""
+    key = {(int(o), int(w)): k for k, (o, w) in enumerate(zip(model.component_outcome, _component_position(model)))}
+    outcome = (ledger["source_type"] == "outcome").to_numpy()
+    lines, within = ledger["line"].to_numpy(), ledger["component"].to_numpy()
+    return np.array([key[(int(l), int(w))] if o else -1 for o, l, w in zip(outcome, lines, within)], dtype=int)
+
+
 def totals_from_ledger(ledger: pd.DataFrame, agencies: tuple[str, ...], horizon: int,
-                       discount_factors) -> Totals:
+                       discount_factors, model: CompiledModel | None = None,
+                       health_discount_factors=None) -> Totals:
     """Aggregate a ledger into :class:`~cba.engine.Totals` (one draw).
 
     The deterministic appraisal computes its metrics from this, so every metric is
-    an aggregation of the ledger.
+    an aggregation of the ledger. With ``model`` (the compiled model the ledger
+    came from), the health parts of economic and social values and the cost
+    reduction and avoidance parts of fiscal values are aggregated too, so that the
+    metrics discount health values on ``health_discount_factors`` (default: the
+    model's health schedule).
     """
     A = len(agencies)
     pos = {a: i for i, a in enumerate(agencies)}
@@ -131,6 +152,24 @@ def totals_from_ledger(ledger: pd.DataFrame, agencies: tuple[str, ...], horizon:
 
     vt = ledger["value_type"]
     fiscal = ledger[vt == "fiscal"]
+    extra = {}
+    if model is not None and len(ledger) and (model.health.any() or (
+            model.component_saving is not None and model.component_saving.any())):
+        comp = _component_index(model, ledger)
+        known = comp >= 0
+        if model.health.any():
+            health = np.zeros(len(ledger), dtype=bool)
+            health[known] = model.health[comp[known]]
+            hdf = (model.params["health_discount_factors"] if health_discount_factors is None
+                   else health_discount_factors)
+            extra.update(health_discount_factors=np.asarray(hdf, dtype=float).reshape(1, horizon),
+                         economic_health=yearly(ledger[(vt == "economic").to_numpy() & health]),
+                         social_health=yearly(ledger[(vt == "social").to_numpy() & health]))
+        if model.component_saving is not None and model.component_saving.any():
+            saving = np.zeros(len(ledger), dtype=int)
+            saving[known] = model.component_saving[comp[known]]
+            extra.update(reduction=grid(ledger[(vt == "fiscal").to_numpy() & (saving == 1)]),
+                         avoidance=grid(ledger[(vt == "fiscal").to_numpy() & (saving == 2)]))
     return Totals(
         agencies=agencies,
         costs=grid(ledger[vt == "cost"]),
@@ -140,4 +179,5 @@ def totals_from_ledger(ledger: pd.DataFrame, agencies: tuple[str, ...], horizon:
         economic=yearly(ledger[vt == "economic"]),
         social=yearly(ledger[vt == "social"]),
         discount_factors=np.asarray(discount_factors, dtype=float).reshape(1, horizon),
+        **extra,
     )

@@ -17,6 +17,8 @@ METRIC_NAMES = (
     "net_present_budget_impact", "net_present_public_value", "financial_roi", "cashable_roi",
     "economic_roi", "social_roi", "public_value_roi", "payback_period", "irr", "wrong_pocket_index",
 )
+#: Metrics computed only for models that class savings as cost reduction or avoidance.
+SAVING_METRIC_NAMES = ("pv_cost_reduction", "pv_cost_avoidance")
 #: Per-agency ledger columns.
 AGENCY_METRIC_NAMES = ("pv_costs", "pv_fiscal", "pv_cashable", "pv_transfer", "net",
                        "cost_share", "fiscal_share", "roi")
@@ -120,13 +122,68 @@ def irr(flows, low: float = -0.99, high: float = 10.0, grid: int = 96, iteration
     return out
 
 
+def value_for_money(ratio_value, names, edges):
+    """The value for money category of a benefit-cost ratio.
+
+    Band ``i`` runs from ``edges[i-1]`` (inclusive) up to ``edges[i]``; the first
+    band has no lower bound and the last no upper bound. A ratio that is none
+    (NaN or None: no costs) has no category.
+
+    Parameters
+    ----------
+    ratio_value : float, None or array_like
+        Benefit-cost ratio(s).
+    names : sequence of str
+        Band names, lowest first (one more than ``edges``).
+    edges : sequence of float
+        Increasing lower edges of the second and later bands.
+
+    Returns
+    -------
+    str or None, or numpy.ndarray of object for an array
+
+    Examples
+    --------
+    DfT's categories (Value for Money Framework): poor below 1, low from 1, medium
+    from 1.5, high from 2, very high from 4.
+
+    >>> names, edges = ["poor", "low", "medium", "high", "very high"], [1.0, 1.5, 2.0, 4.0]
+    >>> [value_for_money(x, names, edges) for x in (0.99, 1.0, 1.5, 2.0, 3.99, 4.0, None)]
+    ['poor', 'low', 'medium', 'high', 'high', 'very high', None]
+    """
+    if len(names) != len(edges) + 1:
+        raise ValueError("value_for_money: one more band name than band edges is needed")
+    scalar = ratio_value is None or np.ndim(ratio_value) == 0
+    r = np.atleast_1d(np.asarray(np.nan if ratio_value is None else ratio_value, dtype=float))
+    idx = np.searchsorted(np.asarray(edges, dtype=float), r, side="right")
+    out = np.array([None if np.isnan(x) else names[i] for x, i in zip(r, idx)], dtype=object)
+    return out[0] if scalar else out
+
+
+def _pv(flows, factors, health=None, health_factors=None):
+    """Present value over the last axis; the ``health`` part of ``flows`` on ``health_factors``."""
+    pv = np.sum(flows * factors, axis=-1)
+    if health is not None:
+        pv = pv + np.sum(health * (health_factors - factors), axis=-1)
+    return pv
+
+
 def compute(totals: Totals, include_irr: bool = True) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Every result of the method, per draw.
 
     Returns
     -------
     metrics : dict of str to numpy.ndarray
-        :data:`METRIC_NAMES`, each ``(D,)``.
+        :data:`METRIC_NAMES`, each ``(D,)``; and :data:`SAVING_METRIC_NAMES`
+        when the totals class savings.
+
+    Notes
+    -----
+    Economic and social values from health components are discounted on
+    ``totals.health_discount_factors``, everything else on
+    ``totals.discount_factors``: ``PV = sum(x * DF) + sum(x_health * (DF_health -
+    DF))``. Without health components the first term alone is computed, exactly
+    as before health discounting existed.
     by_agency : dict of str to numpy.ndarray
         :data:`AGENCY_METRIC_NAMES`, each ``(D, A)`` in ``totals.agencies`` order.
     """
@@ -141,8 +198,9 @@ def compute(totals: Totals, include_irr: bool = True) -> tuple[dict[str, np.ndar
     pv_fiscal = a_fiscal.sum(axis=1)
     pv_cashable = a_cash.sum(axis=1)
     pv_transfer = a_transfer.sum(axis=1)
-    pv_economic = np.sum(totals.economic * df, axis=-1)
-    pv_social = np.sum(totals.social * df, axis=-1)
+    hdf = totals.health_discount_factors
+    pv_economic = _pv(totals.economic, df, totals.economic_health, hdf)
+    pv_social = _pv(totals.social, df, totals.social_health, hdf)
     pv_public_value = pv_fiscal - pv_transfer + pv_economic + pv_social
 
     yearly_costs = totals.costs.sum(axis=1)                        # (D, H)
@@ -170,6 +228,9 @@ def compute(totals: Totals, include_irr: bool = True) -> tuple[dict[str, np.ndar
         "irr": irr(yearly_fiscal - yearly_costs) if include_irr else np.full(len(pv_costs), np.nan),
         "wrong_pocket_index": wpi,
     }
+    if totals.reduction is not None:
+        metrics["pv_cost_reduction"] = np.sum(totals.reduction * dfa, axis=(-2, -1))
+        metrics["pv_cost_avoidance"] = np.sum(totals.avoidance * dfa, axis=(-2, -1))
     by_agency = {
         "pv_costs": a_costs,
         "pv_fiscal": a_fiscal,

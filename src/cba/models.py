@@ -29,11 +29,18 @@ from .deflators import DEFAULT_DEFLATOR
 from .discounting import (
     GREEN_BOOK_BAND_STARTS,
     GREEN_BOOK_HEALTH_RATES,
+    GREEN_BOOK_LOWER_RATES,
     GREEN_BOOK_RATES,
     banded_rates,
     discount_factors,
 )
 from .errors import CBAError, ModelError
+from .value_for_money import (  # noqa: F401  (re-exported: part of the model file format)
+    DFT_VALUE_FOR_MONEY,
+    DFT_VALUE_FOR_MONEY_SOURCE,
+    ValueForMoneyBand,
+    ValueForMoneyBands,
+)
 from .model_base import (  # noqa: F401  (re-exported: the field types are part of cba.models)
     AgencyId,
     FinancialYear,
@@ -85,8 +92,11 @@ class DiscountSchedule(_Model):
     """How future years are discounted.
 
     Written in a model file as ``green_book`` (the Green Book STPR schedule),
-    ``green_book_health``, ``{rate: 0.05}`` (a constant rate) or
-    ``{bands: [{start_year: 0, rate: 0.035}, ...]}`` (custom bands).
+    ``green_book_health`` (the Green Book rate for health and life values),
+    ``green_book_lower`` (the lower-rate sensitivity test of the February 2026
+    Green Book update), ``{rate: 0.05}`` (a constant rate) or
+    ``{bands: [{start_year: 0, rate: 0.035}, ...]}`` (custom bands). See
+    :mod:`cba.discounting` for the sources.
 
     Examples
     --------
@@ -96,7 +106,7 @@ class DiscountSchedule(_Model):
     array([1.        , 0.95238095])
     """
 
-    kind: Literal["green_book", "green_book_health", "constant", "custom"] = "green_book"
+    kind: Literal["green_book", "green_book_health", "green_book_lower", "constant", "custom"] = "green_book"
     rate: Annotated[float, AfterValidator(_rate)] | None = None
     bands: list[DiscountBand] | None = None
 
@@ -124,7 +134,7 @@ class DiscountSchedule(_Model):
             starts = [b.start_year for b in self.bands]
             if starts[0] != 0 or starts != sorted(set(starts)):
                 raise ValueError("custom bands must start at year 0 and have increasing start years")
-        if self.kind in ("green_book", "green_book_health") and (self.rate is not None or self.bands):
+        if self.kind in GREEN_BOOK_SCHEDULES and (self.rate is not None or self.bands):
             raise ValueError(f"{self.kind} takes no rate or bands")
         if self.kind == "constant" and self.bands:
             raise ValueError("a constant schedule takes a rate, not bands")
@@ -144,6 +154,8 @@ class DiscountSchedule(_Model):
             return banded_rates(horizon, GREEN_BOOK_BAND_STARTS, GREEN_BOOK_RATES)
         if self.kind == "green_book_health":
             return banded_rates(horizon, GREEN_BOOK_BAND_STARTS, GREEN_BOOK_HEALTH_RATES)
+        if self.kind == "green_book_lower":
+            return banded_rates(horizon, GREEN_BOOK_BAND_STARTS, GREEN_BOOK_LOWER_RATES)
         if self.kind == "constant":
             return banded_rates(horizon, [0], [self.rate])
         bands = self.bands or []
@@ -158,9 +170,35 @@ class DiscountSchedule(_Model):
             return "HM Treasury Green Book STPR (3.5% for years 0-30, declining thereafter)"
         if self.kind == "green_book_health":
             return "HM Treasury Green Book health rate (1.5% for years 0-30, declining thereafter)"
+        if self.kind == "green_book_lower":
+            return ("HM Treasury Green Book lower-rate sensitivity test, February 2026 update "
+                    "(3.0% for years 0-30, declining thereafter)")
         if self.kind == "constant":
             return f"constant {self.rate:.4%}"
         return "custom bands " + ", ".join(f"{b.rate:.4%} from year {b.start_year}" for b in self.bands or [])
+
+
+#: Schedules named by the Green Book (they take no rate or bands).
+GREEN_BOOK_SCHEDULES = ("green_book", "green_book_health", "green_book_lower")
+
+
+def default_health_schedule(discounting: DiscountSchedule) -> DiscountSchedule:
+    """The schedule for health components when ``health_discounting`` is not given.
+
+    The Green Book discounts health and life values at its health rate beside the
+    standard rate, so ``green_book`` and its lower-rate sensitivity test put
+    health components on ``green_book_health``; any other schedule (a constant or
+    custom rate, or ``green_book_health`` itself) is the analyst's choice for the
+    whole model and applies to health components too.
+
+    >>> default_health_schedule(DiscountSchedule.from_dict("green_book")).kind
+    'green_book_health'
+    >>> default_health_schedule(DiscountSchedule.from_dict({"rate": 0.05})).rate
+    0.05
+    """
+    if discounting.kind in ("green_book", "green_book_lower"):
+        return DiscountSchedule(kind="green_book_health")
+    return discounting
 
 
 #: GM confidence grade -> optimism bias correction (the published six values).
@@ -246,14 +284,32 @@ class ValueComponent(_Model):
     A fiscal component names the agency that makes the saving, the share of it that
     is cashable (default 0) and whether it is a transfer payment (tax, benefits:
     a saving to the agency, excluded from public value).
+
+    Judgements a component may carry beyond its amount:
+
+    * ``cashable``: one share, or a list of shares by appraisal year (padded to
+      the horizon with its last value), for savings that become cashable only at
+      scale or once a service is decommissioned;
+    * ``saving``: ``reduction`` (a budget actually reduced) or ``avoidance``
+      (demand that would have come and did not); the financial case reports each;
+    * ``health``: an economic or social value of health or life, discounted on
+      the health schedule (see :mod:`cba.discounting`);
+    * ``lag``, ``duration``, ``drop_off``: this component's own timing, replacing
+      the outcome's for this component only (e.g. the economic value of better
+      school attendance arrives at working age).
     """
 
     type: Literal["fiscal", "economic", "social"]
     amount: float
     price_year: FinancialYear | None = None
     agency: AgencyId | None = None
-    cashable: Rate | None = None
+    cashable: Rate | list[Rate] | None = None
     transfer: bool = False
+    saving: Literal["reduction", "avoidance"] | None = None
+    health: bool | None = None
+    lag: Annotated[int, Field(ge=0)] | None = None
+    duration: Annotated[int, Field(ge=1)] | None = None
+    drop_off: Rate | None = None
     source: str | None = None
     unit_cost: str | None = None
     label: str | None = None
@@ -264,13 +320,36 @@ class ValueComponent(_Model):
         if self.type == "fiscal":
             if self.agency is None:
                 raise ValueError("agency: a fiscal component needs the agency that makes the saving")
+            if self.health:
+                raise ValueError("health: a fiscal saving is cash and is discounted at the standard rate; "
+                                 "health: true is for economic or social values of health and life")
         else:
-            extra = [f for f in ("agency", "cashable") if getattr(self, f) is not None]
+            extra = [f for f in ("agency", "cashable", "saving") if getattr(self, f) is not None]
             if self.transfer:
                 extra.append("transfer")
             if extra:
-                raise ValueError(f"{', '.join(extra)}: only fiscal components carry an agency, cashable share or transfer flag")
+                raise ValueError(f"{', '.join(extra)}: only fiscal components carry an agency, cashable share, "
+                                 "saving class or transfer flag")
+        if isinstance(self.cashable, list) and not self.cashable:
+            raise ValueError("cashable: give one share or a list of shares by year, not an empty list")
         return self
+
+    @property
+    def has_own_timing(self) -> bool:
+        """Whether this component sets its own lag, duration or drop-off."""
+        return self.lag is not None or self.duration is not None or self.drop_off is not None
+
+    def cashable_by_year(self, horizon: int) -> list[float] | None:
+        """Cashable share in each year ``0 .. horizon-1`` (a list is padded with its last value).
+
+        >>> ValueComponent(type="fiscal", agency="nhs", amount=1, cashable=[0, 0.5]).cashable_by_year(4)
+        [0.0, 0.5, 0.5, 0.5]
+        """
+        if self.cashable is None:
+            return None
+        shares = self.cashable if isinstance(self.cashable, list) else [self.cashable]
+        shares = [float(x) for x in shares[:horizon]]
+        return shares + [shares[-1]] * (horizon - len(shares))
 
 
 class UnitValue(_Model):
@@ -387,6 +466,9 @@ class Intervention(_Model):
     costs: list[CostLine] = Field(default_factory=list)
     outcomes: list[Outcome] = Field(default_factory=list)
     unit_costs: UnitCostSettings | None = None
+    health_discounting: DiscountSchedule | None = None
+    mutually_exclusive: list[Annotated[list[str], Field(min_length=2)]] | None = None
+    value_for_money: ValueForMoneyBands | None = None
     agency_groups: dict[str, dict[str, list[AgencyId]]] | None = Field(
         None, description="Agency groupings: grouping name to {group: [agency ids]}. A grouping called `tier` "
         "adds to or overrides the shipped tiers of government (`local`, `nhs`, `central`, `outside`).")
@@ -440,12 +522,47 @@ class Intervention(_Model):
             for j, comp in enumerate(o.value.components or []):
                 if comp.agency is not None and comp.agency not in known:
                     yield f"outcomes[{i}].value.components[{j}].agency", unknown(comp.agency)
+                if isinstance(comp.cashable, list) and len(comp.cashable) > H:
+                    yield (f"outcomes[{i}].value.components[{j}].cashable",
+                           f"{len(comp.cashable)} years given but the horizon is {H} years")
         if self.agency_groups:
             from .partnership.groups import grouping_problems
 
             yield from grouping_problems(self.agency_groups, known)
         if self.partnership is not None:
             yield from self.partnership.problems(self, known)
+        yield from self._exclusive_problems()
+
+    def _exclusive_problems(self):
+        """Outcomes declared mutually exclusive share one cohort and split it."""
+        by_name: dict[str, list[int]] = {}
+        for i, o in enumerate(self.outcomes):
+            by_name.setdefault(o.name, []).append(i)
+        for g, group in enumerate(self.mutually_exclusive or []):
+            where = f"mutually_exclusive[{g}]"
+            found = []
+            for name in group:
+                idx = by_name.get(name, [])
+                if not idx:
+                    yield where, f"no outcome is named {name!r} (outcomes: {', '.join(by_name) or 'none'})"
+                elif len(idx) > 1:
+                    yield where, f"{len(idx)} outcomes are named {name!r}; give them distinct names"
+                elif idx[0] in found:
+                    yield where, f"{name!r} is named twice"
+                else:
+                    found.append(idx[0])
+            if len(found) != len(group):
+                continue
+            H = self.horizon
+            first = self.outcomes[found[0]]
+            for i in found[1:]:
+                if self.outcomes[i].cohort_by_year(H) != first.cohort_by_year(H):
+                    yield where, (f"{self.outcomes[i].name!r} and {first.name!r} have different cohorts; mutually "
+                                  "exclusive outcomes are shares of one cohort (give them the same cohort)")
+            share = sum(self.outcomes[i].engagement * self.outcomes[i].success for i in found)
+            if share > 1.0 + 1e-12:
+                yield where, (f"engagement x success adds up to {share:.4g} over these outcomes; mutually exclusive "
+                              "outcomes count each person once, so it must not exceed 1")
 
     # ---- convenience
     @property
@@ -463,7 +580,18 @@ class Intervention(_Model):
         return [year_label(first + t) for t in range(self.horizon)]
 
     def discount_factors(self):
+        """Discount factors of the standard schedule (costs and every non-health value)."""
         return self.discounting.factors(self.horizon, self.first_year_discounted)
+
+    @property
+    def health_schedule(self) -> DiscountSchedule:
+        """The schedule for health components: ``health_discounting``, or the default
+        that goes with ``discounting`` (:func:`default_health_schedule`)."""
+        return self.health_discounting or default_health_schedule(self.discounting)
+
+    def health_discount_factors(self):
+        """Discount factors for value components marked ``health: true``."""
+        return self.health_schedule.factors(self.horizon, self.first_year_discounted)
 
     # ---- display (cba.presentation)
     def __str__(self) -> str:

@@ -278,7 +278,8 @@ def render_summary(appraisal: "Appraisal") -> str:
     from . import tables
 
     name, sub = _heading(appraisal)
-    return "\n".join([name, sub, "",
+    warnings = [f"WARNING: {w}" for w in getattr(appraisal, "warnings", [])]
+    return "\n".join([name, sub, "", *warnings, *([""] if warnings else []),
                       render_table_text(tables.summary_table(appraisal)), "",
                       render_table_text(tables.agency_table(appraisal))])
 
@@ -288,7 +289,8 @@ def render_html(appraisal: "Appraisal") -> str:
     from . import tables
 
     name, sub = _heading(appraisal)
-    return (f"<div><p><strong>{escape(name)}</strong><br>{escape(sub)}</p>"
+    warnings = "".join(f"<p><strong>Warning:</strong> {escape(w)}</p>" for w in getattr(appraisal, "warnings", []))
+    return (f"<div><p><strong>{escape(name)}</strong><br>{escape(sub)}</p>{warnings}"
             + render_table_html(tables.summary_table(appraisal))
             + render_table_html(tables.agency_table(appraisal)) + "</div>")
 

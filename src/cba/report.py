@@ -79,6 +79,7 @@ h2 { font-size: 1.25rem; margin: 2rem 0 .6rem; border-bottom: 1px solid var(--ru
 .meta { color: var(--muted); margin: .2rem 0 1rem; }
 .headlines { display: grid; grid-template-columns: repeat(auto-fill, minmax(190px, 1fr)); gap: .8rem; }
 .headline { border: 1px solid var(--rule); border-left: 4px solid var(--accent); padding: .6rem .8rem; }
+.warnings { border: 1px solid #b35c00; border-left: 4px solid #b35c00; padding: .2rem .8rem; margin: 1rem 0; }
 .headline .value { font-size: 1.45rem; font-weight: 600; font-variant-numeric: tabular-nums; }
 .headline .label { color: var(--muted); font-size: .85rem; }
 .headline.negative { border-left-color: var(--bad); }
@@ -224,6 +225,9 @@ def render_report(appraisal: "Appraisal", charts: bool = True) -> str:
         parts.append(f'<p class="description">{escape(model.description.strip())}</p>')
     parts.append(f'<p class="meta">{escape(meta)}</p></header>')
     parts.append("<main>")
+    if appraisal.warnings:
+        parts.append('<section class="warnings" role="alert"><h2>Warnings</h2><ul>'
+                     + "".join(f"<li>{escape(w)}</li>" for w in appraisal.warnings) + "</ul></section>")
     parts.append(_headlines(appraisal))
     parts.append("<h2>Financial and economic case</h2>" + _table(tables.summary_table(appraisal)))
     parts.append("<h2>Who pays and who saves</h2>" + _table(tables.agency_table(appraisal)))

@@ -28,8 +28,9 @@ from typing import Any
 
 #: Order of the sections: the top-level model first, then as a model file nests them.
 MODEL_ORDER = ("Intervention", "Agency", "DiscountSchedule", "DiscountBand", "OptimismBiasTable",
-               "UnitCostSettings", "CostLine", "Outcome", "UnitValue", "ValueComponent", "Partnership",
-               "Funding", "PooledBudget", "GainShare", "OutcomePayment", "TopUp", "Payment")
+               "UnitCostSettings", "ValueForMoneyBands", "ValueForMoneyBand", "CostLine", "Outcome",
+               "UnitValue", "ValueComponent", "Partnership", "Funding", "PooledBudget", "GainShare",
+               "OutcomePayment", "TopUp", "Payment")
 
 _RATE = "A fraction in [0, 1]."
 
@@ -52,6 +53,24 @@ FIELD_NOTES: dict[str, dict[str, str]] = {
         "outcomes": "The outcomes and their unit values.",
         "unit_costs": "Which unit cost data resolve `unit_cost` codes: a dataset name such as "
                       "`gmca_v1_4` (the default) or settings (see [UnitCostSettings](#unitcostsettings)).",
+        "health_discounting": "Discount schedule for value components marked `health: true`; none means "
+                              "`green_book_health` with `green_book` (or `green_book_lower`) discounting, "
+                              "else the `discounting` schedule.",
+        "mutually_exclusive": "Groups of outcome names that are shares of one cohort: each person counts in "
+                              "at most one, so their engagement x success may not exceed 1 and the same unit "
+                              "cost in two of them is not double counting.",
+        "value_for_money": "Bands that put the benefit-cost ratio in a value for money category: `dft` (the "
+                           "default, DfT's categories) or your own (see "
+                           "[ValueForMoneyBands](#valueformoneybands)).",
+    },
+    "ValueForMoneyBands": {
+        "metric": "The ratio categorised: `public_value_roi` (the benefit-cost ratio, default) or another ROI.",
+        "bands": "The categories, lowest first; each runs from its `from` to the next band's.",
+        "source": "Where the bands come from, shown in the provenance.",
+    },
+    "ValueForMoneyBand": {
+        "name": "Name of the category, e.g. `high`.",
+        "from": "Lowest ratio in the category (inclusive); the first band has none.",
     },
     "UnitCostSettings": {
         "database": "A shipped dataset (`gmca_v1_4`) or the path of a tidy unit cost CSV.",
@@ -64,6 +83,7 @@ FIELD_NOTES: dict[str, dict[str, str]] = {
     },
     "DiscountSchedule": {
         "kind": "`green_book` (3.5% declining after year 30), `green_book_health` (1.5% declining), "
+                "`green_book_lower` (3.0% declining: the 2026 lower-rate sensitivity test), "
                 "`constant` or `custom`; set by the shorthand forms.",
         "rate": "The rate of a constant schedule. " + _RATE,
         "bands": "The bands of a custom schedule; the first starts at year 0.",
@@ -116,8 +136,16 @@ FIELD_NOTES: dict[str, dict[str, str]] = {
         "amount": "Value per unit, in pounds (negative for a dis-benefit).",
         "price_year": "Financial year of the amount's prices; none means the price base.",
         "agency": "For fiscal components: id of the agency that makes the saving.",
-        "cashable": "For fiscal components: share of the saving that is cashable (default 0). " + _RATE,
+        "cashable": "For fiscal components: share of the saving that is cashable (default 0), one rate or a "
+                    "list by appraisal year (padded to the horizon with its last value). " + _RATE,
         "transfer": "For fiscal components: a tax or benefit payment, excluded from public value.",
+        "saving": "For fiscal components: `reduction` (a budget actually reduced) or `avoidance` (demand "
+                  "avoided); the financial case reports each.",
+        "health": "For economic and social components: a value of health or life, discounted on the "
+                  "health schedule.",
+        "lag": "This component's own lag (whole years from intake), replacing the outcome's.",
+        "duration": "This component's own duration (years), replacing the outcome's.",
+        "drop_off": "This component's own drop-off, replacing the outcome's. " + _RATE,
         "source": "Where the value comes from.",
         "unit_cost": "The unit cost database code the value was taken from.",
         "label": "Short name shown in tables.",

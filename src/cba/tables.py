@@ -112,6 +112,15 @@ def summary_table(appraisal: "Appraisal") -> pd.DataFrame:
     metrics = {**appraisal.metrics, "pv_fiscal_excluding_transfers": pv_fiscal_excluding_transfers(appraisal)}
     rows = [{"case": case, "metric": m, "label": label, "value": _value(metrics[m]), "unit": kind}
             for case, m, label, kind in SUMMARY_ROWS]
+    if "pv_cost_reduction" in metrics:  # the model classes savings: the financial case shows both
+        at = next(i for i, r in enumerate(rows) if r["metric"] == "pv_cashable") + 1
+        rows[at:at] = [{"case": "Financial case", "metric": m, "label": label, "value": _value(metrics[m]),
+                        "unit": "money"} for m, label in (("pv_cost_reduction", "of which cost reduction"),
+                                                          ("pv_cost_avoidance", "of which cost avoidance"))]
+    vfm = appraisal.value_for_money_bands
+    rows.append({"case": "Economic case", "metric": "value_for_money",
+                 "label": "Value for money category of the benefit-cost ratio",
+                 "value": appraisal.value_for_money or "none", "unit": "text"})
     return _table(pd.DataFrame(rows), "Financial and economic case (present values at the price base)",
                   kinds={"value": "@unit", "case": "text", "label": "text"},
                   labels={"case": "Case", "label": "Result", "value": "Value"},
@@ -624,6 +633,12 @@ def model_tables(model) -> dict[str, pd.DataFrame]:
 
 
 #: Every table, by name, in the order of a business case.
+def warnings_table(appraisal: "Appraisal") -> pd.DataFrame:
+    """What must be read beside the results (possible double counting), one per row."""
+    frame = pd.DataFrame({"warning": list(getattr(appraisal, "warnings", []))}, dtype=object)
+    return _table(frame, "Warnings", kinds={"warning": "text"}, labels={"warning": "Warning"})
+
+
 TABLES: dict[str, Callable[["Appraisal"], pd.DataFrame]] = {
     "summary": summary_table,
     "agencies": agency_table,
@@ -634,6 +649,7 @@ TABLES: dict[str, Callable[["Appraisal"], pd.DataFrame]] = {
     "unit_values": unit_value_table,
     "provenance": provenance_table,
     "ledger": ledger_table,
+    "warnings": warnings_table,
 }
 
 #: The tables that together list every assumption.
@@ -641,8 +657,9 @@ ASSUMPTION_TABLES = ("cost_lines", "outcomes", "unit_values")
 
 
 def all_tables(appraisal: "Appraisal", include_ledger: bool = True) -> dict[str, pd.DataFrame]:
-    """Every table of :data:`TABLES` for one appraisal."""
-    return {name: fn(appraisal) for name, fn in TABLES.items() if include_ledger or name != "ledger"}
+    """Every table of :data:`TABLES` for one appraisal (``warnings`` only when there are some)."""
+    return {name: fn(appraisal) for name, fn in TABLES.items() if (include_ledger or name != "ledger")
+            and (name != "warnings" or getattr(appraisal, "warnings", None))}
 
 
 def table(appraisal: "Appraisal", name: str) -> pd.DataFrame:

@@ -22,3 +22,16 @@ def write_output(text: str | bytes, output: str | None, force: bool = False) -> 
 def add_output_arguments(parser) -> None:
     parser.add_argument("-o", "--output", help="write to this file instead of the screen")
     parser.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
+
+
+def check_warnings(result, strict: bool) -> None:
+    """Print an appraisal's warnings to standard error; with ``strict`` they are an error."""
+    import sys
+
+    from ..errors import CBAError
+
+    warnings = list(getattr(result, "warnings", []))
+    if strict and warnings:
+        raise CBAError("--strict: the appraisal has warnings:\n  " + "\n  ".join(warnings))
+    for w in warnings:
+        print(f"warning: {w}", file=sys.stderr)

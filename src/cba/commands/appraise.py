@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..appraisal import appraise
 from ..export import FORMATS, check_output, format_for_path
-from ._io import add_output_arguments, write_output
+from ._io import add_output_arguments, check_warnings, write_output
 
 
 def register(subparsers) -> None:
@@ -15,6 +15,8 @@ def register(subparsers) -> None:
     p.add_argument("model", help="model file (YAML or JSON)")
     p.add_argument("--format", "-f", choices=list(FORMATS), default=None,
                    help="output format (default: from the -o file's suffix, else table)")
+    p.add_argument("--strict", action="store_true",
+                   help="treat warnings (possible double counting) as errors: exit status 2, no output")
     add_output_arguments(p)
     p.set_defaults(func=run)
 
@@ -23,5 +25,6 @@ def run(args) -> int:
     fmt = format_for_path(args.output, args.format)
     check_output(fmt, args.output)
     result = appraise(args.model)
+    check_warnings(result, args.strict)
     write_output(FORMATS[fmt](result), args.output, args.force)
     return 0

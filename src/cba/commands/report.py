@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ..appraisal import appraise
 from ..errors import CBAError
-from ._io import add_output_arguments, write_output
+from ._io import add_output_arguments, check_warnings, write_output
 
 
 def register(subparsers) -> None:
@@ -18,6 +18,8 @@ def register(subparsers) -> None:
         "Charts need matplotlib (pip install 'cba-appraisal[charts]').")
     p.add_argument("model", help="model file (YAML or JSON)")
     p.add_argument("--no-charts", action="store_true", help="leave the charts out (no matplotlib needed)")
+    p.add_argument("--strict", action="store_true",
+                   help="treat warnings (possible double counting) as errors: exit status 2, no output")
     add_output_arguments(p)
     p.set_defaults(func=run)
 
@@ -30,5 +32,6 @@ def run(args) -> int:
         if out.exists() and not args.force:  # refuse before the work, not after
             raise CBAError(f"{out}: already exists; use --force to overwrite it")
     result = appraise(args.model)
+    check_warnings(result, args.strict)
     write_output(render_report(result, charts=not args.no_charts), args.output, args.force)
     return 0

@@ -50,6 +50,7 @@ def _heading_lines(appraisal: "Appraisal") -> list[str]:
     lines += [f"Price base {model.price_base}, horizon {model.horizon} years, discounting: "
               f"{model.discounting.describe()}. Money in pounds at {model.price_base} prices; "
               "present values discounted to year 0.", ""]
+    lines += [f"**Warning:** {w}\n" for w in getattr(appraisal, "warnings", [])]
     return lines
 
 
@@ -101,7 +102,8 @@ def to_xlsx(appraisal: "Appraisal") -> bytes:
 
     from .partnership import SHEET_NAMES as DEAL_SHEETS
 
-    sheets = {SHEET_NAMES[name]: frame for name, frame in all_tables(appraisal).items()}
+    # a "Warnings" sheet is added only when the appraisal has warnings
+    sheets = {SHEET_NAMES.get(name, name.capitalize()): frame for name, frame in all_tables(appraisal).items()}
     sheets.update({f"Deal - {DEAL_SHEETS[name]}": frame for name, frame in _deal_tables(appraisal).items()})
     return workbook_bytes(sheets, title=appraisal.intervention.name)
 

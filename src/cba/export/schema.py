@@ -136,6 +136,13 @@ _METRIC_DOCS = {
 Metrics = create_model(  # type: ignore[call-overload]
     "Metrics", __base__=_Open,
     **{name: (Num, Field(description=_METRIC_DOCS.get(name, name))) for name in METRIC_NAMES},
+    value_for_money=(str | None, Field(description="value for money category of the benefit-cost ratio "
+                                                   "(default DfT bands; see provenance.value_for_money_bands); "
+                                                   "null when the ratio is none")),
+    pv_cost_reduction=(Num, Field(default=None, description="present value of fiscal savings classed as cost "
+                                                            "reduction (pounds); only when the model classes savings")),
+    pv_cost_avoidance=(Num, Field(default=None, description="present value of fiscal savings classed as cost "
+                                                            "avoidance (pounds); only when the model classes savings")),
 )
 
 
@@ -295,6 +302,8 @@ class Provenance(_Open):
     discounting: str
     first_year_discounted: bool
     optimism_bias_table: str
+    value_for_money_bands: str = Field(description="the metric, bands and source of the value for money category")
+    health_discounting: str | None = Field(default=None, description="schedule of health components, when any")
     run_at: str = Field(description="ISO 8601 time of the run, UTC")
 
 
@@ -313,6 +322,7 @@ class AppraisalResult(_Open):
     groups: Groups = Field(description="who pays and who saves by tier of government")
     partnership: PartnershipResultSchema | None = Field(
         None, description="the model's partnership deal, when it has one (as cba partnership --format json)")
+    warnings: list[str] = Field(description="possible double counting and other warnings to read beside the results")
 
 
 def results_schema() -> dict[str, Any]:

@@ -351,8 +351,9 @@ def resolve(model: CompiledModel, path: str) -> Parameter:
         if what == "cashable":
             if comp.type != "fiscal":
                 raise CBAError(f"{p}: only fiscal components have a cashable share")
+            shares = np.asarray(model.params["component_cashable"][k])   # one share, or one per year
             return Parameter(p, f"{name} cashable share", "component_cashable", (k,), "set", 0.0, 1.0,
-                             base=float(model.params["component_cashable"][k]))
+                             base=float(shares.flat[0]) if np.all(shares == shares.flat[0]) else None)
         raise CBAError(f"{p}: a value component's varied fields are 'amount' and 'cashable'")
 
     if m := _OUTCOME.match(p):
@@ -382,8 +383,8 @@ def resolve(model: CompiledModel, path: str) -> Parameter:
             ks = np.nonzero((model.component_outcome == i) & (model.component_type == 0))[0]
             if len(ks) == 0:
                 raise CBAError(f"{p}: outcome {i} has no fiscal value components")
-            shares = model.params["component_cashable"][ks]
-            base = float(shares[0]) if np.all(shares == shares[0]) else None
+            shares = model.params["component_cashable"][ks]   # (ks,) or (ks, H) by year
+            base = float(shares.flat[0]) if np.all(shares == shares.flat[0]) else None
             return Parameter(p, f"{o.name}: cashable share", "component_cashable", (ks,), "set", 0.0, 1.0,
                              base=base)
         if what == "value":

@@ -150,6 +150,9 @@ class UnitCostValue:
     transfer_basis: str = ""
     note: str = ""
 
+    #: An economic or social value of health or life, discounted on the health schedule.
+    health: bool = False
+
     @property
     def is_transfer(self) -> bool:
         """Whether the whole value is a transfer payment."""
@@ -275,6 +278,9 @@ CSV_COLUMNS = (
 
 #: Columns a user's own CSV must have.
 REQUIRED_COLUMNS = ("code", "value_type", "value", "price_year")
+#: Columns read when present but written only when used (``health``: yes for an
+#: economic or social value of health or life; see :mod:`cba.discounting`).
+OPTIONAL_COLUMNS = ("health",)
 
 
 def format_number(x: float | None) -> str:
@@ -303,7 +309,9 @@ def to_csv_text(costs) -> str:
     """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    costs = list(costs)
+    columns = CSV_COLUMNS + (("health",) if any(v.health for c in costs for v in c.values) else ())
+    writer.writerow(columns)
     for c in costs:
         common = {
             "database": c.database, "sheet": c.sheet, "row": "" if c.row is None else str(c.row),
@@ -322,8 +330,9 @@ def to_csv_text(costs) -> str:
                     "value_formula": v.formula, "price_year": v.price_year or "",
                     "updated_value": format_number(v.updated_value), "updated_year": v.updated_year or "",
                     "transfer": v.transfer, "transfer_basis": v.transfer_basis, "value_note": v.note,
+                    "health": "yes" if v.health else "",
                 })
-            writer.writerow([row.get(col, "") for col in CSV_COLUMNS])
+            writer.writerow([row.get(col, "") for col in columns])
     return out.getvalue()
 
 
@@ -366,8 +375,9 @@ def read_csv_text(text: str, origin: str, *, database: str | None = None,
         raise CBAError(f"{origin}, row 1: not valid CSV ({exc})") from None
     header = [h.strip().lstrip("\ufeff").strip() for h in header]
     for i, h in enumerate(header, start=1):
-        if h not in CSV_COLUMNS:
-            raise CBAError(f"{origin}, row 1, column {i} {h!r}: unknown column (known: {', '.join(CSV_COLUMNS)})")
+        if h not in CSV_COLUMNS and h not in OPTIONAL_COLUMNS:
+            raise CBAError(f"{origin}, row 1, column {i} {h!r}: unknown column "
+                           f"(known: {', '.join(CSV_COLUMNS + OPTIONAL_COLUMNS)})")
         if header.index(h) != i - 1:
             raise CBAError(f"{origin}, row 1, column {i} {h!r}: the column appears twice")
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
@@ -489,10 +499,17 @@ def read_csv_text(text: str, origin: str, *, database: str | None = None,
             if transfer_text not in ("", "no", "n", "false", "0"):
                 raise bad("transfer", f"only fiscal values can be transfers, not {vtype} values")
             transfer = ""
+        health_text = rec.get("health", "").lower()
+        if health_text not in _TRUE | _FALSE:
+            raise bad("health", f"{rec['health']!r} is not yes or no")
+        health = health_text in _TRUE
+        if health and vtype not in ("economic", "social"):
+            raise bad("health", f"only economic and social values can be health values, not {vtype} values "
+                                "(a fiscal saving is cash, discounted at the standard rate)")
         values[key].append(UnitCostValue(
             value_type=vtype, value=amount, price_year=year, formula=rec.get("value_formula", ""),
             updated_value=updated, updated_year=updated_year, transfer=transfer,
-            transfer_basis=rec.get("transfer_basis", ""), note=rec.get("value_note", ""),
+            transfer_basis=rec.get("transfer_basis", ""), note=rec.get("value_note", ""), health=health,
         ))
 
     out = []
@@ -510,7 +527,7 @@ def read_csv(path: str | Path, **kwargs) -> list[UnitCost]:
 
 
 __all__ = [
-    "CSV_COLUMNS", "DataNote", "REQUIRED_COLUMNS", "TRANSFER_STATES", "UnitCost", "UnitCostValue",
+    "CSV_COLUMNS", "DataNote", "OPTIONAL_COLUMNS", "REQUIRED_COLUMNS", "TRANSFER_STATES", "UnitCost", "UnitCostValue",
     "VALUE_TYPES", "clean_text", "code_key", "code_level", "code_sort_key", "format_number",
     "normalise_code", "read_csv", "read_csv_text", "to_csv_text",
 ]

@@ -66,7 +66,7 @@ def _component(cost: UnitCost, row: UnitCost, v: UnitCostValue):
         agency=(row.agency or "other") if fiscal else None,
         transfer=v.is_transfer if fiscal else False,
         source=_source(cost, row, v), unit_cost=cost.code, label=row.code,
-        database=row.database or cost.database,
+        database=row.database or cost.database, health=True if v.health and not fiscal else None,
     )
 
 

@@ -1,12 +1,38 @@
 """Reader for the official GMCA Unit Cost Database workbooks (``.xlsx``).
 
 Every theme sheet (Crime, Education & Skills, ...) holds one coded row per unit
-cost under two header rows. The reader finds its columns from the header text,
-not from fixed positions, because the layout moved between versions: v1.2 had no
-economic or social columns and put the unit after the agencies; v1.4 added the
-economic and social value columns and moved the agencies next to the fiscal
-value; v3.0 keeps the v1.4 leading columns. A sheet is a theme sheet when one of
-its first rows has a "Cost code" header.
+cost under one or two header rows. The reader finds its columns from the header
+text, not from fixed positions, because the layout moved between versions: v1.2
+had no economic or social columns and put the unit after the agencies; v1.4 added
+the economic and social value columns and moved the agencies next to the fiscal
+value; v3.0 keeps the v1.4 leading columns. The header may sit in any of the first
+:data:`HEADER_ROWS` rows (title rows above it are skipped). A value column is one
+headed "Estimated cost/saving" (or, in fiscal-only layouts, "Cost/saving",
+"Unit cost", "Cost (£)", "Value (£)"), with a "Year" or "Price year" column beside it.
+
+A sheet is read as a theme sheet when one of its first rows has a "Cost code"
+header and its columns include a description and a value with its year. Sheets
+that are not theme sheets are skipped with a data note, not an error: index,
+contents, summary, workings, lookup, guidance and log sheets (by name), sheets of
+a database merged by local area (a "Local authority" or "Area" column beside the
+code), and any other sheet that lacks a theme sheet's columns. A sheet named as
+one of the v1.4 themes (:data:`THEME_SHEETS`) that lacks a needed column is an
+error, since it is then the data that is malformed. Theme-named sheets are read
+first, so that a code repeated on another sheet never replaces the theme sheet's
+row.
+
+What is known of each layout (what cba can confirm, and its tests build):
+
+* v1.4 (March 2015, CC BY 4.0; the workbook cba ships): seven theme sheets, two
+  header rows (group headers Fiscal / Economic / Social value over "Estimated
+  cost/saving", "Year", "Updated cost/saving"), agencies Level 1 and Level 2
+  before the values, a Lookups sheet with the GDP deflator table, and
+  Introduction, Guidance and update-log sheets.
+* v1.2 (2013/14): a fiscal value only, with the unit after the agencies.
+* Earlier New Economy versions (1.0, 1.1, fiscal only): cba could not confirm
+  their header text from a public copy; the reader accepts the fiscal-only
+  header forms listed above, a single header row, and title rows above it.
+* v3.0 (2026, CC BY 4.0): keeps the v1.4 leading columns.
 
 Values are read as the workbook last computed them (openpyxl ``data_only``), with
 the formula kept alongside when a value is itself a formula (``=3308/40``). The
@@ -146,10 +172,50 @@ class Layout:
 
 
 _SUB_HEADER_WORDS = ("level 1", "level 2", "year", "estimated", "updated")
+#: Rows searched for the header row.
+HEADER_ROWS = 20
+#: Theme sheets of v1.4 (a missing column on one of these is an error, not a skip).
+THEME_SHEETS = ("crime", "education & skills", "employment & economy", "fire", "health", "housing",
+                "social services")
+#: Words in the name of a sheet that is never a theme sheet.
+NON_THEME_WORDS = ("index", "contents", "summary", "working", "lookup", "guidance", "introduction", "log",
+                   "revision", "read me", "readme", "notes", "cover", "instructions", "merged", "by area",
+                   "by local")
+#: Headers of a local-area column (a database merged by local area).
+AREA_HEADERS = ("local authority", "local area", "area", "district", "local authority area", "la", "borough")
+#: Fiscal-only value headers of early layouts (no "Estimated").
+_PLAIN_VALUE = re.compile(r"^(cost ?/ ?saving|unit cost|cost|value|fiscal (cost|value|saving))( ?\(£\)| £)?$|^£")
 
 
 def _is_code_header(text: str) -> bool:
     return bool(text) and len(text) <= 30 and re.search(r"\bcode\b", text) is not None
+
+
+def is_theme_sheet_name(title: str) -> bool:
+    """Whether a sheet is named as one of the v1.4 themes.
+
+    >>> is_theme_sheet_name(" Education & Skills"), is_theme_sheet_name("Summary")
+    (True, False)
+    """
+    return _norm(title) in THEME_SHEETS
+
+
+def is_non_theme_sheet_name(title: str) -> bool:
+    """Whether a sheet's name says it is not a theme sheet (index, summary, workings, ...).
+
+    >>> is_non_theme_sheet_name("Workings (crime)"), is_non_theme_sheet_name("Housing")
+    (True, False)
+    """
+    name = _norm(title)
+    return any(re.search(rf"\b{re.escape(w)}", name) for w in NON_THEME_WORDS)
+
+
+def code_header_row(ws) -> int | None:
+    """The first of the first :data:`HEADER_ROWS` rows with a "Cost code" header."""
+    for r in range(1, min(ws.max_row, HEADER_ROWS) + 1):
+        if any(_is_code_header(_norm(ws.cell(r, c).value)) for c in range(1, ws.max_column + 1)):
+            return r
+    return None
 
 
 def find_layout(ws) -> Layout | None:
@@ -164,11 +230,7 @@ def find_layout(ws) -> Layout | None:
         When a theme sheet lacks the description column or a value's "Year" column.
     """
     max_col = ws.max_column
-    header_row = None
-    for r in range(1, min(ws.max_row, 10) + 1):
-        if any(_is_code_header(_norm(ws.cell(r, c).value)) for c in range(1, max_col + 1)):
-            header_row = r
-            break
+    header_row = code_header_row(ws)
     if header_row is None:
         return None
     group = [_norm(ws.cell(header_row, c).value) for c in range(1, max_col + 1)]
@@ -205,8 +267,10 @@ def find_layout(ws) -> Layout | None:
                 part = "value"
             elif "updated" in text:
                 part = "updated"
-            elif re.search(r"\byear\b", text) and "per year" not in text:
+            elif (re.search(r"\byear\b", text) and "per year" not in text) or text == "price base":
                 part = "year"
+            elif _PLAIN_VALUE.search(text):
+                part = "value"
             if part:
                 break
         if _is_code_header(label) and "code" not in columns:
@@ -217,10 +281,12 @@ def find_layout(ws) -> Layout | None:
             put("outcome_detail", col)
         elif ("detail" in g and ("cost" in g or "saving" in g)) or "description" in g:
             put("description", col)
-        elif re.match(r"^units?\b", g):
+        elif re.match(r"^units?\b(?! ?cost)", g):
             put("unit", col)
         elif "agency" in g:
             put("agency_level_2" if ("level 2" in s or "agency_level_1" in columns) else "agency_level_1", col)
+        elif g in AREA_HEADERS:
+            put("local_area", col)
         elif part and (kind or not any(k in g for k in ("source", "comment", "rag", "revision"))):
             values.setdefault(kind or "fiscal", {}).setdefault(part, col)
         elif "source" in g:
@@ -368,6 +434,35 @@ def _number(value) -> float | None | str:
         return str(value)
 
 
+def _skip(ws, notes: list[DataNote], why: str) -> None:
+    notes.append(DataNote("", "skipped_sheet", f"sheet {ws.title!r}: {why}; it was not read as a theme sheet"))
+
+
+def _theme_layout(ws, path: Path, notes: list[DataNote]) -> Layout | None:
+    """The layout of a theme sheet, or None (with a data note when the sheet has a code column)."""
+    theme = is_theme_sheet_name(ws.title)
+    has_codes = code_header_row(ws) is not None
+    if not theme and is_non_theme_sheet_name(ws.title):
+        if has_codes:
+            _skip(ws, notes, "its name marks an index, summary, workings, lookup, guidance or log sheet")
+        return None
+    try:
+        layout = find_layout(ws)
+    except CBAError as exc:
+        if theme:
+            raise CBAError(f"{path}, {exc}") from None
+        _skip(ws, notes, str(exc).split(": ", 1)[-1])
+        return None
+    if layout is None:
+        if has_codes:
+            _skip(ws, notes, "it has a cost code column but no value column with a price year")
+        return None
+    if "local_area" in layout.columns and not theme:
+        _skip(ws, notes, "a database merged by local area (a local authority or area column beside the codes)")
+        return None
+    return layout
+
+
 def read_workbook(path: str | Path, *, further_transfers: dict[str, str] | None = None) -> WorkbookData:
     """Read every coded row of every theme sheet of a GMCA Unit Cost Database workbook.
 
@@ -405,11 +500,10 @@ def read_workbook(path: str | Path, *, further_transfers: dict[str, str] | None 
 
     costs: list[UnitCost] = []
     seen: dict[str, tuple[str, int]] = {}
-    for fws in formulas.worksheets:
-        try:
-            layout = find_layout(fws)
-        except CBAError as exc:
-            raise CBAError(f"{p}, {exc}") from None
+    # theme-named sheets first: their rows win over a code repeated elsewhere
+    sheets = sorted(formulas.worksheets, key=lambda w: not is_theme_sheet_name(w.title))
+    for fws in sheets:
+        layout = _theme_layout(fws, p, notes)
         if layout is None:
             continue
         vws = cached[fws.title]
