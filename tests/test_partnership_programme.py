@@ -111,3 +111,14 @@ def test_a_programme_deal_refers_to_lines_by_their_programme_names(tmp_path, pro
     programme.write_text(yaml.safe_dump(data))
     with pytest.raises(cba.CBAError, match=r"partnership\.funding\[0\]\.cost: no cost line is called 'Advisers'"):
         cba.appraise(programme)
+
+
+def test_warnings_reach_the_deal_output_and_strict_makes_them_errors(capsys):
+    from .conftest import EXAMPLES
+
+    prog = str(EXAMPLES / "partnership" / "programme.yaml")
+    assert main(["partnership", prog, "-f", "json"]) == 0
+    out = capsys.readouterr()
+    assert "possible double counting" in json.loads(out.out)["warnings"][0]
+    assert main(["partnership", prog, "--strict"]) == 2
+    assert "possible double counting" in capsys.readouterr().err

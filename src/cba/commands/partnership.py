@@ -13,7 +13,7 @@ Examples::
 from __future__ import annotations
 
 from ..errors import CBAError
-from ._io import add_output_arguments, write_output
+from ._io import add_output_arguments, check_warnings, write_output
 
 FORMATS = ("table", "markdown", "json", "csv", "xlsx")
 SOLVE = ("fair-shares", "gain-share", "price", "any-split")
@@ -48,6 +48,8 @@ def register(subparsers) -> None:
                    help="uncertainty file with a 'distributions' section: add each partner's chance of losing money")
     p.add_argument("--draws", "-n", type=int, help="Monte Carlo draws with --spec (default: the file's, else 10,000)")
     p.add_argument("--seed", type=int, help="random seed with --spec (default: the file's, else a new one)")
+    p.add_argument("--strict", action="store_true",
+                   help="treat warnings (possible double counting) as errors: exit status 2, no output")
     add_output_arguments(p)
     p.set_defaults(func=run)
 
@@ -105,6 +107,7 @@ def run(args) -> int:
     if (args.draws is not None or args.seed is not None) and not args.spec:
         raise CBAError("--draws and --seed are for the risk analysis: add --spec FILE")
     appraisal = appraise(args.model)
+    check_warnings(appraisal, args.strict)
     solution = _solve(args, appraisal) if args.solve else None
     terms = solution.terms if solution is not None and solution.terms is not None else None
     result = appraisal.partnership(terms)

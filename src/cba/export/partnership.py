@@ -51,6 +51,8 @@ def _heading(result: "PartnershipResult", solution) -> list[str]:
     if result.terms.is_empty and solution is None:
         lines += ["", "The model has no partnership deal: every partner funds what it bears and nothing passes "
                       "between partners. Add a 'partnership' section, or try --solve fair-shares."]
+    for w in getattr(result.appraisal, "warnings", []):
+        lines += ["", f"Warning: {w}"]
     if solution is not None:
         lines += ["", f"Question ({solution.question}): {solution.message}"]
     return lines
@@ -72,6 +74,7 @@ def to_markdown(result: "PartnershipResult", solution=None, risk=None) -> str:
 
 def to_dict(result: "PartnershipResult", solution=None, risk=None) -> dict[str, Any]:
     data = result.to_dict()
+    data["warnings"] = list(getattr(result.appraisal, "warnings", []))
     if risk is not None:
         data["risk"] = {"draws": risk.attrs.get("draws"), "seed": risk.attrs.get("seed"),
                         "partners": [{k: _plain(v) for k, v in row.items()}

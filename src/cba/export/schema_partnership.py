@@ -98,6 +98,8 @@ class PartnershipResultSchema(_Open):
     shortfall: float = Field(description="how far the partnership as a whole is from breaking even; 0 when it does")
     terms: dict[str, Any] = Field(description="the deal's terms, as in the model file")
     risk: Risk | None = Field(None, description="with --spec: each partner's net position under uncertainty")
+    warnings: list[str] = Field(default_factory=list, description="the appraisal's warnings (possible double "
+                                "counting)")
 
 
 class GroupRow(_Open):
