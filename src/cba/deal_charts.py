@@ -55,11 +55,16 @@ def _few_ticks(ax, axis: str = "x") -> None:
     getattr(ax, f"{axis}axis").set_major_locator(MaxNLocator(nbins=4, steps=[1, 2, 2.5, 5, 10]))
 
 
-def _title(ax, result: "PartnershipResult", what: str) -> None:
+def _bar_axes(result: "PartnershipResult", rows: int, per_row: float, what: str, xlabel: str):
+    """A figure of horizontal money bars, one row each, with its title and axis."""
+    fig, ax = _figure(width=8.0, height=max(2.6, per_row * rows + 1.8))
     model = result.appraisal.intervention
-    width = int(ax.figure.get_figwidth() * 9)
-    head = textwrap.fill(f"{result.name}: {what}", width)
+    head = textwrap.fill(f"{result.name}: {what}", int(fig.get_figwidth() * 9))
     ax.set_title(f"{head}\n(present values, £, {model.price_base} prices)", fontsize=11, loc="left")
+    ax.set_xlabel(xlabel)
+    _money_axis(ax, "x")
+    _few_ticks(ax)
+    return fig, ax
 
 
 @_chart("deal_positions")
@@ -75,11 +80,8 @@ def positions_chart(result: "PartnershipResult") -> "Figure":
     """
     p = result.partners()
     n = len(p)
-    fig, ax = _figure(width=8.0, height=max(3.0, 0.75 * n + 1.8))
-    _title(ax, result, "each partner's net position, today and after the deal")
-    ax.set_xlabel("Net position: what it gets back minus what it puts in")
-    _money_axis(ax, "x")
-    _few_ticks(ax)
+    fig, ax = _bar_axes(result, n, 0.75, "each partner's net position, today and after the deal",
+                        "Net position: what it gets back minus what it puts in")
     if n == 0:
         _empty(ax, "No partners to show")
         return fig
@@ -114,11 +116,7 @@ def flows_chart(result: "PartnershipResult") -> "Figure":
     """
     f = result.flows_between()
     n = len(f)
-    fig, ax = _figure(width=8.0, height=max(2.6, 0.6 * n + 1.8))
-    _title(ax, result, "flows between partners")
-    ax.set_xlabel("Present value paid")
-    _money_axis(ax, "x")
-    _few_ticks(ax)
+    fig, ax = _bar_axes(result, n, 0.6, "flows between partners", "Present value paid")
     if n == 0:
         _empty(ax, "The deal has no payments between partners")
         ax.set_yticks([])

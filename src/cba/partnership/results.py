@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..agencies import display_name
+from ..appraisal import _none as _plain
 from .compile import CompiledDeal, compile_deal
 from .evaluate import DealFlows, evaluate_deal, net_positions
 from .terms import Partnership
@@ -36,16 +37,6 @@ PARTNER_COLUMNS = ("costs_before", "funding", "funding_cash", "funding_in_kind",
                    "payback_year_before", "payback_year_after", "peak_deficit_before", "peak_deficit_after")
 #: Yearly measures of :meth:`PartnershipResult.by_year`.
 YEAR_MEASURES = ("costs_before", "funding", "savings", "received", "paid", "net_before", "net_after")
-
-
-def _plain(x: Any) -> Any:
-    if isinstance(x, (float, np.floating)):
-        return None if math.isnan(x) else float(x)
-    if isinstance(x, np.integer):
-        return int(x)
-    if isinstance(x, np.bool_):
-        return bool(x)
-    return x
 
 
 class PartnershipResult:
