@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from ..appraisal import appraise
 from ..export import FORMATS, check_output, format_for_path
 from ._io import add_output_arguments, write_output
 
@@ -22,6 +21,8 @@ def register(subparsers) -> None:
 def run(args) -> int:
     fmt = format_for_path(args.output, args.format)
     check_output(fmt, args.output)
+    from ..appraisal import appraise  # here, not at the top: `cba --help` needs none of it
+
     result = appraise(args.model)
     write_output(FORMATS[fmt](result), args.output, args.force)
     return 0

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-from ..export import model_schema, results_schema
 from ._io import add_output_arguments, write_output
 
 
@@ -19,6 +18,8 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
+    from ..export.schema import model_schema, results_schema
+
     schema = results_schema() if args.results else model_schema()
     write_output(json.dumps(schema, indent=2, ensure_ascii=False), args.output, args.force)
     return 0

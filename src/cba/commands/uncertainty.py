@@ -16,12 +16,13 @@ from __future__ import annotations
 import io
 import math
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from ..errors import CBAError
-from ..presentation import render_table_text
 from ._io import add_output_arguments, write_output
+
+if TYPE_CHECKING:  # pragma: no cover - pandas is imported by the commands that run
+    import pandas as pd
 
 FORMATS = ("table", "json", "csv")
 DEFAULT_METRICS = ("financial_roi", "net_present_budget_impact", "net_present_public_value")
@@ -94,6 +95,9 @@ def _kind_table(frame: pd.DataFrame, title: str, metric_col: str | None = None,
                 numeric: dict[str, str] | None = None, blank: tuple[str, ...] = (),
                 kind_map: dict[str, str] | None = None) -> str:
     """Render a table whose numeric cells take the kind of the row's metric."""
+    import pandas as pd
+
+    from ..presentation import render_table_text
     from ..uncertainty.charts import metric_kind
 
     t = frame.copy()
@@ -134,6 +138,7 @@ def _records(frame: pd.DataFrame) -> list[dict]:
 
 # ---------------------------------------------------------------- commands
 def run_scenarios(args) -> int:
+    from ..presentation import render_table_text
     from ..uncertainty import scenarios
     from ..uncertainty.charts import format_value
 
@@ -182,6 +187,8 @@ def run_sensitivity(args) -> int:
 
 
 def run_switching(args) -> int:
+    import pandas as pd
+
     from ..uncertainty import switching_values
 
     model, spec = _load(args)
