@@ -34,6 +34,7 @@ import pandas as pd
 
 from .additionality import net_success_rate
 from .agencies import display_name
+from .engine import FISCAL
 from .presentation import render_table_text
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -90,9 +91,9 @@ def pv_fiscal_excluding_transfers(appraisal: "Appraisal") -> float:
     The fiscal part of public value: ``pv_fiscal - PV(transfer fiscal flows)``
     (method spec, section 5).
     """
-    led = appraisal.ledger
-    keep = (led["value_type"] == "fiscal") & ~led["transfer"].astype(bool)
-    return float(led.loc[keep, "discounted"].sum())
+    c = appraisal.compiled
+    keep = (c.component_type == FISCAL) & ~c.component_transfer
+    return float(np.sum(appraisal.flows.benefits[0][keep] * appraisal.flows.discount_factors[0]))
 
 
 def summary_table(appraisal: "Appraisal") -> pd.DataFrame:
