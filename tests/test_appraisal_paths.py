@@ -15,10 +15,13 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 
 import cba
+from cba import tables
 from cba.appraisal import Appraisal
 from cba.engine import compile_model, evaluate
 from cba.ledger import build_ledger, totals_from_ledger
 from cba.metrics import METRIC_NAMES
+from cba.presentation import render_html, render_table_html, render_table_text
+from cba.tables import pv_fiscal_excluding_transfers
 
 from .strategies import interventions
 
@@ -72,6 +75,44 @@ def ledger_pv_fiscal_excluding_transfers(a: Appraisal) -> float:
     return float(led.loc[keep, "discounted"].sum())
 
 
+def ledger_summary_table(a: Appraisal) -> pd.DataFrame:
+    """The summary table as it was built before (a DataFrame of rows)."""
+    from cba.tables import SUMMARY_ROWS, _table
+
+    metrics = {**a.metrics, "pv_fiscal_excluding_transfers": ledger_pv_fiscal_excluding_transfers(a)}
+    rows = [{"case": case, "metric": m, "label": label, "value": np.nan if metrics[m] is None else metrics[m],
+             "unit": kind} for case, m, label, kind in SUMMARY_ROWS]
+    return _table(pd.DataFrame(rows), "Financial and economic case (present values at the price base)",
+                  kinds={"value": "@unit", "case": "text", "label": "text"},
+                  labels={"case": "Case", "label": "Result", "value": "Value"}, hidden=("metric", "unit"))
+
+
+def frame_agency_table(a: Appraisal) -> pd.DataFrame:
+    """The agency table as it was built before: by_agency() and a total row, in pandas."""
+    from cba.tables import AGENCY_LABELS, _table
+
+    by = a.by_agency()
+    m = a.metrics
+    cols = ["agency", "agency_name", "pv_costs", "pv_fiscal", "pv_cashable", "pv_transfer", "net",
+            "roi", "cost_share", "fiscal_share"]
+    by = by[cols]
+    costs, fiscal = float(by["pv_costs"].sum()), float(by["pv_fiscal"].sum())
+    total = {"agency": "total", "agency_name": "All agencies", "pv_costs": costs, "pv_fiscal": fiscal,
+             "pv_cashable": float(by["pv_cashable"].sum()), "pv_transfer": float(by["pv_transfer"].sum()),
+             "net": fiscal - costs, "roi": np.nan if m["financial_roi"] is None else m["financial_roi"],
+             "cost_share": 1.0 if costs else np.nan, "fiscal_share": 1.0 if fiscal else np.nan}
+    frame = pd.concat([by, pd.DataFrame([total])], ignore_index=True)
+    wpi = m["wrong_pocket_index"]
+    kinds = {c: "money" for c in cols[2:7]}
+    kinds.update(roi="ratio", cost_share="share", fiscal_share="share", agency="text", agency_name="text")
+    out = _table(frame, "Who pays and who saves (present values at the price base)", kinds=kinds,
+                 labels=AGENCY_LABELS, hidden=("agency",),
+                 notes=[{"label": "Wrong-pocket index (0 aligned, 1 all savings in the wrong pocket)",
+                         "value": wpi, "kind": "ratio"}])
+    out.attrs["wrong_pocket_index"] = wpi
+    return out
+
+
 def same(new, old, where: str) -> None:
     """Equal to 1e-12 relative; none (None or NaN) on both sides, or text equal."""
     if isinstance(old, float | int | np.floating | np.integer) and not isinstance(old, bool | np.bool_):
@@ -107,9 +148,19 @@ def test_every_example_gives_the_results_of_the_ledger_path(path):
     same(new.metrics, old.metrics, "metrics")
     same_frame(new.by_agency(), old.by_agency(), "by_agency")
     same_frame(new.by_year(), ledger_by_year(old), "by_year")
-    from cba.tables import pv_fiscal_excluding_transfers
-
     same(pv_fiscal_excluding_transfers(new), ledger_pv_fiscal_excluding_transfers(old), "pv_fiscal_excl")
+    same_frame(tables.summary_table(new), ledger_summary_table(old), "summary_table")
+    assert tables.summary_table(new).attrs == ledger_summary_table(old).attrs
+    same_frame(tables.agency_table(new), frame_agency_table(old), "agency_table")
+    # the agency table from the same numbers is the same, bit for bit
+    pd.testing.assert_frame_equal(tables.agency_table(new), frame_agency_table(new), check_exact=True)
+    assert tables.agency_table(new).attrs == frame_agency_table(new).attrs
+    # the readable summary, rendered without pandas, is the rendering of the DataFrames
+    heading = new.summary().split("\n\n")[0]
+    assert new.summary() == "\n".join([heading, "", render_table_text(tables.summary_table(new)), "",
+                                        render_table_text(tables.agency_table(new))])
+    assert render_html(new) == (render_html(new).split("<table>")[0] + render_table_html(tables.summary_table(new))
+                                + render_table_html(tables.agency_table(new)) + "</div>")
     # every number of the JSON results (metrics, tables, ledger, assumptions)
     new_dict, old_dict = new.to_dict(), old.to_dict()
     for d in (new_dict, old_dict):

@@ -54,6 +54,15 @@ def test_an_appraisals_metrics_need_no_pandas():
     assert not any(loaded[m] for m in ("pandas", "scipy", "matplotlib", "openpyxl")), loaded
 
 
+def test_cba_appraise_prints_its_summary_without_pandas():
+    code = ("import contextlib, io\nfrom cba.cli import main\nout = io.StringIO()\n"
+            "with contextlib.redirect_stdout(out):\n"
+            "    assert main(['appraise', 'examples/family_key_worker.yaml']) == 0\n"
+            "assert 'Who pays and who saves' in out.getvalue()")
+    loaded = loaded_after(code)
+    assert not any(loaded[m] for m in ("pandas", "scipy", "matplotlib", "openpyxl")), loaded
+
+
 def test_views_that_need_pandas_import_it_themselves():
     loaded = loaded_after("import cba\na = cba.appraise('examples/worked_example.yaml')\n"
                           "assert len(a.by_agency()) == 2 and len(a.ledger)")
