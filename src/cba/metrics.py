@@ -96,7 +96,6 @@ def irr(flows, low: float = -0.99, high: float = 10.0, grid: int = 96, iteration
     """
     x = np.atleast_2d(np.asarray(flows, dtype=float))
     D, H = x.shape
-    t = np.arange(H)
     out = np.full(D, np.nan)
     changes = (x.max(axis=1) > 0) & (x.min(axis=1) < 0)
     if not changes.any() or H < 2:
@@ -111,7 +110,7 @@ def irr(flows, low: float = -0.99, high: float = 10.0, grid: int = 96, iteration
     rows = np.arange(len(j))
     ok = np.isfinite(closeness[rows, j])
     lo = u[j]
-    f_lo = np.sum(xs * lo[:, None] ** -t[None, :], axis=1)
+    f_lo = np.sum(xs * discount.T[j], axis=1)                     # f(lo), from the grid's powers
     root = _refine_root(xs, lo, u[j + 1], f_lo, iterations) - 1.0
     # exact zeros on the grid: take the grid point itself
     exact_lo = npv[rows, j] == 0
@@ -161,7 +160,8 @@ def _refine_root(x, lo, hi, f_lo, iterations: int = 100) -> np.ndarray:
     ...              np.array([21.0]))
     array([1.1])
     """
-    t = np.arange(x.shape[1])
+    H = x.shape[1]
+    t = np.arange(H)
     lo, hi = np.array(lo, dtype=float), np.array(hi, dtype=float)
     s_lo = np.sign(f_lo)
     v = 0.5 * (lo + hi)
@@ -170,7 +170,14 @@ def _refine_root(x, lo, hi, f_lo, iterations: int = 100) -> np.ndarray:
     eps = 4.0 * np.finfo(float).eps
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         for _ in range(iterations):
-            terms = x[idx] * (1.0 / v)[:, None] ** t                 # x[t] * v**-t
+            # x[t] * v**-t, the powers by repeated multiplication: exactly rounded steps, so a
+            # row's numbers do not depend on how numpy's power loop treats the others
+            powers = np.empty((len(idx), H))
+            powers[:, 0] = 1.0
+            if H > 1:
+                powers[:, 1:] = (1.0 / v)[:, None]
+                np.cumprod(powers[:, 1:], axis=1, out=powers[:, 1:])
+            terms = x[idx] * powers
             f = terms.sum(axis=1)
             slope = -(terms * t).sum(axis=1) / v                    # f'(v)
             same = np.sign(f) == s_lo
