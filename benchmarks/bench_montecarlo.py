@@ -13,16 +13,22 @@ Three ways of getting the same summary are timed, each as the median of
 - cba: ``cba.uncertainty.montecarlo`` end to end (sampling, the engine on chunks
   of draws in threads, the metrics and the summary), IRR left out (its default);
 - floor: a minimal hand-written numpy implementation of the same model and the
-  same distributions (:func:`floor_run`): numpy's samplers, the model's arithmetic
-  for exactly this model in chunks of draws, and numpy's summary statistics. It is
-  what the arithmetic costs without a library around it; before timing, its
-  arithmetic is checked against cba's on cba's own draws;
+  same distributions (:func:`floor_run`): numpy's samplers; the model's arithmetic
+  written for exactly this model, which uses its linearity (only success rates,
+  deadweight, durations and cost multipliers vary, so each outcome's benefit
+  profile is computed once per possible duration and scaled per draw, the
+  per-timing precomputation the issue asks of the engine); and numpy's summary
+  statistics. It is what the arithmetic costs without a library around it; before
+  timing, its arithmetic is checked against cba's on cba's own draws;
 - baseline: a loop calling the library's fastest per-draw path
   (``cba.uncertainty.core.run``: overrides, ``evaluate_totals``, ``compute``) once
   per draw on draws made beforehand (sampling and the summary are not timed, which
   favours the loop), timed on ``--baseline-draws`` draws and reported as a rate.
 
-It prints each figure beside its target: 100,000 draws in under 0.5 s; within
+It runs with one BLAS thread unless ``OPENBLAS_NUM_THREADS`` is set (cba's chunks
+already run on threads of their own, and the floor is single-threaded: BLAS
+threads on top slow both on a 2-core machine). It prints each figure beside its
+target: 100,000 draws in under 0.5 s; within
 1.5 times the floor; at least 100 times the baseline's throughput; and the peak
 memory of a run of ``--memory-draws`` draws (10 million by default; 0 skips it)
 under 1 GB, measured in a child process (the memory traced by tracemalloc, and the
@@ -49,15 +55,21 @@ import tracemalloc
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
-from scipy import special
+# One BLAS thread unless told otherwise: cba runs its chunks of draws on threads of its
+# own and the floor is single-threaded; on a 2-core machine BLAS threads on top of those
+# slow both down (set OPENBLAS_NUM_THREADS before running to compare).
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 
-import cba
-from cba.engine import compile_model
-from cba.uncertainty import core, montecarlo
-from cba.uncertainty.montecarlo import MEMORY
-from cba.uncertainty.sampling import Sampler
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from scipy import special  # noqa: E402
+
+import cba  # noqa: E402
+from cba.engine import compile_model  # noqa: E402
+from cba.uncertainty import core, montecarlo  # noqa: E402
+from cba.uncertainty.montecarlo import MEMORY  # noqa: E402
+from cba.uncertainty.sampling import Sampler  # noqa: E402
 
 AGENCIES = ("local_authority", "nhs", "dwp")
 HORIZON = 10
@@ -117,15 +129,20 @@ def synthetic_distributions(model: cba.Intervention) -> dict:
 @dataclass
 class Floor:
     """The fixed inputs of the synthetic model, laid out for :func:`floor_metrics`
-    (taken from the compiled model, so that only the arithmetic is hand-written)."""
+    (taken from the compiled model, so that only the arithmetic is hand-written).
 
-    costs: np.ndarray          # (L, A * H): each line's costs after optimism bias, in its agency's slot
-    cohort: np.ndarray         # (O, H)
+    Only success, deadweight, duration and the cost multipliers vary, so the model is
+    linear in each outcome's success rate given its duration: each outcome's yearly
+    benefit units per unit of success rate are precomputed for each of its three
+    possible durations (``profiles``), with their present values.
+    """
+
+    line_pv: np.ndarray        # (L, A) present value of each cost line (after optimism bias) by agency
+    line_yearly: np.ndarray    # (L, H) each cost line's yearly costs (after optimism bias)
     other_rates: np.ndarray    # (O,) engagement x the additionality rates that do not vary
-    lag: np.ndarray            # (O,)
-    retain: np.ndarray         # (O,) 1 - drop-off
-    unit: np.ndarray           # (O,) quantity x (1 - optimism bias)
-    weights: np.ndarray        # (O, 3A + 2): value per benefit unit: fiscal, cashable, transfer by agency, economic, social
+    profiles: np.ndarray       # (O, 3, H) benefit units per unit of success rate, by duration
+    pv_profiles: np.ndarray    # (O, 3) their present values
+    weights: np.ndarray        # (O, 3A + 2) value per benefit unit: fiscal, cashable, transfer by agency, economic, social
     df: np.ndarray             # (H,)
     A: int
     pert: tuple                # (low, width, alpha, beta), each (O,)
@@ -133,12 +150,14 @@ class Floor:
 
 
 def floor_inputs(model, dists) -> Floor:
+    """Everything :func:`floor_metrics` needs that does not change from draw to draw."""
     c = compile_model(model)
     p = c.params
-    A, H, O = len(c.agencies), c.horizon, c.n_outcomes
+    A, H, O, L = len(c.agencies), c.horizon, c.n_outcomes, c.n_costs
+    df = p["discount_factors"]
     uplifted = p["cost_real"] * (1.0 + p["cost_ob"])[:, None]
-    costs = np.zeros((c.n_costs, A, H))
-    costs[np.arange(c.n_costs), c.cost_agency] = uplifted
+    line_pv = np.zeros((L, A))
+    line_pv[np.arange(L), c.cost_agency] = uplifted @ df
     weights = np.zeros((O, 3 * A + 2))
     for k in range(c.n_components):
         o, t, a, amount = c.component_outcome[k], c.component_type[k], c.component_agency[k], p["component_amount"][k]
@@ -150,26 +169,33 @@ def floor_inputs(model, dists) -> Floor:
             weights[o, 3 * A + t - 1] += amount
     other = p["engagement"] * (1 - p["displacement"]) * (1 - p["leakage"]) * (1 - p["substitution"]) \
         * (1 - p["attribution"])
+    durations = np.array([dists[f"outcomes[{i}].duration"]["values"] for i in range(O)], dtype=float)
+    unit = p["quantity"] * (1.0 - p["outcome_ob"])
+    profiles = np.zeros((O, 3, H))
+    for o in range(O):                    # benefit-years of the cohort, per unit of success rate
+        for v in range(3):
+            for c_year in range(H):
+                for t in range(c_year, H):
+                    k = t - c_year - p["lag"][o]
+                    if 0 <= k < durations[o, v]:
+                        profiles[o, v, t] += p["cohort"][o, c_year] * (1.0 - p["drop_off"][o]) ** k * unit[o]
     low = np.array([dists[f"outcomes[{i}].success"]["low"] for i in range(O)])
     mode = np.array([dists[f"outcomes[{i}].success"]["mode"] for i in range(O)])
     high = np.array([dists[f"outcomes[{i}].success"]["high"] for i in range(O)])
     width = high - low
     pert = (low, width, 1 + 4 * (mode - low) / width, 1 + 4 * (high - mode) / width)
-    durations = np.array([dists[f"outcomes[{i}].duration"]["values"] for i in range(O)], dtype=float)
-    return Floor(costs.reshape(c.n_costs, A * H), p["cohort"], other, p["lag"].astype(float),
-                 1.0 - p["drop_off"], p["quantity"] * (1.0 - p["outcome_ob"]), weights, p["discount_factors"],
-                 A, pert, durations)
+    return Floor(line_pv, uplifted, other, profiles, profiles @ df, weights, df, A, pert, durations)
 
 
 def floor_sample(F: Floor, rng: np.random.Generator, n: int) -> tuple[np.ndarray, ...]:
     """The synthetic distributions with numpy's samplers: PERT as a scaled beta,
-    triangular, an equally likely choice of three durations, and a normal truncated
-    to [0.7, 1.5] by inversion."""
-    O, L = F.cohort.shape[0], F.costs.shape[0]
+    triangular, an equally likely choice of three durations (drawn as its index), and
+    a normal truncated to [0.7, 1.5] by inversion."""
+    O, L = F.profiles.shape[0], F.line_pv.shape[0]
     low, width, a, b = F.pert
     success = low + width * rng.beta(a, b, size=(n, O))
     deadweight = rng.triangular(0.1, 0.2, 0.4, size=(n, O))
-    duration = F.durations[np.arange(O), rng.integers(0, 3, size=(n, O))]
+    duration = rng.integers(0, 3, size=(n, O))
     pa, pb = special.ndtr(-3.0), special.ndtr(5.0)              # (0.7 - 1) / 0.1, (1.5 - 1) / 0.1
     multiplier = 1.0 + 0.1 * special.ndtri(pa + rng.random((n, L)) * (pb - pa))
     return success, deadweight, duration, multiplier
@@ -177,20 +203,12 @@ def floor_sample(F: Floor, rng: np.random.Generator, n: int) -> tuple[np.ndarray
 
 def floor_metrics(F: Floor, success, deadweight, duration, multiplier) -> np.ndarray:
     """The 39 metric columns of the synthetic model (cba's order, IRR left out) for draws
-    given as arrays ``(n, O)`` and ``(n, L)``: the method's arithmetic written out for
-    this model alone."""
-    n, (O, H), A = len(success), F.cohort.shape, F.A
-    costs = (multiplier @ F.costs).reshape(n, A, H)
-    # years first, so that each step below works on contiguous memory
-    successes = F.cohort.T[:, None, :] * (success * (1.0 - deadweight) * F.other_rates)      # (H, n, O)
-    years = np.zeros_like(successes)
-    for j in range(H):                                             # benefit j years after intake
-        k = j - F.lag
-        w = np.where((k >= 0) & (k < duration), F.retain ** np.maximum(k, 0), 0.0)          # (n, O)
-        years[j:] += successes[:H - j] * w
-    by_column = (years * F.unit) @ F.weights                                                # (H, n, 3A + 2)
-    pv = np.tensordot(F.df, by_column, axes=(0, 0))                                         # (n, 3A + 2)
-    a_costs = costs @ F.df
+    given as arrays ``(n, O)`` (``duration`` as the index of the value drawn) and
+    ``(n, L)``: the method's arithmetic written out for this model alone."""
+    n, O, A = len(success), F.profiles.shape[0], F.A
+    rate = success * (1.0 - deadweight) * F.other_rates                                  # (n, O)
+    pv = (rate * F.pv_profiles[np.arange(O), duration]) @ F.weights                       # (n, 3A + 2)
+    a_costs = multiplier @ F.line_pv
     a_fiscal, a_cash, a_transfer = pv[:, :A], pv[:, A:2 * A], pv[:, 2 * A:3 * A]
     pv_costs, pv_fiscal = a_costs.sum(1), a_fiscal.sum(1)
     pv_cash, pv_transfer = a_cash.sum(1), a_transfer.sum(1)
@@ -201,8 +219,11 @@ def floor_metrics(F: Floor, success, deadweight, duration, multiplier) -> np.nda
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.where(b != 0, a / np.where(b != 0, b, 1.0), np.nan)
 
-    cum_c = np.cumsum(costs.sum(1) * F.df, axis=1)
-    cum_f = np.cumsum(by_column[:, :, :A].sum(2).T * F.df, axis=1)
+    # payback needs the yearly flows: costs, and fiscal benefits by duration drawn
+    fiscal_rate = rate * F.weights[:, :A].sum(1)                                          # (n, O)
+    yearly_fiscal = sum((fiscal_rate * (duration == v)) @ F.profiles[:, v] for v in range(3))
+    cum_c = np.cumsum((multiplier @ F.line_yearly) * F.df, axis=1)
+    cum_f = np.cumsum(yearly_fiscal * F.df, axis=1)
     hit = (cum_f >= cum_c) & (cum_c > 0)
     roi = ratio(pv_fiscal, pv_costs)
     payback = np.where(hit.any(1) & (roi > 1), np.argmax(hit, axis=1) + 1.0, np.nan)
@@ -227,8 +248,10 @@ def floor_summary(values: np.ndarray, thresholds: dict[int, float]) -> np.ndarra
     return np.vstack([*stats, prob])
 
 
-def floor_run(F: Floor, draws: int, seed: int, thresholds: dict[int, float], chunk: int = 4096) -> np.ndarray:
-    """The floor end to end: sample, compute in chunks of draws, summarise."""
+def floor_run(model, dists, draws: int, seed: int, thresholds: dict[int, float], chunk: int = 16384) -> np.ndarray:
+    """The floor end to end: the fixed inputs, then sample, compute in chunks of draws,
+    summarise."""
+    F = floor_inputs(model, dists)
     rng = np.random.default_rng(seed)
     values = np.empty((draws, 15 + 8 * F.A))
     for a in range(0, draws, chunk):
@@ -242,9 +265,10 @@ def check_floor(F: Floor, compiled, dists, seed: int) -> float:
     r = montecarlo(compiled, dists, draws=5000, seed=seed, keep_draws=True, progress=False)
     O, L = compiled.n_outcomes, compiled.n_costs
     s = {p: r.samples[:, j] for j, p in enumerate(r.parameters)}
-    got = floor_metrics(F, *(np.column_stack([s[f"outcomes[{i}].{k}"] for i in range(O)])
-                             for k in ("success", "deadweight", "duration")),
-                        np.column_stack([s[f"costs[{l}].amounts"] for l in range(L)]))
+    success, deadweight, duration = (np.column_stack([s[f"outcomes[{i}].{k}"] for i in range(O)])
+                                     for k in ("success", "deadweight", "duration"))
+    index = np.argmax(duration[:, :, None] == F.durations[None], axis=2)        # the value drawn -> its index
+    got = floor_metrics(F, success, deadweight, index, np.column_stack([s[f"costs[{l}].amounts"] for l in range(L)]))
     return max_rel_diff(got, r.values)
 
 
@@ -333,7 +357,7 @@ def main(argv=None) -> int:
     thresholds = {names.index(m): t for m, t in core.DEFAULT_THRESHOLDS.items()}
     thresholds.update({names.index(f"net[{a}]"): 0.0 for a in compiled.agencies})
     print(f"cba {cba.__version__}, Python {platform.python_version()}, numpy {np.__version__}, "
-          f"{os.cpu_count()} CPU(s), {platform.machine()}")
+          f"{os.cpu_count()} CPU(s), {platform.machine()}, OPENBLAS_NUM_THREADS={os.environ['OPENBLAS_NUM_THREADS']}")
     print(f"synthetic model: {len(model.outcomes)} outcomes, {len(model.costs)} cost lines, "
           f"{model.horizon}-year horizon, {len(compiled.agencies)} agencies, {len(dists)} uncertain parameters; "
           f"IRR off; every time the median of {args.repeat} runs")
@@ -341,7 +365,7 @@ def main(argv=None) -> int:
     print(f"the floor's arithmetic on cba's draws: largest relative difference {floor_diff:.2e} "
           f"({'same model' if floor_diff < 1e-9 else 'DIFFERENT MODEL'})")
     montecarlo(compiled, dists, draws=2_000, seed=args.seed, progress=False)          # warm-up
-    floor_run(F, 2_000, args.seed, thresholds)
+    floor_run(model, dists, 2_000, args.seed, thresholds)
 
     runs = [baseline(compiled, sampler, args.baseline_draws) for _ in range(max(1, args.repeat))]
     base_values = runs[0][1]
@@ -355,7 +379,7 @@ def main(argv=None) -> int:
     for n in args.draws:
         tc, result = median_time(lambda: montecarlo(compiled, dists, draws=n, seed=args.seed, keep_draws=True,
                                                     progress=False), args.repeat)
-        tf, _ = median_time(lambda: floor_run(F, n, args.seed, thresholds), args.repeat)
+        tf, _ = median_time(lambda: floor_run(model, dists, n, args.seed, thresholds), args.repeat)
         nb = min(n, args.baseline_draws)
         diff = max_rel_diff(result.values[:nb][:, [result.metrics.index(m) for m in names]], base_values[:nb])
         ok &= diff < 1e-9

@@ -1,4 +1,4 @@
-"""Appraisal tables for a business case: every one an aggregation of the ledger.
+"""Appraisal tables for a business case: aggregations of the engine's totals and the ledger.
 
 Each function takes an :class:`~cba.appraisal.Appraisal` and returns a pandas
 DataFrame of unrounded numbers (pounds at the appraisal's price base) whose
