@@ -75,6 +75,11 @@ def test_every_public_name_resolves(name):
     assert name in dir(cba)
 
 
+def test_submodules_are_attributes_as_before():
+    loaded_after("import cba\nassert callable(cba.engine.compile_model) and callable(cba.tables.summary_table)\n"
+                 "assert cba.uncertainty.montecarlo")
+
+
 def test_unknown_name_is_an_attribute_error():
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         cba.nope  # noqa: B018
