@@ -1,8 +1,11 @@
 """The appraisal: one entry point, one result object.
 
 :func:`appraise` runs the engine for an intervention and returns an
-:class:`Appraisal`, whose ledger is the integration point: metrics, the agency
-table and the yearly table are all aggregations of it.
+:class:`Appraisal`. Its metrics, agency table and yearly table are aggregations
+of the engine's totals by agency, value type and year; the tidy ledger, one row
+per line, agency, value type and year, is built from the same flows when a view,
+table or export first asks for it, and sums to the same totals (a property test
+ties the two). pandas is imported only then.
 """
 
 from __future__ import annotations
@@ -13,17 +16,18 @@ import math
 from datetime import datetime, timezone
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
-from . import __version__
+from ._version import __version__
 from .agencies import display_name
-from .engine import CompiledModel, compile_model, evaluate
-from .ledger import build_ledger, totals_from_ledger
+from .engine import CompiledModel, Flows, Totals, compile_model, evaluate, reduce_flows
 from .metrics import AGENCY_METRIC_NAMES, METRIC_NAMES, SAVING_METRIC_NAMES, compute
 from .models import Intervention, load_intervention
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 
 def _none(x: Any) -> Any:
@@ -46,8 +50,14 @@ class Appraisal:
         The input, as validated.
     compiled : CompiledModel
         The arrays the engine ran on.
+    flows : Flows
+        The engine's yearly flows by cost line and value component (one draw).
+    totals : Totals
+        The flows summed by agency, value type and year: what the metrics, the
+        agency table and the yearly table are computed from.
     ledger : pandas.DataFrame
-        One row per (source line, agency, value type, cashable, transfer, year).
+        One row per (source line, agency, value type, cashable, transfer, year);
+        built on first use.
     metrics : dict of str to float or None
         The results of the method spec, section 5, then ``pv_cost_reduction`` and
         ``pv_cost_avoidance`` when the model classes savings.
@@ -78,17 +88,23 @@ class Appraisal:
     1           police       0.0     1500.0  1500.0
     """
 
-    def __init__(self, intervention: Intervention, compiled: CompiledModel, ledger: pd.DataFrame,
-                 source: str | None = None, source_sha256: str | None = None):
+    def __init__(self, intervention: Intervention, compiled: CompiledModel, ledger: pd.DataFrame | None = None,
+                 source: str | None = None, source_sha256: str | None = None, *, flows: Flows | None = None):
         self.intervention = intervention
         self.compiled = compiled
-        self.ledger = ledger
         self.source = source
         self.source_sha256 = source_sha256
         self.run_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        totals = totals_from_ledger(ledger, compiled.agencies, compiled.horizon,
-                                    compiled.params["discount_factors"], model=compiled)
-        metrics, agency = compute(totals)
+        if flows is not None:
+            self.__dict__["flows"] = flows
+        if ledger is not None:
+            # the appraisal of a ledger given ready-made: its results are that ledger's sums
+            from .ledger import totals_from_ledger
+
+            self.__dict__["ledger"] = ledger
+            self.__dict__["totals"] = totals_from_ledger(ledger, compiled.agencies, compiled.horizon,
+                                                         compiled.params["discount_factors"], model=compiled)
+        metrics, agency = compute(self.totals)
         self._metric_arrays = metrics
         self._agency_arrays = agency
         names = METRIC_NAMES + tuple(k for k in SAVING_METRIC_NAMES if k in metrics)
@@ -109,7 +125,25 @@ class Appraisal:
 
         return self.intervention.value_for_money or ValueForMoneyBands()
 
-    # ---- views: all aggregations of the ledger
+    # ---- the engine's results, each computed once
+    @cached_property
+    def flows(self) -> Flows:
+        """The engine's flows of the appraisal (:func:`cba.engine.evaluate`, one draw)."""
+        return evaluate(self.compiled)
+
+    @cached_property
+    def totals(self) -> Totals:
+        """The flows summed by agency, value type and year (:func:`cba.engine.reduce_flows`)."""
+        return reduce_flows(self.compiled, self.flows)
+
+    @cached_property
+    def ledger(self) -> pd.DataFrame:
+        """The tidy ledger (:func:`cba.ledger.build_ledger`), built on first use."""
+        from .ledger import build_ledger
+
+        return build_ledger(self.compiled, self.flows)
+
+    # ---- views: aggregations of the totals
     def by_agency(self) -> pd.DataFrame:
         """Who pays and who saves: one row per agency (present values, pounds).
 
@@ -117,6 +151,8 @@ class Appraisal:
         ``pv_cashable``, ``pv_transfer``, ``net`` (fiscal minus costs),
         ``cost_share``, ``fiscal_share`` and ``roi`` (NaN where undefined).
         """
+        import pandas as pd
+
         names = self.intervention.agency_names
         data = {"agency": list(self.compiled.agencies),
                 "agency_name": [display_name(a, names) for a in self.compiled.agencies]}
@@ -132,23 +168,30 @@ class Appraisal:
         ``public_value`` (real, pounds), the same prefixed ``discounted_``,
         ``fiscal_net`` and ``cumulative_discounted_fiscal_net``.
         """
+        import pandas as pd
+
         H = self.compiled.horizon
-        led = self.ledger
+        t = self.totals
+        df = t.discount_factors[0]
         out = pd.DataFrame({"year": np.arange(H), "year_label": list(self.compiled.year_labels),
                             "discount_factor": self.compiled.params["discount_factors"]})
-        fiscal = led["value_type"] == "fiscal"
-        selections = {
-            "costs": led["value_type"] == "cost",
-            "fiscal": fiscal,
-            "cashable": fiscal & led["cashable"],
-            "transfer": fiscal & led["transfer"],
-            "economic": led["value_type"] == "economic",
-            "social": led["value_type"] == "social",
+        yearly = {
+            "costs": t.costs[0].sum(axis=0),
+            "fiscal": t.fiscal[0].sum(axis=0),
+            "cashable": t.cashable[0].sum(axis=0),
+            "transfer": t.transfer[0].sum(axis=0),
+            "economic": t.economic[0],
+            "social": t.social[0],
         }
-        for name, mask in selections.items():
-            g = led[mask].groupby("year")[["real", "discounted"]].sum()
-            out[name] = g["real"].reindex(out["year"], fill_value=0.0).to_numpy()
-            out[f"discounted_{name}"] = g["discounted"].reindex(out["year"], fill_value=0.0).to_numpy()
+        for name, real in yearly.items():
+            out[name] = real
+            out[f"discounted_{name}"] = real * df
+        if t.health_discount_factors is not None:  # health values are discounted on their own schedule
+            hdf = t.health_discount_factors[0]
+            for name in ("economic", "social"):
+                health = getattr(t, f"{name}_health")
+                if health is not None:
+                    out[f"discounted_{name}"] = (yearly[name] - health[0]) * df + health[0] * hdf
         out["public_value"] = out["fiscal"] - out["transfer"] + out["economic"] + out["social"]
         out["discounted_public_value"] = (out["discounted_fiscal"] - out["discounted_transfer"]
                                           + out["discounted_economic"] + out["discounted_social"])
@@ -159,6 +202,8 @@ class Appraisal:
 
     def check(self, tolerance: float = 1e-9) -> pd.DataFrame:
         """Rows where the agency parts do not sum to the totals (empty when consistent)."""
+        import pandas as pd
+
         ag = self.by_agency()
         rows = []
         for col, metric in (("pv_costs", "pv_costs"), ("pv_fiscal", "pv_fiscal"), ("pv_cashable", "pv_cashable")):
@@ -344,6 +389,4 @@ def appraise(intervention: Intervention | str | Path | dict) -> Appraisal:
     elif isinstance(intervention, dict):
         intervention = Intervention.from_dict(intervention)
     compiled = compile_model(intervention)
-    flows = evaluate(compiled)
-    return Appraisal(intervention, compiled, build_ledger(compiled, flows), source=source,
-                     source_sha256=source_sha256)
+    return Appraisal(intervention, compiled, source=source, source_sha256=source_sha256)

@@ -10,7 +10,7 @@ import argparse
 import importlib
 import sys
 
-from . import __version__
+from ._version import __version__
 from .commands import COMMAND_MODULES
 from .errors import CBAError
 

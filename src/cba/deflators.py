@@ -14,6 +14,7 @@ References
 from __future__ import annotations
 
 import csv
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from .errors import CBAError
 _FY = re.compile(r"^\s*(\d{4})\s*[/\-]\s*(\d{2}|\d{4})\s*$")
 
 
+@functools.lru_cache(maxsize=1024)   # pure, and called for every price of every model compiled
 def financial_year(label: str | int) -> str:
     """Normalise a financial-year label to the ``YYYY/YY`` form.
 

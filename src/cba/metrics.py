@@ -7,6 +7,8 @@ become ``None`` only at the presentation edge.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from .engine import Totals
@@ -73,12 +75,21 @@ def irr(flows, low: float = -0.99, high: float = 10.0, grid: int = 96, iteration
     The rate ``r`` with ``sum_t x[t] / (1+r)**t = 0``. Flows that never change sign
     have none (NaN). Where several rates solve it, the one nearest 0 among the sign
     changes found on a grid over ``(low, high]`` is taken (the convention of
-    numpy-financial's polynomial-root IRR), then refined by bisection.
+    numpy-financial's polynomial-root IRR), then refined inside that grid interval
+    by Newton's method safeguarded by bisection (:func:`_refine_root`), vectorised
+    over draws: a few steps where a bisection would take a hundred.
 
     Parameters
     ----------
     flows : array_like
         ``(D, H)`` undiscounted net flows (pounds).
+    low, high : float
+        The range of rates searched.
+    grid : int
+        Points of the grid of ``1 + r`` (geometric) on which sign changes are found.
+    iterations : int
+        Most refinement steps (each at least halves the interval when Newton's
+        step would leave it).
 
     Examples
     --------
@@ -87,36 +98,24 @@ def irr(flows, low: float = -0.99, high: float = 10.0, grid: int = 96, iteration
     """
     x = np.atleast_2d(np.asarray(flows, dtype=float))
     D, H = x.shape
-    t = np.arange(H)
     out = np.full(D, np.nan)
     changes = (x.max(axis=1) > 0) & (x.min(axis=1) < 0)
     if not changes.any() or H < 2:
         return out
     xs = x[changes]
-    u = np.geomspace(1.0 + low, 1.0 + high, grid)
-    npv = xs @ (u[:, None] ** -t[None, :]).T                       # (d, G)
+    u, discount, distance = _rate_grid(float(low), float(high), int(grid), H)
+    npv = xs @ discount                                            # (d, G)
     sign = np.sign(npv)
     flips = sign[:, :-1] * sign[:, 1:] <= 0
-    mid = np.sqrt(u[:-1] * u[1:]) - 1.0
-    closeness = np.where(flips, np.abs(mid)[None, :], np.inf)
+    closeness = np.where(flips, distance, np.inf)
     j = np.argmin(closeness, axis=1)
-    ok = np.isfinite(closeness[np.arange(len(j)), j])
-    lo, hi = u[j].copy(), u[j + 1].copy()
-
-    def f(v):
-        return np.sum(xs * v[:, None] ** -t[None, :], axis=1)
-
-    f_lo = f(lo)
-    for _ in range(iterations):  # bisection: a fixed count, vectorised over draws
-        m = 0.5 * (lo + hi)
-        f_m = f(m)
-        left = np.sign(f_m) == np.sign(f_lo)
-        lo = np.where(left, m, lo)
-        f_lo = np.where(left, f_m, f_lo)
-        hi = np.where(left, hi, m)
-    root = 0.5 * (lo + hi) - 1.0
+    rows = np.arange(len(j))
+    ok = np.isfinite(closeness[rows, j])
+    lo = u[j]
+    f_lo = np.sum(xs * discount.T[j], axis=1)                     # f(lo), from the grid's powers
+    root = _refine_root(xs, lo, u[j + 1], f_lo, iterations) - 1.0
     # exact zeros on the grid: take the grid point itself
-    exact_lo = npv[np.arange(len(j)), j] == 0
+    exact_lo = npv[rows, j] == 0
     root = np.where(exact_lo, u[j] - 1.0, root)
     out[np.nonzero(changes)[0]] = np.where(ok, root, np.nan)
     return out
@@ -166,6 +165,86 @@ def _pv(flows, factors, health=None, health_factors=None):
     if health is not None:
         pv = pv + np.sum(health * (health_factors - factors), axis=-1)
     return pv
+
+
+@functools.lru_cache(maxsize=32)
+def _rate_grid(low: float, high: float, grid: int, H: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The grid of :func:`irr`: ``1 + r`` (``(G,)``), its discount factors ``(H, G)``
+    and the distance of each interval's middle rate from 0 (``(G - 1,)``); read-only."""
+    u = np.geomspace(1.0 + low, 1.0 + high, grid)
+    t = np.arange(H)
+    discount = (u[:, None] ** -t[None, :]).T
+    distance = np.abs(np.sqrt(u[:-1] * u[1:]) - 1.0)
+    for a in (u, discount, distance):
+        a.flags.writeable = False
+    return u, discount, distance
+
+
+def _refine_root(x, lo, hi, f_lo, iterations: int = 100) -> np.ndarray:
+    """Roots ``v`` of ``f(v) = sum_t x[t] * v**-t`` inside ``[lo, hi]``, one per row.
+
+    Newton steps from the middle of each interval; a step that would leave the
+    interval (or a zero derivative) is replaced by bisection, and the interval
+    shrinks to the side where ``f`` keeps the sign of ``f(lo)`` after every step.
+    A row stops when ``f`` is within the rounding error of its own sum (the root
+    is then ``v``), its step falls below four units in the last place, or the
+    interval is that narrow; it is then left alone, so each row's result depends
+    only on its own flows, not on the other rows of the call.
+
+    Parameters
+    ----------
+    x : numpy.ndarray
+        ``(n, H)`` flows.
+    lo, hi : numpy.ndarray
+        ``(n,)`` ends of intervals of ``v = 1 + r``, ``0 < lo < hi``.
+    f_lo : numpy.ndarray
+        ``(n,)`` ``f(lo)`` (only its sign is used).
+    iterations : int
+        Most steps.
+
+    Examples
+    --------
+    >>> _refine_root(np.array([[-100.0, 0.0, 121.0]]), np.array([1.0]), np.array([2.0]),
+    ...              np.array([21.0]))
+    array([1.1])
+    """
+    H = x.shape[1]
+    t = np.arange(H)
+    lo, hi = np.array(lo, dtype=float), np.array(hi, dtype=float)
+    s_lo = np.sign(f_lo)
+    v = 0.5 * (lo + hi)
+    out = v.copy()
+    idx = np.arange(len(v))
+    eps = 4.0 * np.finfo(float).eps
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        for _ in range(iterations):
+            # x[t] * v**-t, the powers by repeated multiplication: exactly rounded steps, so a
+            # row's numbers do not depend on how numpy's power loop treats the others
+            powers = np.empty((len(idx), H))
+            powers[:, 0] = 1.0
+            if H > 1:
+                powers[:, 1:] = (1.0 / v)[:, None]
+                np.cumprod(powers[:, 1:], axis=1, out=powers[:, 1:])
+            terms = x[idx] * powers
+            f = terms.sum(axis=1)
+            slope = -(terms * t).sum(axis=1) / v                    # f'(v)
+            same = np.sign(f) == s_lo
+            lo = np.where(same, v, lo)
+            hi = np.where(same, hi, v)
+            step = v - f / slope
+            inside = (step > lo) & (step < hi)                       # False for NaN
+            new = np.where(inside, step, 0.5 * (lo + hi))
+            # converged: a step below rounding, f within the rounding of its own sum,
+            # or an interval a few units in the last place wide
+            level = np.abs(f) <= eps * np.abs(terms).sum(axis=1)
+            done = level | (np.abs(new - v) <= eps * v) | (hi - lo <= eps * hi)
+            out[idx[done]] = np.where(level, v, new)[done]
+            keep = ~done
+            if not keep.any():
+                return out
+            idx, v, lo, hi, s_lo = idx[keep], new[keep], lo[keep], hi[keep], s_lo[keep]
+    out[idx] = v
+    return out
 
 
 def compute(totals: Totals, include_irr: bool = True) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:

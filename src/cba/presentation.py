@@ -23,12 +23,14 @@ The DataFrame itself always holds unrounded numbers; only these renderings round
 
 from __future__ import annotations
 
+import math
+import sys
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
 if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
     from .appraisal import Appraisal
 
 #: Kinds of value a table column may hold, with how people see them.
@@ -49,8 +51,11 @@ KINDS = {
 def _missing(value: Any) -> bool:
     if value is None:
         return True
+    if isinstance(value, float):
+        return math.isnan(value)
+    pd = sys.modules.get("pandas")        # not imported: no pandas missing-value object exists
     try:
-        return bool(pd.isna(value))
+        return bool(pd.isna(value)) if pd is not None else bool(value != value)
     except (TypeError, ValueError):
         return False
 
@@ -129,6 +134,8 @@ def column_kinds(frame: pd.DataFrame, column: str) -> list[str]:
     """Kind of each value of ``column``, resolving ``"@col"`` kinds row by row."""
     kind = frame.attrs.get("kinds", {}).get(column)
     if kind is None:
+        import pandas as pd
+
         dtype = frame[column].dtype
         if pd.api.types.is_bool_dtype(dtype):
             kind = "bool"
@@ -274,25 +281,29 @@ def _heading(appraisal: "Appraisal") -> tuple[str, str]:
 
 
 def render_summary(appraisal: "Appraisal") -> str:
-    """The financial and economic case and who pays and who saves, as text."""
-    from . import tables
+    """The financial and economic case and who pays and who saves, as text.
+
+    The tables of :func:`cba.tables.summary_table` and :func:`cba.tables.agency_table`,
+    rendered from their plain columns (:mod:`cba.headline`), without pandas.
+    """
+    from . import headline
 
     name, sub = _heading(appraisal)
     warnings = [f"WARNING: {w}" for w in getattr(appraisal, "warnings", [])]
     return "\n".join([name, sub, "", *warnings, *([""] if warnings else []),
-                      render_table_text(tables.summary_table(appraisal)), "",
-                      render_table_text(tables.agency_table(appraisal))])
+                      render_table_text(headline.summary(appraisal)), "",
+                      render_table_text(headline.agencies(appraisal))])
 
 
 def render_html(appraisal: "Appraisal") -> str:
     """The same as :func:`render_summary`, as HTML tables for notebooks."""
-    from . import tables
+    from . import headline
 
     name, sub = _heading(appraisal)
     warnings = "".join(f"<p><strong>Warning:</strong> {escape(w)}</p>" for w in getattr(appraisal, "warnings", []))
     return (f"<div><p><strong>{escape(name)}</strong><br>{escape(sub)}</p>{warnings}"
-            + render_table_html(tables.summary_table(appraisal))
-            + render_table_html(tables.agency_table(appraisal)) + "</div>")
+            + render_table_html(headline.summary(appraisal))
+            + render_table_html(headline.agencies(appraisal)) + "</div>")
 
 
 # ---------------------------------------------------------------- input models

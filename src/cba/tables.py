@@ -1,4 +1,4 @@
-"""Appraisal tables for a business case: every one an aggregation of the ledger.
+"""Appraisal tables for a business case: aggregations of the engine's totals and the ledger.
 
 Each function takes an :class:`~cba.appraisal.Appraisal` and returns a pandas
 DataFrame of unrounded numbers (pounds at the appraisal's price base) whose
@@ -32,14 +32,14 @@ from typing import TYPE_CHECKING, Any, Callable
 import numpy as np
 import pandas as pd
 
+from . import headline
 from .additionality import net_success_rate
 from .agencies import display_name
+from .headline import AGENCY_LABELS, SUMMARY_ROWS, TOTAL  # noqa: F401  (part of this module's interface)
 from .presentation import render_table_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from .appraisal import Appraisal
-
-TOTAL = "total"
 
 #: Money columns are pounds at the price base; see :data:`cba.presentation.KINDS`.
 _MONEY = "money"
@@ -59,40 +59,14 @@ def text(frame: pd.DataFrame) -> str:
     return render_table_text(frame)
 
 
-def _value(x: Any) -> float:
-    """A metric as a float, NaN for "none"."""
-    return float("nan") if x is None else float(x)
-
-
 # ---------------------------------------------------------------- the cases
-#: Rows of the summary: (case, metric, label, kind).
-SUMMARY_ROWS = (
-    ("Financial case", "pv_costs", "Present value of costs", "money"),
-    ("Financial case", "pv_fiscal", "Present value of fiscal benefits", "money"),
-    ("Financial case", "pv_cashable", "of which cashable", "money"),
-    ("Financial case", "net_present_budget_impact", "Net present budget impact", "money"),
-    ("Financial case", "financial_roi", "Financial ROI (fiscal benefit per £1 of cost)", "ratio"),
-    ("Financial case", "cashable_roi", "Cashable ROI", "ratio"),
-    ("Financial case", "payback_period", "Payback period (years)", "years"),
-    ("Financial case", "irr", "Internal rate of return (fiscal)", "rate"),
-    ("Economic case", "pv_fiscal_excluding_transfers", "Fiscal benefits excluding transfers", "money"),
-    ("Economic case", "pv_economic", "Present value of economic benefits", "money"),
-    ("Economic case", "pv_social", "Present value of social benefits", "money"),
-    ("Economic case", "pv_public_value", "Present value of public value", "money"),
-    ("Economic case", "net_present_public_value", "Net present public value", "money"),
-    ("Economic case", "public_value_roi", "Public value ROI (benefit-cost ratio)", "ratio"),
-)
-
-
 def pv_fiscal_excluding_transfers(appraisal: "Appraisal") -> float:
     """Present value of fiscal benefits that are not transfer payments (pounds).
 
     The fiscal part of public value: ``pv_fiscal - PV(transfer fiscal flows)``
-    (method spec, section 5).
+    (method spec, section 5). See :func:`cba.headline.pv_fiscal_excluding_transfers`.
     """
-    led = appraisal.ledger
-    keep = (led["value_type"] == "fiscal") & ~led["transfer"].astype(bool)
-    return float(led.loc[keep, "discounted"].sum())
+    return headline.pv_fiscal_excluding_transfers(appraisal)
 
 
 def summary_table(appraisal: "Appraisal") -> pd.DataFrame:
@@ -109,33 +83,10 @@ def summary_table(appraisal: "Appraisal") -> pd.DataFrame:
     >>> t.set_index("metric").loc[["pv_costs", "financial_roi", "pv_public_value"], "value"].round(4).tolist()
     [49661.8357, 1.4712, 255721.2131]
     """
-    metrics = {**appraisal.metrics, "pv_fiscal_excluding_transfers": pv_fiscal_excluding_transfers(appraisal)}
-    rows = [{"case": case, "metric": m, "label": label, "value": _value(metrics[m]), "unit": kind}
-            for case, m, label, kind in SUMMARY_ROWS]
-    if "pv_cost_reduction" in metrics:  # the model classes savings: the financial case shows both
-        at = next(i for i, r in enumerate(rows) if r["metric"] == "pv_cashable") + 1
-        rows[at:at] = [{"case": "Financial case", "metric": m, "label": label, "value": _value(metrics[m]),
-                        "unit": "money"} for m, label in (("pv_cost_reduction", "of which cost reduction"),
-                                                          ("pv_cost_avoidance", "of which cost avoidance"))]
-    vfm = appraisal.value_for_money_bands
-    rows.append({"case": "Economic case", "metric": "value_for_money",
-                 "label": "Value for money category of the benefit-cost ratio",
-                 "value": appraisal.value_for_money or "none", "unit": "text"})
-    return _table(pd.DataFrame(rows), "Financial and economic case (present values at the price base)",
-                  kinds={"value": "@unit", "case": "text", "label": "text"},
-                  labels={"case": "Case", "label": "Result", "value": "Value"},
-                  hidden=("metric", "unit"))
+    return headline.summary(appraisal).to_frame()
 
 
 # ---------------------------------------------------------------- who pays, who saves
-AGENCY_LABELS = {
-    "agency": "Agency id", "agency_name": "Agency", "pv_costs": "Pays (PV costs)",
-    "pv_fiscal": "Banks (PV fiscal)", "pv_cashable": "of which cashable",
-    "pv_transfer": "of which transfers", "net": "Net position", "roi": "ROI",
-    "cost_share": "Share of costs", "fiscal_share": "Share of savings",
-}
-
-
 def agency_table(appraisal: "Appraisal") -> pd.DataFrame:
     """Who pays and who saves: the agency ledger with a total row.
 
@@ -158,32 +109,7 @@ def agency_table(appraisal: "Appraisal") -> pd.DataFrame:
     1              nhs   9661.84  -9661.84
     2            total  49661.84  23401.37
     """
-    by = appraisal.by_agency()
-    m = appraisal.metrics
-    cols = ["agency", "agency_name", "pv_costs", "pv_fiscal", "pv_cashable", "pv_transfer", "net",
-            "roi", "cost_share", "fiscal_share"]
-    by = by[cols]
-    costs, fiscal = float(by["pv_costs"].sum()), float(by["pv_fiscal"].sum())
-    total = {"agency": TOTAL, "agency_name": "All agencies", "pv_costs": costs, "pv_fiscal": fiscal,
-             "pv_cashable": float(by["pv_cashable"].sum()), "pv_transfer": float(by["pv_transfer"].sum()),
-             "net": fiscal - costs, "roi": _value(m["financial_roi"]),
-             "cost_share": 1.0 if costs else np.nan, "fiscal_share": 1.0 if fiscal else np.nan}
-    frame = pd.concat([by, pd.DataFrame([total])], ignore_index=True)
-    wpi = m["wrong_pocket_index"]
-    from .partnership.groups import central_government_share
-
-    central = central_government_share(appraisal)
-    kinds = {c: _MONEY for c in cols[2:7]}
-    kinds.update(roi="ratio", cost_share="share", fiscal_share="share", agency="text", agency_name="text")
-    out = _table(frame, "Who pays and who saves (present values at the price base)", kinds=kinds,
-                 labels=AGENCY_LABELS, hidden=("agency",),
-                 notes=[{"label": "Share of fiscal savings banked by central government (DWP, HMRC, justice)",
-                         "value": central, "kind": "share"},
-                        {"label": "Wrong-pocket index (0 aligned, 1 all savings in the wrong pocket)",
-                         "value": wpi, "kind": "ratio"}])
-    out.attrs["wrong_pocket_index"] = wpi
-    out.attrs["central_government_share"] = central
-    return out
+    return headline.agencies(appraisal).to_frame()
 
 
 # ---------------------------------------------------------------- by year

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from ..appraisal import appraise
 from ..export import FORMATS, check_output, format_for_path
 from ._io import add_output_arguments, check_warnings, write_output
 
@@ -24,6 +23,8 @@ def register(subparsers) -> None:
 def run(args) -> int:
     fmt = format_for_path(args.output, args.format)
     check_output(fmt, args.output)
+    from ..appraisal import appraise  # here, not at the top: `cba --help` needs none of it
+
     result = appraise(args.model)
     check_warnings(result, args.strict)
     write_output(FORMATS[fmt](result), args.output, args.force)

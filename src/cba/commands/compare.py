@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from ..compare import FORMATS, compare
-from ..export import check_output, format_for_path
+from ..export import FORMATS, check_output, format_for_path
 from ._io import add_output_arguments, write_output
 
 
@@ -25,6 +24,8 @@ def register(subparsers) -> None:
 def run(args) -> int:
     fmt = format_for_path(args.output, args.format)
     check_output(fmt, args.output)
+    from ..compare import FORMATS as COMPARISON_FORMATS, compare
+
     result = compare(args.models, reference=args.reference)
-    write_output(FORMATS[fmt](result), args.output, args.force)
+    write_output(COMPARISON_FORMATS[fmt](result), args.output, args.force)
     return 0

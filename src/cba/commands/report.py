@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..appraisal import appraise
 from ..errors import CBAError
 from ._io import add_output_arguments, check_warnings, write_output
 
@@ -25,6 +24,7 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
+    from ..appraisal import appraise
     from ..report import render_report
 
     if args.output not in (None, "-"):

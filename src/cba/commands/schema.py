@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-from ..export import model_schema, results_schema
 from ._io import add_output_arguments, write_output
 
 
@@ -21,6 +20,8 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
+    from ..export.schema import model_schema, results_schema
+
     if args.partnership:
         from ..export.schema_partnership import partnership_schema
 

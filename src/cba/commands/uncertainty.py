@@ -16,12 +16,13 @@ from __future__ import annotations
 import io
 import math
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from ..errors import CBAError
-from ..presentation import render_table_text
 from ._io import add_output_arguments, write_output
+
+if TYPE_CHECKING:  # pragma: no cover - pandas is imported by the commands that run
+    import pandas as pd
 
 FORMATS = ("table", "json", "csv")
 DEFAULT_METRICS = ("financial_roi", "net_present_budget_impact", "net_present_public_value")
@@ -67,6 +68,9 @@ def register(subparsers) -> None:
     _common(p, "uncertainty file with a 'distributions' section")
     p.add_argument("--draws", "-n", type=int, help="number of draws (default: the file's, else 10,000)")
     p.add_argument("--seed", type=int, help="random seed (default: the file's, else a new one, printed)")
+    p.add_argument("--seed-scheme", type=int, choices=(1, 2), default=None,
+                   help="how the seed becomes random numbers (default: the file's, else 2; "
+                        "1 repeats runs made before scheme 2 existed)")
     p.add_argument("--irr", action="store_true", help="also compute the internal rate of return (slower)")
     p.add_argument("--metric", "-m", action="append",
                    help="metric to summarise (repeatable; default: the file's 'metrics', else all)")
@@ -94,6 +98,9 @@ def _kind_table(frame: pd.DataFrame, title: str, metric_col: str | None = None,
                 numeric: dict[str, str] | None = None, blank: tuple[str, ...] = (),
                 kind_map: dict[str, str] | None = None) -> str:
     """Render a table whose numeric cells take the kind of the row's metric."""
+    import pandas as pd
+
+    from ..presentation import render_table_text
     from ..uncertainty.charts import metric_kind
 
     t = frame.copy()
@@ -134,6 +141,7 @@ def _records(frame: pd.DataFrame) -> list[dict]:
 
 # ---------------------------------------------------------------- commands
 def run_scenarios(args) -> int:
+    from ..presentation import render_table_text
     from ..uncertainty import scenarios
     from ..uncertainty.charts import format_value
 
@@ -182,6 +190,8 @@ def run_sensitivity(args) -> int:
 
 
 def run_switching(args) -> int:
+    import pandas as pd
+
     from ..uncertainty import switching_values
 
     model, spec = _load(args)
@@ -207,6 +217,7 @@ def run_montecarlo(args) -> int:
     _need("distributions", spec.distributions, spec)
     draws = args.draws if args.draws is not None else (spec.draws or 10_000)
     seed = args.seed if args.seed is not None else spec.seed
+    scheme = args.seed_scheme if args.seed_scheme is not None else spec.seed_scheme
     if args.draws_output and Path(args.draws_output).exists() and not args.force:
         raise CBAError(f"{args.draws_output}: already exists; use --force to overwrite it")
     metrics = args.metric or spec.metrics
@@ -218,12 +229,15 @@ def run_montecarlo(args) -> int:
                         thresholds=thresholds, include_irr=args.irr, keep_draws=bool(args.draws_output),
                         metrics=metrics,
                         chunk_size=args.chunk_size, workers=args.workers,
-                        progress=False if args.no_progress else None)
+                        progress=False if args.no_progress else None,
+                        **({} if scheme is None else {"seed_scheme": scheme}))
     if seed is None:
-        print(f"seed: {result.seed} (pass --seed {result.seed} to repeat this run)", file=sys.stderr)
+        print(f"seed: {result.seed} (pass --seed {result.seed} --seed-scheme {result.seed_scheme} to repeat "
+              "this run)", file=sys.stderr)
     frame = result.summary.reset_index()
     shown = frame.drop(columns=["base", "sd", "undefined"])
-    text = _kind_table(shown, f"{model.intervention.name}: Monte Carlo, {result.draws:,} draws, seed {result.seed}",
+    text = _kind_table(shown, f"{model.intervention.name}: Monte Carlo, {result.draws:,} draws, seed {result.seed} "
+                       f"(seed scheme {result.seed_scheme})",
                        metric_col="metric", numeric={"probability": "share"}, blank=("threshold", "probability"),
                        kind_map={"years": "number"})
     if args.draws_output:

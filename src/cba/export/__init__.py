@@ -20,16 +20,24 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
-import pandas as pd
-
 from ..errors import CBAError
 from ..files import write_file
-from ..presentation import render_table_markdown
-from ..tables import ASSUMPTION_TABLES, TABLES, all_tables
-from .schema import model_schema, results_schema
 
+# pandas, the tables and the schema models are imported when first needed, so that
+# the command line can register its options without them
 if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
     from ..appraisal import Appraisal
+    from .schema import model_schema, results_schema
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("model_schema", "results_schema"):
+        from . import schema
+
+        return getattr(schema, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = ["FORMATS", "BINARY_FORMATS", "SUFFIXES", "assumption_records", "check_output", "export", "format_for_path",
            "model_schema", "results_schema", "to_csv", "to_json", "to_markdown", "to_xlsx", "write_file"]
@@ -66,6 +74,9 @@ def to_markdown(appraisal: "Appraisal") -> str:
     >>> "| Net present budget impact | £23,401 |" in md
     True
     """
+    from ..presentation import render_table_markdown
+    from ..tables import all_tables
+
     lines = _heading_lines(appraisal)
     for frame in all_tables(appraisal, include_ledger=False).values():
         lines += [render_table_markdown(frame), ""]
@@ -74,7 +85,7 @@ def to_markdown(appraisal: "Appraisal") -> str:
     return "\n".join(lines)
 
 
-def _deal_tables(appraisal: "Appraisal") -> dict[str, pd.DataFrame]:
+def _deal_tables(appraisal: "Appraisal") -> "dict[str, pd.DataFrame]":
     """The partnership deal's tables when the model has one (else none)."""
     if getattr(appraisal.intervention, "partnership", None) is None:
         return {}
@@ -98,6 +109,7 @@ def to_json(appraisal: "Appraisal") -> str:
 
 def to_xlsx(appraisal: "Appraisal") -> bytes:
     """An Excel workbook with one sheet per table of :mod:`cba.tables` (see :mod:`.xlsx`)."""
+    from ..tables import all_tables
     from .xlsx import workbook_bytes
 
     from .partnership import SHEET_NAMES as DEAL_SHEETS
@@ -114,6 +126,10 @@ def assumption_records(appraisal: "Appraisal") -> dict[str, list[dict[str, Any]]
     Cost lines carry their amounts as a list ``amounts`` (one per year, as
     entered) instead of one column per year.
     """
+    import pandas as pd
+
+    from ..tables import ASSUMPTION_TABLES, TABLES
+
     labels = list(appraisal.compiled.year_labels)
     out = {}
     for name in ASSUMPTION_TABLES:
@@ -185,6 +201,6 @@ def export(appraisal: "Appraisal", fmt: str) -> str | bytes:
     return writer(appraisal)
 
 
-def csv_text(frame: pd.DataFrame) -> str:
+def csv_text(frame: "pd.DataFrame") -> str:
     """A table as CSV text (full precision, no index)."""
     return frame.to_csv(index=False, lineterminator="\n")

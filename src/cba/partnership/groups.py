@@ -136,10 +136,10 @@ def central_government_share(appraisal: "Appraisal") -> float | None:
     system and any agency the model places in the ``central`` tier. ``None`` when
     there are no fiscal savings.
     """
-    ag = appraisal.by_agency()
-    total = float(ag["pv_fiscal"].sum())
+    fiscal = np.asarray(appraisal._agency_arrays["pv_fiscal"][0], dtype=float)   # no pandas needed
+    total = float(fiscal.sum())
     if total == 0:
         return None
     of = groups_of(appraisal.intervention, TIER)
-    central = sum(float(v) for a, v in zip(ag["agency"], ag["pv_fiscal"]) if of[a][0] == CENTRAL)
+    central = sum(float(v) for a, v in zip(appraisal.compiled.agencies, fiscal) if of[a][0] == CENTRAL)
     return central / total

@@ -209,7 +209,8 @@ def thresholds_for(model: CompiledModel, metrics: Sequence[str],
 
 
 def run(model: CompiledModel, parameters: Sequence[Parameter], values: Mapping[str, np.ndarray],
-        include_irr: bool = False, include_agencies: bool = True, checked: bool = False) -> np.ndarray:
+        include_irr: bool = False, include_agencies: bool = True, checked: bool = False,
+        buffers: dict | None = None) -> np.ndarray:
     """Every metric for each draw of the parameter values.
 
     Parameters
@@ -224,13 +225,16 @@ def run(model: CompiledModel, parameters: Sequence[Parameter], values: Mapping[s
         Add the agency columns of :func:`metric_names`.
     checked : bool
         The values are known to be in range (see :func:`~cba.uncertainty.parameters.build_overrides`).
+    buffers : dict, optional
+        Scratch arrays reused from call to call for the engine's overrides (see
+        :func:`~cba.uncertainty.parameters.build_overrides`).
 
     Returns
     -------
     numpy.ndarray
         ``(D, M)``, columns in the order of :func:`metric_names`.
     """
-    overrides = build_overrides(model, parameters, values, checked=checked)
+    overrides = build_overrides(model, parameters, values, checked=checked, buffers=buffers)
     deal_overrides = {k: overrides.pop(k) for k in list(overrides) if k.startswith("deal.")}
     totals = evaluate_totals(model, overrides)
     metrics, agency = compute(totals, include_irr=include_irr)

@@ -29,14 +29,19 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Iterator, Sequence
 
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
 
-from ..engine import CompiledModel, compile_model, evaluate_totals
+import numpy as np
+
+from ..engine import CompiledModel, compile_model
 from ..errors import CBAError
-from ..metrics import AGENCY_METRIC_NAMES, METRIC_NAMES, compute
+from ..metrics import AGENCY_METRIC_NAMES, METRIC_NAMES
 from ..models import Intervention, load_intervention
+from .portfolio import evaluate_many
 from .sampling import Sampler
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 
 def _require_distributed():
@@ -101,18 +106,20 @@ def map_chunks(client, model: CompiledModel, sampler: Sampler, spans: Sequence[t
 def appraisal_row(model: Intervention, include_irr: bool = True) -> dict:
     """Every metric of one intervention, and each agency's metrics as ``name[agency]``."""
     compiled = compile_model(model)
-    metrics, agency = compute(evaluate_totals(compiled), include_irr=include_irr)
-    row: dict = {"name": model.name}
-    for k in METRIC_NAMES:
-        row[k] = float(metrics[k][0])
-    for k in AGENCY_METRIC_NAMES:
-        for a, v in zip(compiled.agencies, agency[k][0]):
-            row[f"{k}[{a}]"] = float(v)
+    metrics, by_agency = evaluate_many([compiled], include_irr=include_irr)
+    row: dict = {"name": model.name, **dict(zip(METRIC_NAMES, metrics[0].tolist()))}
+    for k, values in zip(AGENCY_METRIC_NAMES, by_agency[0].tolist()):
+        for a, v in zip(compiled.agencies, values):
+            row[f"{k}[{a}]"] = v
     return row
 
 
-def _batch_task(models: list[Intervention], include_irr: bool) -> list[dict]:
-    return [appraisal_row(m, include_irr) for m in models]
+def _batch_task(models: list[Intervention], include_irr: bool) -> tuple[list[str], list[tuple[str, ...]],
+                                                                         np.ndarray, list[np.ndarray]]:
+    """Names, agencies, metrics ``(n, M)`` and agency metrics of a batch (one Dask task)."""
+    compiled = [compile_model(m) for m in models]
+    metrics, by_agency = evaluate_many(compiled, include_irr=include_irr)
+    return [m.name for m in models], [c.agencies for c in compiled], metrics, by_agency
 
 
 def _as_intervention(m, i: int) -> Intervention:
@@ -132,6 +139,11 @@ def appraise_many(models: Iterable, *, include_irr: bool = True, client=None,
                   batch_size: int = 16) -> pd.DataFrame:
     """Appraise a portfolio of interventions: one row of metrics each.
 
+    Interventions of the same structure (variants of one model) go through the
+    engine together, as the draws of one model, and their internal rates of return
+    are found together (:mod:`cba.uncertainty.portfolio`); each row is the same
+    whatever the batches, on this machine or on Dask.
+
     Parameters
     ----------
     models : iterable of Intervention, dict or path
@@ -142,7 +154,7 @@ def appraise_many(models: Iterable, *, include_irr: bool = True, client=None,
         Spread batches of ``batch_size`` interventions over a Dask cluster.
         The table is the same as without one.
     batch_size : int
-        Interventions per Dask task.
+        Interventions per Dask task (on this machine all are evaluated at once).
 
     Returns
     -------
@@ -164,26 +176,42 @@ def appraise_many(models: Iterable, *, include_irr: bool = True, client=None,
     0    A            0.6        600.0
     1    B            1.5       1500.0
     """
+    import pandas as pd
+
     items = [_as_intervention(m, i) for i, m in enumerate(models)]
     if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
         raise CBAError(f"batch_size: must be a whole number 1 or more, got {batch_size!r}")
-    batches = [items[i:i + batch_size] for i in range(0, len(items), batch_size)]
+    head = ["name", *METRIC_NAMES]
+    if not items:
+        return pd.DataFrame(columns=head)
     if client is None:
-        rows = [row for batch in batches for row in _batch_task(batch, include_irr)]
+        parts = [_batch_task(items, include_irr)]
     else:
         distributed = _require_distributed()
         if not isinstance(client, distributed.Client):
             raise CBAError(f"client: expected a dask.distributed.Client, got {type(client).__name__}")
+        batches = [items[i:i + batch_size] for i in range(0, len(items), batch_size)]
         futures = [client.submit(_batch_task, batch, include_irr, pure=False) for batch in batches]
-        rows = [row for batch in client.gather(futures) for row in batch]
-    frame = pd.DataFrame(rows)
-    head = ["name", *METRIC_NAMES]
-    if frame.empty:
-        return pd.DataFrame(columns=head)
-    agencies: list[str] = []
-    for row in rows:
-        for key in row:
-            if key.startswith("net[") and key[4:-1] not in agencies:
-                agencies.append(key[4:-1])
-    tail = [f"{k}[{a}]" for k in AGENCY_METRIC_NAMES for a in agencies]
-    return frame.reindex(columns=head + tail)
+        parts = client.gather(futures)
+    names = [n for part in parts for n in part[0]]
+    row_agencies = [a for part in parts for a in part[1]]
+    metrics = np.concatenate([part[2] for part in parts])
+    by_agency = [v for part in parts for v in part[3]]
+    # agencies in order of first appearance, row by row; NaN where a row lacks one
+    agencies = list(dict.fromkeys(a for row in row_agencies for a in row))
+    column = {a: j for j, a in enumerate(agencies)}
+    table = np.full((len(AGENCY_METRIC_NAMES), len(agencies), len(names)), np.nan)
+    by_set: dict[tuple[str, ...], list[int]] = {}
+    for i, row in enumerate(row_agencies):
+        by_set.setdefault(row, []).append(i)
+    for row, members in by_set.items():                 # rows with the same agencies at once
+        if row:
+            values = np.stack([by_agency[i] for i in members], axis=-1)        # (8, A, n)
+            idx = np.array([column[a] for a in row])
+            table[:, idx[:, None], np.array(members)[None, :]] = values
+    data: dict[str, object] = {"name": names}
+    data.update({k: metrics[:, j] for j, k in enumerate(METRIC_NAMES)})
+    for k, name in enumerate(AGENCY_METRIC_NAMES):
+        for a, j in column.items():
+            data[f"{name}[{a}]"] = table[k, j]
+    return pd.DataFrame(data)

@@ -55,7 +55,7 @@ from ..engine import CompiledModel
 from ..errors import CBAError
 from . import core
 from .distributions import Distribution
-from .sampling import BLOCK, Sampler
+from .sampling import BLOCK, SEED_SCHEME, Sampler
 
 #: Bytes of working memory allowed per chunk of draws (each worker thread has one).
 CHUNK_MEMORY = 64 * 2 ** 20
@@ -106,8 +106,8 @@ class MonteCarloResult:
     draws : int
         Number of draws.
     seed : int
-        The seed (entropy) of the run: ``montecarlo(..., seed=result.seed)``
-        repeats it exactly.
+        The seed (entropy) of the run: ``montecarlo(..., seed=result.seed,
+        seed_scheme=result.seed_scheme)`` repeats it exactly.
     parameters : list of str
         Paths of the uncertain parameters.
     distributions : dict of str to Distribution
@@ -138,6 +138,8 @@ class MonteCarloResult:
         Passes over the draws: 1 when the metric values were held in memory, more
         when the run was summarised in streaming passes (see ``memory=`` of
         :func:`montecarlo`).
+    seed_scheme : int
+        How the seed became random numbers (:mod:`cba.uncertainty.sampling`).
     """
 
     draws: int
@@ -156,6 +158,7 @@ class MonteCarloResult:
     agencies: tuple[str, ...] = field(default_factory=tuple)
     model: CompiledModel | None = field(default=None, repr=False)
     passes: int = 1
+    seed_scheme: int = SEED_SCHEME
 
     def probability(self, metric: str, threshold=None) -> float:
         """Share of draws in which ``metric`` beats a threshold.
@@ -216,7 +219,7 @@ class MonteCarloResult:
 
         summary = {m: {k: clean(v) for k, v in row.items()} for m, row in self.summary.iterrows()}
         return {
-            "draws": self.draws, "seed": self.seed, "include_irr": self.include_irr,
+            "draws": self.draws, "seed": self.seed, "seed_scheme": self.seed_scheme, "include_irr": self.include_irr,
             "distributions": {p: d.to_dict() for p, d in self.distributions.items()},
             "correlation": {"parameters": self.correlated, "matrix": self.correlation.tolist()}
             if self.correlated else None,
@@ -795,9 +798,10 @@ def run_chunk(model: CompiledModel, sampler: Sampler, start: int, stop: int, inc
     ``columns`` selects metric columns (indices into
     :func:`~cba.uncertainty.core.metric_names`); default all.
     """
-    values = sampler.sample(start, stop)
+    values = sampler.sample(start, stop, reuse=True)     # this thread's arrays, used up here
     # drawn inside each distribution's support, itself checked against each parameter's range
-    out = core.run(model, sampler.parameters, values, include_irr=include_irr, checked=True)
+    out = core.run(model, sampler.parameters, values, include_irr=include_irr, checked=True,
+                   buffers=sampler.workspace())
     if columns is not None:
         out = out[:, columns]
     samples = np.column_stack([values[p] for p in sampler.paths]) if keep_samples else None
@@ -861,7 +865,8 @@ def montecarlo(model, distributions: Mapping[str, object], draws: int = 10_000, 
                quantiles: Sequence[float] = DEFAULT_QUANTILES, include_irr: bool = False,
                keep_draws: bool = False, metrics: Sequence[str] | None = None,
                chunk_size: int | None = None, workers: int | None = None,
-               progress: bool | None = None, client=None, memory: int = MEMORY) -> MonteCarloResult:
+               progress: bool | None = None, client=None, memory: int = MEMORY,
+               seed_scheme: int = SEED_SCHEME) -> MonteCarloResult:
     """Probabilistic sensitivity analysis of an intervention.
 
     Parameters
@@ -914,6 +919,10 @@ def montecarlo(model, distributions: Mapping[str, object], draws: int = 10_000, 
         over the draws instead, each recomputing the draws from the seed (usually
         two passes, so two to three times as long), in memory that does not grow with the
         number of draws. The summary is the same, bit for bit.
+    seed_scheme : int
+        How the seed becomes random numbers (see :mod:`cba.uncertainty.sampling`;
+        recorded in the result). The default, 2, builds one random generator per
+        parameter and thread; 1 repeats runs made before scheme 2 existed.
 
     Returns
     -------
@@ -931,7 +940,7 @@ def montecarlo(model, distributions: Mapping[str, object], draws: int = 10_000, 
     draws = _whole(draws, "draws", 1)
     memory = _whole(memory, "memory", 0)
     qs = _check_quantiles(quantiles)
-    sampler = Sampler(compiled, distributions, seed=seed, correlation=correlation)
+    sampler = Sampler(compiled, distributions, seed=seed, correlation=correlation, seed_scheme=seed_scheme)
     names = core.metric_names(compiled)
     if metrics is None:
         shown = [n for n in names if include_irr or n != "irr"]
@@ -997,5 +1006,6 @@ def montecarlo(model, distributions: Mapping[str, object], draws: int = 10_000, 
         metrics=shown, thresholds=thr, base=dict(zip(shown, base.tolist())),
         summary=summary, values=values if keep_draws else None, samples=samples,
         include_irr=include_irr, agencies=tuple(compiled.agencies), model=compiled, passes=passes,
+        seed_scheme=sampler.seed_scheme,
     )
 

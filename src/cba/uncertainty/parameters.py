@@ -454,7 +454,8 @@ def resolve_many(model: CompiledModel, paths: Iterable[str]) -> list[Parameter]:
 
 
 def build_overrides(model: CompiledModel, parameters: Sequence[Parameter],
-                    values: Mapping[str, Sequence[float] | np.ndarray], checked: bool = False) -> dict[str, np.ndarray]:
+                    values: Mapping[str, Sequence[float] | np.ndarray], checked: bool = False,
+                    buffers: dict | None = None) -> dict[str, np.ndarray]:
     """Engine overrides from parameter values, one value per draw.
 
     Parameters
@@ -465,6 +466,12 @@ def build_overrides(model: CompiledModel, parameters: Sequence[Parameter],
     values : mapping of path to array_like
         ``(D,)`` values in the user's units for each parameter (``NaN`` keeps the
         model's value in that draw). Every array has the same length.
+    checked : bool
+        The values are known to be in range (grades are checked all the same).
+    buffers : dict, optional
+        Scratch arrays to build the overrides in, kept from call to call (a Monte
+        Carlo run's chunks); the overrides are then views of them, valid until the
+        next call with the same ``buffers``.
 
     Returns
     -------
@@ -493,6 +500,13 @@ def build_overrides(model: CompiledModel, parameters: Sequence[Parameter],
     for p in sorted(parameters, key=lambda q: q.mode != "set"):
         if p.target not in arrays:
             base = _base(model, p)
-            arrays[p.target] = np.repeat(base[None], D, axis=0)
+            if buffers is None:
+                arrays[p.target] = np.repeat(base[None], D, axis=0)
+            else:
+                buf = buffers.get(("override", p.target))
+                if buf is None or len(buf) < D or buf.shape[1:] != base.shape or buf.dtype != base.dtype:
+                    buf = buffers["override", p.target] = np.empty((D,) + base.shape, base.dtype)
+                arrays[p.target] = buf[:D]
+                arrays[p.target][...] = base
         p.write(arrays[p.target], out[p.path], model.horizon)
     return arrays

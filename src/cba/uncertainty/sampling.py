@@ -1,14 +1,27 @@
 """Reproducible draws of uncertain parameters, independent of how a run is split.
 
-Draws are generated in fixed blocks of :data:`BLOCK` draws. The numbers of block
-``b`` of a parameter come from their own random stream,
-``numpy.random.Generator(PCG64(SeedSequence(seed, spawn_key=(key, b))))``, where
-``key`` is derived from the parameter's path (a correlated group of parameters
-shares one stream, keyed by its members). Draw ``i`` of a parameter is therefore a
-function of the seed, the parameter and ``i`` alone: the same whether the run is
-done at once, in chunks of any size, in threads or on Dask workers, and whether
-it has 1,000 draws or 1,000,000 (the first 1,000 are the same). Adding a
-parameter to an analysis leaves the draws of the others unchanged.
+Draws are generated in fixed blocks of :data:`BLOCK` draws, each parameter's from
+its own random stream, keyed by the parameter's path (a correlated group of
+parameters shares one stream, keyed by its members). Draw ``i`` of a parameter is
+therefore a function of the seed, the parameter and ``i`` alone: the same whether
+the run is done at once, in chunks of any size, in threads or on Dask workers,
+and whether it has 1,000 draws or 1,000,000 (the first 1,000 are the same).
+Adding a parameter to an analysis leaves the draws of the others unchanged.
+
+How a seed becomes random numbers is versioned (:data:`SEED_SCHEMES`); a result
+records its scheme, and passing the same seed and scheme repeats it bit for bit.
+
+Scheme 2 (the default)
+    Each parameter's stream is one PCG64 generator,
+    ``PCG64(SeedSequence(seed, spawn_key=key))``, set up once per run. Block ``b``
+    takes that stream from position ``b * 2**64`` on (``PCG64.advance``), so
+    blocks never overlap (a block of 2,048 draws uses a few thousand numbers of
+    its 2**64). Each thread reuses one ``Generator``, moved to each block's
+    position, instead of building a generator per parameter and block.
+Scheme 1 (the scheme before version 2 existed)
+    Block ``b`` of a parameter is a fresh
+    ``Generator(PCG64(SeedSequence(seed, spawn_key=(key, b))))``. Select it with
+    ``seed_scheme=1`` to reproduce a run made with it.
 
 Uncorrelated parameters use each distribution's own sampler. Correlated ones use a
 Gaussian copula: standard normals ``Z`` (one column per parameter) are mixed by a
@@ -47,6 +60,11 @@ from .parameters import Parameter, canonical, resolve_many
 
 #: Draws per random-number block (the unit of reproducibility).
 BLOCK = 2048
+#: The seed schemes (see the module docstring), and the one new runs use.
+SEED_SCHEMES = (1, 2)
+SEED_SCHEME = 2
+#: Scheme 2: numbers of the stream between the starts of consecutive blocks.
+STRIDE = 2 ** 64
 _TINY = 2.0 ** -54
 
 
@@ -61,8 +79,20 @@ def stream_key(name: str) -> tuple[int, int]:
 
 
 def generator(entropy: int, key: tuple[int, int], block: int) -> np.random.Generator:
-    """The random stream of one parameter (or group) for one block of draws."""
+    """Scheme 1: the random stream of one parameter (or group) for one block of draws."""
     return np.random.Generator(np.random.PCG64(np.random.SeedSequence(entropy, spawn_key=(*key, block))))
+
+
+def stream_state(entropy: int, key: tuple[int, int]) -> dict:
+    """Scheme 2: the state of one parameter's (or group's) PCG64 stream at its start."""
+    return np.random.PCG64(np.random.SeedSequence(entropy, spawn_key=key)).state
+
+
+def check_seed_scheme(scheme) -> int:
+    """The seed scheme as an int, or :class:`~cba.errors.CBAError`."""
+    if isinstance(scheme, bool) or scheme not in SEED_SCHEMES:
+        raise CBAError(f"seed_scheme: must be one of {', '.join(map(str, SEED_SCHEMES))}, got {scheme!r}")
+    return int(scheme)
 
 
 def parse_correlation(spec, names: Sequence[str]) -> tuple[list[str], np.ndarray]:
@@ -192,6 +222,9 @@ class Sampler:
         repeated.
     correlation : optional
         See :func:`parse_correlation`.
+    seed_scheme : int
+        How the seed becomes random numbers (:data:`SEED_SCHEMES`; default
+        :data:`SEED_SCHEME`). Scheme 1 repeats runs made before scheme 2 existed.
 
     Examples
     --------
@@ -207,7 +240,8 @@ class Sampler:
     True
     """
 
-    def __init__(self, model: CompiledModel, distributions: Mapping[str, object], seed=None, correlation=None):
+    def __init__(self, model: CompiledModel, distributions: Mapping[str, object], seed=None, correlation=None,
+                 seed_scheme: int = SEED_SCHEME):
         if not isinstance(distributions, Mapping) or not distributions:
             raise CBAError("distributions: give at least one parameter with a distribution, "
                            "e.g. {'outcomes[0].success': {'dist': 'pert', 'low': 0.3, 'mode': 0.5, 'high': 0.7}}")
@@ -225,6 +259,8 @@ class Sampler:
             ss = np.random.SeedSequence(None if seed is None else int(seed))
         #: The entropy of the run: pass it as ``seed`` to repeat the run exactly.
         self.seed: int = int(ss.entropy)
+        #: The seed scheme: pass it as ``seed_scheme`` (with ``seed``) to repeat the run exactly.
+        self.seed_scheme: int = check_seed_scheme(seed_scheme)
         names = [p.path for p in self.parameters]
         self.correlated, self.correlation = parse_correlation(correlation, names)
         self._factor = factor(self.correlation) if self.correlated else None
@@ -232,17 +268,35 @@ class Sampler:
         self._group_key = stream_key("correlated:" + "|".join(self.correlated))
         if len(set(self._keys.values())) != len(self._keys):  # pragma: no cover - a sha256 collision
             raise CBAError("two parameters share a random stream; rename one")
+        self._states: dict[tuple[int, int], dict] = {}
+        if self.seed_scheme == 2:
+            keys = [self._keys[p] for p in names if p not in set(self.correlated)]
+            keys += [self._group_key] if self.correlated else []
+            self._states = {k: stream_state(self.seed, k) for k in keys}
         self._init_cache()
 
     def _init_cache(self) -> None:
         # the last few blocks, so that chunks smaller than a block do not redraw it
         self._cache: OrderedDict[int, dict[str, np.ndarray]] = OrderedDict()
         self._lock = threading.Lock()
+        self._local = threading.local()             # scheme 2: one generator per thread
 
-    def __getstate__(self):  # sent to Dask workers without the cache and its lock
+    def __getstate__(self):  # sent to Dask workers without the cache, its lock and the generators
         state = dict(self.__dict__)
-        del state["_cache"], state["_lock"]
+        del state["_cache"], state["_lock"], state["_local"]
         return state
+
+    def _stream(self, key: tuple[int, int], b: int) -> np.random.Generator:
+        """The random numbers of block ``b`` of a stream, under the run's seed scheme."""
+        if self.seed_scheme == 1:
+            return generator(self.seed, key, b)
+        rng = getattr(self._local, "rng", None)
+        if rng is None:
+            rng = self._local.rng = np.random.Generator(np.random.PCG64(0))
+        bits = rng.bit_generator
+        bits.state = self._states[key]
+        bits.advance(b * STRIDE)
+        return rng
 
     def __setstate__(self, state):
         self.__dict__.update(state)
@@ -257,9 +311,9 @@ class Sampler:
         group = set(self.correlated)
         for p, d in zip(self.parameters, self.distributions):
             if p.path not in group:
-                out[p.path] = np.asarray(d.sample(generator(self.seed, self._keys[p.path], b), BLOCK), float)
+                out[p.path] = np.asarray(d.sample(self._stream(self._keys[p.path], b), BLOCK), float)
         if self.correlated:
-            z = generator(self.seed, self._group_key, b).standard_normal((BLOCK, len(self.correlated)))
+            z = self._stream(self._group_key, b).standard_normal((BLOCK, len(self.correlated)))
             u = np.clip(special.ndtr(z @ self._factor.T), _TINY, 1.0 - 2 * _TINY)
             dists = dict(zip(self.paths, self.distributions))
             for j, path in enumerate(self.correlated):
@@ -281,13 +335,37 @@ class Sampler:
                 self._cache.popitem(last=False)
         return block
 
-    def sample(self, start: int, stop: int) -> dict[str, np.ndarray]:
-        """Draws ``start .. stop-1`` of every parameter: path -> array ``(stop - start,)``."""
+    def workspace(self) -> dict:
+        """Scratch arrays of the calling thread for this run, reused from chunk to chunk
+        (so that memory is not returned and requested again for every chunk)."""
+        space = getattr(self._local, "space", None)
+        if space is None:
+            space = self._local.space = {}
+        return space
+
+    def sample(self, start: int, stop: int, reuse: bool = False) -> dict[str, np.ndarray]:
+        """Draws ``start .. stop-1`` of every parameter: path -> array ``(stop - start,)``.
+
+        With ``reuse``, the arrays are this thread's scratch arrays (:meth:`workspace`),
+        overwritten by its next call with ``reuse``: use them before then.
+        """
         if not 0 <= start <= stop:
             raise ValueError(f"bad draw range {start}..{stop}")
-        if start == stop:
-            return {p: np.empty(0) for p in self.paths}
-        first, last = start // BLOCK, (stop - 1) // BLOCK
-        blocks = [self._cached_block(b) for b in range(first, last + 1)]
-        lo = start - first * BLOCK
-        return {p: np.concatenate([blk[p] for blk in blocks])[lo:lo + stop - start] for p in self.paths}
+        n = stop - start
+        space = self.workspace() if reuse else {}
+        out = {}
+        for p in self.paths:
+            buf = space.get(("sample", p))
+            if buf is None or len(buf) < n:
+                buf = np.empty(n)
+                if reuse:
+                    space["sample", p] = buf
+            out[p] = buf[:n]
+        pos = 0
+        for b in range(start // BLOCK, (stop - 1) // BLOCK + 1 if n else start // BLOCK):
+            blk = self._cached_block(b)
+            lo, hi = max(start, b * BLOCK) - b * BLOCK, min(stop, (b + 1) * BLOCK) - b * BLOCK
+            for p in self.paths:
+                out[p][pos:pos + hi - lo] = blk[p][lo:hi]
+            pos += hi - lo
+        return out

@@ -29,6 +29,7 @@ its own source. Every section is optional::
       payback_period: "<= 3"
     draws: 10000
     seed: 20240401
+    seed_scheme: 2                # optional: 1 repeats runs made before scheme 2 existed
 
 In YAML, paths with square brackets can be written bare as mapping keys and in
 block lists, but must be quoted inside ``[...]`` or ``{...}``.
@@ -47,7 +48,7 @@ import yaml
 from ..errors import CBAError
 
 SECTIONS = ("ranges", "relative", "scenarios", "switching", "distributions", "correlation", "thresholds",
-            "draws", "seed", "metrics")
+            "draws", "seed", "seed_scheme", "metrics")
 
 
 @dataclass
@@ -64,6 +65,7 @@ class UncertaintySpec:
     thresholds: dict[str, Any] = field(default_factory=dict)
     draws: int | None = None
     seed: int | None = None
+    seed_scheme: int | None = None
     metrics: list[str] | None = None
     source: str | None = None
 
@@ -116,6 +118,7 @@ class UncertaintySpec:
             switching_parameters=switching.get("parameters"), switching_metrics=list(metrics),
             distributions=mapping("distributions"), correlation=data.get("correlation"),
             thresholds=mapping("thresholds"), draws=whole("draws"), seed=whole("seed"),
+            seed_scheme=whole("seed_scheme"),
             metrics=list(top_metrics) if top_metrics else None, source=source,
         )
 

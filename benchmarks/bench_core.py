@@ -1,0 +1,157 @@
+"""Benchmark: an appraisal, the start-up of ``import cba`` and of the command line,
+and a portfolio through ``appraise_many``, each beside its target.
+
+Every figure is the median of ``--repeat`` runs (processes for the start-up
+times), and each is printed with a reference measured in the same run, so that a
+ratio survives a busy machine:
+
+- appraise: ``cba.appraise("examples/worked_example.yaml")`` in-process (reading,
+  validating, compiling, the engine and every metric), beside the ledger-based
+  appraisal it replaced (the same, plus building the tidy ledger and aggregating
+  the metrics from it). Target: under 4 ms.
+- start-up: ``python -c "import cba"`` (target under 0.3 s), ``cba --version``, and
+  ``cba appraise examples/family_key_worker.yaml`` as a whole process (target
+  under 0.45 s), beside ``python -c pass`` and ``python -c "import numpy, pydantic,
+  yaml"`` (what any appraisal must load).
+- portfolio: ``appraise_many`` on 1,000 variants of the Monte Carlo benchmark's
+  synthetic model (20 outcomes, 10 cost lines, 10 years, 3 agencies; made-up
+  numbers, see ``bench_montecarlo.py``), IRR included, the interventions already
+  validated; beside the time to compile them alone (the part the batched engine
+  does not touch) and one-at-a-time appraisal rows. Target: under 0.5 s.
+
+Run: ``python benchmarks/bench_core.py`` (``--help`` for options).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+WORKED = REPO / "examples" / "worked_example.yaml"
+FAMILY = REPO / "examples" / "family_key_worker.yaml"
+TARGET_APPRAISE_MS = 4.0
+TARGET_IMPORT_S = 0.3
+TARGET_CLI_S = 0.45
+TARGET_PORTFOLIO_S = 0.5
+
+
+def median_time(fn, repeat: int) -> float:
+    times = []
+    for _ in range(max(1, repeat)):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def process_times(commands: dict[str, list[str]], repeat: int) -> dict[str, float]:
+    """Median wall time of each command, run in turn ``repeat`` times (interleaved, so that
+    a busy spell of the machine falls on all of them alike)."""
+    times: dict[str, list[float]] = {k: [] for k in commands}
+    for _ in range(max(1, repeat)):
+        for name, cmd in commands.items():
+            t0 = time.perf_counter()
+            subprocess.run(cmd, cwd=REPO, stdout=subprocess.DEVNULL, check=True)
+            times[name].append(time.perf_counter() - t0)
+    return {k: statistics.median(v) for k, v in times.items()}
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "NOT met"
+
+
+def bench_appraise(repeat: int) -> None:
+    import cba
+    from cba.appraisal import Appraisal
+    from cba.engine import compile_model, evaluate
+    from cba.ledger import build_ledger
+
+    model = cba.load_intervention(WORKED)
+
+    def ledger_path():
+        compiled = compile_model(model)
+        return Appraisal(model, compiled, build_ledger(compiled, evaluate(compiled)))
+
+    cba.appraise(WORKED), ledger_path()                                        # warm-up
+    from_file = median_time(lambda: cba.appraise(WORKED), repeat) * 1e3
+    from_model = median_time(lambda: cba.appraise(model), repeat) * 1e3
+    old = median_time(ledger_path, repeat) * 1e3
+    print(f"appraise worked example (median of {repeat}): from the file {from_file:.2f} ms, from a loaded "
+          f"model {from_model:.2f} ms; the ledger-based appraisal of a loaded model {old:.2f} ms "
+          f"({old / from_model:.1f}x)")
+    print(f"   target: from the file < {TARGET_APPRAISE_MS} ms: {verdict(from_file < TARGET_APPRAISE_MS)}")
+
+
+def bench_startup(repeat: int) -> None:
+    py = sys.executable
+    needs = "python -c 'import numpy, pydantic, yaml'"
+    cba_cmd = [str(Path(py).with_name("cba"))] if Path(py).with_name("cba").exists() else [py, "-m", "cba"]
+    t = process_times({
+        "python -c pass": [py, "-c", "pass"],
+        needs: [py, "-c", "import numpy, pydantic, yaml"],
+        "python -c 'import cba'": [py, "-c", "import cba"],
+        "cba --version": [*cba_cmd, "--version"],
+        "cba appraise examples/family_key_worker.yaml": [*cba_cmd, "appraise", str(FAMILY)],
+    }, repeat)
+    print(f"start-up, whole processes (median of {repeat}):")
+    for name, seconds in t.items():
+        print(f"   {name:<46} {seconds:6.3f} s")
+    imp, cli = t["python -c 'import cba'"], t["cba appraise examples/family_key_worker.yaml"]
+    print(f"   targets: import cba {imp:.3f} s < {TARGET_IMPORT_S} s: {verdict(imp < TARGET_IMPORT_S)}; "
+          f"cba appraise {cli:.3f} s < {TARGET_CLI_S} s: {verdict(cli < TARGET_CLI_S)} "
+          f"({cli / t[needs]:.2f}x the libraries it needs)")
+
+
+def bench_portfolio(repeat: int, size: int) -> None:
+    sys.path.insert(0, str(HERE))
+    from bench_montecarlo import synthetic_model
+
+    from cba.engine import compile_model
+    from cba.uncertainty import appraise_many
+    from cba.uncertainty.distributed import appraisal_row
+
+    base = synthetic_model()
+    models = []
+    for i in range(size):                       # distinct interventions: success rates vary
+        m = base.model_copy(deep=True)
+        m.name = f"variant {i}"
+        for j, o in enumerate(m.outcomes):
+            o.success = min(1.0, o.success * (0.6 + 0.8 * ((i * 7 + j) % 100) / 100))
+        models.append(m)
+    appraise_many(models[:20])                                                  # warm-up
+    batched = median_time(lambda: appraise_many(models), repeat)
+    compiling = median_time(lambda: [compile_model(m) for m in models], repeat)
+    few = models[:max(1, size // 10)]
+    one_at_a_time = median_time(lambda: [appraisal_row(m) for m in few], repeat) * size / len(few)
+    print(f"portfolio of {size:,} benchmark-size interventions, IRR included (median of {repeat}): "
+          f"appraise_many {batched:.3f} s, of which compiling the models about {compiling:.3f} s "
+          f"({compiling / batched:.0%}); one at a time {one_at_a_time:.3f} s ({one_at_a_time / batched:.1f}x)")
+    print(f"   target: < {TARGET_PORTFOLIO_S} s: {verdict(batched < TARGET_PORTFOLIO_S)}")
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--repeat", type=int, default=7, help="median of this many runs (default 7)")
+    ap.add_argument("--appraise-repeat", type=int, default=200, help="appraisals timed (default 200)")
+    ap.add_argument("--portfolio", type=int, default=1000, help="interventions in the portfolio (default 1000)")
+    args = ap.parse_args(argv)
+    import numpy as np
+
+    print(f"Python {platform.python_version()}, numpy {np.__version__}, {os.cpu_count()} CPU(s), "
+          f"{platform.machine()}")
+    bench_startup(args.repeat)
+    bench_appraise(args.appraise_repeat)
+    bench_portfolio(args.repeat, args.portfolio)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
