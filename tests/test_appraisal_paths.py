@@ -15,6 +15,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 
 import cba
+from cba.partnership.groups import central_government_share
 from cba import tables
 from cba.appraisal import Appraisal
 from cba.engine import compile_model, evaluate
@@ -82,6 +83,14 @@ def ledger_summary_table(a: Appraisal) -> pd.DataFrame:
     metrics = {**a.metrics, "pv_fiscal_excluding_transfers": ledger_pv_fiscal_excluding_transfers(a)}
     rows = [{"case": case, "metric": m, "label": label, "value": np.nan if metrics[m] is None else metrics[m],
              "unit": kind} for case, m, label, kind in SUMMARY_ROWS]
+    if "pv_cost_reduction" in metrics:  # the model classes savings: the financial case shows both
+        at = next(i for i, r in enumerate(rows) if r["metric"] == "pv_cashable") + 1
+        rows[at:at] = [{"case": "Financial case", "metric": m, "label": label, "value": metrics[m],
+                        "unit": "money"} for m, label in (("pv_cost_reduction", "of which cost reduction"),
+                                                          ("pv_cost_avoidance", "of which cost avoidance"))]
+    rows.append({"case": "Economic case", "metric": "value_for_money",
+                 "label": "Value for money category of the benefit-cost ratio",
+                 "value": a.value_for_money or "none", "unit": "text"})
     return _table(pd.DataFrame(rows), "Financial and economic case (present values at the price base)",
                   kinds={"value": "@unit", "case": "text", "label": "text"},
                   labels={"case": "Case", "label": "Result", "value": "Value"}, hidden=("metric", "unit"))
@@ -103,13 +112,17 @@ def frame_agency_table(a: Appraisal) -> pd.DataFrame:
              "cost_share": 1.0 if costs else np.nan, "fiscal_share": 1.0 if fiscal else np.nan}
     frame = pd.concat([by, pd.DataFrame([total])], ignore_index=True)
     wpi = m["wrong_pocket_index"]
+    central = central_government_share(a)
     kinds = {c: "money" for c in cols[2:7]}
     kinds.update(roi="ratio", cost_share="share", fiscal_share="share", agency="text", agency_name="text")
     out = _table(frame, "Who pays and who saves (present values at the price base)", kinds=kinds,
                  labels=AGENCY_LABELS, hidden=("agency",),
-                 notes=[{"label": "Wrong-pocket index (0 aligned, 1 all savings in the wrong pocket)",
+                 notes=[{"label": "Share of fiscal savings banked by central government (DWP, HMRC, justice)",
+                         "value": central, "kind": "share"},
+                        {"label": "Wrong-pocket index (0 aligned, 1 all savings in the wrong pocket)",
                          "value": wpi, "kind": "ratio"}])
     out.attrs["wrong_pocket_index"] = wpi
+    out.attrs["central_government_share"] = central
     return out
 
 
@@ -157,7 +170,9 @@ def test_every_example_gives_the_results_of_the_ledger_path(path):
     assert tables.agency_table(new).attrs == frame_agency_table(new).attrs
     # the readable summary, rendered without pandas, is the rendering of the DataFrames
     heading = new.summary().split("\n\n")[0]
-    assert new.summary() == "\n".join([heading, "", render_table_text(tables.summary_table(new)), "",
+    warnings = [f"WARNING: {w}" for w in new.warnings]
+    assert new.summary() == "\n".join([heading, "", *warnings, *([""] if warnings else []),
+                                        render_table_text(tables.summary_table(new)), "",
                                         render_table_text(tables.agency_table(new))])
     assert render_html(new) == (render_html(new).split("<table>")[0] + render_table_html(tables.summary_table(new))
                                 + render_table_html(tables.agency_table(new)) + "</div>")
