@@ -18,9 +18,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import __version__
+from . import __version__, finite
 from .agencies import display_name
 from .engine import CompiledModel, compile_model, evaluate
+from .errors import CBAError
 from .ledger import build_ledger, totals_from_ledger
 from .metrics import AGENCY_METRIC_NAMES, METRIC_NAMES, compute
 from .models import Intervention, load_intervention
@@ -279,10 +280,17 @@ def appraise(intervention: Intervention | str | Path | dict) -> Appraisal:
     if isinstance(intervention, (str, Path)):
         source = str(intervention)
         intervention = load_intervention(intervention)
-        source_sha256 = hashlib.sha256(Path(source).read_bytes()).hexdigest()
+        source_sha256 = intervention._source_sha256  # of the bytes read (hardening)
     elif isinstance(intervention, dict):
         intervention = Intervention.from_dict(intervention)
-    compiled = compile_model(intervention)
-    flows = evaluate(compiled)
+    # hardening (cba.finite): errors name the model file; no overflow becomes an inf
+    elif not isinstance(intervention, Intervention):
+        raise CBAError("appraise takes an Intervention, a dict or the path of a model file, "
+                       f"got {type(intervention).__name__}")
+    with finite.guard(source):
+        compiled = compile_model(intervention)
+        flows = evaluate(compiled)
+        finite.check_flows(compiled, flows)
+    # end hardening
     return Appraisal(intervention, compiled, build_ledger(compiled, flows), source=source,
                      source_sha256=source_sha256)

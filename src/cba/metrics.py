@@ -92,7 +92,8 @@ def irr(flows, low: float = -0.99, high: float = 10.0, grid: int = 96, iteration
         return out
     xs = x[changes]
     u = np.geomspace(1.0 + low, 1.0 + high, grid)
-    npv = xs @ (u[:, None] ** -t[None, :]).T                       # (d, G)
+    with np.errstate(over="ignore", invalid="ignore"):  # long horizons: far grid points overflow, never flip
+        npv = xs @ (u[:, None] ** -t[None, :]).T                   # (d, G)
     sign = np.sign(npv)
     flips = sign[:, :-1] * sign[:, 1:] <= 0
     mid = np.sqrt(u[:-1] * u[1:]) - 1.0
@@ -102,7 +103,8 @@ def irr(flows, low: float = -0.99, high: float = 10.0, grid: int = 96, iteration
     lo, hi = u[j].copy(), u[j + 1].copy()
 
     def f(v):
-        return np.sum(xs * v[:, None] ** -t[None, :], axis=1)
+        with np.errstate(over="ignore", invalid="ignore"):
+            return np.sum(xs * v[:, None] ** -t[None, :], axis=1)
 
     f_lo = f(lo)
     for _ in range(iterations):  # bisection: a fixed count, vectorised over draws

@@ -14,9 +14,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import (
-    AfterValidator,
+    BeforeValidator,
     Field,
     PrivateAttr,
     model_serializer,
@@ -32,13 +31,17 @@ from .discounting import (
     banded_rates,
     discount_factors,
 )
-from .errors import CBAError, ModelError
+from .errors import CBAError, ModelError, in_file
 from .model_base import (  # noqa: F401  (re-exported: the field types are part of cba.models)
     AgencyId,
     FinancialYear,
     Grade,
     NonNegative,
+    NonNegativeWhole,
+    Number,
     Rate,
+    Whole,
+    _not_bool,
     _fy,
     _Model,
     _non_negative,
@@ -67,8 +70,8 @@ class Agency(_Model):
 class DiscountBand(_Model):
     """A discount rate in force from ``start_year`` until the next band starts."""
 
-    start_year: Annotated[int, Field(ge=0)]
-    rate: Annotated[float, AfterValidator(_rate)]
+    start_year: NonNegativeWhole
+    rate: Rate
 
 
 class DiscountSchedule(_Model):
@@ -87,7 +90,7 @@ class DiscountSchedule(_Model):
     """
 
     kind: Literal["green_book", "green_book_health", "constant", "custom"] = "green_book"
-    rate: Annotated[float, AfterValidator(_rate)] | None = None
+    rate: Rate | None = None
     bands: list[DiscountBand] | None = None
 
     @model_validator(mode="before")
@@ -239,7 +242,7 @@ class ValueComponent(_Model):
     """
 
     type: Literal["fiscal", "economic", "social"]
-    amount: float
+    amount: Number
     price_year: FinancialYear | None = None
     agency: AgencyId | None = None
     cashable: Rate | None = None
@@ -321,8 +324,8 @@ class Outcome(_Model):
     leakage: Rate = 0.0
     substitution: Rate = 0.0
     attribution: Rate = 0.0
-    lag: Annotated[int, Field(ge=0)] = 0
-    duration: Annotated[int, Field(ge=1)] = 1
+    lag: NonNegativeWhole = 0
+    duration: Annotated[int, Field(ge=1), BeforeValidator(_not_bool)] = 1
     drop_off: Rate = 0.0
     quantity: NonNegative | None = None
     confidence: Grade | None = None
@@ -368,7 +371,7 @@ class Intervention(_Model):
     description: str | None = None
     price_base: FinancialYear
     start_year: FinancialYear | None = None
-    horizon: Annotated[int, Field(ge=1, le=1000)] = 5
+    horizon: Annotated[int, Field(ge=1, le=1000), BeforeValidator(_not_bool)] = 5
     discounting: DiscountSchedule = Field(default_factory=DiscountSchedule)
     first_year_discounted: bool = False
     optimism_bias: OptimismBiasTable = Field(default_factory=OptimismBiasTable)
@@ -379,6 +382,8 @@ class Intervention(_Model):
     unit_costs: UnitCostSettings | None = None
     #: Folder of the model file, for relative paths in ``unit_costs`` (set by load_intervention).
     _base_dir: Path | None = PrivateAttr(default=None)
+    #: SHA-256 of the model file's bytes as read (set by load_intervention).
+    _source_sha256: str | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
     def _cross_checks(self):
@@ -454,34 +459,26 @@ class Intervention(_Model):
 
 
 def load_intervention(path: str | Path) -> Intervention:
-    """Read a model file (YAML or JSON, chosen by content) into an :class:`Intervention`.
+    """Read a model file (YAML or JSON, by suffix or content) into an :class:`Intervention`.
 
-    User mistakes raise :class:`~cba.errors.CBAError` with the file and field path.
+    The file is read and parsed by :func:`cba.files.load_data` (bounded, strict:
+    duplicate keys are errors). User mistakes raise :class:`~cba.errors.CBAError`
+    with the file and field path.
     """
-    from .files import read_text
+    import hashlib
+
+    from .files import data_format, decode_text, parse_data, read_bytes
 
     p = Path(path)
-    text = read_text(p, "model file")
+    raw = read_bytes(p, "model file")
     try:
-        if p.suffix.lower() == ".json":
-            model = Intervention.from_json(text)
-            model._base_dir = p.resolve().parent
-            return model
-        data = _safe_yaml(text, p)
+        text = decode_text(raw, str(p))
+        data = parse_data(text, "model file", source=str(p), format=data_format(p, text))
         if not isinstance(data, dict):
             raise CBAError(f"{p}: a model file must be a mapping of fields (name, price_base, costs, ...)")
         model = Intervention.from_dict(data)
-        model._base_dir = p.resolve().parent
-        return model
-    except ModelError as exc:
-        raise ModelError([(f"{p}: {path}" if path else str(p), msg) for path, msg in exc.problems]) from None
     except CBAError as exc:
-        msg = str(exc)
-        raise CBAError(msg if msg.startswith(str(p)) else f"{p}: {msg}") from None
-
-
-def _safe_yaml(text: str, p: Path):
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise CBAError(f"{p}: invalid YAML: {' '.join(str(exc).split())}") from None
+        raise in_file(p, exc) from None
+    model._base_dir = p.resolve().parent
+    model._source_sha256 = hashlib.sha256(raw).hexdigest()
+    return model
