@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import CBAError
+from ..escaping import csv_text
 from ..presentation import render_table_text
 from ._io import add_output_arguments, write_output
 
@@ -114,7 +115,7 @@ def _emit(args, frame: pd.DataFrame, text: str, data) -> None:
     if args.format == "json":
         write_output(json.dumps(data, indent=2, allow_nan=False), args.output, args.force)
     elif args.format == "csv":
-        write_output(frame.to_csv(index=False), args.output, args.force)
+        write_output(csv_text(frame), args.output, args.force)
     else:
         write_output(text, args.output, args.force)
 
@@ -227,6 +228,6 @@ def run_montecarlo(args) -> int:
                        metric_col="metric", numeric={"probability": "share"}, blank=("threshold", "probability"),
                        kind_map={"years": "number"})
     if args.draws_output:
-        write_output(result.draws_frame().to_csv(), args.draws_output, args.force)
+        write_output(csv_text(result.draws_frame(), index=True), args.draws_output, args.force)
     _emit(args, frame, text, result.to_dict())
     return 0

@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING, Any, Callable
 import pandas as pd
 
 from ..errors import CBAError
-from ..files import write_file
+from ..escaping import csv_cell, csv_text, markdown_text
+from ..files import write_file, write_files
 from ..presentation import render_table_markdown
 from ..tables import ASSUMPTION_TABLES, TABLES, all_tables
 from .schema import model_schema, results_schema
@@ -31,8 +32,9 @@ from .schema import model_schema, results_schema
 if TYPE_CHECKING:  # pragma: no cover
     from ..appraisal import Appraisal
 
-__all__ = ["FORMATS", "BINARY_FORMATS", "SUFFIXES", "assumption_records", "check_output", "export", "format_for_path",
-           "model_schema", "results_schema", "to_csv", "to_json", "to_markdown", "to_xlsx", "write_file"]
+__all__ = ["FORMATS", "BINARY_FORMATS", "SUFFIXES", "assumption_records", "check_output", "csv_cell", "csv_text",
+           "export", "format_for_path", "markdown_text", "model_schema", "results_schema", "to_csv", "to_json",
+           "to_markdown", "to_xlsx", "write_file", "write_files"]
 
 #: Sheet names of the workbook, by table name.
 SHEET_NAMES = {
@@ -44,9 +46,9 @@ SHEET_NAMES = {
 
 def _heading_lines(appraisal: "Appraisal") -> list[str]:
     model = appraisal.intervention
-    lines = [f"# {model.name}", ""]
+    lines = [f"# {markdown_text(model.name, cell=True)}", ""]
     if model.description:
-        lines += [model.description.strip(), ""]
+        lines += [markdown_text(model.description.strip()), ""]
     lines += [f"Price base {model.price_base}, horizon {model.horizon} years, discounting: "
               f"{model.discounting.describe()}. Money in pounds at {model.price_base} prices; "
               "present values discounted to year 0.", ""]
@@ -74,11 +76,11 @@ def to_markdown(appraisal: "Appraisal") -> str:
 def to_csv(appraisal: "Appraisal") -> str:
     """The tidy ledger as CSV (full precision; empty cells for missing text).
 
-    Values are written exactly as they are: text a user wrote that starts with
-    ``=`` reaches the CSV unchanged, so open CSV files with care in a spreadsheet,
-    or use the Excel export, which stores such text safely.
+    Safe to open in a spreadsheet (:func:`csv_text`): text a user wrote that a
+    spreadsheet would run as a formula (starting ``=``, ``+``, ``-``, ``@``) gets
+    an apostrophe in front; numbers stay numbers.
     """
-    return appraisal.ledger.to_csv(index=False, lineterminator="\n")
+    return csv_text(appraisal.ledger)
 
 
 def to_json(appraisal: "Appraisal") -> str:

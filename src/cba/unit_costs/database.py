@@ -31,6 +31,7 @@ from pathlib import Path
 from ..deflators import DEFAULT_DEFLATOR, Deflator, data_dir, financial_year
 from ..deflators import get as get_deflator
 from ..errors import CBAError
+from ..escaping import csv_uncell
 from .agencies import AGENCY_NAMES, canonical_agency, normalise_name
 from .hierarchy import check_hierarchy, children_of, fiscal_split
 from .records import (
@@ -329,7 +330,10 @@ class UnitCostDatabase:
         """
         import pandas as pd
 
+        from ..escaping import csv_uncell
+
         frame = pd.read_csv(io.StringIO(self.to_csv_text()), dtype=str, keep_default_na=False)
+        frame = frame.apply(lambda col: col.map(csv_uncell))
         for col in ("value", "updated_value"):
             frame[col] = pd.to_numeric(frame[col].replace("", None), errors="coerce").astype(float)
         frame["row"] = pd.to_numeric(frame["row"].replace("", None), errors="coerce").astype("Int64")
@@ -453,17 +457,14 @@ def read_notes_csv(path: Path) -> list[DataNote]:
     if not path.exists():
         return []
     with path.open(newline="", encoding="utf-8") as fh:
-        return [DataNote(r["code"], r["kind"], r["message"]) for r in csv.DictReader(fh)]
+        return [DataNote(*(csv_uncell(r[k]) for k in ("code", "kind", "message"))) for r in csv.DictReader(fh)]
 
 
 def notes_csv_text(notes: Iterable[DataNote]) -> str:
     """Data notes as CSV text (``code,kind,message``)."""
-    out = io.StringIO()
-    w = csv.writer(out, lineterminator="\n")
-    w.writerow(["code", "kind", "message"])
-    for n in notes:
-        w.writerow([n.code, n.kind, n.message])
-    return out.getvalue()
+    from ..escaping import csv_text
+
+    return csv_text(([n.code, n.kind, n.message] for n in notes), ["code", "kind", "message"])
 
 
 def from_csv(path: str | Path, *, agency_ids=None, name: str | None = None) -> UnitCostDatabase:
