@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..appraisal import appraise
 from ..export import FORMATS, check_output, format_for_path
-from ._io import add_output_arguments, write_output
+from ._io import add_output_arguments, check_outputs, model_inputs, write_output
 
 
 def register(subparsers) -> None:
@@ -22,6 +22,8 @@ def register(subparsers) -> None:
 def run(args) -> int:
     fmt = format_for_path(args.output, args.format)
     check_output(fmt, args.output)
+    check_outputs([args.output], args.force, [args.model])  # before the work, not after
     result = appraise(args.model)
-    write_output(FORMATS[fmt](result), args.output, args.force)
+    write_output(FORMATS[fmt](result), args.output, args.force,
+                 [args.model, *model_inputs(result.intervention)])
     return 0

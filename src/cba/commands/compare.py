@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..compare import FORMATS, compare
 from ..export import check_output, format_for_path
-from ._io import add_output_arguments, write_output
+from ._io import add_output_arguments, check_outputs, model_inputs, write_output
 
 
 def register(subparsers) -> None:
@@ -25,6 +25,8 @@ def register(subparsers) -> None:
 def run(args) -> int:
     fmt = format_for_path(args.output, args.format)
     check_output(fmt, args.output)
+    check_outputs([args.output], args.force, args.models)
     result = compare(args.models, reference=args.reference)
-    write_output(FORMATS[fmt](result), args.output, args.force)
+    inputs = [*args.models, *(p for a in result.appraisals for p in model_inputs(a.intervention))]
+    write_output(FORMATS[fmt](result), args.output, args.force, inputs)
     return 0

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from ..appraisal import appraise
-from ..errors import CBAError
-from ._io import add_output_arguments, write_output
+from ._io import add_output_arguments, check_outputs, model_inputs, write_output
 
 
 def register(subparsers) -> None:
@@ -25,10 +22,8 @@ def register(subparsers) -> None:
 def run(args) -> int:
     from ..report import render_report
 
-    if args.output not in (None, "-"):
-        out = Path(args.output)
-        if out.exists() and not args.force:  # refuse before the work, not after
-            raise CBAError(f"{out}: already exists; use --force to overwrite it")
+    check_outputs([args.output], args.force, [args.model])  # refuse before the work, not after
     result = appraise(args.model)
-    write_output(render_report(result, charts=not args.no_charts), args.output, args.force)
+    write_output(render_report(result, charts=not args.no_charts), args.output, args.force,
+                 [args.model, *model_inputs(result.intervention)])
     return 0

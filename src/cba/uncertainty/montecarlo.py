@@ -810,7 +810,7 @@ def chunks(draws: int, size: int) -> list[tuple[int, int]]:
     >>> chunks(5, 2)
     [(0, 2), (2, 4), (4, 5)]
     """
-    return [(a, min(a + size, draws)) for a in range(0, draws, size)]
+    return core.Spans(draws, size)  # hardening: lazy, never a list as long as the draws
 
 
 def _progress(total: int, progress, n_chunks: int, desc: str = "Monte Carlo"):
@@ -928,7 +928,7 @@ def montecarlo(model, distributions: Mapping[str, object], draws: int = 10_000, 
     statistics; a negative zero counts as zero. See :func:`summarise`.
     """
     compiled = core.as_compiled(model)
-    draws = _whole(draws, "draws", 1)
+    draws = core.check_draws(draws)  # hardening: bounded before anything is allocated
     memory = _whole(memory, "memory", 0)
     qs = _check_quantiles(quantiles)
     sampler = Sampler(compiled, distributions, seed=seed, correlation=correlation)
@@ -942,6 +942,8 @@ def montecarlo(model, distributions: Mapping[str, object], draws: int = 10_000, 
         if "irr" in shown and not include_irr:
             raise CBAError("metrics: irr is only computed with include_irr=True")
     columns = [names.index(n) for n in shown]
+    if keep_draws:  # hardening: the kept draws must fit in memory
+        core.check_draws(draws, kept_columns=len(shown) + len(sampler.parameters))
     thr = core.thresholds_for(compiled, shown, thresholds)
     for m in thr:
         if m not in shown:

@@ -42,6 +42,7 @@ from scipy import special
 
 from ..engine import CompiledModel
 from ..errors import CBAError
+from ..finite import number
 from .distributions import Distribution, check_support, from_spec
 from .parameters import Parameter, canonical, resolve_many
 
@@ -102,10 +103,7 @@ def parse_correlation(spec, names: Sequence[str]) -> tuple[list[str], np.ndarray
                 raise CBAError(f"correlation{where}: {p} has no distribution")
         if a == b:
             raise CBAError(f"correlation{where}: a parameter cannot be correlated with itself ({a})")
-        try:
-            r = float(rho)
-        except (TypeError, ValueError):
-            raise CBAError(f"correlation{where}: expected a number, got {rho!r}") from None
+        r = number(rho, f"correlation{where}")
         if not -1.0 <= r <= 1.0:
             raise CBAError(f"correlation{where}: {a} and {b}: must be between -1 and 1, got {rho!r}")
         key = (a, b) if known.index(a) < known.index(b) else (b, a)
@@ -288,6 +286,7 @@ class Sampler:
         if start == stop:
             return {p: np.empty(0) for p in self.paths}
         first, last = start // BLOCK, (stop - 1) // BLOCK
-        blocks = [self._cached_block(b) for b in range(first, last + 1)]
+        with np.errstate(over="ignore"):  # a draw that overflows is reported by cba.finite, naming it
+            blocks = [self._cached_block(b) for b in range(first, last + 1)]
         lo = start - first * BLOCK
         return {p: np.concatenate([blk[p] for blk in blocks])[lo:lo + stop - start] for p in self.paths}

@@ -48,6 +48,7 @@ import pandas as pd
 from scipy.optimize import brentq
 
 from ..errors import CBAError
+from ..finite import number
 from . import core
 from .parameters import Parameter, resolve
 
@@ -152,12 +153,7 @@ def switching_value(model, parameter: str, metric: str = "financial_roi", thresh
         if t is None:
             raise CBAError(f"{metric} has no default threshold: give one, e.g. threshold=0")
         threshold = t.value
-    try:
-        threshold = float(threshold)
-    except (TypeError, ValueError):
-        raise CBAError(f"threshold: expected a number, got {threshold!r}") from None
-    if not math.isfinite(threshold):
-        raise CBAError(f"threshold: must be a finite number, got {threshold!r}")
+    threshold = number(threshold, "threshold")
     p = resolve(compiled, parameter)
     if within is None:
         lo, hi = p.lower, p.upper
@@ -167,10 +163,7 @@ def switching_value(model, parameter: str, metric: str = "financial_roi", thresh
     else:
         if not (isinstance(within, Sequence) and not isinstance(within, str) and len(within) == 2):
             raise CBAError(f"within: expected (low, high), got {within!r}")
-        try:
-            lo, hi = float(within[0]), float(within[1])
-        except (TypeError, ValueError):
-            raise CBAError(f"within: expected two numbers, got {within!r}") from None
+        lo, hi = number(within[0], "within (low)"), number(within[1], "within (high)")
         if not lo < hi:
             raise CBAError(f"within: low ({lo:g}) must be below high ({hi:g})")
         p.check([lo, hi])
