@@ -91,16 +91,28 @@ def csv_text(data: Any, columns: Sequence[str] | None = None, *, index: bool = F
         frame = data.reset_index() if index else data
         safe = frame.copy()
         safe.columns = [csv_cell(str(c)) for c in frame.columns]
+        carriage_return = any("\r" in c for c in safe.columns)
         for j in range(safe.shape[1]):
             col = safe.iloc[:, j]
             if col.dtype == object or pd.api.types.is_string_dtype(col.dtype):
-                safe.isetitem(j, col.map(csv_cell).astype(object))
-        return safe.to_csv(index=False, lineterminator="\n")
+                col = col.map(csv_cell).astype(object)
+                safe.isetitem(j, col)
+                carriage_return = carriage_return or any(isinstance(v, str) and "\r" in v for v in col)
+        # with "\n" line ends the csv module does not quote a lone carriage return: quote all text then
+        quoting = csv.QUOTE_NONNUMERIC if carriage_return else csv.QUOTE_MINIMAL
+        return safe.to_csv(index=False, lineterminator="\n", quoting=quoting)
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    plain = csv.writer(out, lineterminator="\n")
+    quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
+
+    def write(row):
+        cells = [csv_cell(v) for v in row]
+        (quoted if any(isinstance(v, str) and "\r" in v for v in cells) else plain).writerow(cells)
+
     if columns is not None:
-        writer.writerow([csv_cell(str(c)) for c in columns])
-    writer.writerows([csv_cell(v) for v in row] for row in data)
+        write([str(c) for c in columns])
+    for row in data:
+        write(row)
     return out.getvalue()
 
 

@@ -108,6 +108,13 @@ def check_compiled(model: "CompiledModel") -> None:
             problems.append((_component_path(model, k),
                              f"{info['amount']:g} at {info['price_year']} prices is {_TOO_LARGE} at the "
                              f"price base {model.intervention.price_base}"))
+    cohort = model.params["cohort"]
+    totals = cohort.sum(axis=1)
+    for i in np.nonzero(~np.isfinite(totals))[0]:
+        problems.append((f"outcomes[{i}].cohort", f"the intake summed over the years is {_TOO_LARGE}"))
+    for l, c in enumerate(model.intervention.costs):
+        if len(c.amounts) > 1 and not math.isfinite(sum(c.amounts)):
+            problems.append((f"costs[{l}].amounts", f"the amounts summed over the years are {_TOO_LARGE}"))
     if problems:
         raise ModelError(problems)
 
@@ -141,14 +148,42 @@ def check_flows(model: "CompiledModel", flows: "Flows") -> None:
                 problems.append((_component_path(model, k),
                                  f"times the successes of outcomes[{i}] (and its quantity) the benefit is "
                                  f"{_TOO_LARGE}"))
+        df = flows.discount_factors[:, None, :]
+        for name, x, kind in (("costs", flows.costs, "cost"), ("benefits", flows.benefits, "component")):
+            for weights in (1.0, df):  # each line's total over the years, real and discounted
+                bad = ~np.isfinite((x * weights).sum(axis=-1)).all(axis=0)
+                for j in np.nonzero(bad)[0]:
+                    problems.append((f"costs[{j}].amounts" if kind == "cost" else _component_path(model, j),
+                                     f"the line's {name} summed over the years are {_TOO_LARGE}"))
+                if bad.any():
+                    break
         if problems:
-            raise ModelError(problems)
+            raise ModelError(list(dict.fromkeys(problems)))
         from .engine import reduce_flows
         from .metrics import compute
 
         totals = reduce_flows(model, flows)
         metrics, agency = compute(totals, include_irr=False)
         check_totals(model, totals, metrics, agency)
+        _check_yearly(model, totals)
+
+
+def _check_yearly(model: "CompiledModel", totals: "Totals") -> None:
+    """The yearly sums the tables show: all agencies together, public value, net and its running total."""
+    df = totals.discount_factors
+    costs, fiscal = totals.costs.sum(axis=1), totals.fiscal.sum(axis=1)
+    transfer = totals.transfer.sum(axis=1)
+    for weights in (1.0, df):
+        c, f, t = costs * weights, fiscal * weights, transfer * weights
+        e, s = totals.economic * weights, totals.social * weights
+        checks = (("costs", c, "costs"), ("fiscal", f, "fiscal"), ("public value", f - t + e + s, "all"),
+                  ("fiscal net", f - c, "all"), ("cumulative fiscal net", np.cumsum(f - c, axis=-1), "all"))
+        for label, x, what in checks:
+            if not np.isfinite(x).all():
+                t_bad = int(np.nonzero(~np.isfinite(x[0]))[0][0]) if x.ndim > 1 else 0
+                lines = (_lines_of(model, what, None) if what != "all" else
+                         ", ".join(v for v in (_lines_of(model, "costs", None), _lines_of(model, "all", None)) if v))
+                raise ModelError([(lines, f"the {label} of year {t_bad}, a sum of these lines, is {_TOO_LARGE}")])
 
 
 _MONEY = ("pv_costs", "pv_fiscal", "pv_cashable", "pv_economic", "pv_social", "pv_public_value",

@@ -99,9 +99,14 @@ class _Model(BaseModel):
     __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
 
     def __setattr__(self, name: str, value: Any) -> None:
+        missing = object()
+        old = self.__dict__.get(name, missing)
         try:
             super().__setattr__(name, value)
         except ValidationError as err:
+            # a check across fields fails after pydantic has stored the value: put the old one back
+            if old is not missing:
+                self.__dict__[name] = old
             raise from_pydantic(err) from None
 
     @classmethod

@@ -50,6 +50,11 @@ from .model_base import (  # noqa: F401  (re-exported: the field types are part 
 )
 
 
+#: The longest horizon, lag, duration or band start, in years (whole numbers far beyond it
+#: would overflow the engine's integer arithmetic; no appraisal needs them).
+MAX_YEARS = 1000
+
+
 # ---------------------------------------------------------------- agencies
 class Agency(_Model):
     """An organisation that bears costs or banks fiscal savings.
@@ -70,7 +75,7 @@ class Agency(_Model):
 class DiscountBand(_Model):
     """A discount rate in force from ``start_year`` until the next band starts."""
 
-    start_year: NonNegativeWhole
+    start_year: Annotated[int, Field(ge=0, le=MAX_YEARS), BeforeValidator(_not_bool)]
     rate: Rate
 
 
@@ -324,8 +329,8 @@ class Outcome(_Model):
     leakage: Rate = 0.0
     substitution: Rate = 0.0
     attribution: Rate = 0.0
-    lag: NonNegativeWhole = 0
-    duration: Annotated[int, Field(ge=1), BeforeValidator(_not_bool)] = 1
+    lag: Annotated[int, Field(ge=0, le=MAX_YEARS), BeforeValidator(_not_bool)] = 0
+    duration: Annotated[int, Field(ge=1, le=MAX_YEARS), BeforeValidator(_not_bool)] = 1
     drop_off: Rate = 0.0
     quantity: NonNegative | None = None
     confidence: Grade | None = None
@@ -371,7 +376,7 @@ class Intervention(_Model):
     description: str | None = None
     price_base: FinancialYear
     start_year: FinancialYear | None = None
-    horizon: Annotated[int, Field(ge=1, le=1000), BeforeValidator(_not_bool)] = 5
+    horizon: Annotated[int, Field(ge=1, le=MAX_YEARS), BeforeValidator(_not_bool)] = 5
     discounting: DiscountSchedule = Field(default_factory=DiscountSchedule)
     first_year_discounted: bool = False
     optimism_bias: OptimismBiasTable = Field(default_factory=OptimismBiasTable)

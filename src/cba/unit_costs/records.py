@@ -301,11 +301,9 @@ def to_csv_text(costs) -> str:
     >>> print(to_csv_text([cost]).splitlines()[1])
     ,,,,,CR1.0,headline,,Anti-social behaviour,,Police,,police,fiscal,500,,2002/03,,,no,,,,,,,,,
     """
-    from ..escaping import csv_cell
+    from ..escaping import csv_text
 
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    rows = []
     for c in costs:
         common = {
             "database": c.database, "sheet": c.sheet, "row": "" if c.row is None else str(c.row),
@@ -325,8 +323,8 @@ def to_csv_text(costs) -> str:
                     "updated_value": format_number(v.updated_value), "updated_year": v.updated_year or "",
                     "transfer": v.transfer, "transfer_basis": v.transfer_basis, "value_note": v.note,
                 })
-            writer.writerow([csv_cell(row.get(col, "")) for col in CSV_COLUMNS])
-    return out.getvalue()
+            rows.append([row.get(col, "") for col in CSV_COLUMNS])
+    return csv_text(rows, CSV_COLUMNS)  # safe to open in a spreadsheet; read back exactly
 
 
 _TRUE = {"yes", "y", "true", "1"}
