@@ -152,3 +152,22 @@ def test_a_large_draw_count_in_the_limit_streams_in_bounded_memory():
     result = montecarlo(BASE, {"outcomes[0].success": {"dist": "uniform", "low": 0.1, "high": 0.9}}, draws=5000,
                         seed=1, memory=1000, progress=False, metrics=["financial_roi"])
     assert result.values is None and result.passes >= 2
+
+
+def test_the_memory_budget_and_threads_are_bounded(monkeypatch):
+    dist = {"outcomes[0].success": {"dist": "uniform", "low": 0.1, "high": 0.9}}
+    exc = only_cba_error(montecarlo, BASE, dist, draws=100, memory=10 ** 12, progress=False)
+    assert "kept_draws_bytes" in str(exc)
+    started = []
+    import concurrent.futures
+
+    real = concurrent.futures.ThreadPoolExecutor.__init__
+
+    def counting(self, max_workers=None, *args, **kwargs):
+        started.append(max_workers)
+        real(self, max_workers, *args, **kwargs)
+
+    monkeypatch.setattr(concurrent.futures.ThreadPoolExecutor, "__init__", counting)
+    montecarlo(BASE, dist, draws=4096 * 100, seed=1, chunk_size=4096, workers=10 ** 6, progress=False,
+               metrics=["financial_roi"])
+    assert started and max(started) <= 64

@@ -35,7 +35,7 @@ DEFAULTS: dict[str, tuple[int, str]] = {
     "values": (4_000_000, "values in a YAML or JSON file, counting each use of a YAML alias in full"),
     "integer_digits": (400, "digits of an integer in a YAML or JSON file"),
     "draws": (100_000_000, "Monte Carlo draws in one run"),
-    "kept_draws_bytes": (256_000_000, "memory for the draws kept by keep_draws (or --draws-output)"),
+    "kept_draws_bytes": (268_435_456, "memory for draws held in memory (keep_draws, --draws-output, memory=)"),
 }
 
 _settings: dict[str, int] = {}

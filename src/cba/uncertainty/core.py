@@ -96,6 +96,19 @@ def check_draws(draws, where: str = "draws", kept_columns: int | None = None) ->
     return int(draws)
 
 
+#: Most threads a Monte Carlo run starts on this machine (results never depend on the number).
+MAX_THREADS = 64
+
+
+def check_memory(memory: int, where: str = "memory") -> int:
+    """A memory budget for draws held in memory: within the ``kept_draws_bytes`` limit."""
+    most = limits.get("kept_draws_bytes")
+    if memory > most:
+        raise CBAError(f"{where}: {memory:,} bytes for the draws is more than allowed; "
+                       f"{limits.exceeded('kept_draws_bytes')}")
+    return memory
+
+
 class Spans(Sequence):
     """``(start, stop)`` chunks covering draws ``0 .. draws`` in steps of ``size``, made on demand.
 

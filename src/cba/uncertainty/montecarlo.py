@@ -929,7 +929,7 @@ def montecarlo(model, distributions: Mapping[str, object], draws: int = 10_000, 
     """
     compiled = core.as_compiled(model)
     draws = core.check_draws(draws)  # hardening: bounded before anything is allocated
-    memory = _whole(memory, "memory", 0)
+    memory = core.check_memory(_whole(memory, "memory", 0))  # hardening: the in-memory table is bounded too
     qs = _check_quantiles(quantiles)
     sampler = Sampler(compiled, distributions, seed=seed, correlation=correlation)
     names = core.metric_names(compiled)
@@ -952,6 +952,7 @@ def montecarlo(model, distributions: Mapping[str, object], draws: int = 10_000, 
     size = chunk_size_for(compiled, sampler) if chunk_size is None else _whole(chunk_size, "chunk_size", 1)
     if client is None:
         n_workers = _whole(workers if workers is not None else (os.cpu_count() or 1), "workers", 1)
+        n_workers = min(n_workers, core.MAX_THREADS)  # hardening: results do not depend on it
 
     def mapped(fn, spans, args):
         """``(span, result)`` of each span, on the Dask cluster or on local threads."""
