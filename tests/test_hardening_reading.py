@@ -309,3 +309,20 @@ def test_text_that_is_not_utf8_names_the_line(tmp_path):
     path.write_bytes("name: x\ndescription: caf\xe9\n".encode("latin-1"))
     with pytest.raises(CBAError, match=f"{path}, line 2: not UTF-8"):
         cba.load_intervention(path)
+
+
+def test_a_deflator_csv_is_bounded_and_checked(tmp_path):
+    from cba.deflators import Deflator
+
+    good = tmp_path / "d.csv"
+    good.write_text("\ufefffinancial_year,index\n2019/20,100\n2020/21,102\n")
+    assert Deflator.from_csv(good).value("2020/21") == 102.0
+    bad = tmp_path / "bad.csv"
+    bad.write_text("financial_year,index\n2019/20,100\n2020/21,inf\n")
+    with pytest.raises(CBAError, match=r"bad.csv, row 3, column 'index': must be a finite number above 0"):
+        Deflator.from_csv(bad)
+    if hasattr(os, "mkfifo"):
+        fifo = tmp_path / "fifo.csv"
+        os.mkfifo(fifo)
+        with deadline(10), pytest.raises(CBAError, match="is a FIFO"):
+            Deflator.from_csv(fifo)
