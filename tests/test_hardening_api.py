@@ -12,6 +12,7 @@ import yaml
 from pydantic import ValidationError
 
 import cba
+import cba.files
 import cba.limits
 from cba.errors import CBAError, ModelError
 from cba.uncertainty import montecarlo
@@ -171,3 +172,16 @@ def test_the_memory_budget_and_threads_are_bounded(monkeypatch):
     montecarlo(BASE, dist, draws=4096 * 100, seed=1, chunk_size=4096, workers=10 ** 6, progress=False,
                metrics=["financial_roi"])
     assert started and max(started) <= 64
+
+
+def test_other_api_mistakes_are_cba_errors():
+    import cba.unit_costs
+    from cba.uncertainty import switching_values
+
+    only_cba_error(switching_values, BASE, 3, "financial_roi")
+    only_cba_error(montecarlo, BASE, {"outcomes[0].success": 0.5}, draws=10, quantiles=[True], progress=False)
+    only_cba_error(cba.unit_costs.default().search, None)
+    only_cba_error(cba.unit_costs.default().filter, theme=3)
+    only_cba_error(cba.files.parse_data, "[" * 100_000)
+    exc = only_cba_error(cba.files.parse_data, "[" * 100_000)
+    assert "CBA_MAX_DEPTH" in str(exc)

@@ -182,6 +182,9 @@ def parse_yaml(text: str, where: str = "") -> Any:
                     raise fail(line, "expected one YAML document, found a second ('---')")
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if "maximum nesting depth" in str(exc.problem):  # libyaml's own ceiling, far above ours
+            line = mark.line + 1 if mark is not None else None
+            raise fail(line, f"nested more than {max_depth} levels deep; {limits.exceeded('depth')}") from None
         line = mark.line + 1 if mark is not None else None
         column = f", column {mark.column + 1}" if mark is not None else ""
         problem = " ".join(str(exc.problem or exc).split())

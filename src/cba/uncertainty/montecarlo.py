@@ -780,7 +780,10 @@ def _qname(q: float) -> str:
 
 def _check_quantiles(quantiles) -> tuple[float, ...]:
     try:
-        qs = tuple(float(q) for q in quantiles)
+        items = list(quantiles)
+        if any(isinstance(q, bool) for q in items):  # hardening: true/false are not quantiles
+            raise TypeError
+        qs = tuple(float(q) for q in items)
     except (TypeError, ValueError):
         raise CBAError(f"quantiles: expected numbers between 0 and 1, got {quantiles!r}") from None
     if any(not 0.0 <= q <= 1.0 for q in qs):

@@ -259,6 +259,11 @@ def switching_values(model, parameters, metric: str = "financial_roi", threshold
         ``found``, ``metric``, ``threshold``, ``metric_at_base``, ``message``.
     """
     compiled = core.as_compiled(model)
+    if isinstance(parameters, str):
+        parameters = [parameters]
+    if not hasattr(parameters, "items") and not isinstance(parameters, (list, tuple)):
+        raise CBAError(f"parameters: expected a list of parameter paths or a mapping of path to (low, high), "
+                       f"got {type(parameters).__name__}")
     items = parameters.items() if hasattr(parameters, "items") else [(p, None) for p in parameters]
     rows = []
     for path, within in items:

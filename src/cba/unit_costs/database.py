@@ -227,6 +227,8 @@ class UnitCostDatabase:
         >>> [c.code for c in default().search("jobseeker allowance", limit=3)]
         ['E&E1.0', 'E&E1.1', 'E&E1.2']
         """
+        if not isinstance(text, str):
+            raise CBAError(f"search: expected text to look for, got {text!r}")
         words = _words(text)
         exact = self.get(text.strip()) if text.strip() else None
         if not words and exact is None:
@@ -287,7 +289,13 @@ class UnitCostDatabase:
         ['E&E1.0', 'E&E2.0', 'E&E3.0']
         """
         def as_set(x):
-            return None if x is None else ({x} if isinstance(x, str) else set(x))
+            if x is None:
+                return None
+            if isinstance(x, str):
+                return {x}
+            if not isinstance(x, (list, tuple, set, frozenset)) or not all(isinstance(v, str) for v in x):
+                raise CBAError(f"filter: expected a name or a list of names, got {x!r}")
+            return set(x)
 
         themes = {_slug(t) for t in as_set(theme)} if theme is not None else None
         agencies = None
