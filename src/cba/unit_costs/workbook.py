@@ -25,12 +25,10 @@ References
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .. import limits
 from ..deflators import Deflator, financial_year
 from ..errors import CBAError
 from .agencies import canonical_agency, is_known
@@ -103,87 +101,11 @@ def _norm(value) -> str:
     return re.sub(r"\s+", " ", str(value).replace("\xa0", " ")).strip().lower()
 
 
-def check_archive(data: bytes, path: Path) -> None:
-    """Refuse a workbook whose contents would be too large once uncompressed.
-
-    An ``.xlsx`` file is a zip archive; a small one can expand to gigabytes (a
-    "zip bomb"). The sizes the archive declares are checked before anything is
-    uncompressed (Python's zip reader never returns more than the declared size).
-    """
-    import zipfile
-
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        entries = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise CBAError(f"{path}: not a readable .xlsx workbook (not a zip archive: {exc})") from None
-    most = limits.get("workbook_uncompressed_bytes")
-    total = sum(e.file_size for e in entries)
-    if total > most or len(entries) > 100_000:
-        raise CBAError(f"{path}: the workbook holds {total:,} bytes in {len(entries):,} parts once uncompressed, "
-                       f"too much to read; {limits.exceeded('workbook_uncompressed_bytes')}")
-
-
-class _CachedCell:
-    __slots__ = ("row", "column", "value")
-
-    def __init__(self, row: int, column: int, value):
-        self.row, self.column, self.value = row, column, value
-
-
-class _CachedSheet:
-    """The cached values of one sheet, read once in read-only (streaming) mode."""
-
-    def __init__(self, ws):
-        self.title = ws.title
-        ws.reset_dimensions()  # trust the cells, not the dimensions the file declares
-        self._rows = [tuple(r) for r in ws.iter_rows(values_only=True)]
-        self.max_row = len(self._rows)
-
-    def cell(self, row: int, column: int) -> _CachedCell:
-        values = self._rows[row - 1] if 0 < row <= len(self._rows) else ()
-        return _CachedCell(row, column, values[column - 1] if 0 < column <= len(values) else None)
-
-    def iter_rows(self):
-        for r, values in enumerate(self._rows, start=1):
-            yield tuple(_CachedCell(r, c, v) for c, v in enumerate(values, start=1))
-
-
-class _CachedValues:
-    """A workbook's cached values (what a spreadsheet last computed), sheet by sheet."""
-
-    def __init__(self, wb):
-        self.worksheets = [_CachedSheet(ws) for ws in wb.worksheets]
-        self._by_title = {ws.title: ws for ws in self.worksheets}
-
-    def __getitem__(self, title: str) -> _CachedSheet:
-        return self._by_title[title]
-
-
 def _load(path: Path):
-    """The workbook with its formulas and its cached values, from one bounded read of the file."""
-    try:
-        import openpyxl
-    except ImportError:  # pragma: no cover - openpyxl is a core dependency
-        raise CBAError("reading workbooks needs openpyxl (pip install openpyxl)") from None
-    from ..files import read_bytes
+    """The workbook with its formulas and its cached values (see :func:`.opening.open_workbook`)."""
+    from .opening import open_workbook
 
-    data = read_bytes(path, "workbook", limit="workbook_bytes")
-    check_archive(data, path)
-    try:
-        # the formulas, cell comments and merged cells need the full reader; the values
-        # are streamed once in read-only mode
-        formulas = openpyxl.load_workbook(io.BytesIO(data))
-        values = openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=True)
-        try:
-            cached = _CachedValues(values)
-        finally:
-            values.close()
-    except CBAError:
-        raise
-    except Exception as exc:  # openpyxl raises many types for a bad file
-        raise CBAError(f"{path}: not a readable .xlsx workbook ({type(exc).__name__}: {exc})") from None
-    return formulas, cached
+    return open_workbook(path)
 
 
 _VERSION_TEXT = re.compile(r"\bv\.?\s*(\d+(?:\.\d+)+)\b", re.I)
