@@ -95,9 +95,12 @@ def csv_text(data: Any, columns: Sequence[str] | None = None, *, index: bool = F
         for j in range(safe.shape[1]):
             col = safe.iloc[:, j]
             if col.dtype == object or pd.api.types.is_string_dtype(col.dtype):
-                col = col.map(csv_cell).astype(object)
-                safe.isetitem(j, col)
-                carriage_return = carriage_return or any(isinstance(v, str) and "\r" in v for v in col)
+                # text columns repeat a few names: look at each distinct value once
+                texts = [v for v in pd.unique(col.to_numpy(dtype=object)) if isinstance(v, str)]
+                changed = {v: "'" + v for v in texts if _formula_like(v)}
+                if changed:
+                    safe.isetitem(j, col.astype(object).map(lambda v: changed.get(v, v) if isinstance(v, str) else v))
+                carriage_return = carriage_return or any("\r" in v for v in texts)
         # with "\n" line ends the csv module does not quote a lone carriage return: quote all text then
         quoting = csv.QUOTE_NONNUMERIC if carriage_return else csv.QUOTE_MINIMAL
         return safe.to_csv(index=False, lineterminator="\n", quoting=quoting)

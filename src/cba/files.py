@@ -349,7 +349,10 @@ def check_output(path: str | Path, force: bool = False, inputs: Iterable[str | P
     else:
         target = p
     if os.path.lexists(target):
-        st = os.stat(target)
+        try:
+            st = os.stat(target)
+        except OSError as exc:
+            raise CBAError(f"{p}: cannot be written ({exc.strerror or exc})") from None
         if not stat.S_ISREG(st.st_mode):
             raise CBAError(f"{p}: is a {_kind(st.st_mode)}; an output must be a regular file")
         if not force:
