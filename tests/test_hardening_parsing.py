@@ -220,3 +220,51 @@ def test_csv_text_round_trips_through_the_reader():
     assert cost.description == '=HYPERLINK("http://x")' and cost.fiscal.value == -5.0
     again = read_csv_text(cba.unit_costs.to_csv_text([cost]), "again.csv")[0]
     assert again.description == cost.description and again.values == cost.values
+
+
+# ---------------------------------------------------------------- every model field refuses booleans
+def _bare_numbers(tp, guarded: bool) -> list:
+    """Bare ``float`` or ``int`` types in an annotation, outside the boolean guard."""
+    from typing import Annotated, get_args, get_origin
+
+    from pydantic import BeforeValidator
+
+    from cba.model_base import _not_bool
+
+    if get_origin(tp) is Annotated:
+        base, *meta = get_args(tp)
+        here = any(isinstance(m, BeforeValidator) and m.func is _not_bool for m in meta)
+        return _bare_numbers(base, guarded or here)
+    if tp in (float, int):
+        return [] if guarded else [tp]
+    found = []
+    for arg in get_args(tp):
+        if isinstance(arg, type) or get_args(arg):
+            found += _bare_numbers(arg, False)
+    return found
+
+
+def test_no_model_field_takes_a_boolean_as_a_number():
+    """Every numeric field of every model (the lead's new ones included, once imported) uses
+    the guarded types of cba.model_base (Number, Whole, Rate, ...), never bare float or int."""
+    import importlib
+    import pkgutil
+
+    import cba as package
+    from cba.model_base import _Model, _not_bool
+
+    for info in pkgutil.walk_packages(package.__path__, "cba."):
+        if not info.name.endswith("__main__"):
+            importlib.import_module(info.name)
+    models, todo = [], [_Model]
+    while todo:
+        cls = todo.pop()
+        models.append(cls)
+        todo += cls.__subclasses__()
+    offenders = []
+    for cls in models:
+        for name, field in cls.model_fields.items():
+            guarded = any(getattr(m, "func", None) is _not_bool for m in field.metadata)
+            if _bare_numbers(field.annotation, guarded):
+                offenders.append(f"{cls.__name__}.{name}")
+    assert len(models) > 8 and not offenders, offenders
