@@ -807,7 +807,7 @@ def run_chunk(model: CompiledModel, sampler: Sampler, start: int, stop: int, inc
     return out, samples
 
 
-def chunks(draws: int, size: int) -> list[tuple[int, int]]:
+def chunks(draws: int, size: int) -> "core.Spans":
     """``[(start, stop), ...]`` covering ``0 .. draws`` in steps of ``size``.
 
     >>> chunks(5, 2)
