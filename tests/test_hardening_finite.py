@@ -131,3 +131,17 @@ def test_huge_integers_are_errors_not_overflow():
     with pytest.raises(CBAError, match="must be a number"):
         montecarlo(BASE, {"outcomes[0].success": {"dist": "uniform", "low": 0, "high": 10 ** 400}}, draws=5,
                    progress=False)
+
+
+def test_a_unit_cost_that_overflows_at_the_price_base_names_its_code_and_file(tmp_path, capsys):
+    import cba.unit_costs
+
+    local = tmp_path / "big.csv"
+    local.write_text("code,description,value_type,value,price_year,agency\nBIG1,huge,fiscal,1.7e308,2010/11,police\n")
+    for fmt in ("json", "table"):  # the CSV keeps each value at its own price year
+        assert main(["unit-costs", "search", "huge", "--local", str(local), "--price-base", "2024/25", "-f", fmt]) == 2
+        assert f"unit cost BIG1 ({local}): 1.7e+308 at 2010/11 prices is too large" in capsys.readouterr().err
+    db = cba.unit_costs.default().with_local(local)
+    for call in (lambda: db.value_at("BIG1", "fiscal", "2024/25"), lambda: db.uplift("2024/25")):
+        with pytest.raises(CBAError, match="too large to compute at 2024/25 prices"):
+            call()

@@ -16,8 +16,11 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
 import textwrap
+
+import numpy as np
 
 from ..deflators import DEFAULT_DEFLATOR, financial_year
 from ..deflators import get as get_deflator
@@ -118,9 +121,14 @@ def _uplifted(db, cost, v, base, deflator):
     if base is None or v.price_year is None:
         return None
     try:
-        return float(get_deflator(deflator or DEFAULT_DEFLATOR).uplift(v.value, v.price_year, base))
+        with np.errstate(over="ignore"):
+            value = float(get_deflator(deflator or DEFAULT_DEFLATOR).uplift(v.value, v.price_year, base))
     except CBAError as exc:
         raise CBAError(f"unit cost {cost.code}: {exc}") from None
+    if not math.isfinite(value):
+        raise CBAError(f"unit cost {cost.code} ({cost.database}): {v.value:g} at {v.price_year} prices is too "
+                       f"large to compute at {base} prices")
+    return value
 
 
 def _value_dict(db, cost, v, base, deflator) -> dict:

@@ -28,6 +28,8 @@ from collections.abc import Iterable, Iterator
 from functools import cached_property, lru_cache
 from pathlib import Path
 
+import numpy as np
+
 from ..deflators import DEFAULT_DEFLATOR, Deflator, data_dir, financial_year
 from ..deflators import get as get_deflator
 from ..errors import CBAError
@@ -387,7 +389,13 @@ class UnitCostDatabase:
         frame["price_base"] = base
         frame["deflator"] = d.name
         frame["factor"] = frame["price_year"].map(lambda y: factors.get(y, float("nan"))).astype(float)
-        frame["uplifted_value"] = frame["value"] * frame["factor"]
+        with np.errstate(over="ignore"):
+            frame["uplifted_value"] = frame["value"] * frame["factor"]
+        overflow = np.isinf(frame["uplifted_value"].to_numpy(float))
+        if overflow.any():
+            row = frame[overflow].iloc[0]
+            raise CBAError(f"unit cost {row['code']} ({row['database']}): {row['value']:g} at {row['price_year']} "
+                           f"prices is too large to compute at {base} prices")
         return frame
 
     def value_at(self, code: str, value_type: str, price_base: str, deflator: str | Deflator | None = None) -> float:
@@ -398,9 +406,14 @@ class UnitCostDatabase:
             raise CBAError(f"unit cost {c.code} has no {value_type} value (it has {', '.join(c.value_types) or 'none'})")
         d = get_deflator(deflator or DEFAULT_DEFLATOR)
         try:
-            return float(d.uplift(v.value, v.price_year, price_base))
+            with np.errstate(over="ignore"):
+                value = float(d.uplift(v.value, v.price_year, price_base))
         except CBAError as exc:
             raise CBAError(f"unit cost {c.code}: {exc}") from None
+        if not np.isfinite(value):
+            raise CBAError(f"unit cost {c.code} ({c.database}): {v.value:g} at {v.price_year} prices is too "
+                           f"large to compute at {price_base} prices")
+        return value
 
     def components(self, code: str, *, agency_names=None):
         """The value components an outcome valued by this code gets (see :func:`resolve.components_for`)."""
