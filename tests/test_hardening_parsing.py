@@ -268,3 +268,11 @@ def test_no_model_field_takes_a_boolean_as_a_number():
             if _bare_numbers(field.annotation, guarded):
                 offenders.append(f"{cls.__name__}.{name}")
     assert len(models) > 8 and not offenders, offenders
+
+
+def test_control_characters_from_user_text_are_escaped_in_messages(tmp_path, capsys):
+    spec = tmp_path / "u.yaml"
+    spec.write_text('scenarios:\n  "\\r\\e[2J":\n    outcomes[0].success: yes\n')
+    assert main(["scenarios", str(WORKED), "--spec", str(spec)]) == 2
+    err = capsys.readouterr().err
+    assert "\r" not in err and "\x1b" not in err and "scenarios.\\r\\x1b[2J" in err
