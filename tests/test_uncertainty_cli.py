@@ -132,7 +132,9 @@ def test_user_mistakes_exit_2(files, tmp_path, capsys):
     bad.write_text("distributions:\n  outcomes[0].success: {dist: pert, low: 0.5, mode: 0.2, high: 0.7}\n")
     assert main(["montecarlo", files[0], "--spec", str(bad), "--no-progress"]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("cba: error: outcomes[0].success: pert: mode (0.2) must lie between") and "Traceback" not in err
+    # the message names the uncertainty file and the field in it (issue 11, item 7)
+    assert err.startswith(f"cba: error: {bad}: distributions.outcomes[0].success: pert: mode (0.2) must lie between")
+    assert "Traceback" not in err
     empty = tmp_path / "empty.yaml"
     empty.write_text("seed: 1\n")
     for cmd in ("scenarios", "sensitivity", "switching", "montecarlo"):

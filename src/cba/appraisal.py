@@ -21,8 +21,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ._version import __version__
+from . import finite
 from .agencies import display_name
 from .engine import CompiledModel, Flows, Totals, compile_model, evaluate, reduce_flows
+from .errors import CBAError
 from .metrics import AGENCY_METRIC_NAMES, METRIC_NAMES, SAVING_METRIC_NAMES, compute
 from .models import Intervention, load_intervention
 
@@ -385,8 +387,15 @@ def appraise(intervention: Intervention | str | Path | dict) -> Appraisal:
     if isinstance(intervention, (str, Path)):
         source = str(intervention)
         intervention = load_intervention(intervention)
-        source_sha256 = hashlib.sha256(Path(source).read_bytes()).hexdigest()
+        source_sha256 = intervention._source_sha256  # of the bytes read (hardening)
     elif isinstance(intervention, dict):
         intervention = Intervention.from_dict(intervention)
-    compiled = compile_model(intervention)
-    return Appraisal(intervention, compiled, source=source, source_sha256=source_sha256)
+    elif not isinstance(intervention, Intervention):
+        raise CBAError("appraise takes an Intervention, a dict or the path of a model file, "
+                       f"got {type(intervention).__name__}")
+    # errors name the model file; no overflow becomes an inf (cba.finite)
+    with finite.guard(source):
+        compiled = compile_model(intervention)
+        flows = evaluate(compiled)
+        finite.check_flows(compiled, flows)
+    return Appraisal(intervention, compiled, source=source, source_sha256=source_sha256, flows=flows)

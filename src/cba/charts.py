@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .errors import CBAError
+from .escaping import chart_text
 from .presentation import fmt
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -106,13 +107,13 @@ def _money_axis(ax: "Axes", axis: str = "y") -> None:
 def _title(ax: "Axes", appraisal: "Appraisal", what: str) -> None:
     model = appraisal.intervention
     width = int(ax.figure.get_figwidth() * 9)  # characters that fit at 11pt, roughly
-    head = textwrap.fill(f"{model.name}: {what}", width)
+    head = textwrap.fill(f"{chart_text(model.name)}: {what}", width)
     ax.set_title(f"{head}\n(£, {model.price_base} prices)", fontsize=11, loc="left")
 
 
 def _wrap(label: str, width: int = 16) -> str:
     """Break a long axis label over lines so neighbouring labels do not overlap."""
-    return textwrap.fill(label, width, break_long_words=False)
+    return chart_text(textwrap.fill(label, width, break_long_words=False))
 
 
 def _empty(ax: "Axes", message: str) -> None:
@@ -307,7 +308,7 @@ def costs_by_agency_chart(appraisal: "Appraisal", discounted: bool = False) -> "
     from .agencies import display_name
 
     agencies = [a for a in appraisal.compiled.agencies if a in grid.columns]
-    series = [(display_name(a, names), grid[a].to_numpy(float), AGENCY_COLOURS[i % len(AGENCY_COLOURS)])
+    series = [(chart_text(display_name(a, names)), grid[a].to_numpy(float), AGENCY_COLOURS[i % len(AGENCY_COLOURS)])
               for i, a in enumerate(agencies)]
     fig, ax = _stacked_by_year(appraisal, years, series, "costs by agency and year", "Cost", discounted)
     if not agencies:

@@ -26,13 +26,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def printable(message: str) -> str:
+    r"""A message safe to print on a terminal: control characters from user text (a carriage
+    return, an escape sequence) are shown escaped; line breaks between problems are kept.
+
+    >>> printable("scenarios.\r\x1b[2J: bad")
+    'scenarios.\\r\\x1b[2J: bad'
+    """
+    return "".join(c if c == "\n" or c.isprintable() else repr(c)[1:-1] for c in message)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)
     except CBAError as exc:
-        print(f"cba: error: {exc}", file=sys.stderr)
+        print(f"cba: error: {printable(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

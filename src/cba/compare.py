@@ -247,8 +247,10 @@ class Comparison:
                 + render_table_html(t["side_by_side"]) + render_table_html(t["incremental"]) + "</div>")
 
     def to_markdown(self) -> str:
-        """Every comparison table as Markdown."""
-        lines = ["# Options compared", "", self._heading(), ""]
+        """Every comparison table as Markdown (user text with raw HTML escaped)."""
+        from .escaping import markdown_text
+
+        lines = ["# Options compared", "", markdown_text(self._heading()), ""]
         for frame in self.tables().values():
             lines += [render_table_markdown(frame), ""]
         return "\n".join(lines)
@@ -278,7 +280,9 @@ class Comparison:
             for case, metric, _label, kind in SIDE_BY_SIDE_ROWS:
                 rows.append({"option": name, "reference": self.reference, "case": case, "metric": metric,
                              "unit": kind, "value": v[metric], "difference": v[metric] - ref[metric]})
-        return pd.DataFrame(rows).to_csv(index=False, lineterminator="\n")
+        from .escaping import csv_text
+
+        return csv_text(pd.DataFrame(rows))
 
     def to_xlsx_bytes(self) -> bytes:
         """An Excel workbook with one sheet per comparison table."""

@@ -138,19 +138,36 @@ class Deflator:
 
     @classmethod
     def from_csv(cls, path: str | Path, name: str | None = None, **meta) -> "Deflator":
-        """Read a series from a CSV with columns ``financial_year,index[,status]``."""
+        """Read a series from a CSV with columns ``financial_year,index[,status]``.
+
+        The file is read within the size limit (:func:`cba.files.read_text`); every
+        index must be a finite number above 0.
+        """
+        import io
+        import math
+
+        from .files import read_text
+
         path = Path(path)
         index: dict[str, float] = {}
         forecast = set()
-        with path.open(newline="", encoding="utf-8") as fh:
-            for row_no, row in enumerate(csv.DictReader(fh), start=2):
-                try:
-                    label = financial_year(row["financial_year"])
-                    index[label] = float(row["index"])
-                except (KeyError, TypeError, ValueError, CBAError) as exc:
-                    raise CBAError(f"{path}, row {row_no}: {exc}") from None
-                if (row.get("status") or "").strip().lower().startswith("forecast"):
-                    forecast.add(label)
+        text = read_text(path, "deflator CSV file")
+        try:
+            rows = list(csv.DictReader(io.StringIO(text, newline=""), strict=True))
+        except csv.Error as exc:
+            raise CBAError(f"{path}: not valid CSV ({exc})") from None
+        for row_no, row in enumerate(rows, start=2):
+            try:
+                label = financial_year(row["financial_year"])
+                value = float(row["index"])
+            except (KeyError, TypeError, ValueError, CBAError) as exc:
+                raise CBAError(f"{path}, row {row_no}: {exc}") from None
+            if not (math.isfinite(value) and value > 0):
+                raise CBAError(f"{path}, row {row_no}, column 'index': must be a finite number above 0, "
+                               f"got {row['index']!r}")
+            index[label] = value
+            if (row.get("status") or "").strip().lower().startswith("forecast"):
+                forecast.add(label)
         return cls(name=name or path.stem, index=index, forecast=frozenset(forecast), **meta)
 
     @classmethod

@@ -8,13 +8,17 @@ the command line can print it as one line and exit with status 2.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 _FIELD_PREFIX = re.compile(r"^([a-z_]+(?:\[\d+\])?(?:\.[a-z_]+(?:\[\d+\])?)*): (.*)$", re.S)
 
 
-class CBAError(Exception):
-    """A user mistake: bad model, bad file, unknown year or code."""
+class CBAError(ValueError):
+    """A user mistake: bad model, bad file, unknown year or code.
+
+    A :class:`ValueError`, so code that catches bad values catches it too.
+    """
 
 
 class ModelError(CBAError, ValueError):
@@ -78,3 +82,46 @@ def from_pydantic(err, prefix: Sequence[str | int] = ()) -> ModelError:
 
 def _short(value) -> bool:
     return isinstance(value, (int, float, str, bool)) and len(repr(value)) <= 60
+
+
+def in_file(source, exc: CBAError) -> CBAError:
+    """``exc`` with the file ``source`` named at the start of its message, once.
+
+    A :class:`ModelError` gets the file in front of each problem's path; any other
+    error in front of its message, unless the message already starts with it.
+
+    >>> str(in_file("model.yaml", ModelError([("costs[0].price_year", "outside the series")])))
+    'model.yaml: costs[0].price_year: outside the series'
+    >>> str(in_file("model.yaml", CBAError("model.yaml: no such file")))
+    'model.yaml: no such file'
+    """
+    if source is None:
+        return exc
+    where = str(source)
+    if isinstance(exc, ModelError):
+        problems = [(p if p.startswith(where) else (f"{where}: {p}" if p else where), m) for p, m in exc.problems]
+        return ModelError(problems)
+    msg = str(exc)
+    if msg.startswith(where):
+        return exc
+    return type(exc)(f"{where}: {msg}") if type(exc) is CBAError else CBAError(f"{where}: {msg}")
+
+
+@contextmanager
+def naming(source) -> Iterator[None]:
+    """Re-raise any :class:`CBAError` inside the block with the file ``source`` named once.
+
+    >>> try:
+    ...     with naming("uncertainty.yaml"):
+    ...         raise CBAError("draws: must be 1 or more, got 0")
+    ... except CBAError as exc:
+    ...     print(exc)
+    uncertainty.yaml: draws: must be 1 or more, got 0
+    """
+    try:
+        yield
+    except CBAError as exc:
+        named = in_file(source, exc)
+        if named is exc:
+            raise
+        raise named from None

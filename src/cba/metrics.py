@@ -104,7 +104,8 @@ def irr(flows, low: float = -0.99, high: float = 10.0, grid: int = 96, iteration
         return out
     xs = x[changes]
     u, discount, distance = _rate_grid(float(low), float(high), int(grid), H)
-    npv = xs @ discount                                            # (d, G)
+    with np.errstate(over="ignore", invalid="ignore"):  # long horizons: far grid points overflow, never flip
+        npv = xs @ discount                                        # (d, G)
     sign = np.sign(npv)
     flips = sign[:, :-1] * sign[:, 1:] <= 0
     closeness = np.where(flips, distance, np.inf)
@@ -112,7 +113,8 @@ def irr(flows, low: float = -0.99, high: float = 10.0, grid: int = 96, iteration
     rows = np.arange(len(j))
     ok = np.isfinite(closeness[rows, j])
     lo = u[j]
-    f_lo = np.sum(xs * discount.T[j], axis=1)                     # f(lo), from the grid's powers
+    with np.errstate(over="ignore", invalid="ignore"):
+        f_lo = np.sum(xs * discount.T[j], axis=1)                 # f(lo), from the grid's powers
     root = _refine_root(xs, lo, u[j + 1], f_lo, iterations) - 1.0
     # exact zeros on the grid: take the grid point itself
     exact_lo = npv[rows, j] == 0

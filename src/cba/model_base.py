@@ -2,8 +2,14 @@
 
 :class:`_Model` gives every model of a model file (:mod:`cba.models`, and the deal
 terms of :mod:`cba.partnership`) the same behaviour: unknown fields refused, no
-infinities or NaN, validation on assignment, field-path errors and exact JSON and
-YAML round trips.
+infinities or NaN, no boolean taken as a number, validation on assignment, field-path
+errors (every mistake is a :class:`~cba.errors.ModelError`, never pydantic's
+``ValidationError``) and exact JSON and YAML round trips. Text is parsed by
+:func:`cba.files.parse_data`: duplicate keys are errors, nesting is bounded.
+
+Numeric fields use :data:`Number`, :data:`Whole` or the types built on them
+(:data:`Rate`, :data:`NonNegative`, :data:`Grade`), never bare ``float`` or
+``int``, so that ``true`` is refused where a number is expected.
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ import json
 from typing import Annotated, Any
 
 import yaml
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from .agencies import SLUG
 from .deflators import financial_year
@@ -20,6 +26,13 @@ from .errors import CBAError, from_pydantic
 
 
 # ---------------------------------------------------------------- field types
+def _not_bool(v: Any) -> Any:
+    """Refuse ``true``/``false`` where a number is expected (pydantic would read them as 1 and 0)."""
+    if isinstance(v, bool):
+        raise ValueError(f"expected a number, got {str(v).lower()} (a yes/no value)")
+    return v
+
+
 def _rate(v: float) -> float:
     if not 0.0 <= v <= 1.0:
         raise ValueError(f"must be between 0 and 1, got {v!r}")
@@ -45,11 +58,18 @@ def _slug(v: str) -> str:
     return v
 
 
-Rate = Annotated[float, AfterValidator(_rate)]
-NonNegative = Annotated[float, AfterValidator(_non_negative)]
+#: A finite number (``true`` and ``false`` refused).
+Number = Annotated[float, BeforeValidator(_not_bool)]
+#: A whole number (``true`` and ``false`` refused). For bounds, put ``Field(ge=...)``
+#: before the validator, as in :data:`NonNegativeWhole`, so the JSON Schema shows them.
+Whole = Annotated[int, BeforeValidator(_not_bool)]
+Rate = Annotated[float, BeforeValidator(_not_bool), AfterValidator(_rate)]
+NonNegative = Annotated[float, BeforeValidator(_not_bool), AfterValidator(_non_negative)]
 FinancialYear = Annotated[str, AfterValidator(_fy)]
 AgencyId = Annotated[str, AfterValidator(_slug)]
-Grade = Annotated[int, Field(ge=1)]
+#: A whole number 0 or more (a lag, a start year).
+NonNegativeWhole = Annotated[int, Field(ge=0), BeforeValidator(_not_bool)]
+Grade = Annotated[int, Field(ge=1), BeforeValidator(_not_bool)]
 
 
 def _describe_fields(schema: dict[str, Any], cls: type) -> None:
@@ -66,6 +86,49 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False, validate_assignment=True,
                               populate_by_name=True, json_schema_extra=_describe_fields)
 
+    # ---- every mistake is a ModelError (a CBAError and a ValueError), never pydantic's
+    def __init__(self, **data: Any) -> None:
+        try:
+            super().__init__(**data)
+        except ValidationError as err:
+            raise from_pydantic(err) from None
+        except RecursionError:
+            raise CBAError(f"{type(self).__name__}: the data is nested too deeply") from None
+
+    # pydantic validates nested models without calling this __init__, as for its own
+    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        missing = object()
+        old = self.__dict__.get(name, missing)
+        try:
+            super().__setattr__(name, value)
+        except ValidationError as err:
+            # a check across fields fails after pydantic has stored the value: put the old one back
+            if old is not missing:
+                self.__dict__[name] = old
+            raise from_pydantic(err) from None
+
+    @classmethod
+    def model_validate(cls, obj: Any, *args: Any, **kwargs: Any):
+        try:
+            return super().model_validate(obj, *args, **kwargs)
+        except ValidationError as err:
+            raise from_pydantic(err) from None
+        except RecursionError:
+            raise CBAError(f"{cls.__name__}: the data is nested too deeply") from None
+
+    @classmethod
+    def model_validate_json(cls, json_data: Any, *args: Any, **kwargs: Any):
+        return cls.from_json(json_data if isinstance(json_data, str) else bytes(json_data).decode("utf-8", "replace"))
+
+    @classmethod
+    def model_validate_strings(cls, obj: Any, *args: Any, **kwargs: Any):
+        try:
+            return super().model_validate_strings(obj, *args, **kwargs)
+        except ValidationError as err:
+            raise from_pydantic(err) from None
+
     # ---- serialisation shared by every model
     def to_dict(self) -> dict[str, Any]:
         """Plain data (JSON types only), with unset optional fields left out."""
@@ -81,25 +144,25 @@ class _Model(BaseModel):
     def from_dict(cls, data: Any, *, path_prefix: tuple = ()):
         """Validate plain data; user mistakes raise :class:`~cba.errors.ModelError`."""
         try:
-            return cls.model_validate(data)
+            return super().model_validate(data)
         except ValidationError as err:
             raise from_pydantic(err, path_prefix) from None
+        except RecursionError:
+            raise CBAError(f"{cls.__name__}: the data is nested too deeply") from None
 
     @classmethod
-    def from_json(cls, text: str):
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise CBAError(f"invalid JSON: {exc}") from None
-        return cls.from_dict(data)
+    def from_json(cls, text: str, *, source: str | None = None):
+        """Validate JSON text (parsed strictly by :func:`cba.files.parse_data`)."""
+        from .files import parse_data
+
+        return cls.from_dict(parse_data(text, "JSON text", source=source, format="json"))
 
     @classmethod
-    def from_yaml(cls, text: str):
-        try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            raise CBAError(f"invalid YAML: {' '.join(str(exc).split())}") from None
-        return cls.from_dict(data)
+    def from_yaml(cls, text: str, *, source: str | None = None):
+        """Validate YAML text (parsed strictly by :func:`cba.files.parse_data`)."""
+        from .files import parse_data
+
+        return cls.from_dict(parse_data(text, "YAML text", source=source, format="yaml"))
 
     def _repr_html_(self) -> str:  # notebooks: a table of the fields
         from .presentation import render_table_html

@@ -11,13 +11,11 @@ renamed.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import (
-    AfterValidator,
+    BeforeValidator,
     Field,
     PrivateAttr,
     model_serializer,
@@ -34,7 +32,7 @@ from .discounting import (
     banded_rates,
     discount_factors,
 )
-from .errors import CBAError, ModelError
+from .errors import CBAError, ModelError, in_file
 from .value_for_money import (  # noqa: F401  (re-exported: part of the model file format)
     DFT_VALUE_FOR_MONEY,
     DFT_VALUE_FOR_MONEY_SOURCE,
@@ -46,7 +44,11 @@ from .model_base import (  # noqa: F401  (re-exported: the field types are part 
     FinancialYear,
     Grade,
     NonNegative,
+    NonNegativeWhole,
+    Number,
     Rate,
+    Whole,
+    _not_bool,
     _fy,
     _Model,
     _non_negative,
@@ -62,6 +64,11 @@ from .partnership.terms import (  # noqa: F401  (the deal's models are part of t
     PooledBudget,
     TopUp,
 )
+
+
+#: The longest horizon, lag, duration or band start, in years (whole numbers far beyond it
+#: would overflow the engine's integer arithmetic; no appraisal needs them).
+MAX_YEARS = 1000
 
 
 # ---------------------------------------------------------------- agencies
@@ -84,8 +91,8 @@ class Agency(_Model):
 class DiscountBand(_Model):
     """A discount rate in force from ``start_year`` until the next band starts."""
 
-    start_year: Annotated[int, Field(ge=0)]
-    rate: Annotated[float, AfterValidator(_rate)]
+    start_year: Annotated[int, Field(ge=0, le=MAX_YEARS), BeforeValidator(_not_bool)]
+    rate: Rate
 
 
 class DiscountSchedule(_Model):
@@ -107,7 +114,7 @@ class DiscountSchedule(_Model):
     """
 
     kind: Literal["green_book", "green_book_health", "green_book_lower", "constant", "custom"] = "green_book"
-    rate: Annotated[float, AfterValidator(_rate)] | None = None
+    rate: Rate | None = None
     bands: list[DiscountBand] | None = None
 
     @model_validator(mode="before")
@@ -300,7 +307,7 @@ class ValueComponent(_Model):
     """
 
     type: Literal["fiscal", "economic", "social"]
-    amount: float
+    amount: Number
     price_year: FinancialYear | None = None
     agency: AgencyId | None = None
     cashable: Rate | list[Rate] | None = None
@@ -410,8 +417,8 @@ class Outcome(_Model):
     leakage: Rate = 0.0
     substitution: Rate = 0.0
     attribution: Rate = 0.0
-    lag: Annotated[int, Field(ge=0)] = 0
-    duration: Annotated[int, Field(ge=1)] = 1
+    lag: Annotated[int, Field(ge=0, le=MAX_YEARS), BeforeValidator(_not_bool)] = 0
+    duration: Annotated[int, Field(ge=1, le=MAX_YEARS), BeforeValidator(_not_bool)] = 1
     drop_off: Rate = 0.0
     quantity: NonNegative | None = None
     confidence: Grade | None = None
@@ -457,7 +464,7 @@ class Intervention(_Model):
     description: str | None = None
     price_base: FinancialYear
     start_year: FinancialYear | None = None
-    horizon: Annotated[int, Field(ge=1, le=1000)] = 5
+    horizon: Annotated[int, Field(ge=1, le=MAX_YEARS), BeforeValidator(_not_bool)] = 5
     discounting: DiscountSchedule = Field(default_factory=DiscountSchedule)
     first_year_discounted: bool = False
     optimism_bias: OptimismBiasTable = Field(default_factory=OptimismBiasTable)
@@ -479,6 +486,8 @@ class Intervention(_Model):
     _base_dir: Path | None = PrivateAttr(default=None)
     #: For a programme's combined model, its interventions (set by cba.partnership.programme).
     _programme: list | None = PrivateAttr(default=None)
+    #: SHA-256 of the model file's bytes as read (set by load_intervention).
+    _source_sha256: str | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
     def _cross_checks(self):
@@ -606,40 +615,31 @@ class Intervention(_Model):
 
 
 def load_intervention(path: str | Path) -> Intervention:
-    """Read a model file (YAML or JSON, chosen by content) into an :class:`Intervention`.
+    """Read a model file (YAML or JSON, by suffix or content) into an :class:`Intervention`.
 
-    User mistakes raise :class:`~cba.errors.CBAError` with the file and field path.
+    The file is read and parsed by :func:`cba.files.load_data` (bounded, strict:
+    duplicate keys are errors). User mistakes raise :class:`~cba.errors.CBAError`
+    with the file and field path.
     """
-    from .files import read_text
+    import hashlib
+
+    from .files import data_format, decode_text, parse_data, read_bytes
 
     p = Path(path)
-    text = read_text(p, "model file")
+    raw = read_bytes(p, "model file")
     try:
-        if p.suffix.lower() == ".json":
-            try:
-                data = json.loads(text)
-            except json.JSONDecodeError as exc:
-                raise CBAError(f"invalid JSON: {exc}") from None
-        else:
-            data = _safe_yaml(text, p)
+        text = decode_text(raw, str(p))
+        data = parse_data(text, "model file", source=str(p), format=data_format(p, text))
         if not isinstance(data, dict):
             raise CBAError(f"{p}: a model file must be a mapping of fields (name, price_base, costs, ...)")
         from .partnership.programme import build_programme, is_programme
 
         if is_programme(data):  # several interventions on one footing, one deal
-            return build_programme(data, p.resolve().parent, str(p))
-        model = Intervention.from_dict(data)
-        model._base_dir = p.resolve().parent
-        return model
-    except ModelError as exc:
-        raise ModelError([(f"{p}: {path}" if path else str(p), msg) for path, msg in exc.problems]) from None
+            model = build_programme(data, p.resolve().parent, str(p))
+        else:
+            model = Intervention.from_dict(data)
+            model._base_dir = p.resolve().parent
     except CBAError as exc:
-        msg = str(exc)
-        raise CBAError(msg if msg.startswith(str(p)) else f"{p}: {msg}") from None
-
-
-def _safe_yaml(text: str, p: Path):
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise CBAError(f"{p}: invalid YAML: {' '.join(str(exc).split())}") from None
+        raise in_file(p, exc) from None
+    model._source_sha256 = hashlib.sha256(raw).hexdigest()
+    return model

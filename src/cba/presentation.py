@@ -225,7 +225,9 @@ def render_table_text(frame: pd.DataFrame, title: bool = True) -> str:
 
 
 def _md_cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    from .escaping import markdown_text
+
+    return markdown_text(text, cell=True)
 
 
 def render_table_markdown(frame: pd.DataFrame, level: int = 2) -> str:
@@ -242,7 +244,7 @@ def render_table_markdown(frame: pd.DataFrame, level: int = 2) -> str:
     header, body, right = _grid(frame)
     out = []
     if frame.attrs.get("title") and level:
-        out += [f"{'#' * level} {frame.attrs['title']}", ""]
+        out += [f"{'#' * level} {_md_cell(str(frame.attrs['title']))}", ""]
     out.append("| " + " | ".join(_md_cell(h) for h in header) + " |")
     out.append("| " + " | ".join("---:" if r else ":---" for r in right) + " |")
     out += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in body]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..export import FORMATS, check_output, format_for_path
-from ._io import add_output_arguments, check_warnings, write_output
+from ._io import add_output_arguments, check_outputs, check_warnings, model_inputs, write_output
 
 
 def register(subparsers) -> None:
@@ -25,7 +25,9 @@ def run(args) -> int:
     check_output(fmt, args.output)
     from ..appraisal import appraise  # here, not at the top: `cba --help` needs none of it
 
+    check_outputs([args.output], args.force, [args.model])  # before the work, not after
     result = appraise(args.model)
     check_warnings(result, args.strict)
-    write_output(FORMATS[fmt](result), args.output, args.force)
+    write_output(FORMATS[fmt](result), args.output, args.force,
+                 [args.model, *model_inputs(result.intervention)])
     return 0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..export import FORMATS, check_output, format_for_path
-from ._io import add_output_arguments, write_output
+from ._io import add_output_arguments, check_outputs, model_inputs, write_output
 
 
 def register(subparsers) -> None:
@@ -26,6 +26,8 @@ def run(args) -> int:
     check_output(fmt, args.output)
     from ..compare import FORMATS as COMPARISON_FORMATS, compare
 
+    check_outputs([args.output], args.force, args.models)
     result = compare(args.models, reference=args.reference)
-    write_output(COMPARISON_FORMATS[fmt](result), args.output, args.force)
+    inputs = [*args.models, *(p for a in result.appraisals for p in model_inputs(a.intervention))]
+    write_output(COMPARISON_FORMATS[fmt](result), args.output, args.force, inputs)
     return 0

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from ..errors import CBAError
-from ._io import add_output_arguments, check_warnings, write_output
+from ._io import add_output_arguments, check_outputs, check_warnings, model_inputs, write_output
 
 
 def register(subparsers) -> None:
@@ -27,11 +24,9 @@ def run(args) -> int:
     from ..appraisal import appraise
     from ..report import render_report
 
-    if args.output not in (None, "-"):
-        out = Path(args.output)
-        if out.exists() and not args.force:  # refuse before the work, not after
-            raise CBAError(f"{out}: already exists; use --force to overwrite it")
+    check_outputs([args.output], args.force, [args.model])  # refuse before the work, not after
     result = appraise(args.model)
     check_warnings(result, args.strict)
-    write_output(render_report(result, charts=not args.no_charts), args.output, args.force)
+    write_output(render_report(result, charts=not args.no_charts), args.output, args.force,
+                 [args.model, *model_inputs(result.intervention)])
     return 0

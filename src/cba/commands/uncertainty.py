@@ -15,11 +15,15 @@ from __future__ import annotations
 
 import io
 import math
+import re
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import CBAError
-from ._io import add_output_arguments, write_output
+from ..escaping import csv_text
+from ..finite import number
+from ._io import add_output_arguments, check_outputs, model_inputs, write_outputs
 
 if TYPE_CHECKING:  # pragma: no cover - pandas is imported by the commands that run
     import pandas as pd
@@ -82,10 +86,16 @@ def register(subparsers) -> None:
 
 
 # ---------------------------------------------------------------- helpers
-def _load(args):
+def _inputs(args, model=None) -> list:
+    return [args.model, args.spec, *(model_inputs(model.intervention) if model is not None else [])]
+
+
+def _load(args, *extra_outputs):
+    """The compiled model and the uncertainty file, once the outputs are known to be writable."""
     from ..uncertainty.core import as_compiled
     from ..uncertainty.spec import load_spec
 
+    check_outputs([args.output, *extra_outputs], args.force, _inputs(args))
     return as_compiled(args.model), load_spec(args.spec)
 
 
@@ -115,15 +125,17 @@ def _kind_table(frame: pd.DataFrame, title: str, metric_col: str | None = None,
     return render_table_text(t)
 
 
-def _emit(args, frame: pd.DataFrame, text: str, data) -> None:
+def _emit(args, model, frame: pd.DataFrame, text: str, data, extra=()) -> None:
+    """Write the result (and any ``extra`` (data, path) outputs) all or none."""
     import json
 
     if args.format == "json":
-        write_output(json.dumps(data, indent=2, allow_nan=False), args.output, args.force)
+        out = json.dumps(data, indent=2, allow_nan=False)
     elif args.format == "csv":
-        write_output(frame.to_csv(index=False), args.output, args.force)
+        out = csv_text(frame)
     else:
-        write_output(text, args.output, args.force)
+        out = text
+    write_outputs([*extra, (out, args.output)], args.force, _inputs(args, model))
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:
@@ -140,6 +152,38 @@ def _records(frame: pd.DataFrame) -> list[dict]:
 
 
 # ---------------------------------------------------------------- commands
+_PATH_START = re.compile(r"^[a-z_]+(\[[^\]]*\])*(\.|:|\[| )")
+
+
+@contextmanager
+def _section(spec, section: str):
+    """Name the uncertainty file, and the section, in any error raised inside (once)."""
+    from ..uncertainty.spec import SECTIONS
+
+    try:
+        yield
+    except CBAError as exc:
+        msg, where = str(exc), str(spec.source)
+        if msg.startswith(where):
+            raise
+        if any(msg.startswith(s) and msg[len(s):len(s) + 1] in (".", ":", "[", " ") for s in SECTIONS):
+            raise CBAError(f"{where}: {msg}") from None
+        sep = "." if _PATH_START.match(msg) and not msg.startswith(("with ", "unknown ", "metric ")) else ": "
+        raise CBAError(f"{where}: {section}{sep}{msg}") from None
+
+
+def _metrics(model, args, spec, default=None):
+    """The metrics asked for: on the command line (checked as such), else the file's, else ``default``."""
+    from ..uncertainty.core import check_metric
+
+    if args.metric:
+        return [check_metric(model, m) for m in args.metric]
+    if spec.metrics:
+        with _section(spec, "metrics"):
+            return [check_metric(model, m) for m in spec.metrics]
+    return default
+
+
 def run_scenarios(args) -> int:
     from ..presentation import render_table_text
     from ..uncertainty import scenarios
@@ -147,7 +191,9 @@ def run_scenarios(args) -> int:
 
     model, spec = _load(args)
     _need("scenarios", spec.scenarios, spec)
-    result = scenarios(model, spec.scenarios, metrics=args.metric or spec.metrics)
+    metrics = _metrics(model, args, spec)
+    with _section(spec, "scenarios"):
+        result = scenarios(model, spec.scenarios, metrics=metrics)
     frame = result.table.reset_index()
     text = _kind_table(frame, f"{model.intervention.name}: scenarios", metric_col="metric")
     assumptions = result.assumptions.reset_index()
@@ -155,7 +201,7 @@ def run_scenarios(args) -> int:
         assumptions[c] = [format_value(x, u) for x, u in zip(assumptions[c], assumptions["unit"])]
     assumptions.attrs.update(title="Assumptions", hidden=["unit"])
     text += "\n\n" + render_table_text(assumptions)
-    _emit(args, frame, text, result.to_dict())
+    _emit(args, model, frame, text, result.to_dict())
     return 0
 
 
@@ -163,20 +209,24 @@ def run_sensitivity(args) -> int:
     from ..uncertainty import one_way
     from ..uncertainty.charts import format_value
 
-    model, spec = _load(args)
+    if args.chart and Path(args.chart).suffix.lower() not in (".png", ".svg", ".pdf"):
+        raise CBAError(f"{args.chart}: the chart file must end in .png, .svg or .pdf")
+    if args.relative is not None:
+        number(args.relative, "--relative")
+    model, spec = _load(args, args.chart)
     ranges = spec.ranges
     _need("ranges", ranges, spec)
     relative = args.relative if args.relative is not None else spec.relative
-    if args.chart and Path(args.chart).suffix.lower() not in (".png", ".svg", ".pdf"):
-        raise CBAError(f"{args.chart}: the chart file must end in .png, .svg or .pdf")
-    metrics = args.metric or spec.metrics or list(DEFAULT_METRICS)
-    result = one_way(model, ranges, relative=relative, metrics=metrics)
+    metrics = _metrics(model, args, spec, list(DEFAULT_METRICS))
+    with _section(spec, "ranges"):
+        result = one_way(model, ranges, relative=relative, metrics=metrics)
     frame = result.table.drop(columns=["unit"])
     shown = frame.copy()
     for c in ("base_value", "low_value", "high_value"):
         shown[c] = [format_value(x, u) for x, u in zip(result.table[c], result.table["unit"])]
     text = _kind_table(shown, f"{model.intervention.name}: one-way sensitivity (largest swing first)",
                        metric_col="metric", numeric={c: "text" for c in ("base_value", "low_value", "high_value")})
+    extra = []
     if args.chart:
         from ..uncertainty.charts import tornado
 
@@ -184,8 +234,8 @@ def run_sensitivity(args) -> int:
         suffix = Path(args.chart).suffix.lower().lstrip(".")
         buf = io.BytesIO()
         fig.savefig(buf, format=suffix)
-        write_output(buf.getvalue(), args.chart, args.force)
-    _emit(args, frame, text, _records(frame))
+        extra.append((buf.getvalue(), args.chart))
+    _emit(args, model, frame, text, _records(frame), extra)
     return 0
 
 
@@ -193,18 +243,29 @@ def run_switching(args) -> int:
     import pandas as pd
 
     from ..uncertainty import switching_values
+    from ..uncertainty.core import check_metric
 
+    if args.threshold is not None:
+        number(args.threshold, "--threshold")
     model, spec = _load(args)
+    section = "switching" if spec.switching_parameters else "ranges"
     params = spec.switching_parameters or (list(spec.ranges) if spec.ranges else None)
     _need("switching", params, spec)
     if isinstance(params, dict):
-        params = {k: (tuple(v) if v is not None else None) for k, v in params.items()}
-    metrics = args.metric or spec.switching_metrics or spec.metrics or ["financial_roi"]
-    frames = [switching_values(model, params, m, args.threshold) for m in metrics]
+        params = {k: (tuple(v) if isinstance(v, (list, tuple)) else v) for k, v in params.items()}
+    if args.metric:
+        metrics = _metrics(model, args, spec)
+    elif spec.switching_metrics:
+        with _section(spec, "switching.metrics"):
+            metrics = [check_metric(model, m) for m in spec.switching_metrics]
+    else:
+        metrics = _metrics(model, args, spec, ["financial_roi"])
+    with _section(spec, section):
+        frames = [switching_values(model, params, m, args.threshold) for m in metrics]
     frame = pd.concat(frames, ignore_index=True)
     lines = [f"{model.intervention.name}: switching values", ""]
     lines += [f"- {m}" for m in frame["message"]]
-    _emit(args, frame, "\n".join(lines), _records(frame))
+    _emit(args, model, frame, "\n".join(lines), _records(frame))
     return 0
 
 
@@ -212,25 +273,38 @@ def run_montecarlo(args) -> int:
     import sys
 
     from ..uncertainty import montecarlo
+    from ..uncertainty.core import check_draws
 
-    model, spec = _load(args)
+    for name in ("chunk_size", "workers"):
+        value = getattr(args, name)
+        if value is not None and value < 1:
+            raise CBAError(f"--{name.replace('_', '-')}: must be 1 or more, got {value}")
+    if args.seed is not None and args.seed < 0:
+        raise CBAError(f"--seed: must be a whole number 0 or more, got {args.seed}")
+    if args.draws is not None:
+        check_draws(args.draws, "--draws")
+    model, spec = _load(args, args.draws_output)
     _need("distributions", spec.distributions, spec)
-    draws = args.draws if args.draws is not None else (spec.draws or 10_000)
+    draws = args.draws if args.draws is not None else (spec.draws if spec.draws is not None else 10_000)
     seed = args.seed if args.seed is not None else spec.seed
     scheme = args.seed_scheme if args.seed_scheme is not None else spec.seed_scheme
-    if args.draws_output and Path(args.draws_output).exists() and not args.force:
-        raise CBAError(f"{args.draws_output}: already exists; use --force to overwrite it")
-    metrics = args.metric or spec.metrics
+    metrics = _metrics(model, args, spec)
+    if args.draws_output:  # the kept draws must fit in memory: say so before the run
+        from ..uncertainty.core import metric_names
+
+        n_metrics = len(metrics) if metrics else len(metric_names(model)) - (0 if args.irr else 1)
+        check_draws(draws, "--draws" if args.draws is not None else f"{spec.source}: draws",
+                    kept_columns=n_metrics + len(spec.distributions))
     thresholds = spec.thresholds
     if metrics:  # the file's thresholds for metrics left out of this run do not apply
         keep = {m.replace(" ", "") for m in metrics}
         thresholds = {k: v for k, v in thresholds.items() if k.replace(" ", "") in keep}
-    result = montecarlo(model, spec.distributions, draws=draws, seed=seed, correlation=spec.correlation,
-                        thresholds=thresholds, include_irr=args.irr, keep_draws=bool(args.draws_output),
-                        metrics=metrics,
-                        chunk_size=args.chunk_size, workers=args.workers,
-                        progress=False if args.no_progress else None,
-                        **({} if scheme is None else {"seed_scheme": scheme}))
+    with _section(spec, "distributions"):
+        result = montecarlo(model, spec.distributions, draws=draws, seed=seed, correlation=spec.correlation,
+                            thresholds=thresholds, include_irr=args.irr, keep_draws=bool(args.draws_output),
+                            metrics=metrics, chunk_size=args.chunk_size, workers=args.workers,
+                            progress=False if args.no_progress else None,
+                            **({} if scheme is None else {"seed_scheme": scheme}))
     if seed is None:
         print(f"seed: {result.seed} (pass --seed {result.seed} --seed-scheme {result.seed_scheme} to repeat "
               "this run)", file=sys.stderr)
@@ -240,7 +314,6 @@ def run_montecarlo(args) -> int:
                        f"(seed scheme {result.seed_scheme})",
                        metric_col="metric", numeric={"probability": "share"}, blank=("threshold", "probability"),
                        kind_map={"years": "number"})
-    if args.draws_output:
-        write_output(result.draws_frame().to_csv(), args.draws_output, args.force)
-    _emit(args, frame, text, result.to_dict())
+    extra = [(csv_text(result.draws_frame(), index=True), args.draws_output)] if args.draws_output else []
+    _emit(args, model, frame, text, result.to_dict(), extra)
     return 0

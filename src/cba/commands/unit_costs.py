@@ -16,13 +16,16 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
 import textwrap
+
+import numpy as np
 
 from ..deflators import DEFAULT_DEFLATOR, financial_year
 from ..deflators import get as get_deflator
 from ..errors import CBAError
-from ._io import add_output_arguments, write_output
+from ._io import add_output_arguments, check_outputs, write_output, write_outputs
 
 TYPES = ("fiscal", "economic", "social", "total")
 
@@ -91,7 +94,15 @@ def register(subparsers) -> None:
 def _database(args):
     from ..unit_costs import combined
 
+    check_outputs([args.output], args.force, _inputs(args))
     return combined(args.database, use_supplementary=args.supplementary, local=args.local)
+
+
+def _inputs(args) -> list[str]:
+    """The files a search, show or notes command reads: its database and local CSVs."""
+    from ..unit_costs.database import DATASETS
+
+    return [*args.local, *([] if args.database in DATASETS else [args.database])]
 
 
 def _money(x: float | None) -> str:
@@ -110,9 +121,14 @@ def _uplifted(db, cost, v, base, deflator):
     if base is None or v.price_year is None:
         return None
     try:
-        return float(get_deflator(deflator or DEFAULT_DEFLATOR).uplift(v.value, v.price_year, base))
+        with np.errstate(over="ignore"):
+            value = float(get_deflator(deflator or DEFAULT_DEFLATOR).uplift(v.value, v.price_year, base))
     except CBAError as exc:
         raise CBAError(f"unit cost {cost.code}: {exc}") from None
+    if not math.isfinite(value):
+        raise CBAError(f"unit cost {cost.code} ({cost.database}): {v.value:g} at {v.price_year} prices is too "
+                       f"large to compute at {base} prices")
+    return value
 
 
 def _value_dict(db, cost, v, base, deflator) -> dict:
@@ -170,7 +186,7 @@ def run_search(args) -> int:
         out = to_csv_text(found)
     else:
         out = _search_table(db, found, total, text, base, args.deflator)
-    write_output(out, args.output, args.force)
+    write_output(out, args.output, args.force, _inputs(args))
     return 0
 
 
@@ -247,9 +263,10 @@ def run_show(args) -> int:
             data["components_error"] = str(exc)
         data["public_value_at_price_year"] = public_value_of(cost, db.children)
         data["notes"] = [{"kind": n.kind, "message": n.message} for n in notes]
-        write_output(json.dumps(data, indent=2, ensure_ascii=False), args.output, args.force)
+        write_output(json.dumps(data, indent=2, ensure_ascii=False), args.output, args.force, _inputs(args))
         return 0
-    write_output(_show_text(db, cost, split, kids, notes, base, args.deflator), args.output, args.force)
+    write_output(_show_text(db, cost, split, kids, notes, base, args.deflator), args.output, args.force,
+                 _inputs(args))
     return 0
 
 
@@ -351,15 +368,18 @@ def run_import(args) -> int:
     from ..unit_costs.records import to_csv_text
     from ..unit_costs.workbook import deflator_csv_text, read_workbook
 
+    inputs = [args.workbook]
+    check_outputs([args.output, args.notes, args.deflator_csv], args.force, inputs)
     data = read_workbook(args.workbook)
     n_values = sum(len(c.values) for c in data.costs)
-    write_output(to_csv_text(data.costs), args.output, args.force)
+    outputs = [(to_csv_text(data.costs), args.output)]
     if args.notes:
-        write_output(notes_csv_text(data.notes), args.notes, args.force)
+        outputs.append((notes_csv_text(data.notes), args.notes))
     if args.deflator_csv:
         if not data.deflator_table:
             raise CBAError(f"{args.workbook}: no Lookups GDP table to write")
-        write_output(deflator_csv_text(data.deflator_table), args.deflator_csv, args.force)
+        outputs.append((deflator_csv_text(data.deflator_table), args.deflator_csv))
+    write_outputs(outputs, args.force, inputs)  # all or none
     print(f"read {len(data.costs)} codes ({n_values} values) from {data.title}; {len(data.notes)} data note"
           f"{'s' if len(data.notes) != 1 else ''}" + (f"; updated values at {data.current_year} prices"
                                                        if data.current_year else ""), file=sys.stderr)
@@ -383,5 +403,5 @@ def run_notes(args) -> int:
             lines.append("")
             lines += _wrap(n.code or "-", f"[{n.kind}] {n.message}")
         out = "\n".join(lines) + "\n"
-    write_output(out, args.output, args.force)
+    write_output(out, args.output, args.force, _inputs(args))
     return 0

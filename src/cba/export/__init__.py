@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from ..errors import CBAError
-from ..files import write_file
+from ..escaping import csv_cell, csv_text, markdown_text
+from ..files import write_file, write_files
 
 # pandas, the tables and the schema models are imported when first needed, so that
 # the command line can register its options without them
@@ -39,8 +40,9 @@ def __getattr__(name: str) -> Any:
         return getattr(schema, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
-__all__ = ["FORMATS", "BINARY_FORMATS", "SUFFIXES", "assumption_records", "check_output", "export", "format_for_path",
-           "model_schema", "results_schema", "to_csv", "to_json", "to_markdown", "to_xlsx", "write_file"]
+__all__ = ["FORMATS", "BINARY_FORMATS", "SUFFIXES", "assumption_records", "check_output", "csv_cell", "csv_text",
+           "export", "format_for_path", "markdown_text", "model_schema", "results_schema", "to_csv", "to_json",
+           "to_markdown", "to_xlsx", "write_file", "write_files"]
 
 #: Sheet names of the workbook, by table name.
 SHEET_NAMES = {
@@ -52,9 +54,9 @@ SHEET_NAMES = {
 
 def _heading_lines(appraisal: "Appraisal") -> list[str]:
     model = appraisal.intervention
-    lines = [f"# {model.name}", ""]
+    lines = [f"# {markdown_text(model.name, cell=True)}", ""]
     if model.description:
-        lines += [model.description.strip(), ""]
+        lines += [markdown_text(model.description.strip()), ""]
     lines += [f"Price base {model.price_base}, horizon {model.horizon} years, discounting: "
               f"{model.discounting.describe()}. Money in pounds at {model.price_base} prices; "
               "present values discounted to year 0.", ""]
@@ -95,11 +97,11 @@ def _deal_tables(appraisal: "Appraisal") -> "dict[str, pd.DataFrame]":
 def to_csv(appraisal: "Appraisal") -> str:
     """The tidy ledger as CSV (full precision; empty cells for missing text).
 
-    Values are written exactly as they are: text a user wrote that starts with
-    ``=`` reaches the CSV unchanged, so open CSV files with care in a spreadsheet,
-    or use the Excel export, which stores such text safely.
+    Safe to open in a spreadsheet (:func:`csv_text`): text a user wrote that a
+    spreadsheet would run as a formula (starting ``=``, ``+``, ``-``, ``@``) gets
+    an apostrophe in front; numbers stay numbers.
     """
-    return appraisal.ledger.to_csv(index=False, lineterminator="\n")
+    return csv_text(appraisal.ledger)
 
 
 def to_json(appraisal: "Appraisal") -> str:
@@ -110,9 +112,8 @@ def to_json(appraisal: "Appraisal") -> str:
 def to_xlsx(appraisal: "Appraisal") -> bytes:
     """An Excel workbook with one sheet per table of :mod:`cba.tables` (see :mod:`.xlsx`)."""
     from ..tables import all_tables
-    from .xlsx import workbook_bytes
-
     from .partnership import SHEET_NAMES as DEAL_SHEETS
+    from .xlsx import workbook_bytes
 
     # a "Warnings" sheet is added only when the appraisal has warnings
     sheets = {SHEET_NAMES.get(name, name.capitalize()): frame for name, frame in all_tables(appraisal).items()}
@@ -200,7 +201,3 @@ def export(appraisal: "Appraisal", fmt: str) -> str | bytes:
         raise CBAError(f"unknown format {fmt!r} (formats: {', '.join(FORMATS)})") from None
     return writer(appraisal)
 
-
-def csv_text(frame: "pd.DataFrame") -> str:
-    """A table as CSV text (full precision, no index)."""
-    return frame.to_csv(index=False, lineterminator="\n")

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import CBAError
+from ..escaping import chart_text
 from ..presentation import fmt
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -128,7 +129,7 @@ def tornado(data: pd.DataFrame, *, title: str | None = None, max_bars: int | Non
                         textcoords="offset points", va="center", ha="left" if v >= base else "right", fontsize=8)
     if not math.isnan(base):
         ax.axvline(base, color="#000000", linewidth=1)
-    ax.set_yticks(y, list(rows["label"]))
+    ax.set_yticks(y, [chart_text(v) for v in rows["label"]])
     ax.margins(x=0.15)
     from matplotlib.ticker import FuncFormatter
 
@@ -136,7 +137,7 @@ def tornado(data: pd.DataFrame, *, title: str | None = None, max_bars: int | Non
     ax.grid(axis="x", color="#dddddd", linewidth=0.6)
     ax.set_axisbelow(True)
     ax.set_xlabel(f"{metric} (vertical line: {fmt(base, kind)} with every assumption as modelled)")
-    ax.set_title(title or f"One-way sensitivity of {metric}", loc="left", fontsize=11)
+    ax.set_title(chart_text(title) if title else f"One-way sensitivity of {metric}", loc="left", fontsize=11)
     fig.legend(loc="outside lower center", ncols=2, fontsize=8, frameon=False)
     return fig
 
@@ -170,5 +171,5 @@ def histogram(result, metric: str = "net_present_public_value", *, bins: int = 5
     ax.set_ylabel("draws")
     undefined = 1 - len(ok) / len(x) if len(x) else 0.0
     extra = f", undefined in {undefined:.1%}" if undefined else ""
-    ax.set_title(title or f"{metric}: {result.draws:,} draws{extra}", loc="left", fontsize=11)
+    ax.set_title(chart_text(title) if title else f"{metric}: {result.draws:,} draws{extra}", loc="left", fontsize=11)
     return fig

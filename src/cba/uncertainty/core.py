@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import operator
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from .. import finite, limits
 from ..engine import CompiledModel, compile_model, evaluate_totals
 from ..errors import CBAError
 from ..metrics import AGENCY_METRIC_NAMES, METRIC_NAMES, compute
@@ -58,13 +59,91 @@ def as_compiled(model) -> CompiledModel:
     compiled = getattr(model, "compiled", None)
     if isinstance(compiled, CompiledModel):
         return compiled
+    source = None
     if isinstance(model, (str, Path)):
+        source = str(model)
         model = load_intervention(model)
     elif isinstance(model, dict):
         model = Intervention.from_dict(model)
     if not isinstance(model, Intervention):
         raise CBAError(f"expected an intervention, a model file or a compiled model, got {type(model).__name__}")
-    return compile_model(model)
+    with finite.guard(source):
+        compiled = compile_model(model)
+        finite.check_model(compiled)  # no overflow at the model's own values
+    return compiled
+
+
+def check_draws(draws, where: str = "draws", kept_columns: int | None = None) -> int:
+    """A number of Monte Carlo draws: a whole number from 1 to the ``draws`` limit.
+
+    With ``kept_columns`` (the draws are kept in memory, ``8 x draws x columns``
+    bytes), also within the ``kept_draws_bytes`` limit. Checked before anything
+    is allocated.
+
+    >>> check_draws(10_000)
+    10000
+    >>> check_draws(0)
+    Traceback (most recent call last):
+    ...
+    cba.errors.CBAError: draws: must be a whole number 1 or more, got 0
+    """
+    if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) or draws < 1:
+        raise CBAError(f"{where}: must be a whole number 1 or more, got {draws!r}")
+    most = limits.get("draws")
+    if draws > most:
+        raise CBAError(f"{where}: {int(draws):,} draws are more than one run may make; {limits.exceeded('draws')}")
+    if kept_columns:
+        need = 8 * int(draws) * int(kept_columns)
+        if need > limits.get("kept_draws_bytes"):
+            raise CBAError(f"{where}: keeping {int(draws):,} draws of {kept_columns} values needs {need:,} bytes; "
+                           f"keep fewer draws, or {limits.exceeded('kept_draws_bytes')}")
+    return int(draws)
+
+
+#: Most threads a Monte Carlo run starts on this machine (results never depend on the number).
+MAX_THREADS = 64
+
+
+def check_memory(memory: int, where: str = "memory") -> int:
+    """A memory budget for draws held in memory: within the ``kept_draws_bytes`` limit."""
+    most = limits.get("kept_draws_bytes")
+    if memory > most:
+        raise CBAError(f"{where}: {memory:,} bytes for the draws is more than allowed; "
+                       f"{limits.exceeded('kept_draws_bytes')}")
+    return memory
+
+
+class Spans(Sequence):
+    """``(start, stop)`` chunks covering draws ``0 .. draws`` in steps of ``size``, made on demand.
+
+    >>> s = Spans(5, 2)
+    >>> len(s), s[1], list(s)
+    (3, (2, 4), [(0, 2), (2, 4), (4, 5)])
+    """
+
+    def __init__(self, draws: int, size: int):
+        self.draws, self.size = int(draws), max(1, int(size))
+
+    def __len__(self) -> int:
+        return -(-self.draws // self.size)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        n = len(self)
+        if i < 0:
+            i += n
+        if not 0 <= i < n:
+            raise IndexError(i)
+        a = i * self.size
+        return (a, min(a + self.size, self.draws))
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        for a in range(0, self.draws, self.size):
+            yield (a, min(a + self.size, self.draws))
+
+    def __repr__(self) -> str:
+        return repr(list(self)) if len(self) <= 20 else f"Spans(draws={self.draws}, size={self.size})"
 
 
 def metric_names(model: CompiledModel, include_agencies: bool = True) -> list[str]:
@@ -167,12 +246,12 @@ def parse_threshold(model: CompiledModel, metric: str, spec) -> Threshold:
         if len(spec) != 2 or spec[0] not in _OPS:
             raise CBAError(f"thresholds.{metric}: expected (op, value) with op one of > >= < <=, got {spec!r}")
         op, value = spec
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        raise CBAError(f"thresholds.{metric}: expected a number, got {value!r}") from None
-    if not np.isfinite(value):
-        raise CBAError(f"thresholds.{metric}: must be a finite number, got {value!r}")
+    if isinstance(value, str):
+        try:
+            value = float(value)
+        except ValueError:
+            raise CBAError(f"thresholds.{metric}: expected a number, got {value!r}") from None
+    value = finite.number(value, f"thresholds.{metric}")
     return Threshold(metric, op, value)
 
 
@@ -234,10 +313,12 @@ def run(model: CompiledModel, parameters: Sequence[Parameter], values: Mapping[s
     numpy.ndarray
         ``(D, M)``, columns in the order of :func:`metric_names`.
     """
-    overrides = build_overrides(model, parameters, values, checked=checked, buffers=buffers)
-    deal_overrides = {k: overrides.pop(k) for k in list(overrides) if k.startswith("deal.")}
-    totals = evaluate_totals(model, overrides)
-    metrics, agency = compute(totals, include_irr=include_irr)
+    with finite.guard():  # overflow is reported below, naming the parameters, not warned about
+        overrides = build_overrides(model, parameters, values, checked=checked, buffers=buffers)
+        deal_overrides = {k: overrides.pop(k) for k in list(overrides) if k.startswith("deal.")}
+        totals = evaluate_totals(model, overrides)
+        metrics, agency = compute(totals, include_irr=include_irr)
+        finite.check_totals(model, totals, metrics, agency, parameters, values)
     cols = [metrics[k] for k in METRIC_NAMES]
     out = np.column_stack(cols) if cols else np.empty((totals.costs.shape[0], 0))
     if include_agencies and model.agencies:

@@ -50,9 +50,11 @@ def open_uniform(rng: np.random.Generator, n: int) -> np.ndarray:
 
 
 def _finite(name: str, x) -> float:
+    if isinstance(x, (bool, np.bool_)):
+        raise CBAError(f"{name} must be a number, got {str(bool(x)).lower()} (a yes/no value)")
     try:
         v = float(x)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise CBAError(f"{name} must be a number, got {x!r}") from None
     if not math.isfinite(v):
         raise CBAError(f"{name} must be a finite number, got {x!r}")
@@ -62,9 +64,11 @@ def _finite(name: str, x) -> float:
 def _bound(name: str, x, default: float) -> float:
     if x is None:
         return default
+    if isinstance(x, (bool, np.bool_)):
+        raise CBAError(f"{name} must be a number, got {str(bool(x)).lower()} (a yes/no value)")
     try:
         v = float(x)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise CBAError(f"{name} must be a number, got {x!r}") from None
     if math.isnan(v):
         raise CBAError(f"{name} must be a number, got {x!r}")

@@ -783,7 +783,10 @@ def _qname(q: float) -> str:
 
 def _check_quantiles(quantiles) -> tuple[float, ...]:
     try:
-        qs = tuple(float(q) for q in quantiles)
+        items = list(quantiles)
+        if any(isinstance(q, bool) for q in items):  # hardening: true/false are not quantiles
+            raise TypeError
+        qs = tuple(float(q) for q in items)
     except (TypeError, ValueError):
         raise CBAError(f"quantiles: expected numbers between 0 and 1, got {quantiles!r}") from None
     if any(not 0.0 <= q <= 1.0 for q in qs):
@@ -808,13 +811,13 @@ def run_chunk(model: CompiledModel, sampler: Sampler, start: int, stop: int, inc
     return out, samples
 
 
-def chunks(draws: int, size: int) -> list[tuple[int, int]]:
+def chunks(draws: int, size: int) -> "core.Spans":
     """``[(start, stop), ...]`` covering ``0 .. draws`` in steps of ``size``.
 
     >>> chunks(5, 2)
     [(0, 2), (2, 4), (4, 5)]
     """
-    return [(a, min(a + size, draws)) for a in range(0, draws, size)]
+    return core.Spans(draws, size)  # hardening: lazy, never a list as long as the draws
 
 
 def _progress(total: int, progress, n_chunks: int, desc: str = "Monte Carlo"):
@@ -937,8 +940,8 @@ def montecarlo(model, distributions: Mapping[str, object], draws: int = 10_000, 
     statistics; a negative zero counts as zero. See :func:`summarise`.
     """
     compiled = core.as_compiled(model)
-    draws = _whole(draws, "draws", 1)
-    memory = _whole(memory, "memory", 0)
+    draws = core.check_draws(draws)  # hardening: bounded before anything is allocated
+    memory = core.check_memory(_whole(memory, "memory", 0))  # hardening: the in-memory table is bounded too
     qs = _check_quantiles(quantiles)
     sampler = Sampler(compiled, distributions, seed=seed, correlation=correlation, seed_scheme=seed_scheme)
     names = core.metric_names(compiled)
@@ -951,6 +954,8 @@ def montecarlo(model, distributions: Mapping[str, object], draws: int = 10_000, 
         if "irr" in shown and not include_irr:
             raise CBAError("metrics: irr is only computed with include_irr=True")
     columns = [names.index(n) for n in shown]
+    if keep_draws:  # hardening: the kept draws must fit in memory
+        core.check_draws(draws, kept_columns=len(shown) + len(sampler.parameters))
     thr = core.thresholds_for(compiled, shown, thresholds)
     for m in thr:
         if m not in shown:
@@ -959,6 +964,7 @@ def montecarlo(model, distributions: Mapping[str, object], draws: int = 10_000, 
     size = chunk_size_for(compiled, sampler) if chunk_size is None else _whole(chunk_size, "chunk_size", 1)
     if client is None:
         n_workers = _whole(workers if workers is not None else (os.cpu_count() or 1), "workers", 1)
+        n_workers = min(n_workers, core.MAX_THREADS)  # hardening: results do not depend on it
 
     def mapped(fn, spans, args):
         """``(span, result)`` of each span, on the Dask cluster or on local threads."""

@@ -193,6 +193,9 @@ class Parameter:
         if self.grade_table is not None:
             g = np.rint(np.nan_to_num(v)).astype(int)
             return self.grade_table[np.clip(g, 0, len(self.grade_table) - 1)]
+        if self.target in ("lag", "duration"):
+            # years beyond the horizon change nothing, and would overflow the engine's integers
+            return np.minimum(v, horizon + 1)
         return v * self.factor
 
     def write(self, array: np.ndarray, values: np.ndarray, horizon: int) -> None:

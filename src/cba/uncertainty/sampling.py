@@ -55,6 +55,7 @@ from scipy import special
 
 from ..engine import CompiledModel
 from ..errors import CBAError
+from ..finite import number
 from .distributions import Distribution, check_support, from_spec
 from .parameters import Parameter, canonical, resolve_many
 
@@ -132,10 +133,7 @@ def parse_correlation(spec, names: Sequence[str]) -> tuple[list[str], np.ndarray
                 raise CBAError(f"correlation{where}: {p} has no distribution")
         if a == b:
             raise CBAError(f"correlation{where}: a parameter cannot be correlated with itself ({a})")
-        try:
-            r = float(rho)
-        except (TypeError, ValueError):
-            raise CBAError(f"correlation{where}: expected a number, got {rho!r}") from None
+        r = number(rho, f"correlation{where}")
         if not -1.0 <= r <= 1.0:
             raise CBAError(f"correlation{where}: {a} and {b}: must be between -1 and 1, got {rho!r}")
         key = (a, b) if known.index(a) < known.index(b) else (b, a)
@@ -363,7 +361,8 @@ class Sampler:
             out[p] = buf[:n]
         pos = 0
         for b in range(start // BLOCK, (stop - 1) // BLOCK + 1 if n else start // BLOCK):
-            blk = self._cached_block(b)
+            with np.errstate(over="ignore"):  # a draw that overflows is reported by cba.finite, naming it
+                blk = self._cached_block(b)
             lo, hi = max(start, b * BLOCK) - b * BLOCK, min(stop, (b + 1) * BLOCK) - b * BLOCK
             for p in self.paths:
                 out[p][pos:pos + hi - lo] = blk[p][lo:hi]

@@ -32,8 +32,13 @@ import numpy as np
 import pandas as pd
 
 from ..errors import CBAError
+from ..finite import number
 from . import core
 from .parameters import Parameter, canonical, resolve_many
+
+
+#: Names a scenario may not take: columns of the results tables.
+RESERVED = frozenset({"metric", "parameter", "label", "unit"})
 
 
 @dataclass
@@ -85,8 +90,8 @@ def scenarios(model, scenarios: Mapping[str, Mapping[str, float]], *, include_ba
         in the parameter's units (a multiplier for ``costs[0].amounts``, a rate for
         ``outcomes[0].deadweight``).
     include_base : bool
-        Put the model as given first, as the scenario ``base`` (unless a scenario
-        is already called that).
+        Put the model as given first, as the scenario ``base`` (a scenario may
+        then not be called ``base``).
     include_irr : bool
         Compute the internal rate of return.
     metrics : sequence of str, optional
@@ -99,14 +104,22 @@ def scenarios(model, scenarios: Mapping[str, Mapping[str, float]], *, include_ba
     Raises
     ------
     CBAError
-        For an unknown parameter or a value out of its range, naming the scenario
-        and the parameter.
+        For an unknown parameter or a value out of its range (or not a number),
+        naming the scenario and the parameter; for a scenario named ``base`` (when
+        the base is included) or after a column of the tables (:data:`RESERVED`),
+        and for two scenarios whose names are the same text.
     """
     compiled = core.as_compiled(model)
     if not isinstance(scenarios, Mapping):
         raise CBAError("scenarios: expected a mapping of scenario name to {parameter: value}")
     names = [str(n) for n in scenarios]
-    if include_base and "base" not in names:
+    for n in names:
+        if n in RESERVED or (include_base and n == "base"):
+            what = "the model as given" if n == "base" else "a column of the results"
+            raise CBAError(f"scenarios.{n}: the name {n!r} is reserved for {what}; rename the scenario")
+        if names.count(n) > 1:
+            raise CBAError(f"scenarios.{n}: two scenarios are named {n!r}; give each its own name")
+    if include_base:
         names = ["base"] + names
     paths: list[str] = []
     for name, overrides in scenarios.items():
@@ -128,12 +141,7 @@ def scenarios(model, scenarios: Mapping[str, Mapping[str, float]], *, include_ba
         col = names.index(str(name))
         for path, v in (overrides or {}).items():
             p = by_path[canonical(path)]
-            try:
-                x = float(v)
-            except (TypeError, ValueError):
-                raise CBAError(f"scenarios.{name}: {p.path}: expected a number, got {v!r}") from None
-            if math.isnan(x):
-                raise CBAError(f"scenarios.{name}: {p.path}: expected a number, got {v!r}")
+            x = number(v, f"scenarios.{name}: {p.path}")
             try:
                 p.check([x])
             except CBAError as exc:

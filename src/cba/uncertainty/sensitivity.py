@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import CBAError
+from ..finite import number
 from . import core
 from .parameters import Parameter, resolve_many
 
@@ -106,10 +107,7 @@ def _ranges(model, ranges, relative) -> tuple[list[Parameter], list[tuple[float,
                 rng = (rng.get("low"), rng.get("high"))
             if not (isinstance(rng, Sequence) and not isinstance(rng, str) and len(rng) == 2):
                 raise CBAError(f"{p.path}: expected (low, high), got {rng!r}")
-            try:
-                low, high = float(rng[0]), float(rng[1])
-            except (TypeError, ValueError):
-                raise CBAError(f"{p.path}: expected two numbers (low, high), got {rng!r}") from None
+            low, high = number(rng[0], f"{p.path} (low)"), number(rng[1], f"{p.path} (high)")
         p.check([low, high])
         lows_highs.append((low, high))
     return params, lows_highs
@@ -140,10 +138,7 @@ def one_way(model, ranges, *, relative: float | None = None, metrics: Sequence[s
     """
     compiled = core.as_compiled(model)
     if relative is not None:
-        try:
-            relative = float(relative)
-        except (TypeError, ValueError):
-            raise CBAError(f"relative: expected a number such as 0.2, got {relative!r}") from None
+        relative = number(relative, "relative")
         if not 0 < relative < math.inf:
             raise CBAError(f"relative: must be above 0, got {relative:g}")
     params, lh = _ranges(compiled, ranges, relative)

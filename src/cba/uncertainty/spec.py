@@ -37,13 +37,10 @@ block lists, but must be quoted inside ``[...]`` or ``{...}``.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from ..errors import CBAError
 
@@ -88,15 +85,20 @@ class UncertaintySpec:
                 raise CBAError(f"{where}{name}: expected a mapping of parameter path to ...")
             return {str(k): x for k, x in v.items()}
 
-        def whole(name):
+        def whole(name, minimum):
             v = data.get(name)
             if v is None:
                 return None
-            if isinstance(v, bool) or not isinstance(v, int) or v < 0:
-                raise CBAError(f"{where}{name}: expected a whole number, got {v!r}")
+            if isinstance(v, bool) or not isinstance(v, int) or v < minimum:
+                raise CBAError(f"{where}{name}: expected a whole number {minimum} or more, got {v!r}")
             return v
 
         scen = mapping("scenarios")
+        raw = data.get("scenarios") or {}
+        if len(scen) < len(raw):  # e.g. 1 and "1": one name once written as text
+            names = [str(k) for k in raw]
+            twice = next(n for n in names if names.count(n) > 1)
+            raise CBAError(f"{where}scenarios: two scenarios are both named {twice!r}; give each its own name")
         for name, overrides in scen.items():
             if overrides is not None and not isinstance(overrides, Mapping):
                 raise CBAError(f"{where}scenarios.{name}: expected a mapping of parameter path to value")
@@ -117,31 +119,38 @@ class UncertaintySpec:
             scenarios={k: dict(v or {}) for k, v in scen.items()},
             switching_parameters=switching.get("parameters"), switching_metrics=list(metrics),
             distributions=mapping("distributions"), correlation=data.get("correlation"),
-            thresholds=mapping("thresholds"), draws=whole("draws"), seed=whole("seed"),
-            seed_scheme=whole("seed_scheme"),
+            thresholds=mapping("thresholds"), draws=_draws(whole("draws", 1), where), seed=whole("seed", 0),
+            seed_scheme=whole("seed_scheme", 1),
             metrics=list(top_metrics) if top_metrics else None, source=source,
         )
 
 
+def _draws(draws, where: str):
+    if draws is None:
+        return None
+    from .core import check_draws
+
+    return check_draws(draws, f"{where}draws")
+
+
 def load_spec(path: str | Path) -> UncertaintySpec:
-    """Read an uncertainty file (YAML, or JSON by its ``.json`` suffix).
+    """Read an uncertainty file (YAML or JSON, by suffix or content) through :func:`cba.files.load_data`.
 
     Raises
     ------
     CBAError
-        Naming the file for a missing file, invalid YAML or an unknown section.
+        Naming the file for a missing file, invalid YAML or JSON, a duplicate key,
+        an unknown section or a bad value in a section.
     """
-    from ..files import read_text
+    from ..files import load_data
 
     p = Path(path)
-    text = read_text(p, "uncertainty file")
     try:
-        data = json.loads(text) if p.suffix.lower() == ".json" else yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        hint = ""
-        if isinstance(exc, yaml.YAMLError) and "flow" in str(exc):
-            hint = (" (inside [...] or {...}, quote parameter paths and agency metrics, "
+        data = load_data(p, "uncertainty file")
+    except CBAError as exc:
+        msg = str(exc)
+        if "invalid YAML" in msg and "flow" in msg:
+            msg += (" (inside [...] or {...}, quote parameter paths and agency metrics, "
                     "e.g. [\"outcomes[0].success\", \"net[dwp]\"])")
-        raise CBAError(f"{p}: invalid {'JSON' if p.suffix.lower() == '.json' else 'YAML'}{hint}: "
-                       f"{' '.join(str(exc).split())}") from None
+        raise CBAError(msg) from None
     return UncertaintySpec.from_dict(data, source=str(p))

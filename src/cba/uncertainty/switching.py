@@ -48,6 +48,7 @@ import pandas as pd
 from scipy.optimize import brentq
 
 from ..errors import CBAError
+from ..finite import number
 from . import core
 from .parameters import Parameter, resolve
 
@@ -152,12 +153,7 @@ def switching_value(model, parameter: str, metric: str = "financial_roi", thresh
         if t is None:
             raise CBAError(f"{metric} has no default threshold: give one, e.g. threshold=0")
         threshold = t.value
-    try:
-        threshold = float(threshold)
-    except (TypeError, ValueError):
-        raise CBAError(f"threshold: expected a number, got {threshold!r}") from None
-    if not math.isfinite(threshold):
-        raise CBAError(f"threshold: must be a finite number, got {threshold!r}")
+    threshold = number(threshold, "threshold")
     p = resolve(compiled, parameter)
     if within is None:
         lo, hi = p.lower, p.upper
@@ -167,10 +163,7 @@ def switching_value(model, parameter: str, metric: str = "financial_roi", thresh
     else:
         if not (isinstance(within, Sequence) and not isinstance(within, str) and len(within) == 2):
             raise CBAError(f"within: expected (low, high), got {within!r}")
-        try:
-            lo, hi = float(within[0]), float(within[1])
-        except (TypeError, ValueError):
-            raise CBAError(f"within: expected two numbers, got {within!r}") from None
+        lo, hi = number(within[0], "within (low)"), number(within[1], "within (high)")
         if not lo < hi:
             raise CBAError(f"within: low ({lo:g}) must be below high ({hi:g})")
         p.check([lo, hi])
@@ -266,6 +259,11 @@ def switching_values(model, parameters, metric: str = "financial_roi", threshold
         ``found``, ``metric``, ``threshold``, ``metric_at_base``, ``message``.
     """
     compiled = core.as_compiled(model)
+    if isinstance(parameters, str):
+        parameters = [parameters]
+    if not hasattr(parameters, "items") and not isinstance(parameters, (list, tuple)):
+        raise CBAError(f"parameters: expected a list of parameter paths or a mapping of path to (low, high), "
+                       f"got {type(parameters).__name__}")
     items = parameters.items() if hasattr(parameters, "items") else [(p, None) for p in parameters]
     rows = []
     for path, within in items:

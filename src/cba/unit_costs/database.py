@@ -28,9 +28,12 @@ from collections.abc import Iterable, Iterator
 from functools import cached_property, lru_cache
 from pathlib import Path
 
+import numpy as np
+
 from ..deflators import DEFAULT_DEFLATOR, Deflator, data_dir, financial_year
 from ..deflators import get as get_deflator
 from ..errors import CBAError
+from ..escaping import csv_uncell
 from .agencies import AGENCY_NAMES, canonical_agency, normalise_name
 from .hierarchy import check_hierarchy, children_of, fiscal_split
 from .records import (
@@ -226,6 +229,8 @@ class UnitCostDatabase:
         >>> [c.code for c in default().search("jobseeker allowance", limit=3)]
         ['E&E1.0', 'E&E1.1', 'E&E1.2']
         """
+        if not isinstance(text, str):
+            raise CBAError(f"search: expected text to look for, got {text!r}")
         words = _words(text)
         exact = self.get(text.strip()) if text.strip() else None
         if not words and exact is None:
@@ -286,7 +291,13 @@ class UnitCostDatabase:
         ['E&E1.0', 'E&E2.0', 'E&E3.0']
         """
         def as_set(x):
-            return None if x is None else ({x} if isinstance(x, str) else set(x))
+            if x is None:
+                return None
+            if isinstance(x, str):
+                return {x}
+            if not isinstance(x, (list, tuple, set, frozenset)) or not all(isinstance(v, str) for v in x):
+                raise CBAError(f"filter: expected a name or a list of names, got {x!r}")
+            return set(x)
 
         themes = {_slug(t) for t in as_set(theme)} if theme is not None else None
         agencies = None
@@ -329,7 +340,10 @@ class UnitCostDatabase:
         """
         import pandas as pd
 
+        from ..escaping import csv_uncell
+
         frame = pd.read_csv(io.StringIO(self.to_csv_text()), dtype=str, keep_default_na=False)
+        frame = frame.apply(lambda col: col.map(csv_uncell))
         for col in ("value", "updated_value"):
             frame[col] = pd.to_numeric(frame[col].replace("", None), errors="coerce").astype(float)
         frame["row"] = pd.to_numeric(frame["row"].replace("", None), errors="coerce").astype("Int64")
@@ -375,7 +389,13 @@ class UnitCostDatabase:
         frame["price_base"] = base
         frame["deflator"] = d.name
         frame["factor"] = frame["price_year"].map(lambda y: factors.get(y, float("nan"))).astype(float)
-        frame["uplifted_value"] = frame["value"] * frame["factor"]
+        with np.errstate(over="ignore"):
+            frame["uplifted_value"] = frame["value"] * frame["factor"]
+        overflow = np.isinf(frame["uplifted_value"].to_numpy(float))
+        if overflow.any():
+            row = frame[overflow].iloc[0]
+            raise CBAError(f"unit cost {row['code']} ({row['database']}): {row['value']:g} at {row['price_year']} "
+                           f"prices is too large to compute at {base} prices")
         return frame
 
     def value_at(self, code: str, value_type: str, price_base: str, deflator: str | Deflator | None = None) -> float:
@@ -386,9 +406,14 @@ class UnitCostDatabase:
             raise CBAError(f"unit cost {c.code} has no {value_type} value (it has {', '.join(c.value_types) or 'none'})")
         d = get_deflator(deflator or DEFAULT_DEFLATOR)
         try:
-            return float(d.uplift(v.value, v.price_year, price_base))
+            with np.errstate(over="ignore"):
+                value = float(d.uplift(v.value, v.price_year, price_base))
         except CBAError as exc:
             raise CBAError(f"unit cost {c.code}: {exc}") from None
+        if not np.isfinite(value):
+            raise CBAError(f"unit cost {c.code} ({c.database}): {v.value:g} at {v.price_year} prices is too "
+                           f"large to compute at {price_base} prices")
+        return value
 
     def components(self, code: str, *, agency_names=None):
         """The value components an outcome valued by this code gets (see :func:`resolve.components_for`)."""
@@ -453,17 +478,14 @@ def read_notes_csv(path: Path) -> list[DataNote]:
     if not path.exists():
         return []
     with path.open(newline="", encoding="utf-8") as fh:
-        return [DataNote(r["code"], r["kind"], r["message"]) for r in csv.DictReader(fh)]
+        return [DataNote(*(csv_uncell(r[k]) for k in ("code", "kind", "message"))) for r in csv.DictReader(fh)]
 
 
 def notes_csv_text(notes: Iterable[DataNote]) -> str:
     """Data notes as CSV text (``code,kind,message``)."""
-    out = io.StringIO()
-    w = csv.writer(out, lineterminator="\n")
-    w.writerow(["code", "kind", "message"])
-    for n in notes:
-        w.writerow([n.code, n.kind, n.message])
-    return out.getvalue()
+    from ..escaping import csv_text
+
+    return csv_text(([n.code, n.kind, n.message] for n in notes), ["code", "kind", "message"])
 
 
 def from_csv(path: str | Path, *, agency_ids=None, name: str | None = None) -> UnitCostDatabase:

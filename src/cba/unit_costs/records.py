@@ -307,11 +307,11 @@ def to_csv_text(costs) -> str:
     >>> print(to_csv_text([cost]).splitlines()[1])
     ,,,,,CR1.0,headline,,Anti-social behaviour,,Police,,police,fiscal,500,,2002/03,,,no,,,,,,,,,
     """
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    from ..escaping import csv_text
+
     costs = list(costs)
     columns = CSV_COLUMNS + (("health",) if any(v.health for c in costs for v in c.values) else ())
-    writer.writerow(columns)
+    rows = []
     for c in costs:
         common = {
             "database": c.database, "sheet": c.sheet, "row": "" if c.row is None else str(c.row),
@@ -332,8 +332,8 @@ def to_csv_text(costs) -> str:
                     "transfer": v.transfer, "transfer_basis": v.transfer_basis, "value_note": v.note,
                     "health": "yes" if v.health else "",
                 })
-            writer.writerow([row.get(col, "") for col in columns])
-    return out.getvalue()
+            rows.append([row.get(col, "") for col in columns])
+    return csv_text(rows, columns)  # safe to open in a spreadsheet; read back exactly
 
 
 _TRUE = {"yes", "y", "true", "1"}
@@ -366,13 +366,17 @@ def read_csv_text(text: str, origin: str, *, database: str | None = None,
     from ..deflators import financial_year
     from .agencies import canonical_agency, is_known
 
-    reader = csv.reader(io.StringIO(text))
+    from ..escaping import csv_uncell
+
+    text = text[1:] if text.startswith("\ufeff") else text
+    # strict: an unterminated quote or stray text after a closing quote is an error, not merged rows
+    reader = csv.reader(io.StringIO(text), strict=True)
     try:
         header = next(reader)
     except StopIteration:
         raise CBAError(f"{origin}: the file is empty (expected a header line with {', '.join(REQUIRED_COLUMNS)})") from None
     except csv.Error as exc:
-        raise CBAError(f"{origin}, row 1: not valid CSV ({exc})") from None
+        raise CBAError(f"{origin}, row 1{_quote_problem(text, 1, []) or f': not valid CSV ({exc})'}") from None
     header = [h.strip().lstrip("\ufeff").strip() for h in header]
     for i, h in enumerate(header, start=1):
         if h not in CSV_COLUMNS and h not in OPTIONAL_COLUMNS:
@@ -396,13 +400,17 @@ def read_csv_text(text: str, origin: str, *, database: str | None = None,
         except StopIteration:
             break
         except csv.Error as exc:
-            raise CBAError(f"{origin}, row {row_no}: not valid CSV ({exc})") from None
+            raise CBAError(f"{origin}, row {row_no}{_quote_problem(text, row_no, header) or f': not valid CSV ({exc})'}") from None
         previous_line = reader.line_num
         if not any(cell.strip() for cell in raw):
             continue
         if len(raw) > len(header):
             raise CBAError(f"{origin}, row {row_no}: {len(raw)} fields but the header has {len(header)} columns")
-        rec = {h: (raw[i].strip() if i < len(raw) else "") for i, h in enumerate(header)}
+        if len(raw) < len(header):
+            raise CBAError(f"{origin}, row {row_no}, column {len(raw) + 1} {header[len(raw)]!r}: the row ends "
+                           f"after {len(raw)} field{'s' if len(raw) != 1 else ''} but the header has "
+                           f"{len(header)} columns")
+        rec = {h: csv_uncell(raw[i].strip()) for i, h in enumerate(header)}
 
         def bad(column: str, message: str, row_no: int = row_no):
             return CBAError(f"{origin}, row {row_no}, column {column!r}: {message}")
@@ -517,6 +525,41 @@ def read_csv_text(text: str, origin: str, *, database: str | None = None,
         vals = tuple(sorted(values[key], key=lambda v: VALUE_TYPES.index(v.value_type)))
         out.append(UnitCost(values=vals, **fields[key]))
     return out
+
+
+def _quote_problem(text: str, row_no: int, header: list[str]) -> str:
+    """``", column N 'name': ..."`` for the first quoting mistake of the record starting on line ``row_no``."""
+    lines = text.splitlines(keepends=True)
+    record = "".join(lines[row_no - 1:])
+    field, start, quoted, i = 1, True, False, 0
+    while i < len(record):
+        ch = record[i]
+        if quoted:
+            if ch == '"':
+                if record[i + 1:i + 2] == '"':
+                    i += 1
+                elif record[i + 1:i + 2] not in (",", "\n", "\r", ""):
+                    problem = "text follows the closing quote of a quoted value"
+                    break
+                else:
+                    quoted = False
+        elif start and ch == '"':
+            quoted = True
+        elif ch == ",":
+            field += 1
+            start = True
+            i += 1
+            continue
+        elif ch in "\r\n":
+            return ""
+        start = False
+        i += 1
+    else:
+        if not quoted:
+            return ""
+        problem = "a quoted value is never closed (a \" is missing)"
+    name = f" {header[field - 1]!r}" if field <= len(header) else ""
+    return f", column {field}{name}: {problem}"
 
 
 def read_csv(path: str | Path, **kwargs) -> list[UnitCost]:

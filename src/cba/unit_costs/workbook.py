@@ -128,20 +128,10 @@ def _norm(value) -> str:
 
 
 def _load(path: Path):
-    try:
-        import openpyxl
-    except ImportError:  # pragma: no cover - openpyxl is a core dependency
-        raise CBAError("reading workbooks needs openpyxl (pip install openpyxl)") from None
-    if not path.exists():
-        raise CBAError(f"{path}: no such file")
-    if path.is_dir():
-        raise CBAError(f"{path}: is a folder, not a workbook")
-    try:
-        formulas = openpyxl.load_workbook(path)
-        cached = openpyxl.load_workbook(path, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a bad file
-        raise CBAError(f"{path}: not a readable .xlsx workbook ({type(exc).__name__}: {exc})") from None
-    return formulas, cached
+    """The workbook with its formulas and its cached values (see :func:`.opening.open_workbook`)."""
+    from .opening import open_workbook
+
+    return open_workbook(path)
 
 
 _VERSION_TEXT = re.compile(r"\bv\.?\s*(\d+(?:\.\d+)+)\b", re.I)
