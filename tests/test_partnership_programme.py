@@ -122,3 +122,12 @@ def test_warnings_reach_the_deal_output_and_strict_makes_them_errors(capsys):
     assert "possible double counting" in json.loads(out.out)["warnings"][0]
     assert main(["partnership", prog, "--strict"]) == 2
     assert "possible double counting" in capsys.readouterr().err
+
+
+def test_an_output_may_not_replace_a_programme_member(programme, capsys):
+    member = programme.parent / "early_help.yaml"
+    before = member.read_text()
+    assert main(["partnership", str(programme), "-f", "json", "-o", str(member), "--force"]) == 2
+    assert "early_help.yaml" in capsys.readouterr().err
+    assert member.read_text() == before
+    assert main(["partnership", str(programme), "-o", str(programme), "--force"]) == 2

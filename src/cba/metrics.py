@@ -175,7 +175,8 @@ def _rate_grid(low: float, high: float, grid: int, H: int) -> tuple[np.ndarray, 
     and the distance of each interval's middle rate from 0 (``(G - 1,)``); read-only."""
     u = np.geomspace(1.0 + low, 1.0 + high, grid)
     t = np.arange(H)
-    discount = (u[:, None] ** -t[None, :]).T
+    with np.errstate(over="ignore", invalid="ignore"):  # long horizons: far grid points overflow, never flip
+        discount = (u[:, None] ** -t[None, :]).T
     distance = np.abs(np.sqrt(u[:-1] * u[1:]) - 1.0)
     for a in (u, discount, distance):
         a.flags.writeable = False

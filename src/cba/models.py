@@ -314,8 +314,8 @@ class ValueComponent(_Model):
     transfer: bool = False
     saving: Literal["reduction", "avoidance"] | None = None
     health: bool | None = None
-    lag: Annotated[int, Field(ge=0)] | None = None
-    duration: Annotated[int, Field(ge=1)] | None = None
+    lag: Annotated[int, Field(ge=0, le=MAX_YEARS), BeforeValidator(_not_bool)] | None = None
+    duration: Annotated[int, Field(ge=1, le=MAX_YEARS), BeforeValidator(_not_bool)] | None = None
     drop_off: Rate | None = None
     source: str | None = None
     unit_cost: str | None = None

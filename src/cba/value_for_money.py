@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from .model_base import _Model
+from .model_base import Number, _Model
 
 #: DfT's value for money categories of the benefit-cost ratio: (name, lowest BCR).
 DFT_VALUE_FOR_MONEY: tuple[tuple[str, float | None], ...] = (
@@ -28,7 +28,7 @@ class ValueForMoneyBand(_Model):
     """One value for money category: its name and the lowest ratio it takes (inclusive)."""
 
     name: str
-    from_: float | None = Field(default=None, alias="from")
+    from_: Number | None = Field(default=None, alias="from")
 
 
 class ValueForMoneyBands(_Model):

@@ -22,10 +22,12 @@ def _is_file(output: str | None) -> bool:
 
 
 def model_inputs(intervention) -> list[Path]:
-    """The files a model reads besides itself: its unit cost database and local CSVs."""
+    """The files a model reads besides itself: its unit cost database and local CSVs
+    (for a programme, every intervention's file and unit cost files)."""
+    members = [Path(f) for m in (getattr(intervention, "_programme", None) or []) for f in m.get("inputs", ())]
     settings = getattr(intervention, "unit_costs", None)
     if settings is None:
-        return []
+        return members
     base = getattr(intervention, "_base_dir", None)
 
     def where(p: str) -> Path:
@@ -34,7 +36,7 @@ def model_inputs(intervention) -> list[Path]:
 
     from ..unit_costs.database import DATASETS
 
-    found = [where(p) for p in settings.local]
+    found = members + [where(p) for p in settings.local]
     if settings.database not in DATASETS:
         found.append(where(settings.database))
     return found

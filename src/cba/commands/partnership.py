@@ -13,7 +13,7 @@ Examples::
 from __future__ import annotations
 
 from ..errors import CBAError
-from ._io import add_output_arguments, check_warnings, write_output
+from ._io import add_output_arguments, check_outputs, check_warnings, model_inputs, write_output
 
 FORMATS = ("table", "markdown", "json", "csv", "xlsx")
 SOLVE = ("fair-shares", "gain-share", "price", "any-split")
@@ -106,6 +106,7 @@ def run(args) -> int:
             raise CBAError(f"--{'from' if flag == 'sources' else flag} is for --solve; add --solve")
     if (args.draws is not None or args.seed is not None) and not args.spec:
         raise CBAError("--draws and --seed are for the risk analysis: add --spec FILE")
+    check_outputs([args.output], args.force, [args.model, args.spec])  # before the work, not after
     appraisal = appraise(args.model)
     check_warnings(appraisal, args.strict)
     solution = _solve(args, appraisal) if args.solve else None
@@ -115,6 +116,7 @@ def run(args) -> int:
     if terms is not None:  # the risk of the deal the solver found
         model = model.model_copy(update={"partnership": terms})
     risk = _risk(args, model) if args.spec else None
-    write_output(FORMAT_WRITERS[fmt](result, solution=solution, risk=risk), args.output, args.force)
+    write_output(FORMAT_WRITERS[fmt](result, solution=solution, risk=risk), args.output, args.force,
+                 [args.model, args.spec, *model_inputs(appraisal.intervention)])
     return 0
 

@@ -168,9 +168,22 @@ def build_programme(data: dict, base_dir: str | Path, source: str = "programme")
         model = Intervention.from_dict(combined)
     except ModelError as exc:
         raise ModelError([(_member_path(p, models), msg) for p, msg in exc.problems]) from None
-    model._programme = [{"name": label, "file": str(path), "model_name": m.name,
+    model._programme = [{"name": label, "file": str(path), "model_name": m.name, "inputs": _files_read(path, m),
                          "costs": len(m.costs), "outcomes": len(m.outcomes)} for label, path, m in models]
     return model
+
+
+def _files_read(path: Path, model) -> list[str]:
+    """The member's file and the unit cost files it reads (a programme's outputs may not replace them)."""
+    out = [str(path)]
+    settings = model.unit_costs
+    if settings is not None:
+        from ..unit_costs.database import DATASETS
+
+        base = Path(getattr(model, "_base_dir", None) or path.parent)
+        names = list(settings.local) + ([] if settings.database in DATASETS else [settings.database])
+        out += [str(p if Path(p).is_absolute() else base / p) for p in names]
+    return out
 
 
 def _member_path(path: str, models) -> str:

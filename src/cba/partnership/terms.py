@@ -32,16 +32,16 @@ Years are appraisal years counted from 0 (the first year of delivery).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, model_validator
 
-from ..model_base import AgencyId, FinancialYear, NonNegative, Rate, _Model
+from ..model_base import AgencyId, FinancialYear, NonNegative, NonNegativeWhole, Rate, _Model
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..models import Intervention
 
-Year = Annotated[int, Field(ge=0)]
+Year = NonNegativeWhole
 #: A price, fee or contribution: one amount for every year, or a list by year.
 Amounts = NonNegative | list[NonNegative]
 #: What a gain-share is a share of.
