@@ -179,7 +179,7 @@ def test_unit_values_and_database_provenance_when_present(worked):
     t = tables.unit_value_table(a)
     assert t.loc[0, "unit_cost"] == "X1.0" and t.loc[0, "database_version"] == "GMCA v1.4"
     assert t.loc[0, "original_source"] == "A report (2019)" and t.loc[1, "database_version"] is None
-    assert "Database version" in render_table_text(t)
+    assert "Database version" in render_table_text(t, width=1000)  # one line per row at this width
     assert a.provenance["unit_cost_databases"] == ["GMCA v1.4"]
 
 

@@ -37,10 +37,14 @@ def printable(message: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .textgrid import DEFAULT_WIDTH, fixed_width
+
     parser = build_parser()
     args = parser.parse_args(argv)
-    try:
-        return int(args.func(args) or 0)
+    output = getattr(args, "output", None)
+    try:  # text for a file is laid out to the default width, text for a terminal to its width
+        with fixed_width(DEFAULT_WIDTH if output not in (None, "-") else None):
+            return int(args.func(args) or 0)
     except CBAError as exc:
         print(f"cba: error: {printable(str(exc))}", file=sys.stderr)
         return 2

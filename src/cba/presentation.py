@@ -178,8 +178,26 @@ def _column_texts(frame: pd.DataFrame, column: str) -> tuple[list[str], bool]:
     return texts, all(is_numeric_kind(k) for k in kinds)
 
 
-def _note_lines(frame: pd.DataFrame) -> list[str]:
-    return [f"{n['label']}: {fmt(n.get('value'), n.get('kind', 'text'))}" for n in frame.attrs.get("notes", ())]
+#: What "none" means in a table of results, shown under a table where it appears.
+NONE_NOTE = ("none: the figure is not defined here (a ratio with no costs to divide by, no payback "
+             "within the horizon, or no internal rate of return because the net flows never change sign)")
+
+
+def none_note(frame: pd.DataFrame, body: list[list[str]]) -> str | None:
+    """The footnote explaining ``none`` when a number of the table shows as ``none``.
+
+    A table may give its own explanation in ``attrs["none_note"]`` (an empty one
+    for none at all).
+    """
+    if not any(c == "none" for row in body for c in row):
+        return None
+    return frame.attrs.get("none_note", NONE_NOTE) or None
+
+
+def _note_lines(frame: pd.DataFrame, body: list[list[str]] | None = None) -> list[str]:
+    notes = [f"{n['label']}: {fmt(n.get('value'), n.get('kind', 'text'))}" for n in frame.attrs.get("notes", ())]
+    extra = none_note(frame, body) if body is not None else None
+    return notes + ([extra] if extra else [])
 
 
 def _grid(frame: pd.DataFrame) -> tuple[list[str], list[list[str]], list[bool]]:
@@ -192,8 +210,20 @@ def _grid(frame: pd.DataFrame) -> tuple[list[str], list[list[str]], list[bool]]:
 
 
 # ---------------------------------------------------------------- renderers
-def render_table_text(frame: pd.DataFrame, title: bool = True) -> str:
+def wrap_lines(text: str, width: int | None = None, indent: str = "  ") -> list[str]:
+    """A paragraph wrapped to ``width`` (default: :func:`cba.textgrid.text_width`)."""
+    from .textgrid import text_width, wrap
+
+    return wrap(text, text_width() if width is None else width, indent)
+
+
+def render_table_text(frame: pd.DataFrame, title: bool = True, width: int | None = None) -> str:
     """A table as aligned plain text (numbers right-aligned), with its notes.
+
+    A table wider than ``width`` (default: the terminal's width, else 100 columns;
+    see :func:`cba.textgrid.text_width`) wraps its headings and text, then stacks
+    its columns in blocks (:func:`cba.textgrid.layout`). A ``none`` in the table
+    gets a footnote saying what it means.
 
     >>> import pandas as pd
     >>> t = pd.DataFrame({"agency": ["Police"], "net": [1500.4]})
@@ -204,23 +234,19 @@ def render_table_text(frame: pd.DataFrame, title: bool = True) -> str:
     ------  ------
     Police  £1,500
     """
+    from .textgrid import layout, text_width
+
+    width = text_width() if width is None else width
     header, body, right = _grid(frame)
-    widths = [max([len(h)] + [len(r[j]) for r in body]) for j, h in enumerate(header)]
-
-    def line(cells):
-        parts = [c.rjust(w) if r else c.ljust(w) for c, w, r in zip(cells, widths, right)]
-        return "  ".join(parts).rstrip()
-
     out = []
     if title and frame.attrs.get("title"):
-        out.append(str(frame.attrs["title"]))
-    out.append(line(header))
-    out.append("  ".join("-" * w for w in widths))
-    out += [line(r) for r in body]
-    notes = _note_lines(frame)
+        out += wrap_lines(str(frame.attrs["title"]), width)
+    out += layout(header, body, right, width)
+    notes = _note_lines(frame, body)
     if notes:
         out.append("")
-        out += notes
+        for n in notes:
+            out += wrap_lines(n, width)
     return "\n".join(out)
 
 
@@ -248,7 +274,7 @@ def render_table_markdown(frame: pd.DataFrame, level: int = 2) -> str:
     out.append("| " + " | ".join(_md_cell(h) for h in header) + " |")
     out.append("| " + " | ".join("---:" if r else ":---" for r in right) + " |")
     out += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in body]
-    notes = _note_lines(frame)
+    notes = _note_lines(frame, body)
     if notes:
         out.append("")
         out += [f"{_md_cell(n)}  " for n in notes]
@@ -269,17 +295,26 @@ def render_table_html(frame: pd.DataFrame) -> str:
         cells = "".join(f"<td{style if r else ''}>{escape(c)}</td>" for c, r in zip(row, right))
         parts.append(f"<tr>{cells}</tr>")
     parts.append("</tbody></table>")
-    notes = _note_lines(frame)
+    notes = _note_lines(frame, body)
     if notes:
         parts.append("<p>" + "<br>".join(escape(n) for n in notes) + "</p>")
     return "".join(parts)
 
 
 # ---------------------------------------------------------------- appraisals
+def units_text(price_base: str) -> str:
+    """The sentence that says what the money in a table is.
+
+    >>> units_text("2024/25")
+    'Money in pounds at 2024/25 prices; present values discounted to year 0.'
+    """
+    return f"Money in pounds at {price_base} prices; present values discounted to year 0."
+
+
 def _heading(appraisal: "Appraisal") -> tuple[str, str]:
     model = appraisal.intervention
     return model.name, (f"Price base {model.price_base}, horizon {model.horizon} years, "
-                        f"discounting: {model.discounting.describe()}")
+                        f"discounting: {model.discounting.describe()}. {units_text(model.price_base)}")
 
 
 def render_summary(appraisal: "Appraisal") -> str:
@@ -291,8 +326,8 @@ def render_summary(appraisal: "Appraisal") -> str:
     from . import headline
 
     name, sub = _heading(appraisal)
-    warnings = [f"WARNING: {w}" for w in getattr(appraisal, "warnings", [])]
-    return "\n".join([name, sub, "", *warnings, *([""] if warnings else []),
+    warnings = [line for w in getattr(appraisal, "warnings", []) for line in wrap_lines(f"WARNING: {w}")]
+    return "\n".join([*wrap_lines(name), *wrap_lines(sub), "", *warnings, *([""] if warnings else []),
                       render_table_text(headline.summary(appraisal)), "",
                       render_table_text(headline.agencies(appraisal))])
 
