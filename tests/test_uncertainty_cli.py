@@ -81,8 +81,11 @@ def test_spec_file_errors(tmp_path, text, message):
 def test_scenarios_command(files, capsys):
     assert main(["scenarios", *files[:1], "--spec", files[1], "-m", "financial_roi", "-m", "net[nhs]"]) == 0
     out = capsys.readouterr().out
-    assert "financial_roi" in out and "1.47" in out and "-£9,662" in out and "pv_costs" not in out
-    assert "Assumptions" in out
+    # metrics by their labels, never their ids (issue 12, item 5)
+    assert "Financial ROI (fiscal benefit per £1 of cost)" in out and "NHS: net position" in out
+    assert "1.47" in out and "-£9,662" in out and "Present value of costs" not in out
+    assert "financial_roi" not in out and "net[nhs]" not in out
+    assert "Assumptions" in out and "pounds at 2024/25 prices" in out
 
 
 def test_sensitivity_command_and_chart(files, tmp_path, capsys):
@@ -103,8 +106,13 @@ def test_sensitivity_command_and_chart(files, tmp_path, capsys):
 def test_switching_command(files, capsys):
     assert main(["switching", files[0], "--spec", files[1]]) == 0
     out = capsys.readouterr().out
-    assert f"financial_roi reaches 1 at outcomes[0].success = {PV_COSTS / FISCAL_PER_SUCCESS:.6g}" in out
-    assert "net[nhs] stays below 0" in out
+    # a table per metric, by label; a parameter with no switching value says why (issue 12, item 5)
+    assert "where Financial ROI (fiscal benefit per £1 of cost) reaches 1.00" in out
+    row = next(line for line in out.splitlines() if line.startswith("Fewer repeat incidents: success"))
+    assert row.split()[-2:] == ["0.5", f"{PV_COSTS / FISCAL_PER_SUCCESS:.6g}"]
+    assert "where NHS: net position reaches £0" in out
+    assert "none: Fewer repeat incidents: success: the result stays below £0 for every value from 0 to 1" in out
+    assert "net[nhs]" not in out and "financial_roi" not in out
 
 
 def test_montecarlo_command(files, tmp_path, capsys):
@@ -124,7 +132,10 @@ def test_montecarlo_command(files, tmp_path, capsys):
     assert again["summary"] == data["summary"]
     assert main(["montecarlo", files[0], "--spec", files[1], "--no-progress"]) == 0
     table = capsys.readouterr().out
-    assert "Monte Carlo, 2,000 draws, seed 5" in table and "financial_roi > 1" in table
+    assert "Monte Carlo, 2,000 draws, seed 5" in table and "financial_roi" not in table
+    row = next(line for line in table.splitlines() if line.startswith("Financial ROI (fiscal benefit per £1 of cost)")
+               and "> 1.00" in line)
+    assert row.endswith("%")
 
 
 def test_user_mistakes_exit_2(files, tmp_path, capsys):

@@ -35,13 +35,14 @@ import pandas as pd
 
 from .appraisal import Appraisal, appraise
 from .errors import CBAError
+from .labels import METRIC_LABELS
 from .models import Intervention
-from .presentation import render_table_html, render_table_markdown, render_table_text
+from .presentation import render_table_html, render_table_markdown, render_table_text, units_text
 from .tables import SUMMARY_ROWS, _table, agency_table, provenance_table, pv_fiscal_excluding_transfers
 
 #: Rows of the side-by-side table: the summary rows and the wrong-pocket index.
 SIDE_BY_SIDE_ROWS = (*SUMMARY_ROWS,
-                     ("Distribution", "wrong_pocket_index", "Wrong-pocket index", "ratio"))
+                     ("Distribution", "wrong_pocket_index", METRIC_LABELS["wrong_pocket_index"], "ratio"))
 
 #: Rows of the incremental table: (case, metric, label, kind).
 INCREMENTAL_ROWS = (
@@ -225,13 +226,32 @@ class Comparison:
     def _heading(self) -> str:
         a = self.appraisals[0].intervention
         return (f"{len(self.names)} options at {a.price_base} prices over {a.horizon} years, discounting: "
-                f"{a.discounting.describe()}. Reference option: {self.reference}.")
+                f"{a.discounting.describe()}. Reference option: {self.reference}. {units_text(a.price_base)}")
+
+    def agency_blocks(self) -> list[pd.DataFrame]:
+        """:meth:`by_agency` as one table per option (the reference without the changes)."""
+        frame = self.by_agency()
+        out = []
+        for name in self.names:
+            part = frame[frame["option"] == name].copy()
+            hidden = ["agency", "option"]
+            if name == self.reference:
+                hidden += ["delta_pv_costs", "delta_pv_fiscal", "delta_net"]
+                title = f"Who pays and who saves under {name} (the reference option; present values)"
+            else:
+                title = f"Who pays and who saves under {name}, and the change from {self.reference} (present values)"
+            part = _table(part, title, kinds=frame.attrs["kinds"], labels=frame.attrs["labels"], hidden=tuple(hidden))
+            out.append(part)
+        return out
 
     def summary(self) -> str:
-        """The side-by-side and incremental tables as text."""
+        """The side-by-side and incremental tables, and who pays and who saves under each option, as text."""
+        from .presentation import wrap_lines
+
         t = self.tables()
-        return "\n\n".join(["Options compared\n" + self._heading(), render_table_text(t["side_by_side"]),
-                            render_table_text(t["incremental"])])
+        return "\n\n".join(["\n".join(["Options compared", *wrap_lines(self._heading())]),
+                            render_table_text(t["side_by_side"]), render_table_text(t["incremental"]),
+                            *(render_table_text(b) for b in self.agency_blocks())])
 
     def __str__(self) -> str:
         return self.summary()

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from ..errors import CBAError
 from ..escaping import csv_text
 from ..finite import number
-from ._io import add_output_arguments, check_outputs, model_inputs, write_outputs
+from ._io import add_output_arguments, check_outputs, check_suffix, model_inputs, output_format, write_outputs
 
 if TYPE_CHECKING:  # pragma: no cover - pandas is imported by the commands that run
     import pandas as pd
@@ -35,7 +35,8 @@ DEFAULT_METRICS = ("financial_roi", "net_present_budget_impact", "net_present_pu
 def _common(p, spec_help: str) -> None:
     p.add_argument("model", help="model file (YAML or JSON)")
     p.add_argument("--spec", "-s", required=True, metavar="FILE", help=spec_help)
-    p.add_argument("--format", "-f", choices=FORMATS, default="table", help="output format (default: table)")
+    p.add_argument("--format", "-f", choices=FORMATS, default=None,
+                   help="output format (default: from the -o file's suffix, else table)")
     add_output_arguments(p)
 
 
@@ -95,6 +96,10 @@ def _load(args, *extra_outputs):
     from ..uncertainty.core import as_compiled
     from ..uncertainty.spec import load_spec
 
+    args.format = output_format(args.output, args.format, FORMATS)
+    if getattr(args, "draws_output", None):
+        check_suffix(args.draws_output, ["csv"], "--draws-output")
+
     check_outputs([args.output, *extra_outputs], args.force, _inputs(args))
     return as_compiled(args.model), load_spec(args.spec)
 
@@ -104,29 +109,16 @@ def _need(section: str, value, spec) -> None:
         raise CBAError(f"{spec.source}: no '{section}' section")
 
 
-def _kind_table(frame: pd.DataFrame, title: str, metric_col: str | None = None,
-                numeric: dict[str, str] | None = None, blank: tuple[str, ...] = (),
-                kind_map: dict[str, str] | None = None) -> str:
-    """Render a table whose numeric cells take the kind of the row's metric."""
-    import pandas as pd
-
+def _text(tables) -> str:
+    """Tables of :mod:`cba.uncertainty_tables` as text, one under another."""
     from ..presentation import render_table_text
-    from ..uncertainty.charts import metric_kind
 
-    t = frame.copy()
-    kinds = dict(numeric or {})
-    if metric_col is not None:
-        t["_kind"] = [(kind_map or {}).get(metric_kind(m), metric_kind(m)) for m in t[metric_col]]
-        for c in t.columns:
-            if c not in kinds and c not in ("_kind", metric_col) and pd.api.types.is_numeric_dtype(t[c]):
-                kinds[c] = "@_kind"
-        t.attrs["hidden"] = ["_kind"]
-    t.attrs.update(title=title, kinds=kinds, blank=list(blank))
-    return render_table_text(t)
+    return "\n\n".join(render_table_text(t) for t in tables)
 
 
-def _emit(args, model, frame: pd.DataFrame, text: str, data, extra=()) -> None:
-    """Write the result (and any ``extra`` (data, path) outputs) all or none."""
+def _emit(args, model, frame: pd.DataFrame, text, data, extra=()) -> None:
+    """Write the result (and any ``extra`` (data, path) outputs) all or none; ``text()``
+    renders the table format."""
     import json
 
     if args.format == "json":
@@ -134,7 +126,7 @@ def _emit(args, model, frame: pd.DataFrame, text: str, data, extra=()) -> None:
     elif args.format == "csv":
         out = csv_text(frame)
     else:
-        out = text
+        out = text()
     write_outputs([*extra, (out, args.output)], args.force, _inputs(args, model))
 
 
@@ -185,9 +177,8 @@ def _metrics(model, args, spec, default=None):
 
 
 def run_scenarios(args) -> int:
-    from ..presentation import render_table_text
     from ..uncertainty import scenarios
-    from ..uncertainty.charts import format_value
+    from ..uncertainty_tables import scenario_tables
 
     model, spec = _load(args)
     _need("scenarios", spec.scenarios, spec)
@@ -195,19 +186,13 @@ def run_scenarios(args) -> int:
     with _section(spec, "scenarios"):
         result = scenarios(model, spec.scenarios, metrics=metrics)
     frame = result.table.reset_index()
-    text = _kind_table(frame, f"{model.intervention.name}: scenarios", metric_col="metric")
-    assumptions = result.assumptions.reset_index()
-    for c in result.names:
-        assumptions[c] = [format_value(x, u) for x, u in zip(assumptions[c], assumptions["unit"])]
-    assumptions.attrs.update(title="Assumptions", hidden=["unit"])
-    text += "\n\n" + render_table_text(assumptions)
-    _emit(args, model, frame, text, result.to_dict())
+    _emit(args, model, frame, lambda: _text(scenario_tables(result, model).values()), result.to_dict())
     return 0
 
 
 def run_sensitivity(args) -> int:
     from ..uncertainty import one_way
-    from ..uncertainty.charts import format_value
+    from ..uncertainty_tables import sensitivity_tables
 
     if args.chart and Path(args.chart).suffix.lower() not in (".png", ".svg", ".pdf"):
         raise CBAError(f"{args.chart}: the chart file must end in .png, .svg or .pdf")
@@ -221,11 +206,6 @@ def run_sensitivity(args) -> int:
     with _section(spec, "ranges"):
         result = one_way(model, ranges, relative=relative, metrics=metrics)
     frame = result.table.drop(columns=["unit"])
-    shown = frame.copy()
-    for c in ("base_value", "low_value", "high_value"):
-        shown[c] = [format_value(x, u) for x, u in zip(result.table[c], result.table["unit"])]
-    text = _kind_table(shown, f"{model.intervention.name}: one-way sensitivity (largest swing first)",
-                       metric_col="metric", numeric={c: "text" for c in ("base_value", "low_value", "high_value")})
     extra = []
     if args.chart:
         from ..uncertainty.charts import tornado
@@ -235,15 +215,14 @@ def run_sensitivity(args) -> int:
         buf = io.BytesIO()
         fig.savefig(buf, format=suffix)
         extra.append((buf.getvalue(), args.chart))
-    _emit(args, model, frame, text, _records(frame), extra)
+    _emit(args, model, frame, lambda: _text(sensitivity_tables(result, model).values()), _records(frame), extra)
     return 0
 
 
 def run_switching(args) -> int:
-    import pandas as pd
-
-    from ..uncertainty import switching_values
+    from ..uncertainty import switching_value
     from ..uncertainty.core import check_metric
+    from ..uncertainty_tables import switching_records, switching_tables
 
     if args.threshold is not None:
         number(args.threshold, "--threshold")
@@ -260,12 +239,12 @@ def run_switching(args) -> int:
             metrics = [check_metric(model, m) for m in spec.switching_metrics]
     else:
         metrics = _metrics(model, args, spec, ["financial_roi"])
-    with _section(spec, section):
-        frames = [switching_values(model, params, m, args.threshold) for m in metrics]
-    frame = pd.concat(frames, ignore_index=True)
-    lines = [f"{model.intervention.name}: switching values", ""]
-    lines += [f"- {m}" for m in frame["message"]]
-    _emit(args, model, frame, "\n".join(lines), _records(frame))
+    items = list(params.items()) if isinstance(params, dict) else [(p, None) for p in params]
+    with _section(spec, section):  # as cba.uncertainty.switching_values, keeping each answer
+        values = [switching_value(model, path, m, args.threshold, within=within)
+                  for m in metrics for path, within in items]
+    frame = switching_records(values)
+    _emit(args, model, frame, lambda: _text(switching_tables(values, model).values()), _records(frame))
     return 0
 
 
@@ -309,11 +288,8 @@ def run_montecarlo(args) -> int:
         print(f"seed: {result.seed} (pass --seed {result.seed} --seed-scheme {result.seed_scheme} to repeat "
               "this run)", file=sys.stderr)
     frame = result.summary.reset_index()
-    shown = frame.drop(columns=["base", "sd", "undefined"])
-    text = _kind_table(shown, f"{model.intervention.name}: Monte Carlo, {result.draws:,} draws, seed {result.seed} "
-                       f"(seed scheme {result.seed_scheme})",
-                       metric_col="metric", numeric={"probability": "share"}, blank=("threshold", "probability"),
-                       kind_map={"years": "number"})
+    from ..uncertainty_tables import montecarlo_tables
+
     extra = [(csv_text(result.draws_frame(), index=True), args.draws_output)] if args.draws_output else []
-    _emit(args, model, frame, text, result.to_dict(), extra)
+    _emit(args, model, frame, lambda: _text(montecarlo_tables(result, model).values()), result.to_dict(), extra)
     return 0
