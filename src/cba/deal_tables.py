@@ -60,6 +60,10 @@ def partner_table(result: "PartnershipResult") -> pd.DataFrame:
             "net_after", "change", "roi_after", "payback_year_after", "peak_deficit_after"]
     p = p[cols]
     money = ["costs_before", "funding", "savings", "received", "paid", "net_before", "net_after", "change"]
+    never = f"not by {result.appraisal.compiled.year_labels[-1]}"
+    p = p.assign(payback_year_after=[
+        y if isinstance(y, str) else ("never in deficit" if not deficit > 0 else never)
+        for y, deficit in zip(p["payback_year_after"], p["peak_deficit_after"])])
     total: dict[str, Any] = {"agency": TOTAL, "agency_name": "All partners",
                              **{c: float(p[c].sum()) for c in money},
                              "roi_after": np.nan, "payback_year_after": None, "peak_deficit_after": np.nan}
@@ -102,7 +106,8 @@ def year_table(result: "PartnershipResult") -> pd.DataFrame:
         rows.append({"agency": agency, "agency_name": name, "measure": "Cumulative, discounted",
                      **dict(zip(labels, g["cumulative_discounted_net_after"].to_numpy(dtype=float)))})
     frame = pd.DataFrame(rows, columns=["agency", "agency_name", "measure", *labels])
-    return _table(frame, "Each partner's net position after the deal by year (pounds at the price base)",
+    return _table(frame, "Each partner's net position after the deal by year (pounds at "
+                  f"{result.appraisal.intervention.price_base} prices)",
                   kinds={**{y: "money" for y in labels}, "agency": "text", "agency_name": "text", "measure": "text"},
                   labels={"agency_name": "Partner", "measure": "Measure"}, hidden=("agency",))
 
@@ -118,7 +123,8 @@ def pool_table(result: "PartnershipResult") -> pd.DataFrame | None:
     kinds = {c: "money" for c in pool.columns if c != "year"}
     kinds["year"] = "text"
     host = result._name(terms.host)
-    return _table(pool, f"{terms.name}: spend and contributions by year (pounds at the price base; host {host})",
+    return _table(pool, f"{terms.name}: spend and contributions by year (pounds at "
+                  f"{result.appraisal.intervention.price_base} prices; host {host})",
                   kinds=kinds, labels=labels)
 
 

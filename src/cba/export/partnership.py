@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ..presentation import render_table_markdown, render_table_text
+from ..presentation import render_table_markdown, render_table_text, units_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..partnership.results import PartnershipResult
@@ -47,7 +47,7 @@ def _plain(v: Any) -> Any:
 def _heading(result: "PartnershipResult", solution) -> list[str]:
     model = result.appraisal.intervention
     lines = [result.name, "", f"Price base {model.price_base}, horizon {model.horizon} years, discounting: "
-             f"{model.discounting.describe()}."]
+             f"{model.discounting.describe()}. {units_text(model.price_base)}"]
     if result.terms.is_empty and solution is None:
         lines += ["", "The model has no partnership deal: every partner funds what it bears and nothing passes "
                       "between partners. Add a 'partnership' section, or try --solve fair-shares."]
@@ -59,7 +59,9 @@ def _heading(result: "PartnershipResult", solution) -> list[str]:
 
 
 def to_text(result: "PartnershipResult", solution=None, risk=None) -> str:
-    parts = ["\n".join(_heading(result, solution))]
+    from ..presentation import wrap_lines
+
+    parts = ["\n".join(line for para in _heading(result, solution) for line in (wrap_lines(para) if para else [""]))]
     parts += [render_table_text(t) for t in _frames(result, risk).values()]
     return "\n\n".join(parts)
 
