@@ -37,11 +37,16 @@ def test_search_prints_a_table(capsys):
     assert status == 0
     lines = out.splitlines()
     assert lines[0].startswith("10 matches in GMCA Unit Cost Database v1.4 for 'jobseeker allowance'")
-    header = next(line for line in lines if line.startswith("code"))
-    assert all(h in header for h in ("description", "fiscal", "economic", "social", "year", "agency", "RAG"))
-    row = next(line for line in lines if line.startswith("E&E1.0 "))
-    assert "9,800+" in row and "14,044" in row and "2012/13" in row and "dwp" in row
+    header = next(line for line in lines if line.startswith("Code"))
+    assert all(h in header for h in ("Level", "Fiscal", "Economic", "Social", "Price year", "Agency", "RAG"))
+    at = next(i for i, line in enumerate(lines) if line.startswith("E&E1.0 "))
+    row = lines[at]
+    assert "headline" in row and "9,800+" in row and "14,044" in row and "2012/13" in row and "DWP" in row
+    # the full description and the unit, wrapped under the figures (issue 12, item 10)
+    detail = " ".join(line.strip() for line in lines[at + 1:at + 3])
+    assert "Fiscal and economic benefit from a workless claimant entering work. Unit: Per claimant per year" in detail
     assert "... 7 more" in out and "+ partly a transfer payment" in out
+    assert max(len(line) for line in lines) <= 100
 
 
 def test_search_filters_and_price_base(capsys):

@@ -13,8 +13,16 @@ import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from ..errors import CBAError
 from ..files import check_outputs as _check_outputs
 from ..files import write_files
+
+#: File name endings each output format is written under.
+FORMAT_SUFFIXES: dict[str, tuple[str, ...]] = {
+    "table": (".txt",), "text": (".txt",), "markdown": (".md", ".markdown", ".txt"), "json": (".json",),
+    "csv": (".csv",), "xlsx": (".xlsx",), "html": (".html", ".htm"), "yaml": (".yaml", ".yml"),
+    "png": (".png",), "svg": (".svg",), "pdf": (".pdf",),
+}
 
 
 def _is_file(output: str | None) -> bool:
@@ -40,6 +48,53 @@ def model_inputs(intervention) -> list[Path]:
     if settings.database not in DATASETS:
         found.append(where(settings.database))
     return found
+
+
+def _suffix_list(formats: Iterable[str]) -> str:
+    first: dict[str, str] = {}
+    for f in formats:
+        for sfx in FORMAT_SUFFIXES[f]:
+            first.setdefault(sfx, f)
+    return ", ".join(f"{sfx} ({f})" if f in ("table", "text") else sfx for sfx, f in first.items())
+
+
+def output_format(output: str | None, requested: str | None, formats: Sequence[str], default: str | None = None,
+                  option: str = "-o") -> str:
+    """The format to write ``output`` in, refusing a file name that says otherwise.
+
+    ``requested`` (``--format``) wins when given, but a file whose name ends in
+    another format's suffix is refused (no JSON written under ``.csv``); without
+    it the suffix chooses among ``formats``. A suffix no format writes (``.pdf``,
+    ``.xls``) is refused with the list of those the command writes. A name without
+    a suffix, or the screen (``None`` or ``-``), takes ``requested`` or ``default``.
+
+    >>> output_format("results.json", None, ["table", "json"]), output_format(None, None, ["table", "json"])
+    ('json', 'table')
+    >>> output_format("results.pdf", None, ["table", "json"])
+    Traceback (most recent call last):
+    ...
+    cba.errors.CBAError: -o results.pdf: cannot write a .pdf file; give a file ending in .txt (table), .json
+    """
+    default = default or formats[0]
+    if not _is_file(output):
+        return requested or default
+    suffix = Path(str(output)).suffix.lower()
+    if requested:
+        if suffix and suffix not in FORMAT_SUFFIXES.get(requested, ()):
+            raise CBAError(f"{option} {output}: --format {requested} writes {_suffix_list([requested])} files, "
+                           f"not {suffix}; give a file ending in {_suffix_list([requested])}")
+        return requested
+    if not suffix:
+        return default
+    for fmt in formats:
+        if suffix in FORMAT_SUFFIXES.get(fmt, ()):
+            return fmt
+    raise CBAError(f"{option} {output}: cannot write a {suffix} file; give a file ending in {_suffix_list(formats)}")
+
+
+def check_suffix(output: str | None, formats: Sequence[str], option: str = "-o") -> None:
+    """Refuse an output file whose name does not end in a suffix of ``formats``."""
+    output_format(output, None, formats, option=option)
 
 
 def check_outputs(outputs: Iterable[str | None], force: bool = False, inputs: Iterable[str | Path | None] = ()) -> None:

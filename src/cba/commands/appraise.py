@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..export import FORMATS, check_output, format_for_path
-from ._io import add_output_arguments, check_outputs, check_warnings, model_inputs, write_output
+from ..export import FORMATS, check_output
+from ._io import add_output_arguments, check_outputs, check_warnings, model_inputs, output_format, write_output
 
 
 def register(subparsers) -> None:
@@ -21,7 +21,7 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    fmt = format_for_path(args.output, args.format)
+    fmt = output_format(args.output, args.format, list(FORMATS))
     check_output(fmt, args.output)
     from ..appraisal import appraise  # here, not at the top: `cba --help` needs none of it
 

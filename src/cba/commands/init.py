@@ -105,6 +105,9 @@ def run(args) -> int:
     name = args.name.strip()
     if not name:
         raise CBAError("NAME: give a name for the model, e.g. cba init early_help")
+    from ._io import check_suffix
+
+    check_suffix(args.output, ["yaml"])
     path = Path(args.output) if args.output else Path(name if name.endswith((".yaml", ".yml")) else f"{name}.yaml")
     title = Path(name).stem if name.endswith((".yaml", ".yml")) else Path(name).name
     write_file(starter(title, str(path)), path, force=args.force)

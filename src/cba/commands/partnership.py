@@ -13,7 +13,7 @@ Examples::
 from __future__ import annotations
 
 from ..errors import CBAError
-from ._io import add_output_arguments, check_outputs, check_warnings, model_inputs, write_output
+from ._io import add_output_arguments, check_outputs, check_warnings, model_inputs, output_format, write_output
 
 FORMATS = ("table", "markdown", "json", "csv", "xlsx")
 SOLVE = ("fair-shares", "gain-share", "price", "any-split")
@@ -93,12 +93,9 @@ def _risk(args, model):
 
 def run(args) -> int:
     from ..appraisal import appraise
-    from ..export import format_for_path
     from ..export.partnership import FORMAT_WRITERS
 
-    fmt = format_for_path(args.output, args.format)
-    if fmt not in FORMATS:
-        raise CBAError(f"cba partnership writes {', '.join(FORMATS)}; use --format to choose one")
+    fmt = output_format(args.output, args.format, FORMATS)
     if fmt == "xlsx" and args.output in (None, "-"):
         raise CBAError("--format xlsx writes a binary file: give one with -o, e.g. -o deal.xlsx")
     for flag in ("sources", "to", "outcome", "payee", "payer"):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ._io import add_output_arguments, check_outputs, check_warnings, model_inputs, write_output
+from ._io import add_output_arguments, check_outputs, check_suffix, check_warnings, model_inputs, write_output
 
 
 def register(subparsers) -> None:
@@ -21,6 +21,7 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
+    check_suffix(args.output, ["html"])
     from ..appraisal import appraise
     from ..report import render_report
 

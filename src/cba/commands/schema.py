@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from ._io import add_output_arguments, write_output
+from ._io import add_output_arguments, check_suffix, write_output
 
 
 def register(subparsers) -> None:
@@ -20,6 +20,7 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
+    check_suffix(args.output, ["json"])
     from ..export.schema import model_schema, results_schema
 
     if args.partnership:

@@ -25,7 +25,7 @@ import numpy as np
 from ..deflators import DEFAULT_DEFLATOR, financial_year
 from ..deflators import get as get_deflator
 from ..errors import CBAError
-from ._io import add_output_arguments, check_outputs, write_output, write_outputs
+from ._io import add_output_arguments, check_outputs, check_suffix, output_format, write_output, write_outputs
 
 TYPES = ("fiscal", "economic", "social", "total")
 
@@ -56,17 +56,21 @@ def register(subparsers) -> None:
     s.add_argument("--type", dest="value_type", action="append", choices=TYPES[:3],
                    help="only codes with a value of this type; may be repeated")
     s.add_argument("--rag", action="append", choices=("R", "A", "G"), help="RAG rating; may be repeated")
-    s.add_argument("--level", action="append", choices=("headline", "subsidiary", "constituent"))
+    s.add_argument("--level", action="append", choices=("headline", "subsidiary", "constituent"),
+                   help="only codes at this level; may be repeated")
+    s.add_argument("--headline", action="store_true", help="only headline codes (the same as --level headline)")
     s.add_argument("--comments", action="store_true", help="also search comments and sources")
     s.add_argument("--limit", type=int, default=30, help="most results to show (default 30; 0 for all)")
-    s.add_argument("--format", "-f", choices=("table", "json", "csv"), default="table")
+    s.add_argument("--format", "-f", choices=("table", "json", "csv"), default=None,
+                   help="output format (default: from the -o file's suffix, else table)")
     data_options(s)
     add_output_arguments(s)
     s.set_defaults(func=run_search)
 
     w = sub.add_parser("show", help="show one unit cost in full", description="Show everything about one code.")
     w.add_argument("code", help="cost code, e.g. E&E1.0 (quote it in the shell: 'E&E1.0')")
-    w.add_argument("--format", "-f", choices=("text", "json"), default="text")
+    w.add_argument("--format", "-f", choices=("text", "json"), default=None,
+                   help="output format (default: from the -o file's suffix, else text)")
     data_options(w)
     add_output_arguments(w)
     w.set_defaults(func=run_show)
@@ -84,15 +88,21 @@ def register(subparsers) -> None:
                        description="List the data notes: what cba noticed while reading the data.")
     n.add_argument("code", nargs="?", help="only the notes on this code")
     n.add_argument("--kind", action="append", help="only notes of this kind (split_mismatch, ...)")
-    n.add_argument("--format", "-f", choices=("table", "json"), default="table")
+    n.add_argument("--format", "-f", choices=("table", "json"), default=None,
+                   help="output format (default: from the -o file's suffix, else table)")
     data_options(n)
     add_output_arguments(n)
     n.set_defaults(func=run_notes)
 
 
 # ---------------------------------------------------------------- helpers
+_FORMATS = {"search": ("table", "json", "csv"), "show": ("text", "json"), "notes": ("table", "json")}
+
+
 def _database(args):
     from ..unit_costs import combined
+
+    args.format = output_format(args.output, args.format, _FORMATS[args.unit_costs_command])
 
     check_outputs([args.output], args.force, _inputs(args))
     return combined(args.database, use_supplementary=args.supplementary, local=args.local)
@@ -169,8 +179,13 @@ def _cost_dict(db, cost, base=None, deflator=None, full=False) -> dict:
 def run_search(args) -> int:
     db = _database(args)
     base = financial_year(args.price_base) if args.price_base else None
+    level = args.level
+    if args.headline:
+        if level and set(level) != {"headline"}:
+            raise CBAError(f"--headline shows headline codes only: leave out --level {' '.join(level)}")
+        level = ["headline"]
     filtered = db.filter(theme=args.theme, agency=args.agency, value_type=args.value_type, rag=args.rag,
-                         level=args.level)
+                         level=level)
     text = " ".join(args.text)
     found = filtered.search(text, comments=args.comments) if text.strip() else list(filtered)
     total = len(found)
@@ -191,18 +206,18 @@ def run_search(args) -> int:
 
 
 def _search_table(db, found, total, text, base, deflator) -> str:
+    """The matches as a table that fits the screen: one line of figures per code, then its
+    full description and unit, wrapped under it."""
+    from ..agencies import display_name
+    from ..textgrid import layout, text_width, wrap
+
+    width = text_width()
     prices = f"at {base} prices ({get_deflator(deflator or DEFAULT_DEFLATOR).name})" if base else "at their price year"
     head = f"{total} match{'es' if total != 1 else ''} in {db.title}" + (f" for {text!r}" if text else "")
     if not found:
         return head + "\n"
-    cw = max([8] + [len(c.code) + (1 if c.caveat else 0) for c in found])
-    cols = [("code", cw), ("description", 50), ("fiscal", 10), ("economic", 10), ("social", 10),
-            ("year", 7), ("agency", 16), ("RAG", 3)]
-    lines = [head + f"; values {prices}", ""]
-    lines.append("  ".join(f"{name:<{w}}" if name in ("code", "description", "year", "agency", "RAG")
-                           else f"{name:>{w}}" for name, w in cols).rstrip())
-    lines.append("  ".join("-" * w for _, w in cols))
     marks = set()
+    rows, details = [], []
     for c in found:
         cells = []
         years = set()
@@ -224,22 +239,42 @@ def _search_table(db, found, total, text, base, deflator) -> str:
                 marks.add(mark)
             cells.append(_money(amount) + mark)
         year = base if base else (years.pop() if len(years) == 1 else ("mixed" if years else "-"))
-        code = c.code + ("!" if c.caveat else "")
         if c.caveat:
             marks.add("!")
-        row = [f"{code:<{cw}}", f"{_short(c.description, 50):<50}", *(f"{x:>10}" for x in cells),
-               f"{year:<7}", f"{_short(c.agency or '-', 16):<16}", f"{c.rag or '-':<3}"]
-        lines.append("  ".join(row).rstrip())
+        level = c.level or "-"
+        rows.append([c.code + ("!" if c.caveat else ""), level, *cells, year,
+                     display_name(c.agency) if c.agency else "-", c.rag or "-"])
+        detail = c.description or ""
+        if c.parent and level != "headline":
+            detail += f" ({level} of {c.parent})"
+        if c.unit:
+            detail += f". Unit: {c.unit}"
+        details.append(detail)
+    header = ["Code", "Level", "Fiscal £", "Economic £", "Social £", "Price year", "Agency", "RAG"]
+    right = [False, False, True, True, True, False, False, False]
+    lines = layout(header, rows, right, width)
+    code_width = len(lines[1].split("  ")[0])  # the rule under the header
+    indent = " " * (code_width + 2)
+    out = [*wrap(head + f"; values in pounds {prices}", width, "  "), "", *lines[:2]]
+    body = lines[2:]
+    if len(body) == len(rows):  # one line per code: put its description under it
+        for line, detail in zip(body, details):
+            out.append(line)
+            out += [indent + d for d in wrap(detail, width - len(indent))]
+    else:  # the figures did not fit one line each: descriptions after the table
+        out += body + [""] + [f"{r[0]}: {d}" for r, d in zip(rows, details)]
     if total > len(found):
-        lines.append(f"... {total - len(found)} more (use --limit 0 to list all)")
+        out.append(f"... {total - len(found)} more (use --limit 0 to list all)")
     legend = {"*": "* transfer payment (excluded from public value)",
               "+": "+ partly a transfer payment (see `cba unit-costs show CODE`)",
               "~": "~ a total of fiscal, economic and social costs (cannot value an outcome by code)",
               "!": "! secondary quote: see the caveat with `cba unit-costs show CODE`"}
+    levels = ("Level: headline (a code ending .0), subsidiary (a related figure under the same heading: .1, .2, "
+              "...) or constituent (one part of a headline's fiscal value: .0.1, .0.2, ...)")
+    out += ["", *wrap(levels, width, "  ")]
     if marks:
-        lines.append("")
-        lines += [legend[m] for m in "*+~!" if m in marks]
-    return "\n".join(lines) + "\n"
+        out += [legend[m] for m in "*+~!" if m in marks]
+    return "\n".join(out) + "\n"
 
 
 # ---------------------------------------------------------------- show
@@ -369,6 +404,9 @@ def run_import(args) -> int:
     from ..unit_costs.workbook import deflator_csv_text, read_workbook
 
     inputs = [args.workbook]
+    check_suffix(args.output, ["csv"])
+    check_suffix(args.notes, ["csv"], "--notes")
+    check_suffix(args.deflator_csv, ["csv"], "--deflator-csv")
     check_outputs([args.output, args.notes, args.deflator_csv], args.force, inputs)
     data = read_workbook(args.workbook)
     n_values = sum(len(c.values) for c in data.costs)
