@@ -170,7 +170,9 @@ def test_every_example_gives_the_results_of_the_ledger_path(path):
     assert tables.agency_table(new).attrs == frame_agency_table(new).attrs
     # the readable summary, rendered without pandas, is the rendering of the DataFrames
     heading = new.summary().split("\n\n")[0]
-    warnings = [f"WARNING: {w}" for w in new.warnings]
+    from cba.presentation import wrap_lines  # warnings wrap to the screen's width (issue 12, item 5)
+
+    warnings = [line for w in new.warnings for line in wrap_lines(f"WARNING: {w}")]
     assert new.summary() == "\n".join([heading, "", *warnings, *([""] if warnings else []),
                                         render_table_text(tables.summary_table(new)), "",
                                         render_table_text(tables.agency_table(new))])

@@ -393,6 +393,8 @@ def appraise(intervention: Intervention | str | Path | dict) -> Appraisal:
     elif not isinstance(intervention, Intervention):
         raise CBAError("appraise takes an Intervention, a dict or the path of a model file, "
                        f"got {type(intervention).__name__}")
+    else:
+        intervention.check()  # it may have been changed in place since it was built
     # errors name the model file; no overflow becomes an inf (cba.finite)
     with finite.guard(source):
         compiled = compile_model(intervention)

@@ -57,13 +57,62 @@ def format_path(loc: Sequence[str | int]) -> str:
     return out
 
 
+def _is_tag(part) -> bool:
+    """pydantic puts the name of a union member or a function validator in an error's location."""
+    return isinstance(part, str) and ("[" in part or part.startswith("function-"))
+
+
+def split_loc(loc: Sequence[str | int]) -> tuple:
+    """An error location without pydantic's union-member and validator names: the user's field path.
+
+    >>> split_loc(("outcomes", 0, "cohort", "list[function-after[_non_negative(), float]]", 1))
+    ('outcomes', 0, 'cohort', 1)
+    """
+    return tuple(p for p in loc if not _is_tag(p))
+
+
+def _type_error(e) -> bool:
+    return e["type"].endswith(("_type", "_parsing")) or e["type"] in ("is_instance_of", "model_attributes_type")
+
+
+def _one_per_mistake(errors: list[dict]) -> list[dict]:
+    """The errors of a value checked against several types (``0.5`` or ``[0.5, 0.3]``) cut to one
+    mistake: those of the types the value is of (a number's range, a list's items), or, when it
+    is of none of them, the first."""
+    sites: dict[tuple, dict[str, list[int]]] = {}
+    for i, e in enumerate(errors):
+        loc = e["loc"]
+        k = next((j for j, p in enumerate(loc) if _is_tag(p)), None)
+        if k is not None:
+            sites.setdefault(tuple(loc[:k]), {}).setdefault(loc[k], []).append(i)
+    drop: set[int] = set()
+    for site, members in sites.items():
+        if len(members) < 2:
+            continue
+
+        def refused(idx: list[int], depth: int = len(site) + 1) -> bool:
+            return all(len(errors[i]["loc"]) == depth and _type_error(errors[i]) for i in idx)
+
+        kept = [m for m, idx in members.items() if not refused(idx)]
+        if not kept:
+            kept = [next(iter(members))]
+        drop.update(i for m, idx in members.items() if m not in kept for i in idx)
+    return [e for i, e in enumerate(errors) if i not in drop]
+
+
 def from_pydantic(err, prefix: Sequence[str | int] = ()) -> ModelError:
-    """Convert a pydantic ``ValidationError`` into a :class:`ModelError`."""
+    """Convert a pydantic ``ValidationError`` into a :class:`ModelError`: one problem per mistake,
+    each with its field path (a check across fields names the fields it concerns)."""
     problems = []
-    for e in err.errors(include_url=False):
+    for e in _one_per_mistake(err.errors(include_url=False)):
         # pydantic adds the name of a union member or a function validator to the
         # location; drop those so the path is the user's field path.
-        loc = [p for p in e["loc"] if not (isinstance(p, str) and ("[" in p or p.startswith("function-")))]
+        loc = split_loc(e["loc"])
+        inner = (e.get("ctx") or {}).get("error")
+        if isinstance(inner, ModelError):   # a check across fields: its problems, under this path
+            base = format_path([*prefix, *loc])
+            problems += [(f"{base}.{p}" if base and p else (base or p), m) for p, m in inner.problems]
+            continue
         msg = e["msg"]
         for noise in ("Value error, ", "Assertion failed, "):
             if msg.startswith(noise):

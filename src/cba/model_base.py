@@ -22,7 +22,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from .agencies import SLUG
 from .deflators import financial_year
-from .errors import CBAError, from_pydantic
+from .errors import CBAError, ModelError, from_pydantic
 
 
 # ---------------------------------------------------------------- field types
@@ -86,12 +86,15 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False, validate_assignment=True,
                               populate_by_name=True, json_schema_extra=_describe_fields)
 
-    # ---- every mistake is a ModelError (a CBAError and a ValueError), never pydantic's
+    # ---- every mistake is a ModelError (a CBAError and a ValueError), never pydantic's,
+    # with all the mistakes of the data at once (cba.model_checks.all_problems)
     def __init__(self, **data: Any) -> None:
         try:
             super().__init__(**data)
         except ValidationError as err:
-            raise from_pydantic(err) from None
+            from .model_checks import all_problems
+
+            raise all_problems(type(self), data, err) from None
         except RecursionError:
             raise CBAError(f"{type(self).__name__}: the data is nested too deeply") from None
 
@@ -99,6 +102,8 @@ class _Model(BaseModel):
     __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
 
     def __setattr__(self, name: str, value: Any) -> None:
+        from .model_checks import check_change, with_place
+
         missing = object()
         old = self.__dict__.get(name, missing)
         try:
@@ -107,14 +112,36 @@ class _Model(BaseModel):
             # a check across fields fails after pydantic has stored the value: put the old one back
             if old is not missing:
                 self.__dict__[name] = old
-            raise from_pydantic(err) from None
+            # a nested model's mistake is named by its path in the intervention
+            raise with_place(self, from_pydantic(err)) from None
+        if name in type(self).model_fields:
+            try:
+                check_change(self)  # a model nested in an intervention: the whole model's checks
+            except ModelError:
+                if old is not missing:
+                    self.__dict__[name] = old
+                raise
+
+    def model_copy(self, *, update: dict[str, Any] | None = None, deep: bool = False):
+        """A copy, with ``update`` checked like any other value (pydantic's copy does not check it)."""
+        copied = super().model_copy(deep=deep)
+        if not update:
+            return copied
+        data = {name: copied.__dict__[name] for name in copied.model_fields_set if name in copied.__dict__}
+        data.update(update)
+        new = type(self).model_validate(data)
+        # the model's private state (its file's folder, its hash) travels with the copy
+        object.__setattr__(new, "__pydantic_private__", copied.__pydantic_private__)
+        return new
 
     @classmethod
     def model_validate(cls, obj: Any, *args: Any, **kwargs: Any):
         try:
             return super().model_validate(obj, *args, **kwargs)
         except ValidationError as err:
-            raise from_pydantic(err) from None
+            from .model_checks import all_problems
+
+            raise all_problems(cls, obj, err) from None
         except RecursionError:
             raise CBAError(f"{cls.__name__}: the data is nested too deeply") from None
 
@@ -146,7 +173,9 @@ class _Model(BaseModel):
         try:
             return super().model_validate(data)
         except ValidationError as err:
-            raise from_pydantic(err, path_prefix) from None
+            from .model_checks import all_problems
+
+            raise all_problems(cls, data, err, tuple(path_prefix)) from None
         except RecursionError:
             raise CBAError(f"{cls.__name__}: the data is nested too deeply") from None
 

@@ -494,7 +494,27 @@ class Intervention(_Model):
         problems = list(self.problems())
         if problems:
             raise ModelError(problems)
+        from .model_checks import stamp_paths
+
+        stamp_paths(self)  # so that a change to a nested model is named by its path
         return self
+
+    def check(self) -> None:
+        """Check the model as it stands, after changes made in place (a list appended to).
+
+        Raises
+        ------
+        ModelError
+            Every mistake, with its field path: an item of the wrong type in a list,
+            and every check across fields (:meth:`problems`).
+        """
+        from .model_checks import structure_problems
+
+        problems = list(structure_problems(self))
+        if not problems:
+            problems = list(self.problems())
+        if problems:
+            raise ModelError(problems)
 
     def problems(self):
         """Yield ``(path, message)`` for every cross-field inconsistency."""
