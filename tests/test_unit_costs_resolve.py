@@ -7,6 +7,7 @@ bias table (grade 3: 10%, 4: 15%, 2: 5%) and the database's own figures.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from pathlib import Path
@@ -165,7 +166,10 @@ def test_local_csv_is_found_next_to_the_model_and_wins(tmp_path, monkeypatch):
     monkeypatch.chdir(REPO)  # relative to the model file, not the working folder
     a = cba.appraise(path)
     assert a.metrics["pv_fiscal"] == 700.0
-    assert a.compiled.component_info[0]["database_version"] == str(tmp_path / "ours.csv")
+    # provenance names the file and the hash of its bytes, never its absolute path (issue 12, item 10)
+    digest = hashlib.sha256((tmp_path / "ours.csv").read_bytes()).hexdigest()[:12]
+    assert a.compiled.component_info[0]["database_version"] == f"ours.csv (SHA-256 {digest})"
+    assert str(tmp_path) not in json.dumps(a.to_dict())
 
 
 def test_malformed_local_csv_names_file_row_and_column(tmp_path):

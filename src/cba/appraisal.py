@@ -222,7 +222,7 @@ class Appraisal:
         return {
             "library": "cba-appraisal",
             "version": __version__,
-            "model_file": self.source,
+            "model_file": Path(self.source).name if self.source else None,  # the name; the hash says which
             "model_file_sha256": self.source_sha256,
             "model_sha256": hashlib.sha256(model.to_json(indent=None).encode("utf-8")).hexdigest(),
             "price_base": model.price_base,

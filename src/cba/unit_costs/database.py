@@ -493,10 +493,18 @@ def from_csv(path: str | Path, *, agency_ids=None, name: str | None = None) -> U
 
     Errors name the file, row and column (see :func:`~cba.unit_costs.records.read_csv_text`).
     """
+    import hashlib
+
+    from ..files import decode_text, read_bytes
+    from .records import read_csv_text
+
     p = Path(path)
-    costs = read_csv(p, agency_ids=agency_ids)
+    raw = read_bytes(p, "CSV file")
+    # provenance names the file and its contents, never where it sits on this computer
+    named = f"{p.name} (SHA-256 {hashlib.sha256(raw).hexdigest()[:12]})"
+    costs = read_csv_text(decode_text(raw, str(p)), str(p), database=named, agency_ids=agency_ids)
     titles = list(dict.fromkeys(c.database for c in costs if c.database))
-    title = titles[0] if len(titles) == 1 else str(p)
+    title = titles[0] if len(titles) == 1 else named
     m = re.search(r"v(\d+(?:\.\d+)+)", title)
     return UnitCostDatabase(costs, name=name or str(p), title=title, version=m.group(1) if m else "")
 
