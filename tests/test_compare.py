@@ -139,4 +139,5 @@ def test_comparison_exports(comparison, tmp_path):
     row = next(r for r in wb["Incremental"].iter_rows(min_row=2) if r[1].value == "Extra present value of costs")
     assert round(row[2].value, 2) == round(D_COSTS, 2) and row[2].number_format.startswith("£")
     html = comparison._repr_html_()
-    assert html.count("<table>") == 2
+    # side by side, incremental, and who pays and who saves under each option (issue 12, item 5)
+    assert html.count("<table>") == 4

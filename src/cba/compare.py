@@ -37,7 +37,7 @@ from .appraisal import Appraisal, appraise
 from .errors import CBAError
 from .labels import METRIC_LABELS
 from .models import Intervention
-from .presentation import render_table_html, render_table_markdown, render_table_text, units_text
+from .presentation import render_table_markdown, render_table_text, units_text
 from .tables import SUMMARY_ROWS, _table, agency_table, provenance_table, pv_fiscal_excluding_transfers
 
 #: Rows of the side-by-side table: the summary rows and the wrong-pocket index.
@@ -259,12 +259,10 @@ class Comparison:
     def __repr__(self) -> str:
         return f"<Comparison of {len(self.names)} options, reference {self.reference!r}>"
 
-    def _repr_html_(self) -> str:
-        from html import escape
+    def _repr_html_(self) -> str:  # notebooks: labelled tables (cba.notebook)
+        from .notebook import html
 
-        t = self.tables()
-        return (f"<div><p><strong>Options compared</strong><br>{escape(self._heading())}</p>"
-                + render_table_html(t["side_by_side"]) + render_table_html(t["incremental"]) + "</div>")
+        return html(self)
 
     def to_markdown(self) -> str:
         """Every comparison table as Markdown (user text with raw HTML escaped)."""

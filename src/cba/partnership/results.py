@@ -273,10 +273,10 @@ class PartnershipResult:
     def __repr__(self) -> str:
         return f"<PartnershipResult {self.name!r}: {len(self.partner_ids)} partners, {len(self.flows.rows)} flows>"
 
-    def _repr_html_(self) -> str:
-        from ..presentation import render_table_html
+    def _repr_html_(self) -> str:  # notebooks: labelled tables (cba.notebook)
+        from ..notebook import html
 
-        return "\n".join(render_table_html(t) for t in self.tables.values())
+        return html(self)
 
 
 def appraise_deal(appraisal: "Appraisal", terms: Partnership | dict | None = None) -> PartnershipResult:

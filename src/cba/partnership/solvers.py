@@ -85,6 +85,11 @@ class Solution:
     def __str__(self) -> str:
         return self.message
 
+    def _repr_html_(self) -> str:  # notebooks: labelled tables (cba.notebook)
+        from ..notebook import html
+
+        return html(self)
+
 
 def _terms(appraisal: "Appraisal", terms: Partnership | dict | None) -> Partnership:
     if isinstance(terms, dict):

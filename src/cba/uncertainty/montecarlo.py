@@ -234,6 +234,11 @@ class MonteCarloResult:
         return (f"<MonteCarloResult: {self.draws:,} draws of {len(self.parameters)} parameter(s), "
                 f"seed {self.seed}>")
 
+    def _repr_html_(self) -> str:  # notebooks: labelled tables (cba.notebook)
+        from ..notebook import html
+
+        return html(self)
+
 
 # ---------------------------------------------------------------- summary statistics
 #
@@ -821,15 +826,9 @@ def chunks(draws: int, size: int) -> "core.Spans":
 
 
 def _progress(total: int, progress, n_chunks: int, desc: str = "Monte Carlo"):
-    from tqdm import tqdm
+    from ..progress import progress_bar  # a terminal bar, or tqdm's notebook bar in Jupyter
 
-    if progress is False:
-        return tqdm(total=total, disable=True)
-    if progress is True:
-        return tqdm(total=total, unit="draw", unit_scale=True, desc=desc)
-    # automatic: only when there is more than one chunk, on a terminal, after a second
-    return tqdm(total=total, unit="draw", unit_scale=True, desc=desc,
-                disable=None if n_chunks > 1 else True, delay=1.0)
+    return progress_bar(total, progress, n_chunks, desc)
 
 
 def _map_local(fn, model, sampler, spans, args, n: int):

@@ -77,6 +77,11 @@ class ScenarioResult:
     def to_json(self, indent: int | None = 2) -> str:
         return json.dumps(self.to_dict(), indent=indent, allow_nan=False)
 
+    def _repr_html_(self) -> str:  # notebooks: labelled tables (cba.notebook)
+        from ..notebook import html
+
+        return html(self)
+
 
 def scenarios(model, scenarios: Mapping[str, Mapping[str, float]], *, include_base: bool = True,
               include_irr: bool = True, metrics: Sequence[str] | None = None) -> ScenarioResult:

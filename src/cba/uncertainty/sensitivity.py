@@ -77,6 +77,11 @@ class SensitivityResult:
 
         return tornado(self.tornado(metric), **kwargs)
 
+    def _repr_html_(self) -> str:  # notebooks: labelled tables (cba.notebook)
+        from ..notebook import html
+
+        return html(self)
+
 
 def _ranges(model, ranges, relative) -> tuple[list[Parameter], list[tuple[float, float]]]:
     if isinstance(ranges, Mapping):

@@ -100,6 +100,11 @@ class SwitchingValue:
     def __str__(self) -> str:
         return self.message
 
+    def _repr_html_(self) -> str:  # notebooks: labelled tables (cba.notebook)
+        from ..notebook import html
+
+        return html(self)
+
     def to_dict(self) -> dict:
         def clean(x):
             return None if isinstance(x, float) and math.isnan(x) else x
@@ -273,4 +278,6 @@ def switching_values(model, parameters, metric: str = "financial_roi", threshold
                      "value": np.nan if sv.value is None else sv.value, "found": sv.found,
                      "metric": sv.metric, "threshold": sv.threshold, "metric_at_base": sv.metric_at_base,
                      "message": sv.message})
-    return pd.DataFrame(rows)
+    from ..notebook import SwitchingTable  # a DataFrame shown in notebooks as labelled tables
+
+    return SwitchingTable(rows)
