@@ -113,3 +113,56 @@ def test_docstrings_parse_as_numpy_style():
         logging.getLogger("griffe").removeHandler(handler)
     # numpy-style docstrings griffe cannot parse render badly in the API reference
     assert not problems, f"docstrings griffe cannot parse (put doctests under an Examples heading): {problems}"
+
+
+# ---------------------------------------------------------------- the API reference (issue 12, item 9)
+ROLE = re.compile(r":(func|class|mod|meth|attr|data|obj|exc):")
+
+
+def test_no_raw_sphinx_roles_or_rst_in_the_built_site(site):
+    for page in site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert not ROLE.search(text), (page, ROLE.search(text).group(0))
+        assert ".. [" not in text and "<p>=====" not in text, page
+    api = (site / "api" / "index.html").read_text(encoding="utf-8")
+    # roles became links to the objects' entries (most of them) or code
+    assert api.count('class="autorefs autorefs-internal"') > 300
+    assert re.search(r'<a class="autorefs autorefs-internal" [^>]*href="#cba\.engine\.evaluate"><code>', api)
+
+
+def test_every_link_of_the_site_leads_to_a_page_and_an_anchor_that_exist(site):
+    from html.parser import HTMLParser
+
+    class Links(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.hrefs, self.ids = [], set()
+
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            if a.get("id"):
+                self.ids.add(a["id"])
+            if tag == "a" and a.get("href"):
+                self.hrefs.append(a["href"])
+
+    parsed = {}
+    for page in site.rglob("*.html"):  # 404.html links from the site's root, wherever it is served
+        p = Links()
+        p.feed(page.read_text(encoding="utf-8"))
+        parsed[page.resolve()] = p
+    broken = []
+    for page, p in parsed.items():
+        if page.name == "404.html":
+            continue
+        for href in p.hrefs:
+            if re.match(r"^[a-z]+:", href) or href.startswith("//"):
+                continue                     # another site
+            path, _, anchor = href.partition("#")
+            target = (page.parent / path).resolve() if path else page
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.exists():
+                broken.append((page.relative_to(site.resolve()), href))
+            elif anchor and target.suffix == ".html" and anchor not in parsed[target].ids:
+                broken.append((page.relative_to(site.resolve()), href))
+    assert not broken, broken[:20]

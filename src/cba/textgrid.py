@@ -33,6 +33,7 @@ MIN_TEXT = 10
 #: A text cell wraps to at most this many lines, unless that needs a column wider than
 #: :data:`MAX_TEXT`.
 MAX_LINES = 3
+#: The widest a text column is made to keep its text within :data:`MAX_LINES` lines.
 MAX_TEXT = 40
 #: A word longer than this (an address, a file path) may be broken across lines.
 MAX_WORD = 30
