@@ -7,6 +7,7 @@ agency) print one message naming the field and exit with status 2; no traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import sys
 
@@ -42,8 +43,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     output = getattr(args, "output", None)
+    to_file = output not in (None, "-")
     try:  # text for a file is laid out to the default width, text for a terminal to its width
-        with fixed_width(DEFAULT_WIDTH if output not in (None, "-") else None):
+        with fixed_width(DEFAULT_WIDTH) if to_file else contextlib.nullcontext():
             return int(args.func(args) or 0)
     except CBAError as exc:
         print(f"cba: error: {printable(str(exc))}", file=sys.stderr)

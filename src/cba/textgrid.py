@@ -199,6 +199,23 @@ def _keys(right: list[bool], minimum: list[int], width: int) -> int:
     return n
 
 
+def column_widths(header: list[str], body: list[list[str]], right: list[bool], width: int) -> list[int] | None:
+    """Widths of the columns when the table fits ``width`` in one block (wrapping where it
+    must), else None (it needs stacking)."""
+    natural = [_natural(h, [r[j] for r in body]) for j, h in enumerate(header)]
+    if not header or sum(natural) + GAP * (len(natural) - 1) <= width:
+        return natural
+    minimum = [_minimum(h, [r[j] for r in body], right[j]) for j, h in enumerate(header)]
+    if sum(minimum) + GAP * (len(minimum) - 1) <= width:
+        return _allot(natural, minimum, width - GAP * (len(natural) - 1), header, right, body)
+    return None
+
+
+def draw(header: list[str], body: list[list[str]], right: list[bool], widths: list[int]) -> list[str]:
+    """The lines of a table drawn at the given column widths (see :func:`column_widths`)."""
+    return _draw(header, body, right, widths)
+
+
 def layout(header: list[str], body: list[list[str]], right: list[bool], width: int | None = None) -> list[str]:
     """The table's lines, none longer than ``width`` (see the module docstring).
 
@@ -224,13 +241,11 @@ def layout(header: list[str], body: list[list[str]], right: list[bool], width: i
     Police        £1,500    100.0%
     """
     width = text_width() if width is None else width
+    widths = column_widths(header, body, right, width)
+    if widths is not None:
+        return _draw(header, body, right, widths)
     natural = [_natural(h, [r[j] for r in body]) for j, h in enumerate(header)]
-    if not header or sum(natural) + GAP * (len(natural) - 1) <= width:
-        return _draw(header, body, right, natural)
     minimum = [_minimum(h, [r[j] for r in body], right[j]) for j, h in enumerate(header)]
-    if sum(minimum) + GAP * (len(minimum) - 1) <= width:
-        return _draw(header, body, right, _allot(natural, minimum, width - GAP * (len(natural) - 1), header, right,
-                                                       body))
     keys = _keys(right, minimum, width)
     for j in range(keys):  # row labels repeat in every block: wrap them as little as the width allows
         minimum[j] = max(minimum[j], min(natural[j], width // (3 * keys)))

@@ -209,7 +209,7 @@ def _search_table(db, found, total, text, base, deflator) -> str:
     """The matches as a table that fits the screen: one line of figures per code, then its
     full description and unit, wrapped under it."""
     from ..agencies import display_name
-    from ..textgrid import layout, text_width, wrap
+    from ..textgrid import column_widths, draw, layout, text_width, wrap
 
     width = text_width()
     prices = f"at {base} prices ({get_deflator(deflator or DEFAULT_DEFLATOR).name})" if base else "at their price year"
@@ -252,17 +252,19 @@ def _search_table(db, found, total, text, base, deflator) -> str:
         details.append(detail)
     header = ["Code", "Level", "Fiscal £", "Economic £", "Social £", "Price year", "Agency", "RAG"]
     right = [False, False, True, True, True, False, False, False]
-    lines = layout(header, rows, right, width)
-    code_width = len(lines[1].split("  ")[0])  # the rule under the header
-    indent = " " * (code_width + 2)
-    out = [*wrap(head + f"; values in pounds {prices}", width, "  "), "", *lines[:2]]
-    body = lines[2:]
-    if len(body) == len(rows):  # one line per code: put its description under it
-        for line, detail in zip(body, details):
-            out.append(line)
+    out = [*wrap(head + f"; values in pounds {prices}", width, "  "), ""]
+    widths = column_widths(header, rows, right, width)
+    if widths is not None:  # each code's figures, then its full description under them
+        indent = " " * (widths[0] + 2)
+        table = draw(header, [], right, widths)
+        out += table
+        for row, detail in zip(rows, details):
+            out += draw(header, [row], right, widths)[len(table):]
             out += [indent + d for d in wrap(detail, width - len(indent))]
-    else:  # the figures did not fit one line each: descriptions after the table
-        out += body + [""] + [f"{r[0]}: {d}" for r, d in zip(rows, details)]
+    else:  # too narrow for the figures on one block: the table, then the descriptions
+        out += layout(header, rows, right, width) + [""]
+        for r, d in zip(rows, details):
+            out += wrap(f"{r[0]}: {d}", width, "  ")
     if total > len(found):
         out.append(f"... {total - len(found)} more (use --limit 0 to list all)")
     legend = {"*": "* transfer payment (excluded from public value)",
@@ -305,16 +307,21 @@ def run_show(args) -> int:
     return 0
 
 
-def _wrap(label: str, text: str, width: int = 96) -> list[str]:
+def _wrap(label: str, text: str, width: int | None = None) -> list[str]:
+    from ..textgrid import text_width
+
+    width = text_width() if width is None else width
     pad = " " * 16
     lines = textwrap.wrap(text, width=width - 16) or [""]
     return [f"  {label:<14}{lines[0]}"] + [pad + line for line in lines[1:]]
 
 
 def _show_text(db, cost, split, kids, notes, base, deflator) -> str:
+    from ..textgrid import text_width
     from ..unit_costs import public_value_of
 
-    out = [f"{cost.code}  {cost.description}", ""]
+    out = [*textwrap.wrap(f"{cost.code}  {cost.description}", width=text_width(),
+                          subsequent_indent=" " * (len(cost.code) + 2)), ""]
     out += _wrap("database", cost.database + (f" ({db.licence})" if cost.database == db.title and db.licence else ""))
     theme = " > ".join(x for x in (cost.theme, cost.outcome_detail) if x)
     if theme:
@@ -352,7 +359,10 @@ def _show_text(db, cost, split, kids, notes, base, deflator) -> str:
         if base:
             line += f"{_money(_uplifted(db, cost, v, base, deflator)):>14}"
         flag = {"yes": "  transfer", "part": "  part transfer"}.get(v.transfer, "")
-        out.append((line + flag).rstrip())
+        if len(line + flag) <= text_width():
+            out.append((line + flag).rstrip())
+        else:  # a narrow screen: the flag under the figures
+            out += [line.rstrip(), f"  {'':<14}{flag.strip()}"]
         if v.formula:
             out.append(f"  {'':<14}{'':<10}{'= ' + v.formula.lstrip('='):>12}")
     if split:
