@@ -22,7 +22,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from .agencies import SLUG
 from .deflators import financial_year
-from .errors import CBAError, ModelError, from_pydantic
+from .errors import CBAError, from_pydantic
 
 
 # ---------------------------------------------------------------- field types
@@ -102,7 +102,7 @@ class _Model(BaseModel):
     __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
 
     def __setattr__(self, name: str, value: Any) -> None:
-        from .model_checks import check_change, with_place
+        from .model_checks import mark_changed, with_place
 
         missing = object()
         old = self.__dict__.get(name, missing)
@@ -115,12 +115,7 @@ class _Model(BaseModel):
             # a nested model's mistake is named by its path in the intervention
             raise with_place(self, from_pydantic(err)) from None
         if name in type(self).model_fields:
-            try:
-                check_change(self)  # a model nested in an intervention: the whole model's checks
-            except ModelError:
-                if old is not missing:
-                    self.__dict__[name] = old
-                raise
+            mark_changed(self)  # the checks across fields of its intervention run when it is appraised
 
     def model_copy(self, *, update: dict[str, Any] | None = None, deep: bool = False):
         """A copy, with ``update`` checked like any other value (pydantic's copy does not check it)."""

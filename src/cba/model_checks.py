@@ -8,9 +8,12 @@ field with its default or a neutral value, validates again, and adds the checks
 across fields that fail for reasons other than those fields.
 
 A model nested in an :class:`~cba.models.Intervention` (an outcome, a value
-component) knows where it sits (:func:`stamp_paths`), so that ``model.outcomes[0]
-.deadweight = 1.4`` is refused as ``outcomes[0].deadweight: ...``, and the checks
-across fields of the whole model run again after the change (:func:`check_change`).
+component) can be found at its path there (:func:`place_of`), so that
+``model.outcomes[0].deadweight = 1.4`` is refused as ``outcomes[0].deadweight: ...``.
+The checks across fields of the whole model, which a change to a nested model or to
+a list in place can break, run when the model is appraised
+(:meth:`~cba.models.Intervention.check`, with :func:`structure_problems`): running
+them at every change would make a loop over a large model's outcomes quadratic.
 """
 
 from __future__ import annotations
@@ -159,7 +162,16 @@ def all_problems(cls: type[BaseModel], data: Any, err: ValidationError,
 
 
 # ---------------------------------------------------------------- where a nested model sits
-#: id(model) -> (weak reference to it, weak reference to its root, its path in the root).
+# An intervention registers itself when it is validated (cheap); the paths of the
+# models nested in it are found only when one of them is changed and its mistake
+# needs its path (a walk of the registered interventions not walked since they
+# changed), so that building large models costs nothing more.
+
+#: id(intervention) -> weak reference to it, for every intervention validated.
+_ROOTS: dict[int, weakref.ref] = {}
+#: ids of interventions whose nested models have not been walked since they changed.
+_STALE: set[int] = set()
+#: id(nested model) -> (weak reference to it, weak reference to its root, its path in the root).
 _PLACES: dict[int, tuple[weakref.ref, weakref.ref, str]] = {}
 _SWEEP_AT = [4096]
 
@@ -171,10 +183,21 @@ def _nested_fields(cls: type[BaseModel]) -> tuple[str, ...]:
 
 
 def _sweep() -> None:
-    """Forget the places of models that no longer exist (now and then, as the table grows)."""
+    """Forget models and interventions that no longer exist (now and then, as the tables grow)."""
     for key in [k for k, (ref, _root, _path) in _PLACES.items() if ref() is None]:
         del _PLACES[key]
-    _SWEEP_AT[0] = max(4096, 2 * len(_PLACES))
+    for key in [k for k, ref in _ROOTS.items() if ref() is None]:
+        del _ROOTS[key]
+        _STALE.discard(key)
+    _SWEEP_AT[0] = max(4096, 2 * (len(_PLACES) + len(_ROOTS)))
+
+
+def register_root(root: BaseModel) -> None:
+    """Note that ``root`` (an intervention just validated) holds nested models at known paths."""
+    _ROOTS[id(root)] = weakref.ref(root)
+    _STALE.add(id(root))
+    if len(_ROOTS) > _SWEEP_AT[0]:
+        _sweep()
 
 
 def stamp_paths(root: BaseModel) -> None:
@@ -199,16 +222,27 @@ def stamp_paths(root: BaseModel) -> None:
                 walk(item, f"{path}.{k}")
 
     walk(root, "")
+    _STALE.discard(id(root))
     if len(places) > _SWEEP_AT[0]:
         _sweep()
 
 
 def place_of(model: BaseModel) -> tuple[BaseModel | None, str]:
-    """The root a nested model was last seen in, and its path there (``(None, "")`` if none)."""
+    """The intervention a nested model was last seen in, and its path there (``(None, "")`` if none)."""
     entry = _PLACES.get(id(model))
     if entry is None or entry[0]() is not model:
-        return None, ""
-    return entry[1](), entry[2]
+        for key in list(_STALE):
+            ref = _ROOTS.get(key)
+            root = ref() if ref is not None else None
+            if root is None:
+                _STALE.discard(key)
+            else:
+                stamp_paths(root)
+        entry = _PLACES.get(id(model))
+        if entry is None or entry[0]() is not model:
+            return None, ""
+    root = entry[1]()
+    return (root, entry[2]) if root is not None else (None, "")
 
 
 def with_place(model: BaseModel, err: ModelError) -> ModelError:
@@ -217,17 +251,6 @@ def with_place(model: BaseModel, err: ModelError) -> ModelError:
     if not path:
         return err
     return ModelError([(f"{path}.{p}" if p else path, m) for p, m in err.problems])
-
-
-def check_change(model: BaseModel) -> None:
-    """After a change to a nested model, run the checks across fields of its root."""
-    root, _path = place_of(model)
-    if root is None or not hasattr(root, "problems"):
-        return
-    problems = list(root.problems())
-    if problems:
-        raise ModelError(problems)
-    stamp_paths(root)
 
 
 # ---------------------------------------------------------------- a model changed in place
@@ -294,3 +317,12 @@ def structure_problems(model: BaseModel, path: str = ""):
                 yield f"{where}[{i}]", f"expected a {base.__name__}, got {type(v).__name__}"
             else:
                 yield from structure_problems(v, f"{where}[{i}]")
+
+
+def mark_changed(model: BaseModel) -> None:
+    """A nested model changed: its intervention's paths are walked again when next needed."""
+    entry = _PLACES.get(id(model))
+    if entry is not None and entry[0]() is model:
+        root = entry[1]()
+        if root is not None:
+            _STALE.add(id(root))

@@ -494,13 +494,18 @@ class Intervention(_Model):
         problems = list(self.problems())
         if problems:
             raise ModelError(problems)
-        from .model_checks import stamp_paths
+        from .model_checks import register_root
 
-        stamp_paths(self)  # so that a change to a nested model is named by its path
+        register_root(self)  # so that a change to a nested model is named by its path
         return self
 
     def check(self) -> None:
-        """Check the model as it stands, after changes made in place (a list appended to).
+        """Check the model as it stands, after changes to the models nested in it (an outcome's
+        rate, a list appended to): :func:`cba.appraise` calls it.
+
+        A change to a nested model is checked at once on its own (a rate out of range is
+        refused, named by its path in the model); the checks across fields of the whole
+        model (more amounts than years, an unknown agency) are made here.
 
         Raises
         ------
