@@ -140,7 +140,9 @@ def test_a_unit_cost_that_overflows_at_the_price_base_names_its_code_and_file(tm
     local.write_text("code,description,value_type,value,price_year,agency\nBIG1,huge,fiscal,1.7e308,2010/11,police\n")
     for fmt in ("json", "table"):  # the CSV keeps each value at its own price year
         assert main(["unit-costs", "search", "huge", "--local", str(local), "--price-base", "2024/25", "-f", fmt]) == 2
-        assert f"unit cost BIG1 ({local}): 1.7e+308 at 2010/11 prices is too large" in capsys.readouterr().err
+        # the file is named as in provenance: its name and the start of its hash (issue 12, item 10)
+        assert "unit cost BIG1 (big.csv (SHA-256 " in (err := capsys.readouterr().err)
+        assert "): 1.7e+308 at 2010/11 prices is too large" in err
     db = cba.unit_costs.default().with_local(local)
     for call in (lambda: db.value_at("BIG1", "fiscal", "2024/25"), lambda: db.uplift("2024/25")):
         with pytest.raises(CBAError, match="too large to compute at 2024/25 prices"):

@@ -91,7 +91,7 @@ def zip_bomb(path: Path, size: int = 80_000_000) -> Path:
 
 # ---------------------------------------------------------------- what is not a regular file
 COMMANDS = [
-    ["appraise", "{x}"], ["report", "{x}", "-o", "{out}"], ["compare", "{x}", str(WORKED)],
+    ["appraise", "{x}"], ["report", "{x}", "-o", "{out}.html"], ["compare", "{x}", str(WORKED)],
     ["scenarios", str(WORKED), "--spec", "{x}"], ["sensitivity", "{x}", "--spec", str(SPEC)],
     ["switching", str(WORKED), "--spec", "{x}"], ["montecarlo", str(WORKED), "--spec", "{x}"],
     ["unit-costs", "search", "--local", "{x}"], ["unit-costs", "search", "--database", "{x}"],

@@ -216,7 +216,7 @@ def test_the_overlap_warning_for_a_headline_and_its_constituent():
     assert "'Back in school'" in w and "'Fewer care costs'" in w
     assert "headline E&S1.0" in w and "E&S1.0.4" in w
     # shown in every output
-    assert w in a.summary()
+    assert w in " ".join(a.summary().split())  # wrapped to the screen's width (issue 12, item 5)
     assert w in a.to_markdown()
     assert json.loads(a.to_json())["warnings"] == [w]
     from cba.report import render_report

@@ -237,5 +237,5 @@ def test_layout_fits_the_width_and_keeps_every_word(shape, data):
     words = " ".join(lines).split()
     for cell in [*header, *(c for row in body for c in row)]:
         for word in cell.split():
-            if len(word) <= 30:       # a longer word may be broken across lines
+            if len(word) <= 10:       # a longer word may be broken across lines to fit a narrow block
                 assert word in words, (word, lines)

@@ -166,6 +166,19 @@ def _allot(natural: list[int], minimum: list[int], width: int, header: list[str]
     return widths
 
 
+def _squeeze(minimum: list[int], right: list[bool], room: int) -> list[int]:
+    """Minimums cut to fit ``room`` by narrowing text columns (their long words then break);
+    numbers are never cut."""
+    widths = list(minimum)
+    while sum(widths) > room:
+        text = [j for j in range(len(widths)) if not right[j] and widths[j] > 1]
+        if not text:
+            break
+        j = max(text, key=lambda k: widths[k])
+        widths[j] -= 1
+    return widths
+
+
 def _draw(header: list[str], body: list[list[str]], right: list[bool], widths: list[int]) -> list[str]:
     def row(cells: list[str]) -> list[str]:
         parts = [wrap(c, w) if not r else [c] for c, w, r in zip(cells, widths, right)]
@@ -264,7 +277,7 @@ def layout(header: list[str], body: list[list[str]], right: list[bool], width: i
     for b, block in enumerate(blocks):
         cols = list(range(keys)) + block
         sub_natural = [natural[j] for j in cols]
-        sub_min = [minimum[j] for j in cols]
+        sub_min = _squeeze([minimum[j] for j in cols], [right[j] for j in cols], width - GAP * (len(cols) - 1))
         sub_body = [[r[j] for j in cols] for r in body]
         widths = _allot(sub_natural, sub_min, width - GAP * (len(cols) - 1), [header[j] for j in cols],
                         [right[j] for j in cols], sub_body)

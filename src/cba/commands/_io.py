@@ -59,7 +59,7 @@ def _suffix_list(formats: Iterable[str]) -> str:
 
 
 def output_format(output: str | None, requested: str | None, formats: Sequence[str], default: str | None = None,
-                  option: str = "-o") -> str:
+                  option: str = "-o", inputs: Iterable[str | Path | None] = ()) -> str:
     """The format to write ``output`` in, refusing a file name that says otherwise.
 
     ``requested`` (``--format``) wins when given, but a file whose name ends in
@@ -67,6 +67,7 @@ def output_format(output: str | None, requested: str | None, formats: Sequence[s
     it the suffix chooses among ``formats``. A suffix no format writes (``.pdf``,
     ``.xls``) is refused with the list of those the command writes. A name without
     a suffix, or the screen (``None`` or ``-``), takes ``requested`` or ``default``.
+    An output that is one of ``inputs`` is refused first, as such.
 
     >>> output_format("results.json", None, ["table", "json"]), output_format(None, None, ["table", "json"])
     ('json', 'table')
@@ -78,6 +79,7 @@ def output_format(output: str | None, requested: str | None, formats: Sequence[s
     default = default or formats[0]
     if not _is_file(output):
         return requested or default
+    _check_outputs([str(output)], True, [i for i in inputs if i is not None])  # never an input, whatever its name
     suffix = Path(str(output)).suffix.lower()
     if requested:
         if suffix and suffix not in FORMAT_SUFFIXES.get(requested, ()):
@@ -92,9 +94,10 @@ def output_format(output: str | None, requested: str | None, formats: Sequence[s
     raise CBAError(f"{option} {output}: cannot write a {suffix} file; give a file ending in {_suffix_list(formats)}")
 
 
-def check_suffix(output: str | None, formats: Sequence[str], option: str = "-o") -> None:
+def check_suffix(output: str | None, formats: Sequence[str], option: str = "-o",
+                 inputs: Iterable[str | Path | None] = ()) -> None:
     """Refuse an output file whose name does not end in a suffix of ``formats``."""
-    output_format(output, None, formats, option=option)
+    output_format(output, None, formats, option=option, inputs=inputs)
 
 
 def check_outputs(outputs: Iterable[str | None], force: bool = False, inputs: Iterable[str | Path | None] = ()) -> None:

@@ -21,7 +21,7 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    fmt = output_format(args.output, args.format, list(FORMATS))
+    fmt = output_format(args.output, args.format, list(FORMATS), inputs=[args.model])
     check_output(fmt, args.output)
     from ..appraisal import appraise  # here, not at the top: `cba --help` needs none of it
 

@@ -22,7 +22,7 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    fmt = output_format(args.output, args.format, list(FORMATS))
+    fmt = output_format(args.output, args.format, list(FORMATS), inputs=args.models)
     check_output(fmt, args.output)
     from ..compare import FORMATS as COMPARISON_FORMATS, compare
 

@@ -95,7 +95,7 @@ def run(args) -> int:
     from ..appraisal import appraise
     from ..export.partnership import FORMAT_WRITERS
 
-    fmt = output_format(args.output, args.format, FORMATS)
+    fmt = output_format(args.output, args.format, FORMATS, inputs=[args.model, args.spec])
     if fmt == "xlsx" and args.output in (None, "-"):
         raise CBAError("--format xlsx writes a binary file: give one with -o, e.g. -o deal.xlsx")
     for flag in ("sources", "to", "outcome", "payee", "payer"):

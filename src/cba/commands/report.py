@@ -21,7 +21,7 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    check_suffix(args.output, ["html"])
+    check_suffix(args.output, ["html"], inputs=[args.model])
     from ..appraisal import appraise
     from ..report import render_report
 

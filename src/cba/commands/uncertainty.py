@@ -96,9 +96,9 @@ def _load(args, *extra_outputs):
     from ..uncertainty.core import as_compiled
     from ..uncertainty.spec import load_spec
 
-    args.format = output_format(args.output, args.format, FORMATS)
+    args.format = output_format(args.output, args.format, FORMATS, inputs=_inputs(args))
     if getattr(args, "draws_output", None):
-        check_suffix(args.draws_output, ["csv"], "--draws-output")
+        check_suffix(args.draws_output, ["csv"], "--draws-output", inputs=_inputs(args))
 
     check_outputs([args.output, *extra_outputs], args.force, _inputs(args))
     return as_compiled(args.model), load_spec(args.spec)

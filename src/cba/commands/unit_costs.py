@@ -102,7 +102,7 @@ _FORMATS = {"search": ("table", "json", "csv"), "show": ("text", "json"), "notes
 def _database(args):
     from ..unit_costs import combined
 
-    args.format = output_format(args.output, args.format, _FORMATS[args.unit_costs_command])
+    args.format = output_format(args.output, args.format, _FORMATS[args.unit_costs_command], inputs=_inputs(args))
 
     check_outputs([args.output], args.force, _inputs(args))
     return combined(args.database, use_supplementary=args.supplementary, local=args.local)
@@ -414,9 +414,9 @@ def run_import(args) -> int:
     from ..unit_costs.workbook import deflator_csv_text, read_workbook
 
     inputs = [args.workbook]
-    check_suffix(args.output, ["csv"])
-    check_suffix(args.notes, ["csv"], "--notes")
-    check_suffix(args.deflator_csv, ["csv"], "--deflator-csv")
+    check_suffix(args.output, ["csv"], inputs=inputs)
+    check_suffix(args.notes, ["csv"], "--notes", inputs=inputs)
+    check_suffix(args.deflator_csv, ["csv"], "--deflator-csv", inputs=inputs)
     check_outputs([args.output, args.notes, args.deflator_csv], args.force, inputs)
     data = read_workbook(args.workbook)
     n_values = sum(len(c.values) for c in data.costs)
