@@ -29,6 +29,7 @@ Examples
 from __future__ import annotations
 
 import math
+import reprlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -111,7 +112,7 @@ def _ranges(model, ranges, relative) -> tuple[list[Parameter], list[tuple[float,
             if isinstance(rng, Mapping):
                 rng = (rng.get("low"), rng.get("high"))
             if not (isinstance(rng, Sequence) and not isinstance(rng, str) and len(rng) == 2):
-                raise CBAError(f"{p.path}: expected (low, high), got {rng!r}")
+                raise CBAError(f"{p.path}: expected (low, high), got {reprlib.repr(rng)}")  # bounded: deep data
             low, high = number(rng[0], f"{p.path} (low)"), number(rng[1], f"{p.path} (high)")
         p.check([low, high])
         lows_highs.append((low, high))
