@@ -228,9 +228,7 @@ def run_sensitivity(args) -> int:
                        metric_col="metric", numeric={c: "text" for c in ("base_value", "low_value", "high_value")})
     extra = []
     if args.chart:
-        from ..uncertainty.charts import tornado
-
-        fig = tornado(result.tornado(result.metrics[0]))
+        fig = result.chart(result.metrics[0])
         suffix = Path(args.chart).suffix.lower().lstrip(".")
         buf = io.BytesIO()
         fig.savefig(buf, format=suffix)
