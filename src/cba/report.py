@@ -107,7 +107,7 @@ footer { margin-top: 3rem; color: var(--muted); font-size: .8rem; border-top: 1p
   .headline { padding: 2mm 3mm; }
   .headline .value { font-size: 13pt; }
   figure, .headline, caption, tr, .keep table, .notes { break-inside: avoid; page-break-inside: avoid; }
-  h2 + .table-wrap, .notes { break-before: avoid; }
+  h2 + .table-wrap, h2 + p, h2 + p + .table-wrap, .notes { break-before: avoid; }
   .table-wrap { overflow: visible; margin: 0 0 5mm; }
   table { font-size: 8pt; }
   th, td { padding: .2em .45em; }
@@ -150,6 +150,8 @@ def _blocks(frames, heading: str | None = None) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     for frame in frames:
         out += blocks(frame)
+    if any(how == "landscape" for _, how in out):    # one section, one orientation: no page flips
+        out = [(html, "landscape") for html, _ in out]
     if heading is not None:
         h = f"<h2>{escape(heading)}</h2>"
         out = [(h + out[0][0], out[0][1]), *out[1:]] if out else [(h, "portrait")]
@@ -231,15 +233,15 @@ def _partnership(appraisal: "Appraisal", charts: bool) -> list[tuple[str, str]]:
              "A deal moves money between partners; it creates none, so the totals do not change.")
     if share is not None:
         intro += f" Central government banks {fmt(share, 'share')} of the fiscal savings."
-    out = [('<section class="partnership" id="partnership"><h2>Partnership deal</h2>'
-            f"<p>{escape(intro)}</p>", "portrait")]
-    out += _blocks(deal_tables(result).values())
+    # the heading and its introduction go with the first table, on its page (portrait or landscape)
+    out = _blocks(deal_tables(result).values())
+    head = f'<h2 class="partnership" id="partnership">Partnership deal</h2><p>{escape(intro)}</p>'
+    out[0] = (head + out[0][0], out[0][1])
     if charts:
         from .deal_charts import DEAL_CHARTS
 
         out += [(_figure(name, fn(result), DEAL_CHART_CAPTIONS.get(name, name)), "portrait")
                 for name, fn in DEAL_CHARTS.items()]
-    out.append(("</section>", "portrait"))
     return out
 
 

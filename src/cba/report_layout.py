@@ -123,15 +123,28 @@ def split(frame: "pd.DataFrame") -> list["pd.DataFrame"]:
     keys = _row_labels(frame, columns)
     rest = [c for c in columns if c not in keys]
     room = LANDSCAPE_EM - table_em(frame, keys)
-    groups: list[list[str]] = [[]]
-    used = 0.0
-    for c in rest:
-        w = column_em(frame, c)
-        if groups[-1] and used + w > room:
-            groups.append([])
-            used = 0.0
-        groups[-1].append(c)
-        used += w
+    widths = {c: column_em(frame, c) for c in rest}
+
+    def fill(limit: float) -> list[list[str]]:
+        groups: list[list[str]] = [[]]
+        used = 0.0
+        for c in rest:
+            if groups[-1] and used + widths[c] > limit:
+                groups.append([])
+                used = 0.0
+            groups[-1].append(c)
+            used += widths[c]
+        return groups
+
+    groups = fill(room)
+    # as many parts as needed, but balanced: no part left with a column or two
+    target = sum(widths.values()) / len(groups)
+    while target < room:
+        balanced = fill(target)
+        if len(balanced) == len(groups):
+            groups = balanced
+            break
+        target *= 1.05
     hidden = [c for c in frame.columns if c not in columns]
     parts = []
     for i, group in enumerate(groups, start=1):
@@ -183,4 +196,8 @@ def blocks(frame: "pd.DataFrame") -> list[tuple[str, str]]:
         return [(table_html(frame), "portrait")]
     if how == "landscape":
         return [(table_html(frame, wide=True), "landscape")]
-    return [(table_html(part, wide=True), "landscape") for part in split(frame)]
+    out = []
+    for part in split(frame):                 # a part that fits a portrait page goes on one
+        portrait = table_em(part) <= PORTRAIT_EM
+        out.append((table_html(part, wide=not portrait), "portrait" if portrait else "landscape"))
+    return out
