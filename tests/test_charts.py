@@ -77,7 +77,7 @@ def test_agency_chart_one_bar_per_agency_with_the_ledger_values(worked):
     np.testing.assert_allclose(heights(cash), [pv_fiscal / 2, 0.0], rtol=1e-12)
     np.testing.assert_allclose(heights(rest), [pv_fiscal / 2, 0.0], rtol=1e-12)
     np.testing.assert_allclose(bottoms(rest), heights(cash))
-    net = line(ax, "Net (savings minus costs)")
+    net = line(ax, "Net position (savings minus costs)")
     np.testing.assert_allclose(net.get_ydata(), [pv_fiscal - 40000, -10000 / 1.035], rtol=1e-12)
     np.testing.assert_array_equal(net.get_xdata(), [0, 1])
 
@@ -91,9 +91,9 @@ def test_agency_chart_labels_name_the_intervention_price_base_and_pounds(worked)
     formatter = ax.yaxis.get_major_formatter()
     assert formatter(40000.0, 0) == "£40,000"
     assert formatter(-1234567.0, 0) == "-£1,234,567"
-    texts = [t.get_text() for t in ax.texts]
-    assert "net £33,063" in texts and "net -£9,662" in texts
-    assert [t.get_text() for t in ax.get_legend().get_texts()][-1] == "Net (savings minus costs)"
+    # each agency's net position is written above its column (a secondary axis's tick labels)
+    assert tick_texts(ax.child_axes[0]) == ["net £33,063", "net -£9,662"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()][-1] == "Net position (savings minus costs)"
 
 
 def test_agency_chart_uses_declared_display_names():
@@ -145,17 +145,21 @@ def test_cumulative_chart_without_payback_says_so():
 # ---------------------------------------------------------------- by year
 def test_benefits_by_year_stacks_value_types(worked):
     ax = charts.benefits_by_year_chart(worked).axes[0]
-    fiscal, economic, social = (container(ax, k) for k in ("Fiscal", "Economic", "Social"))
-    assert len(fiscal) == len(economic) == len(social) == 4      # one bar per year
-    np.testing.assert_allclose(heights(fiscal), FISCAL, rtol=1e-12)
+    cash, rest, economic, social = (container(ax, k) for k in (
+        "Fiscal savings: cashable", "Fiscal savings: non-cashable", "Economic benefits", "Social benefits"))
+    assert len(cash) == len(rest) == len(economic) == len(social) == 4      # one bar per year
+    np.testing.assert_allclose(heights(cash), FISCAL / 2, rtol=1e-12)       # half cashable
+    np.testing.assert_allclose(heights(rest), FISCAL / 2, rtol=1e-12)
+    np.testing.assert_allclose(bottoms(rest), FISCAL / 2, rtol=1e-12)
     np.testing.assert_allclose(heights(economic), 2 * FISCAL, rtol=1e-12)
     np.testing.assert_allclose(bottoms(economic), FISCAL, rtol=1e-12)
     np.testing.assert_allclose(heights(social), FISCAL / 2, rtol=1e-12)
     np.testing.assert_allclose(bottoms(social), 3 * FISCAL, rtol=1e-12)
+    assert "Fiscal: transfer payments" not in [c.get_label() for c in ax.containers]   # none in the model
     assert "real terms" in ax.get_ylabel()
     disc = charts.benefits_by_year_chart(worked, discounted=True).axes[0]
-    np.testing.assert_allclose(heights(container(disc, "Fiscal")),
-                               FISCAL / 1.035 ** np.arange(4), rtol=1e-12)
+    np.testing.assert_allclose(heights(container(disc, "Fiscal savings: cashable")),
+                               FISCAL / 2 / 1.035 ** np.arange(4), rtol=1e-12)
     assert "present value" in disc.get_ylabel()
 
 
@@ -168,9 +172,9 @@ def test_dis_benefits_stack_below_the_axis():
             {"type": "social", "amount": -10}]}}],
     })
     ax = charts.benefits_by_year_chart(a).axes[0]
-    assert heights(container(ax, "Economic"))[0] == -40
-    assert bottoms(container(ax, "Economic"))[0] == 0
-    assert bottoms(container(ax, "Social"))[0] == -40
+    assert heights(container(ax, "Economic benefits"))[0] == -40
+    assert bottoms(container(ax, "Economic benefits"))[0] == 0
+    assert bottoms(container(ax, "Social benefits"))[0] == -40
     assert ax.get_ylim()[0] < -50
 
 
@@ -217,7 +221,7 @@ def test_charts_leave_pyplot_alone_and_save_png_and_svg(worked, tmp_path):
 def test_to_svg_keeps_text_and_is_reproducible(worked):
     svg = charts.to_svg(charts.agency_chart(worked))
     assert svg.count("<svg") == 1
-    assert "Local authority" in svg and "£40,000" in svg.replace("&#163;", "£")
+    assert "Local authority" in svg and "£33,063" in svg.replace("&#163;", "£")
     assert svg == charts.to_svg(charts.agency_chart(worked))
 
 

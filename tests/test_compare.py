@@ -135,7 +135,7 @@ def test_comparison_exports(comparison, tmp_path):
     assert len(csv) == 1 + 2 * 15
     path = comparison.to_excel(tmp_path / "options.xlsx")
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["Side by side", "Incremental", "By agency", "Provenance"]
+    assert wb.sheetnames == ["Side by side", "Incremental", "By agency", "Provenance", "Charts"]
     row = next(r for r in wb["Incremental"].iter_rows(min_row=2) if r[1].value == "Extra present value of costs")
     assert round(row[2].value, 2) == round(D_COSTS, 2) and row[2].number_format.startswith("£")
     html = comparison._repr_html_()

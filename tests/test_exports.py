@@ -19,7 +19,7 @@ from cba.export import (
     to_xlsx,
     write_file,
 )
-from cba.export.xlsx import NUMBER_FORMATS
+from cba.export.xlsx import HEADER_ROW, NONE_FOOTNOTE, NUMBER_FORMATS
 
 from .conftest import EXAMPLES, REPO
 
@@ -52,14 +52,19 @@ def find_row(ws, first_cells):
 
 
 def header(ws):
-    return [c.value for c in ws[1]]
+    """The column headings (under the title block)."""
+    return [c.value for c in ws[HEADER_ROW]]
+
+
+def data_rows(ws):
+    return ws.iter_rows(min_row=HEADER_ROW + 1)
 
 
 # ---------------------------------------------------------------- Excel
 def test_sheet_names(workbook):
     assert workbook.sheetnames == ["Summary", "Agencies", "Costs", "Benefits", "Cost lines", "Outcomes",
-                                   "Unit values", "Provenance", "Ledger"]
-    assert list(SHEET_NAMES.values()) == workbook.sheetnames
+                                   "Unit values", "Provenance", "Ledger", "Charts"]
+    assert list(SHEET_NAMES.values()) == workbook.sheetnames[:-1]
 
 
 def test_summary_figures_equal_the_engine_to_the_penny(workbook, worked):
@@ -69,14 +74,14 @@ def test_summary_figures_equal_the_engine_to_the_penny(workbook, worked):
               "net_present_budget_impact": "Net present budget impact",
               "net_present_public_value": "Net present public value"}
     for metric, label in labels.items():
-        cell = next(r[2] for r in ws.iter_rows(min_row=2) if r[1].value == label)
+        cell = next(r[2] for r in data_rows(ws) if r[1].value == label)
         assert cell.data_type == "n" and isinstance(cell.value, float)
         assert round(cell.value, 2) == round(worked.metrics[metric], 2)
         assert cell.value == pytest.approx(worked.metrics[metric], rel=1e-14)   # unrounded, in fact
         assert cell.number_format == MONEY
-    roi = next(r[2] for r in ws.iter_rows(min_row=2) if r[1].value.startswith("Financial ROI"))
+    roi = next(r[2] for r in data_rows(ws) if str(r[1].value).startswith("Financial ROI"))
     assert roi.value == pytest.approx(1.471214, abs=1e-6) and roi.number_format == "0.00"
-    payback = next(r[2] for r in ws.iter_rows(min_row=2) if r[1].value.startswith("Payback"))
+    payback = next(r[2] for r in data_rows(ws) if str(r[1].value).startswith("Payback"))
     assert payback.value == 3 and payback.number_format == "0"
 
 
@@ -91,7 +96,8 @@ def test_agency_sheet_figures_and_formats(workbook):
     share = la[header(ws).index("Share of costs")]
     assert share.number_format == "0.0%" and share.value == pytest.approx(0.80545, abs=1e-5)
     wpi = find_row(ws, [next(c.value for c in ws["A"] if str(c.value).startswith("Wrong-pocket"))])
-    assert wpi[1].value == pytest.approx(0.194553, abs=1e-6) and wpi[1].number_format == "0.00"
+    value = wpi[len(header(ws)) - 1]                          # a note's value sits in the last column
+    assert value.value == pytest.approx(0.194553, abs=1e-6) and value.number_format == "0.00"
 
 
 def test_cost_and_benefit_sheets(workbook):
@@ -105,9 +111,11 @@ def test_cost_and_benefit_sheets(workbook):
 
 def test_numbers_are_numbers_and_headers_frozen(workbook):
     for ws in workbook:
-        assert ws.freeze_panes == "A2", ws.title
-        assert all(c.font.bold for c in ws[1] if c.value is not None)
-        for row in ws.iter_rows(min_row=2):
+        if ws.title == "Charts":
+            continue
+        assert ws.freeze_panes == f"A{HEADER_ROW + 1}", ws.title
+        assert all(c.font.bold for c in ws[HEADER_ROW] if c.value is not None)
+        for row in data_rows(ws):
             for c in row:
                 if isinstance(c.value, str):
                     # text that looks like a number means a number was stored as text
@@ -118,8 +126,9 @@ def test_numbers_are_numbers_and_headers_frozen(workbook):
                     # the only texts that may look like numbers: intakes by year and provenance items
                     assert (ws.title, c.column) in (("Outcomes", 4), ("Provenance", 2)), (ws.title, c.coordinate)
     ledger = workbook["Ledger"]
-    real = header(ledger).index("real")
-    assert all(r[real].data_type == "n" for r in ledger.iter_rows(min_row=2))
+    real = header(ledger).index("Real terms (£)")
+    rows = [r for r in data_rows(ledger) if r[0].value is not None]
+    assert rows and all(r[real].data_type == "n" for r in rows)
 
 
 def test_column_widths_follow_content(workbook):
@@ -140,8 +149,8 @@ def test_no_formula_injection(tmp_path):
     cell = find_row(wb["Cost lines"], ["costs[0]"])[1]
     assert cell.value == INJECTION and cell.data_type == "s" and cell.quotePrefix
     ledger = wb["Ledger"]
-    source = header(ledger).index("source")
-    texts = {r[source].value: r[source] for r in ledger.iter_rows(min_row=2)}
+    source = header(ledger).index("Cost line or outcome")
+    texts = {r[source].value: r[source] for r in data_rows(ledger)}
     for text in (INJECTION, "+SUM(A1:A9)", "-2+3"):
         assert texts[text].data_type == "s" and texts[text].quotePrefix
     outcome = find_row(wb["Outcomes"], ["outcomes[0]"])
@@ -285,17 +294,22 @@ from .strategies import interventions  # noqa: E402
 @given(interventions(max_horizon=5))
 def test_any_workbook_holds_the_engines_figures(data):
     a = cba.appraise(data)
-    wb = openpyxl.load_workbook(io.BytesIO(to_xlsx(a)))
-    summary = {r[1].value: r[2] for r in wb["Summary"].iter_rows(min_row=2)}
+    wb = openpyxl.load_workbook(io.BytesIO(to_xlsx(a, charts=False)))
+    summary = {r[1].value: r[2] for r in data_rows(wb["Summary"])}
+    notes = [c.value for c in wb["Summary"]["A"]]
     for metric, label in (("pv_costs", "Present value of costs"), ("pv_fiscal", "Present value of fiscal benefits"),
                           ("financial_roi", "Financial ROI (fiscal benefit per £1 of cost)")):
         value = a.metrics[metric]
         cell = summary[label]
-        if value is None:
-            assert cell.value == "none" and cell.data_type == "s"
+        if value is None:               # none: a blank cell and a footnote, never the text "none"
+            assert cell.value is None and NONE_FOOTNOTE in notes
         else:
             assert cell.data_type == "n" and cell.value == pytest.approx(value, rel=1e-12, abs=1e-9)
     assert not [c for ws in wb for r in ws.iter_rows() for c in r if c.data_type == "f"]
     ledger = wb["Ledger"]
-    assert ledger.max_row == len(a.ledger) + 1
+    n = len(a.ledger)                   # one row per ledger row, then a blank row before any footnote
+    assert ledger.cell(HEADER_ROW + n + 1, 1).value is None
+    if n:
+        assert ledger.cell(HEADER_ROW + n, 1).value is not None
+        assert [t.ref for t in ledger.tables.values()] == [f"A{HEADER_ROW}:O{HEADER_ROW + n}"]
     jsonschema.validate(json.loads(a.to_json()), results_schema())

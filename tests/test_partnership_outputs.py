@@ -83,9 +83,11 @@ def test_the_workbook_and_markdown_carry_the_deal():
     wb = load_workbook(io.BytesIO(to_xlsx(a)))
     assert {"Deal - Partners", "Deal - Flows", "Deal - Partners by year"} <= set(wb.sheetnames)
     ws = wb["Deal - Partners"]
-    header = [c.value for c in ws[1]]
+    from cba.export.xlsx import HEADER_ROW
+
+    header = [c.value for c in ws[HEADER_ROW]]          # under the title block
     assert header[:3] == ["Partner", "Bears today", "Funds under the deal"]
-    row = {header[i]: c.value for i, c in enumerate(ws[2])}
+    row = {header[i]: c.value for i, c in enumerate(ws[HEADER_ROW + 1])}
     p = a.partnership().partners().set_index("agency")
     assert row["Partner"] == "Local authority"
     assert row["Net after the deal"] == pytest.approx(p.loc["local_authority", "net_after"])

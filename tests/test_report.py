@@ -1,17 +1,16 @@
 """The HTML report: self-contained, escaped, and rendered by a real browser.
 
 The browser tests open the report in headless Chromium (Debian's ``chromium``
-package; ``.ci/run`` installs it), read back the rendered DOM, and compare the
-headline figures in the page with the engine's metrics formatted by ``fmt()``. A
-screenshot is kept in the test's temporary folder. Without Chromium they are
-skipped locally and fail under CI (``CI`` set).
+package; ``.ci/run`` installs it; see ``tests/browser.py``), read back the rendered
+DOM, and compare the headline figures in the page with the engine's metrics
+formatted by ``fmt()``. A screenshot is kept in the test's temporary folder.
+Without Chromium they are skipped locally and fail under CI (``CI`` set). The
+printed report is tested in ``test_report_print.py``.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -28,6 +27,8 @@ import cba  # noqa: E402
 from cba.presentation import fmt  # noqa: E402
 from cba.report import HEADLINES, inline_svg, render_report  # noqa: E402
 from cba.tables import SUMMARY_ROWS, pv_fiscal_excluding_transfers  # noqa: E402
+
+from .browser import browse, chromium  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 WORKED = REPO / "examples" / "worked_example.yaml"
@@ -207,23 +208,6 @@ def test_cli_prints_to_stdout_without_output_and_can_leave_charts_out():
 
 
 # ---------------------------------------------------------------- in a real browser
-def chromium() -> str:
-    exe = shutil.which("chromium") or shutil.which("chromium-browser")
-    if exe:
-        return exe
-    if os.environ.get("CI"):
-        pytest.fail("chromium is not installed: .ci/run installs Debian's chromium package")
-    pytest.skip("chromium is not installed (apt-get install chromium); the CI run requires it")
-
-
-def browse(exe: str, page: Path, profile: Path, *extra: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--disable-extensions", f"--user-data-dir={profile}", *extra, page.as_uri()],
-        capture_output=True, text=True, timeout=180)
-
-
 @pytest.mark.parametrize("model", [WORKED, REPO / "examples" / "gm_working_well" / "model.yaml"],
                          ids=["worked_example", "gm_working_well"])
 def test_report_renders_in_chromium(model, tmp_path):

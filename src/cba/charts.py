@@ -6,8 +6,10 @@ API (no :mod:`matplotlib.pyplot` global state), so they are safe to make in a
 server or a thread; in a notebook they display as the last expression of a cell,
 and :meth:`~matplotlib.figure.Figure.savefig` writes PNG, SVG or PDF.
 
-matplotlib is an optional dependency (``pip install cba-appraisal[charts]``); it
-is imported only when a chart is drawn.
+matplotlib is imported only when a chart is drawn, so that ``import cba`` stays
+quick. Colours follow one palette (:mod:`cba.palette`): each concept and each
+agency has the same colour in every chart, and :data:`CAPTIONS` says in words
+what each chart draws.
 
 Every chart reads the appraisal's own views (:meth:`~cba.appraisal.Appraisal.by_agency`,
 :meth:`~cba.appraisal.Appraisal.by_year` and the ledger), so a chart never
@@ -39,6 +41,10 @@ import numpy as np
 
 from .errors import CBAError
 from .escaping import chart_text
+from .palette import AGENCY_COLOURS as _AGENCY_CYCLE
+from .palette import COLOURS as PALETTE
+from .palette import CAPTIONS as _CAPTIONS
+from .palette import LABELS, agency_colours, model_agencies
 from .presentation import fmt
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -47,21 +53,17 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from .appraisal import Appraisal
 
-#: Colours (Okabe and Ito's palette, distinguishable with common colour-vision
-#: deficiencies) for each series the charts draw.
-COLOURS = {
-    "cost": "#D55E00",
-    "cashable": "#0072B2",
-    "non_cashable": "#56B4E9",
-    "net": "#000000",
-    "fiscal": "#0072B2",
-    "economic": "#E69F00",
-    "social": "#009E73",
-    "payback": "#CC79A7",
-}
-#: Colours cycled over agencies in :func:`costs_by_agency_chart`.
-AGENCY_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#E69F00", "#CC79A7", "#56B4E9",
-                  "#F0E442", "#000000", "#999999", "#882255")
+#: Colours of each concept (see :mod:`cba.palette`: one palette for every chart).
+COLOURS = PALETTE
+#: Colours of declared agencies (canonical agencies have fixed colours: :mod:`cba.palette`).
+AGENCY_COLOURS = _AGENCY_CYCLE
+
+#: Hatching that tells the kinds of fiscal saving apart in print without colour.
+NON_CASHABLE_STYLE = {"hatch": "//", "edgecolor": "white", "linewidth": 0}
+TRANSFER_STYLE = {"hatch": "..", "edgecolor": "white", "linewidth": 0}
+
+#: What each chart shows, in words (:data:`cba.palette.CAPTIONS`).
+CAPTIONS = _CAPTIONS
 
 #: Chart name -> function, in the order a report shows them.
 CHARTS: dict[str, Any] = {}
@@ -90,25 +92,32 @@ def _figure(width: float = 8.0, height: float = 4.8) -> tuple["Figure", "Axes"]:
     try:
         from matplotlib.figure import Figure
     except ImportError:  # pragma: no cover - depends on the environment
-        raise CBAError("charts need matplotlib: pip install 'cba-appraisal[charts]'") from None
+        raise CBAError("charts need matplotlib: pip install matplotlib") from None
     fig = Figure(figsize=(width, height), layout="constrained")
     ax = fig.add_subplot()
     return fig, ax
 
 
-def _money_axis(ax: "Axes", axis: str = "y") -> None:
-    from matplotlib.ticker import FuncFormatter
+def _money_axis(ax: "Axes", axis: str = "y", bins: int = 6) -> None:
+    """Whole-pound tick labels, at most about ``bins`` of them so they never run together."""
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+    getattr(ax, f"{axis}axis").set_major_locator(MaxNLocator(nbins=bins, steps=[1, 2, 2.5, 5, 10]))
     getattr(ax, f"{axis}axis").set_major_formatter(FuncFormatter(pounds))
     ax.grid(axis=axis, color="#dddddd", linewidth=0.6)
     ax.set_axisbelow(True)
 
 
-def _title(ax: "Axes", appraisal: "Appraisal", what: str) -> None:
+def _wrap_title(text: str, fig: "Figure") -> str:
+    width = int(fig.get_figwidth() * 9)  # characters that fit at 11pt, roughly
+    return textwrap.fill(text, width, break_long_words=False)
+
+
+def _title(ax: "Axes", appraisal: "Appraisal", what: str, basis: str = "present values") -> None:
+    """Title: the intervention's name, what is drawn, and the units and price base."""
     model = appraisal.intervention
-    width = int(ax.figure.get_figwidth() * 9)  # characters that fit at 11pt, roughly
-    head = textwrap.fill(f"{chart_text(model.name)}: {what}", width)
-    ax.set_title(f"{head}\n(£, {model.price_base} prices)", fontsize=11, loc="left")
+    head = _wrap_title(f"{chart_text(model.name)}: {what}", ax.figure)
+    ax.set_title(f"{head}\n({basis}, £, {chart_text(model.price_base)} prices)", fontsize=11, loc="left")
 
 
 def _wrap(label: str, width: int = 16) -> str:
@@ -122,7 +131,85 @@ def _empty(ax: "Axes", message: str) -> None:
 
 def _price_label(appraisal: "Appraisal", discounted: bool) -> str:
     kind = "present value" if discounted else "real terms"
-    return f"£, {appraisal.intervention.price_base} prices, {kind}"
+    return f"£, {chart_text(appraisal.intervention.price_base)} prices, {kind}"
+
+
+def _limits(ax: "Axes", low: float, high: float, axis: str = "y", pad: float = 0.08, sticky: bool = True) -> None:
+    """Axis limits that hold every bar and marker, with room around them and zero in view.
+
+    With ``sticky`` an axis whose data all lie on one side of zero ends at zero
+    (bars start there); without it there is room on both sides (for markers).
+    """
+    low, high = min(float(low), 0.0), max(float(high), 0.0)
+    span = high - low or 1.0
+    lo = low - pad * span if (low < 0 or not sticky) else 0.0
+    hi = high + pad * span if (high > 0 or not sticky or low == 0) else 0.0
+    getattr(ax, f"set_{axis}lim")(lo, hi)
+
+
+def _year_limits(ax: "Axes", n: int) -> None:
+    """x limits for ``n`` years: bars keep a sensible width even when there are one or two."""
+    span = max(n, 3)
+    middle = (n - 1) / 2
+    ax.set_xlim(middle - span / 2 - 0.1, middle + span / 2 + 0.1)
+
+
+def _legend(ax: "Axes", handles=None, labels=None) -> None:
+    """The legend beside the axes, on the right, outside the data."""
+    if handles is None:
+        handles, labels = ax.get_legend_handles_labels()
+    if handles:
+        ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False,
+                  borderaxespad=0.0)
+
+
+def _side_note(ax: "Axes", text: str) -> None:
+    """A short note under the legend, right of the axes (never over the data)."""
+    ax.text(1.02, 0.0, text, transform=ax.transAxes, ha="left", va="bottom", fontsize=8, color="#333333")
+
+
+def _colours(appraisal: "Appraisal") -> dict[str, str]:
+    return agency_colours(model_agencies(appraisal))
+
+
+def _fiscal_parts(appraisal: "Appraisal", by: str, column: str):
+    """Fiscal savings split into cashable, non-cashable and transfers, summed by ``by``.
+
+    Returns a DataFrame indexed by ``by`` with columns ``cashable``, ``non_cashable``
+    and ``transfer`` (``column`` of the ledger: ``real`` or ``discounted``). The
+    three parts add up to the fiscal savings; a transfer is counted once, as a
+    transfer, whether or not it is cashable.
+    """
+    import pandas as pd
+
+    led = appraisal.ledger
+    fiscal = led[led["value_type"] == "fiscal"]
+    part = np.where(fiscal["transfer"].to_numpy(bool), "transfer",
+                    np.where(fiscal["cashable"].to_numpy(bool), "cashable", "non_cashable"))
+    grid = pd.DataFrame({by: fiscal[by].to_numpy(), "part": part, "value": fiscal[column].to_numpy(float)})
+    grid = grid.pivot_table(index=by, columns="part", values="value", aggfunc="sum", sort=False)
+    return grid.reindex(columns=["cashable", "non_cashable", "transfer"], fill_value=0.0).fillna(0.0)
+
+
+def _stack(ax: "Axes", x, series: list[tuple[str, np.ndarray, str, dict]], width: float) -> tuple[np.ndarray, np.ndarray]:
+    """Bars stacked at ``x``: positive parts upwards, negative parts downwards.
+
+    Returns the tops and bottoms of the stacks, to set limits that hold them.
+    """
+    up = np.zeros(len(x))
+    down = np.zeros(len(x))
+    for label, values, colour, style in series:
+        values = np.asarray(values, dtype=float)
+        style = dict(style)
+        if not style.pop("always", False) and not values.any():
+            continue                                   # nothing to draw, nothing in the legend
+        pos = np.clip(values, 0, None)
+        neg = np.clip(values, None, 0)
+        bottom = np.where(values >= 0, up, down)
+        ax.bar(x, pos + neg, width, bottom=bottom, color=colour, label=label, **style)
+        up += pos
+        down += neg
+    return up, down
 
 
 # ---------------------------------------------------------------- charts
@@ -131,8 +218,10 @@ def agency_chart(appraisal: "Appraisal") -> "Figure":
     """Who pays and who saves: one bar pair per agency, present values.
 
     For each agency the costs it bears are drawn below the axis and the fiscal
-    savings it banks above it, the cashable part darker; a black diamond marks
-    its net position (fiscal savings minus costs), labelled in pounds.
+    savings it banks above it, split into cashable savings, non-cashable savings
+    and transfer payments (a transfer is its own part, cashable or not); a black
+    diamond marks its net position (fiscal savings minus costs), which is also
+    written above its column.
 
     Parameters
     ----------
@@ -143,43 +232,44 @@ def agency_chart(appraisal: "Appraisal") -> "Figure":
     matplotlib.figure.Figure
         One axes, with one x tick per agency labelled with its display name
         (long names wrapped over lines). Its bar containers are labelled ``"Costs borne"``,
-        ``"Fiscal savings: cashable"`` and ``"Fiscal savings: non-cashable"``
-        (one bar per agency each, in :meth:`Appraisal.by_agency` order) and the
-        net markers ``"Net (savings minus costs)"``.
+        ``"Fiscal savings: cashable"``, ``"Fiscal savings: non-cashable"`` and, when
+        there are any, ``"Fiscal: transfer payments"`` (one bar per agency each, in
+        :meth:`Appraisal.by_agency` order); the net markers are labelled ``"Net
+        position (savings minus costs)"``.
     """
     table = appraisal.by_agency()
     n = len(table)
-    fig, ax = _figure(width=max(6.0, 1.3 * n + 3.0))
+    fig, ax = _figure(width=max(6.5, 1.35 * n + 3.4), height=5.0)
     _title(ax, appraisal, "who pays and who saves")
-    ax.set_ylabel(f"Present value (£, {appraisal.intervention.price_base} prices)")
+    ax.set_ylabel(f"Present value (£, {chart_text(appraisal.intervention.price_base)} prices)")
     ax.set_xlabel("Agency")
     _money_axis(ax)
     if n == 0:
         _empty(ax, "No costs or fiscal savings to show")
         return fig
     x = np.arange(n)
+    agencies = list(table["agency"])
+    parts = _fiscal_parts(appraisal, "agency", "discounted").reindex(agencies, fill_value=0.0)
     costs = table["pv_costs"].to_numpy(float)
-    fiscal = table["pv_fiscal"].to_numpy(float)
-    cashable = table["pv_cashable"].to_numpy(float)
-    non_cashable = fiscal - cashable
     net = table["net"].to_numpy(float)
-    width = 0.6
-    ax.bar(x, -costs, width, color=COLOURS["cost"], label="Costs borne")
-    ax.bar(x, cashable, width, color=COLOURS["cashable"], label="Fiscal savings: cashable")
-    ax.bar(x, non_cashable, width, bottom=cashable, color=COLOURS["non_cashable"],
-           hatch="//", edgecolor="white", linewidth=0, label="Fiscal savings: non-cashable")
-    ax.plot(x, net, linestyle="none", marker="D", markersize=8, color=COLOURS["net"],
-            label="Net (savings minus costs)")
-    for xi, v in zip(x, net):
-        ax.annotate(f"net {fmt(v)}", (xi, v), xytext=(9, 0), textcoords="offset points",
-                    va="center", ha="left", fontsize=8)
+    series = [(LABELS["cost"], -costs, COLOURS["cost"], {"always": True}),
+              (LABELS["cashable"], parts["cashable"].to_numpy(float), COLOURS["cashable"], {"always": True}),
+              (LABELS["non_cashable"], parts["non_cashable"].to_numpy(float), COLOURS["non_cashable"],
+               {**NON_CASHABLE_STYLE, "always": True}),
+              (LABELS["transfer"], parts["transfer"].to_numpy(float), COLOURS["transfer"], dict(TRANSFER_STYLE))]
+    up, down = _stack(ax, x, series, 0.6)
+    ax.plot(x, net, linestyle="none", marker="D", markersize=7, color=COLOURS["net"],
+            markeredgecolor="white", markeredgewidth=0.8, label="Net position (savings minus costs)")
     ax.axhline(0, color="#333333", linewidth=0.8)
+    _limits(ax, min(down.min(), net.min()), max(up.max(), net.max()), sticky=False)
     ax.set_xticks(x, [_wrap(name) for name in table["agency_name"]])
-    ax.set_xlim(-0.6, n - 0.4 + 0.5)
+    ax.set_xlim(-0.6, n - 0.4)
+    top = ax.secondary_xaxis("top")                   # the net positions, one above each column
+    top.set_xticks(x, [f"net\n{fmt(v)}" for v in net], fontsize=8)
+    top.tick_params(length=0)
     handles, labels = ax.get_legend_handles_labels()
     order = sorted(range(len(labels)), key=lambda i: labels[i].startswith("Net"))  # net last
-    ax.legend([handles[i] for i in order], [labels[i] for i in order], loc="upper left",
-              bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
+    _legend(ax, [handles[i] for i in order], [labels[i] for i in order])
     return fig
 
 
@@ -189,7 +279,8 @@ def cumulative_chart(appraisal: "Appraisal") -> "Figure":
 
     The payback point is the end of the first year in which cumulative
     discounted fiscal benefit reaches cumulative discounted cost (the method's
-    payback period, ``t + 1`` years); when there is none the chart says so.
+    payback period, ``t + 1`` years); a note beside the chart says when it is, or
+    that there is none within the horizon. The money axis starts at zero.
 
     Returns
     -------
@@ -202,7 +293,7 @@ def cumulative_chart(appraisal: "Appraisal") -> "Figure":
     years = appraisal.by_year()
     fig, ax = _figure()
     _title(ax, appraisal, "cumulative costs and fiscal benefits")
-    ax.set_ylabel(f"Cumulative present value (£, {appraisal.intervention.price_base} prices)")
+    ax.set_ylabel(f"Cumulative present value (£, {chart_text(appraisal.intervention.price_base)} prices)")
     ax.set_xlabel("Appraisal year (cumulative to the year's end)")
     _money_axis(ax)
     x = years["year"].to_numpy()
@@ -210,54 +301,71 @@ def cumulative_chart(appraisal: "Appraisal") -> "Figure":
     f = np.cumsum(years["discounted_fiscal"].to_numpy(float))
     ax.plot(x, c, marker="o", color=COLOURS["cost"], label="Cumulative costs")
     ax.plot(x, f, marker="s", color=COLOURS["fiscal"], label="Cumulative fiscal benefits")
-    ax.fill_between(x, c, f, where=f >= c, interpolate=True, color=COLOURS["fiscal"], alpha=0.12, linewidth=0)
+    if len(x) > 1:
+        ax.fill_between(x, c, f, where=f >= c, interpolate=True, color=COLOURS["fiscal"], alpha=0.12, linewidth=0)
     payback = appraisal.metrics.get("payback_period")
     if payback is not None:
         t = int(payback) - 1
         ax.axvline(t, color=COLOURS["payback"], linestyle="--", linewidth=1)
-        ax.plot([t], [f[t]], linestyle="none", marker="*", markersize=16, color=COLOURS["payback"],
-                label="Payback")
-        ax.annotate(f"Pays back in {int(payback)} year{'s' if payback != 1 else ''}\n"
-                    f"(end of {years['year_label'].iloc[t]})", (t, f[t]), xytext=(8, -18),
-                    textcoords="offset points", fontsize=8, va="top")
+        ax.plot([t], [f[t]], linestyle="none", marker="o", markersize=15, markerfacecolor="none",
+                markeredgewidth=1.6, color=COLOURS["payback"], label="Payback")
+        note = (f"Pays back in {int(payback)} year{'s' if payback != 1 else ''}\n"
+                f"(end of {chart_text(years['year_label'].iloc[t])})")
     else:
-        ax.text(0.02, 0.95, "No payback within the horizon", transform=ax.transAxes, va="top",
-                fontsize=9, color="#555555")
+        note = "No payback within the horizon"
+    if len(x) == 1:  # one point per line: say what they are
+        for v, colour in ((c[0], COLOURS["cost"]), (f[0], COLOURS["fiscal"])):
+            ax.annotate(fmt(v), (x[0], v), xytext=(12, 0), textcoords="offset points", va="center",
+                        fontsize=8, color=colour)
+    values = np.concatenate([c, f]) if len(x) else np.zeros(1)
+    _limits(ax, values.min(), values.max(), sticky=False)
+    _year_limits(ax, len(x))
     _year_ticks(ax, years)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
+    _legend(ax)
+    _side_note(ax, note)
+    fit_ticks(ax)
     return fig
 
 
 def _year_ticks(ax: "Axes", years) -> None:
-    x = years["year"].to_numpy()
-    labels = list(years["year_label"])
-    step = max(1, int(np.ceil(len(x) / 12)))  # at most about a dozen labels
-    ax.set_xticks(x[::step], labels[::step])
-    if len(x) > 6:
-        ax.tick_params(axis="x", labelrotation=30)
+    """One tick per year; labels thinned by :func:`fit_ticks` once the figure is laid out."""
+    ax.set_xticks(years["year"].to_numpy(), [chart_text(v) for v in years["year_label"]])
 
 
-def _stacked(ax: "Axes", x, series: list[tuple[str, np.ndarray, str]]) -> None:
-    """Stack positive parts upwards and negative parts (dis-benefits) downwards."""
-    up = np.zeros(len(x))
-    down = np.zeros(len(x))
-    for label, values, colour in series:
-        values = np.asarray(values, dtype=float)
-        pos = np.clip(values, 0, None)
-        neg = np.clip(values, None, 0)
-        bottom = np.where(values >= 0, up, down)
-        ax.bar(x, pos + neg, 0.7, bottom=bottom, color=colour, label=label)
-        up += pos
-        down += neg
-    # bars drawn on top of others make their bottoms "sticky"; set the limits here
-    low, high = min(float(down.min(initial=0.0)), 0.0), max(float(up.max(initial=0.0)), 0.0)
-    pad = 0.05 * (high - low) or 1.0
-    ax.set_ylim(low - (pad if low < 0 else 0.0), high + pad)
+def _overlapping(boxes) -> bool:
+    return any(min(a.x1, b.x1) - max(a.x0, b.x0) > 0 and min(a.y1, b.y1) - max(a.y0, b.y0) > 0
+               for a, b in zip(boxes, boxes[1:]))
+
+
+def fit_ticks(ax: "Axes", axis: str = "x") -> None:
+    """Keep every k-th tick label of ``axis``, the smallest k for which no two labels overlap.
+
+    The labels stay horizontal (easier to read than rotated ones); the ticks of the
+    labels left out stay as marks. Only ticks inside the axis limits count, and the
+    limits do not change. Draws the figure (without rendering) to measure.
+    """
+    ax.figure.draw_without_rendering()
+    limits = getattr(ax, f"get_{axis}lim")()
+    low, high = sorted(limits)
+    pairs = [(t, lab.get_text()) for t, lab in zip(getattr(ax, f"get_{axis}ticks")(),
+                                                   getattr(ax, f"get_{axis}ticklabels")())
+             if low - 1e-9 * (high - low) <= t <= high + 1e-9 * (high - low)]
+    if len(pairs) < 2:
+        return
+    ticks = [t for t, _ in pairs]
+    for k in range(1, len(ticks) + 1):
+        shown = [lab if i % k == 0 else "" for i, (_, lab) in enumerate(pairs)]
+        getattr(ax, f"set_{axis}ticks")(ticks, shown)
+        getattr(ax, f"set_{axis}lim")(limits)
+        ax.figure.draw_without_rendering()
+        boxes = [t.get_window_extent() for t in getattr(ax, f"get_{axis}ticklabels")() if t.get_text()]
+        if not _overlapping(boxes):
+            return
 
 
 @_chart("benefits")
 def benefits_by_year_chart(appraisal: "Appraisal", discounted: bool = False) -> "Figure":
-    """Benefits by year, stacked by value type (fiscal, economic, social).
+    """Benefits by year, stacked by kind: fiscal savings in three parts, economic, social.
 
     Parameters
     ----------
@@ -268,15 +376,23 @@ def benefits_by_year_chart(appraisal: "Appraisal", discounted: bool = False) -> 
     Returns
     -------
     matplotlib.figure.Figure
-        One axes with one bar container per value type, labelled ``"Fiscal"``,
-        ``"Economic"`` and ``"Social"``, each with one bar per year. Fiscal
-        benefits include transfers (which public value excludes).
+        One axes with one bar container per kind of benefit, each with one bar
+        per year: ``"Fiscal savings: cashable"``, ``"Fiscal savings:
+        non-cashable"``, ``"Fiscal: transfer payments"`` (only when there are
+        transfers), ``"Economic benefits"`` and ``"Social benefits"``. The three
+        fiscal parts add up to the fiscal benefits (which include transfers; public
+        value excludes them).
     """
     years = appraisal.by_year()
     prefix = "discounted_" if discounted else ""
-    series = [(vt.capitalize(), years[prefix + vt].to_numpy(float), COLOURS[vt])
-              for vt in ("fiscal", "economic", "social")]
-    fig, ax = _stacked_by_year(appraisal, years, series, "benefits by year and value type", "Benefit", discounted)
+    parts = _fiscal_parts(appraisal, "year", "discounted" if discounted else "real")
+    parts = parts.reindex(years["year"], fill_value=0.0)
+    series = [(LABELS["cashable"], parts["cashable"].to_numpy(float), COLOURS["cashable"], {}),
+              (LABELS["non_cashable"], parts["non_cashable"].to_numpy(float), COLOURS["non_cashable"],
+               dict(NON_CASHABLE_STYLE)),
+              (LABELS["transfer"], parts["transfer"].to_numpy(float), COLOURS["transfer"], dict(TRANSFER_STYLE))]
+    series += [(LABELS[vt], years[prefix + vt].to_numpy(float), COLOURS[vt], {}) for vt in ("economic", "social")]
+    fig, ax = _stacked_by_year(appraisal, years, series, "benefits by year and kind", "Benefit", discounted)
     ax.axhline(0, color="#333333", linewidth=0.8)
     return fig
 
@@ -295,8 +411,8 @@ def costs_by_agency_chart(appraisal: "Appraisal", discounted: bool = False) -> "
     -------
     matplotlib.figure.Figure
         One axes with one bar container per cost-bearing agency, labelled with
-        the agency's display name, each with one bar per year. Costs include the
-        optimism-bias uplift.
+        the agency's display name and drawn in its colour (:mod:`cba.palette`),
+        each with one bar per year. Costs include the optimism-bias uplift.
     """
     years = appraisal.by_year()
     led = appraisal.ledger
@@ -307,10 +423,12 @@ def costs_by_agency_chart(appraisal: "Appraisal", discounted: bool = False) -> "
     names = appraisal.intervention.agency_names
     from .agencies import display_name
 
+    colours = _colours(appraisal)
     agencies = [a for a in appraisal.compiled.agencies if a in grid.columns]
-    series = [(chart_text(display_name(a, names)), grid[a].to_numpy(float), AGENCY_COLOURS[i % len(AGENCY_COLOURS)])
-              for i, a in enumerate(agencies)]
-    fig, ax = _stacked_by_year(appraisal, years, series, "costs by agency and year", "Cost", discounted)
+    series = [(_wrap(display_name(a, names), 30), grid[a].to_numpy(float), colours[a], {"always": True})
+              for a in agencies]
+    fig, ax = _stacked_by_year(appraisal, years, series, "costs by agency and year, after optimism bias", "Cost",
+                               discounted)
     if not agencies:
         _empty(ax, "No costs to show")
     return fig
@@ -319,14 +437,18 @@ def costs_by_agency_chart(appraisal: "Appraisal", discounted: bool = False) -> "
 def _stacked_by_year(appraisal, years, series, title: str, quantity: str, discounted: bool):
     """A figure of bars by year stacked by series, with title, axes and legend."""
     fig, ax = _figure()
-    _title(ax, appraisal, title)
+    _title(ax, appraisal, title, "present values" if discounted else "real terms, undiscounted")
     ax.set_ylabel(f"{quantity} ({_price_label(appraisal, discounted)})")
     ax.set_xlabel("Appraisal year")
     _money_axis(ax)
-    _stacked(ax, years["year"].to_numpy(), series)
+    x = years["year"].to_numpy()
+    up, down = _stack(ax, x, series, 0.7)
+    _limits(ax, down.min(initial=0.0), up.max(initial=0.0))
+    _year_limits(ax, len(x))
     _year_ticks(ax, years)
-    if series:
-        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
+    handles, labels = ax.get_legend_handles_labels()
+    _legend(ax, handles[::-1], labels[::-1])         # top of the legend = top of the stack
+    fit_ticks(ax)
     return fig, ax
 
 

@@ -304,11 +304,26 @@ class Comparison:
 
     def to_xlsx_bytes(self) -> bytes:
         """An Excel workbook with one sheet per comparison table."""
+        from .export.workbook import charts_figures, comparison_figures, comparison_provenance
         from .export.xlsx import workbook_bytes
 
         names = {"side_by_side": "Side by side", "incremental": "Incremental", "by_agency": "By agency",
                  "provenance": "Provenance"}
-        return workbook_bytes({names[k]: v for k, v in self.tables().items()}, title="Options compared")
+        about = comparison_figures(self.appraisals[0])
+        figures = {sheet: about for sheet in names.values()}
+        figures["Provenance"] = comparison_provenance(self.appraisals[0])
+        return workbook_bytes({names[k]: v for k, v in self.tables().items()},
+                              title=f"Options compared: {'; '.join(self.names)}", figures=figures,
+                              charts=self._charts(), charts_figures=charts_figures(self.appraisals[0]),
+                              footer="Options compared")
+
+    def _charts(self) -> list:
+        """Who pays and who saves under each option: each option's agency chart."""
+        from .charts import agency_chart
+        from .palette import CAPTIONS
+
+        return [(f"agencies: {name}", agency_chart(a), f"{name}. {CAPTIONS['agencies']}")
+                for name, a in zip(self.names, self.appraisals)]
 
     def to_excel(self, path: str | Path, force: bool = False) -> Path:
         from .export import write_file

@@ -3,7 +3,8 @@
 Each function takes a :class:`~cba.partnership.results.PartnershipResult` and returns a
 :class:`matplotlib.figure.Figure` (object API, no pyplot state), drawn from the
 result's own views so a chart never disagrees with a table. Amounts are present
-values in pounds at the appraisal's price base.
+values in pounds at the appraisal's price base. Each partner is drawn in its own
+colour, the same as in the appraisal's charts (:mod:`cba.palette`).
 
 Examples
 --------
@@ -22,7 +23,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .charts import COLOURS, _empty, _figure, _money_axis, _wrap
+from .charts import _empty, _figure, _money_axis, _wrap, fit_ticks
+from .escaping import chart_text
+from .palette import DEAL_CAPTIONS as _DEAL_CAPTIONS
+from .palette import agency_colours, model_agencies
 from .presentation import fmt
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -30,15 +34,19 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from .partnership.results import PartnershipResult
 
-#: Colours of the before and after bars.
-BEFORE, AFTER = "#999999", COLOURS["fiscal"]
-#: Colours of each kind of flow between partners.
-FLOW_COLOURS = {"gain_share": "#009E73", "outcome_payment": "#E69F00", "top_up": "#CC79A7", "payment": "#56B4E9"}
+#: How the bars of "today" and "after the deal" are drawn: both in the partner's own
+#: colour (:mod:`cba.palette`), today pale and hatched, after the deal solid.
+TODAY_STYLE = {"alpha": 0.45, "hatch": "///", "edgecolor": "white", "linewidth": 0}
+AFTER_STYLE: dict[str, Any] = {}
+#: Names of each kind of flow between partners.
 FLOW_NAMES = {"gain_share": "Gain-share", "outcome_payment": "Outcome payment", "top_up": "Top-up",
               "payment": "Fixed payment"}
 
 #: Chart name -> function, in the order a report shows them.
 DEAL_CHARTS: dict[str, Any] = {}
+
+#: What each chart of a deal shows, in words (:data:`cba.palette.DEAL_CAPTIONS`).
+DEAL_CAPTIONS = _DEAL_CAPTIONS
 
 
 def _chart(name: str):
@@ -48,23 +56,40 @@ def _chart(name: str):
     return register
 
 
-def _few_ticks(ax, axis: str = "x") -> None:
-    """At most five money ticks, so that long pound labels never run together."""
-    from matplotlib.ticker import MaxNLocator
-
-    getattr(ax, f"{axis}axis").set_major_locator(MaxNLocator(nbins=4, steps=[1, 2, 2.5, 5, 10]))
+def _colours(result: "PartnershipResult") -> dict[str, str]:
+    return agency_colours([*model_agencies(result.appraisal), *result.partner_ids])
 
 
 def _bar_axes(result: "PartnershipResult", rows: int, per_row: float, what: str, xlabel: str):
     """A figure of horizontal money bars, one row each, with its title and axis."""
-    fig, ax = _figure(width=8.0, height=max(2.6, per_row * rows + 1.8))
+    fig, ax = _figure(width=8.0, height=max(2.8, per_row * rows + 1.9))
     model = result.appraisal.intervention
-    head = textwrap.fill(f"{result.name}: {what}", int(fig.get_figwidth() * 9))
-    ax.set_title(f"{head}\n(present values, £, {model.price_base} prices)", fontsize=11, loc="left")
+    head = textwrap.fill(f"{chart_text(result.name)}: {what}", int(fig.get_figwidth() * 9), break_long_words=False)
+    ax.set_title(f"{head}\n(present values, £, {chart_text(model.price_base)} prices)", fontsize=11, loc="left")
     ax.set_xlabel(xlabel)
-    _money_axis(ax, "x")
-    _few_ticks(ax)
+    _money_axis(ax, "x", bins=4)
     return fig, ax
+
+
+def _room_for_labels(ax, labels, low: float, high: float, pad: float = 0.05) -> None:
+    """x limits that hold the bars (``low``..``high``, zero in view) and every value label beside them."""
+    low, high = min(low, 0.0), max(high, 0.0)
+    span = (high - low) or 1.0
+    lo, hi = low - pad * span if low < 0 else low, high + pad * span
+    ax.set_xlim(lo, hi)
+    for _ in range(4):                       # widen until every label is inside the axes
+        ax.figure.draw_without_rendering()
+        box = ax.get_window_extent()
+        left = min([t.get_window_extent().x0 for t in labels] + [box.x0])
+        right = max([t.get_window_extent().x1 for t in labels] + [box.x1])
+        if left >= box.x0 - 0.5 and right <= box.x1 + 0.5:
+            return
+        per_pixel = (hi - lo) / box.width
+        if left < box.x0:
+            lo -= (box.x0 - left + 6) * per_pixel * 1.2
+        if right > box.x1:
+            hi += (right - box.x1 + 6) * per_pixel * 1.2
+        ax.set_xlim(lo, hi)
 
 
 @_chart("deal_positions")
@@ -76,11 +101,13 @@ def positions_chart(result: "PartnershipResult") -> "Figure":
     matplotlib.figure.Figure
         One axes with one y tick per partner (display names, in the partner
         table's order, first at the top) and two bar containers labelled
-        ``"Today (no deal)"`` and ``"After the deal"``, one bar per partner each.
+        ``"Today (no deal)"`` and ``"After the deal"``, one bar per partner each,
+        in the partner's colour (:mod:`cba.palette`); each bar's end is labelled
+        with its value.
     """
     p = result.partners()
     n = len(p)
-    fig, ax = _bar_axes(result, n, 0.75, "each partner's net position, today and after the deal",
+    fig, ax = _bar_axes(result, n, 0.8, "each partner's net position, today and after the deal",
                         "Net position: what it gets back minus what it puts in")
     if n == 0:
         _empty(ax, "No partners to show")
@@ -89,51 +116,72 @@ def positions_chart(result: "PartnershipResult") -> "Figure":
     h = 0.38
     before = p["net_before"].to_numpy(float)
     after = p["net_after"].to_numpy(float)
-    ax.barh(y - h / 2, before, h, color=BEFORE, label="Today (no deal)")
-    ax.barh(y + h / 2, after, h, color=AFTER, label="After the deal")
-    span = max(float(np.max(np.abs(np.concatenate([before, after])))), 1.0)
-    for yi, v in zip(y, after):
-        ax.annotate(fmt(v), (v, yi + h / 2), xytext=(4 if v >= 0 else -4, 0), textcoords="offset points",
-                    ha="left" if v >= 0 else "right", va="center", fontsize=8)
-    ax.set_xlim(min(0.0, before.min(), after.min()) - 0.25 * span, max(0.0, before.max(), after.max()) + 0.25 * span)
+    colours = _colours(result)
+    c = [colours[a] for a in p["agency"]]
+    ax.barh(y - h / 2, before, h, color=c, label="Today (no deal)", **TODAY_STYLE)
+    ax.barh(y + h / 2, after, h, color=c, label="After the deal", **AFTER_STYLE)
+    labels = []
+    for yi, b, v in zip(y, before, after):
+        for value, at, colour in ((b, yi - h / 2, "#555555"), (v, yi + h / 2, "#000000")):
+            labels.append(ax.annotate(fmt(value), (value, at), xytext=(4 if value >= 0 else -4, 0),
+                                      textcoords="offset points", ha="left" if value >= 0 else "right",
+                                      va="center", fontsize=8, color=colour, annotation_clip=False))
     ax.axvline(0, color="#333333", linewidth=0.8)
     ax.set_yticks(y, [_wrap(name, 22) for name in p["agency_name"]])
-    ax.invert_yaxis()
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
+    ax.set_ylim(n - 0.5, -0.5)                      # first partner at the top
+    from matplotlib.patches import Patch
+
+    ax.legend([Patch(facecolor="#777777", **TODAY_STYLE), Patch(facecolor="#333333")],
+              ["Today (no deal)", "After the deal"], loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8,
+              frameon=False, borderaxespad=0.0)
+    values = np.concatenate([before, after])
+    _room_for_labels(ax, labels, float(values.min()), float(values.max()))
+    fit_ticks(ax)
+    _room_for_labels(ax, labels, *ax.get_xlim(), pad=0.0)
     return fig
 
 
 @_chart("deal_flows")
 def flows_chart(result: "PartnershipResult") -> "Figure":
-    """Every flow between partners, one bar per agreement and payer, coloured by kind.
+    """Every flow between partners, one bar per agreement and payer, in the payer's colour.
 
     Returns
     -------
     matplotlib.figure.Figure
-        One axes with one y tick per flow labelled ``"payer → payee"`` and the
-        agreement's name; bars coloured by kind of flow (gain-share, outcome
-        payment, top-up, fixed payment), present values.
+        One axes with one y tick per flow labelled ``"payer → payee"``, the
+        agreement's name and its kind (gain-share, outcome payment, top-up, fixed
+        payment); bars in the payer's colour (:mod:`cba.palette`), present values,
+        each labelled with its value.
     """
     f = result.flows_between()
     n = len(f)
-    fig, ax = _bar_axes(result, n, 0.6, "flows between partners", "Present value paid")
+    fig, ax = _bar_axes(result, n, 0.65, "flows between partners", "Present value paid")
     if n == 0:
         _empty(ax, "The deal has no payments between partners")
         ax.set_yticks([])
+        ax.set_xticks([])
+        ax.set_xlabel("")
         return fig
     y = np.arange(n)
     pv = f["pv"].to_numpy(float)
+    colours = _colours(result)
     seen = set()
-    for yi, (kind, v) in enumerate(zip(f["kind"], pv)):
-        label = FLOW_NAMES.get(kind, kind) if kind not in seen else None
-        seen.add(kind)
-        ax.barh(yi, v, 0.6, color=FLOW_COLOURS.get(kind, "#777777"), label=label)
-        ax.annotate(fmt(v), (v, yi), xytext=(4, 0), textcoords="offset points", va="center", fontsize=8)
-    ax.set_xlim(0, max(float(pv.max()), 1.0) * 1.3)
-    labels = [_wrap(f"{a} → {b}: {name}", 34) for a, b, name in zip(f["from_name"], f["to_name"], f["agreement"])]
-    ax.set_yticks(y, labels, fontsize=8)
-    ax.invert_yaxis()
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
+    labels = []
+    for yi, (payer, name, v) in enumerate(zip(f["from"], f["from_name"], pv)):
+        label = f"Paid by {name}" if payer not in seen else None
+        seen.add(payer)
+        ax.barh(yi, v, 0.6, color=colours.get(payer, "#777777"), label=label)
+        labels.append(ax.annotate(fmt(v), (v, yi), xytext=(4 if v >= 0 else -4, 0), textcoords="offset points",
+                                  ha="left" if v >= 0 else "right", va="center", fontsize=8,
+                                  annotation_clip=False))
+    ticks = [_wrap(f"{a} → {b}: {name} ({FLOW_NAMES.get(kind, kind).lower()})", 36)
+             for a, b, name, kind in zip(f["from_name"], f["to_name"], f["agreement"], f["kind"])]
+    ax.set_yticks(y, ticks, fontsize=8)
+    ax.set_ylim(n - 0.5, -0.5)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False, borderaxespad=0.0)
+    _room_for_labels(ax, labels, float(pv.min()), float(pv.max()))
+    fit_ticks(ax)
+    _room_for_labels(ax, labels, *ax.get_xlim(), pad=0.0)
     return fig
 
 

@@ -32,6 +32,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from . import __version__
+from .palette import CAPTIONS, DEAL_CAPTIONS
 from .presentation import fmt, render_table_html
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -50,16 +51,8 @@ HEADLINES = (
     ("wrong_pocket_index", "Wrong-pocket index", "ratio"),
 )
 
-#: Captions of the charts, by the names in :data:`cba.charts.CHARTS`.
-CHART_CAPTIONS = {
-    "agencies": "Who pays and who saves: costs each agency bears (below the axis) and fiscal "
-                "savings it banks (above; cashable part darker), present values. The diamond marks "
-                "each agency's net position.",
-    "cumulative": "Cumulative discounted costs and fiscal benefits by year; the star marks the "
-                  "payback point.",
-    "benefits": "Benefits by year and value type, real terms at the price base.",
-    "costs": "Costs by agency and year, real terms at the price base, after optimism bias.",
-}
+#: Captions of the charts, by the names in :data:`cba.charts.CHARTS` (:data:`cba.palette.CAPTIONS`).
+CHART_CAPTIONS = CAPTIONS
 
 #: Sections of tables after the charts: (heading, table names in :data:`cba.tables.TABLES`).
 TABLE_SECTIONS = (
@@ -77,37 +70,108 @@ header { border-bottom: 3px solid var(--accent); margin-bottom: 1.5rem; }
 h1 { font-size: 1.7rem; margin: 0 0 .3rem; }
 h2 { font-size: 1.25rem; margin: 2rem 0 .6rem; border-bottom: 1px solid var(--rule); padding-bottom: .2rem; }
 .meta { color: var(--muted); margin: .2rem 0 1rem; }
-.headlines { display: grid; grid-template-columns: repeat(auto-fill, minmax(190px, 1fr)); gap: .8rem; }
+.headlines { display: grid; grid-template-columns: repeat(auto-fill, minmax(205px, 1fr)); gap: .8rem; }
 .headline { border: 1px solid var(--rule); border-left: 4px solid var(--accent); padding: .6rem .8rem; }
 .warnings { border: 1px solid #b35c00; border-left: 4px solid #b35c00; padding: .2rem .8rem; margin: 1rem 0; }
-.headline .value { font-size: 1.45rem; font-weight: 600; font-variant-numeric: tabular-nums; }
+.headline .value { font-size: 1.35rem; font-weight: 600; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .headline .label { color: var(--muted); font-size: .85rem; }
 .headline.negative { border-left-color: var(--bad); }
 .table-wrap { overflow-x: auto; margin: .8rem 0 1.2rem; }
 table { border-collapse: collapse; font-size: .88rem; font-variant-numeric: tabular-nums; }
-caption { padding: .3rem 0; }
+.table-wrap.wide table { width: 100%; }
+caption { padding: .3rem 0; text-align: left; font-weight: 600; caption-side: top; }
 th, td { border-bottom: 1px solid var(--rule); padding: .25rem .55rem; vertical-align: top; }
-th { background: #f3f6f9; text-align: left; }
+th { background: #f3f6f9; text-align: left; overflow-wrap: normal; hyphens: manual; }
+th.num, td.num { text-align: right; }
+td.num { white-space: nowrap; }
+td.text { overflow-wrap: break-word; }
+td.long { overflow-wrap: anywhere; }
 tbody tr:last-child td { border-bottom: 2px solid var(--rule); }
+.notes { margin: .3rem 0 0; font-size: .88rem; color: var(--muted); }
 figure { margin: 1rem 0 1.8rem; }
-figure svg { max-width: 100%; height: auto; display: block; }
+figure svg { width: 100%; max-width: 860px; height: auto; display: block; }
 figcaption { color: var(--muted); font-size: .88rem; margin-top: .3rem; }
 footer { margin-top: 3rem; color: var(--muted); font-size: .8rem; border-top: 1px solid var(--rule); padding-top: .6rem; }
 @media print {
-  @page { size: A4; margin: 15mm 12mm; }
+  @page { size: A4 portrait; margin: 16mm 12mm 16mm 12mm;
+          @top-left { content: RUNNING_HEAD; font: 8pt system-ui, sans-serif; color: #555; vertical-align: bottom; }
+          @bottom-left { content: RUNNING_FOOT; font: 8pt system-ui, sans-serif; color: #555; vertical-align: top; }
+          @bottom-right { content: "Page " counter(page) " of " counter(pages);
+                          font: 8pt system-ui, sans-serif; color: #555; vertical-align: top; } }
+  @page landscape { size: A4 landscape; }
+  .landscape { page: landscape; }
   body { max-width: none; padding: 0; font-size: 10pt; }
-  h2 { break-after: avoid; page-break-after: avoid; }
-  figure, .headline, table, caption { break-inside: avoid; page-break-inside: avoid; }
-  .table-wrap { overflow: visible; }
+  h1 { font-size: 16pt; }
+  h2 { font-size: 12.5pt; margin: 1.2em 0 .5em; break-after: avoid; page-break-after: avoid; }
+  .headlines { grid-template-columns: repeat(4, 1fr); gap: 3mm; }
+  .headline { padding: 2mm 3mm; }
+  .headline .value { font-size: 13pt; }
+  figure, .headline, caption, tr, .keep table, .notes { break-inside: avoid; page-break-inside: avoid; }
+  h2 + .table-wrap, h2 + p, h2 + p + .table-wrap, .notes { break-before: avoid; }
+  .table-wrap { overflow: visible; margin: 0 0 5mm; }
   table { font-size: 8pt; }
-  .charts figure { break-before: auto; }
+  th, td { padding: .2em .45em; }
+  figure { margin: 0 0 6mm; }
+  figure svg { max-height: 200mm; width: 100%; max-width: none; }
+  figcaption, .notes { font-size: 8.5pt; }
+  footer { margin-top: 6mm; }
   a { color: inherit; text-decoration: none; }
 }
 """
 
 
+def css_string(text: str) -> str:
+    r"""Text as a CSS string literal: every character that is not a letter, digit or space
+    is written as a CSS escape, so no user text can end the string or the stylesheet.
+
+    >>> print(css_string('A "B" </style>'))
+    "A \000022 B\000022  \00003c \00002f style\00003e "
+    """
+    return '"' + "".join(c if (c.isascii() and c.isalnum()) or c == " " else f"\\{ord(c):06x} "
+                         for c in text) + '"'
+
+
+def _style(model) -> str:
+    """The stylesheet, with the intervention's name and price base in every printed page's margins."""
+    head = css_string(f"{model.name}: cost-benefit appraisal")
+    foot = css_string(f"Price base {model.price_base}; money in pounds at {model.price_base} prices")
+    return STYLE.replace("RUNNING_HEAD", head).replace("RUNNING_FOOT", foot)
+
+
 def _table(frame: "pd.DataFrame") -> str:
+    """A table as rendered for notebooks (the report itself lays tables out with :func:`_blocks`)."""
     return f'<div class="table-wrap">{render_table_html(frame)}</div>'
+
+
+def _blocks(frames, heading: str | None = None) -> list[tuple[str, str]]:
+    """Tables as report blocks laid out for the page; the heading goes with the first."""
+    from .report_layout import blocks
+
+    out: list[tuple[str, str]] = []
+    for frame in frames:
+        out += blocks(frame)
+    if any(how == "landscape" for _, how in out):    # one section, one orientation: no page flips
+        out = [(html, "landscape") for html, _ in out]
+    if heading is not None:
+        h = f"<h2>{escape(heading)}</h2>"
+        out = [(h + out[0][0], out[0][1]), *out[1:]] if out else [(h, "portrait")]
+    return out
+
+
+def _pages(blocks: list[tuple[str, str]]) -> str:
+    """Blocks joined, landscape ones grouped in a ``landscape`` division (a landscape page)."""
+    parts, run = [], []
+    for html, how in blocks:
+        if how == "landscape":
+            run.append(html)
+            continue
+        if run:
+            parts.append('<div class="landscape">' + "".join(run) + "</div>")
+            run = []
+        parts.append(html)
+    if run:
+        parts.append('<div class="landscape">' + "".join(run) + "</div>")
+    return "".join(parts)
 
 
 def _headlines(appraisal: "Appraisal") -> str:
@@ -138,29 +202,27 @@ def inline_svg(svg: str, prefix: str) -> str:
     return svg.strip()
 
 
+def _figure(name: str, fig, caption: str) -> str:
+    from . import charts
+
+    svg = inline_svg(charts.to_svg(fig), f"chart-{name}")
+    svg = svg.replace("<svg ", f'<svg role="img" aria-label="{escape(caption)}" ', 1)
+    return f'<figure class="chart" id="chart-{name}">{svg}<figcaption>{escape(caption)}</figcaption></figure>'
+
+
 def _charts(appraisal: "Appraisal") -> str:
     from . import charts
 
-    figures = []
-    for name, fn in charts.CHARTS.items():
-        fig = fn(appraisal)
-        svg = inline_svg(charts.to_svg(fig), f"chart-{name}")
-        svg = svg.replace("<svg ", f'<svg role="img" aria-label="{escape(CHART_CAPTIONS.get(name, name))}" ', 1)
-        figures.append(f'<figure class="chart" id="chart-{name}">{svg}'
-                       f"<figcaption>{escape(CHART_CAPTIONS.get(name, name))}</figcaption></figure>")
+    figures = [_figure(name, fn(appraisal), CHART_CAPTIONS.get(name, name)) for name, fn in charts.CHARTS.items()]
     return '<section class="charts"><h2>Charts</h2>' + "".join(figures) + "</section>"
 
 
 #: Captions of the deal's charts, by the names in :data:`cba.deal_charts.DEAL_CHARTS`.
-DEAL_CHART_CAPTIONS = {
-    "deal_positions": "Each partner's net position (what it gets back minus what it puts in, present values): "
-                      "today, with no deal, and after the deal.",
-    "deal_flows": "The flows between partners under the deal, one bar per agreement and payer, present values.",
-}
+DEAL_CHART_CAPTIONS = DEAL_CAPTIONS
 
 
-def _partnership(appraisal: "Appraisal", charts: bool) -> str:
-    """The deal's section: tables of every partner before and after, the flows, the pool, and charts."""
+def _partnership(appraisal: "Appraisal", charts: bool) -> list[tuple[str, str]]:
+    """The deal's section as report blocks: every partner before and after, the flows, the pool, charts."""
     from .deal_tables import deal_tables
     from .partnership.groups import central_government_share
 
@@ -171,22 +233,16 @@ def _partnership(appraisal: "Appraisal", charts: bool) -> str:
              "A deal moves money between partners; it creates none, so the totals do not change.")
     if share is not None:
         intro += f" Central government banks {fmt(share, 'share')} of the fiscal savings."
-    parts = ['<section class="partnership" id="partnership"><h2>Partnership deal</h2>',
-             f"<p>{escape(intro)}</p>"]
-    for frame in deal_tables(result).values():
-        parts.append(_table(frame))
+    # the heading and its introduction go with the first table, on its page (portrait or landscape)
+    out = _blocks(deal_tables(result).values())
+    head = f'<h2 class="partnership" id="partnership">Partnership deal</h2><p>{escape(intro)}</p>'
+    out[0] = (head + out[0][0], out[0][1])
     if charts:
-        from . import charts as base
         from .deal_charts import DEAL_CHARTS
 
-        for name, fn in DEAL_CHARTS.items():
-            caption = DEAL_CHART_CAPTIONS.get(name, name)
-            svg = inline_svg(base.to_svg(fn(result)), f"chart-{name}")
-            svg = svg.replace("<svg ", f'<svg role="img" aria-label="{escape(caption)}" ', 1)
-            parts.append(f'<figure class="chart" id="chart-{name}">{svg}<figcaption>{escape(caption)}'
-                         "</figcaption></figure>")
-    parts.append("</section>")
-    return "".join(parts)
+        out += [(_figure(name, fn(result), DEAL_CHART_CAPTIONS.get(name, name)), "portrait")
+                for name, fn in DEAL_CHARTS.items()]
+    return out
 
 
 def render_report(appraisal: "Appraisal", charts: bool = True) -> str:
@@ -218,7 +274,7 @@ def render_report(appraisal: "Appraisal", charts: bool = True) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f'<meta name="generator" content="cba-appraisal {escape(__version__)}">',
         f"<title>{escape(model.name)}: cost-benefit appraisal</title>",
-        f"<style>{STYLE}</style></head><body>",
+        f"<style>{_style(model)}</style></head><body>",
         f"<header><h1>{escape(model.name)}</h1>",
     ]
     if model.description:
@@ -229,14 +285,15 @@ def render_report(appraisal: "Appraisal", charts: bool = True) -> str:
         parts.append('<section class="warnings" role="alert"><h2>Warnings</h2><ul>'
                      + "".join(f"<li>{escape(w)}</li>" for w in appraisal.warnings) + "</ul></section>")
     parts.append(_headlines(appraisal))
-    parts.append("<h2>Financial and economic case</h2>" + _table(tables.summary_table(appraisal)))
-    parts.append("<h2>Who pays and who saves</h2>" + _table(tables.agency_table(appraisal)))
+    blocks = _blocks([tables.summary_table(appraisal)], "Financial and economic case")
+    blocks += _blocks([tables.agency_table(appraisal)], "Who pays and who saves")
     if getattr(model, "partnership", None) is not None:
-        parts.append(_partnership(appraisal, charts))
+        blocks += _partnership(appraisal, charts)
     if charts:
-        parts.append(_charts(appraisal))
+        blocks.append((_charts(appraisal), "portrait"))
     for heading, names in TABLE_SECTIONS:
-        parts.append(f"<h2>{escape(heading)}</h2>" + "".join(_table(tables.table(appraisal, n)) for n in names))
+        blocks += _blocks([tables.table(appraisal, n) for n in names], heading)
+    parts.append(_pages(blocks))
     parts.append("</main>")
     parts.append(
         f"<footer>Generated by cba-appraisal {escape(__version__)} (appraisal run at "

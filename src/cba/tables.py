@@ -284,11 +284,11 @@ def cost_line_table(appraisal: "Appraisal") -> pd.DataFrame:
 OUTCOME_RATES = ("engagement", "success", "deadweight", "displacement", "leakage", "substitution", "attribution")
 
 
-def _cashable_text(value) -> str | None:
+def _cashable_text(value, names: dict[str, str] | None = None) -> str | None:
     if value is None:
         return None
-    if isinstance(value, dict):
-        return "; ".join(f"{a}: {v:g}" for a, v in value.items())
+    if isinstance(value, dict):   # agencies by name, as everywhere people read them
+        return "; ".join(f"{display_name(a, names)}: {v:g}" for a, v in value.items())
     return f"{value:g}"
 
 
@@ -316,7 +316,7 @@ def outcome_table(appraisal: "Appraisal") -> pd.DataFrame:
             "net_success_rate": float(net_success_rate(*(getattr(o, r) for r in OUTCOME_RATES))),
             "lag": o.lag, "duration": o.duration, "drop_off": float(o.drop_off),
             "quantity": float(o.effective_quantity), "confidence": o.confidence,
-            "optimism_bias": float(ob[i]), "cashable": _cashable_text(o.cashable),
+            "optimism_bias": float(ob[i]), "cashable": _cashable_text(o.cashable, model.agency_names),
             "unit_cost": o.value.unit_cost,
             **{f"pv_{vt}": float(pvs[vt].get(i, 0.0)) for vt in pvs}, "source": o.source,
         })

@@ -10,10 +10,10 @@ def register(subparsers) -> None:
         "report", help="write a self-contained HTML report (tables and charts)",
         description="Appraise a model file and write one self-contained HTML file: headline figures, "
         "the financial and economic case, who pays and who saves, the cost, benefit and assumption "
-        "tables, provenance and the charts as inline SVG. It needs no network access and prints well. "
-        "Charts need matplotlib (pip install 'cba-appraisal[charts]').")
+        "tables, provenance and the charts as inline SVG. It needs no network access and prints on A4: "
+        "wide tables on landscape pages or in parts, the intervention and page numbers on every page.")
     p.add_argument("model", help="model file (YAML or JSON)")
-    p.add_argument("--no-charts", action="store_true", help="leave the charts out (no matplotlib needed)")
+    p.add_argument("--no-charts", action="store_true", help="leave the charts out")
     p.add_argument("--strict", action="store_true",
                    help="treat warnings (possible double counting) as errors: exit status 2, no output")
     add_output_arguments(p)

@@ -208,9 +208,7 @@ def run_sensitivity(args) -> int:
     frame = result.table.drop(columns=["unit"])
     extra = []
     if args.chart:
-        from ..uncertainty.charts import tornado
-
-        fig = tornado(result.tornado(result.metrics[0]))
+        fig = result.chart(result.metrics[0])
         suffix = Path(args.chart).suffix.lower().lstrip(".")
         buf = io.BytesIO()
         fig.savefig(buf, format=suffix)

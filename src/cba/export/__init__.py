@@ -10,7 +10,7 @@ format    what                                                         returns
 table     readable text: the cases and who pays and who saves          str
 markdown  every table as Markdown, ready for a business case           str
 csv       the tidy ledger (one row per line, agency, value type, year)  str
-xlsx      an Excel workbook, one sheet per table (see :mod:`.xlsx`)     bytes
+xlsx      an Excel workbook, one sheet per table and one of charts      bytes
 json      plain data for other tools (schema: :func:`results_schema`)   str
 ========  ===========================================================  =========
 """
@@ -109,16 +109,29 @@ def to_json(appraisal: "Appraisal") -> str:
     return appraisal.to_json()
 
 
-def to_xlsx(appraisal: "Appraisal") -> bytes:
-    """An Excel workbook with one sheet per table of :mod:`cba.tables` (see :mod:`.xlsx`)."""
+def to_xlsx(appraisal: "Appraisal", charts: bool = True) -> bytes:
+    """An Excel workbook with one sheet per table of :mod:`cba.tables` and a sheet of
+    charts (see :mod:`.xlsx`): each sheet titled with the intervention and what its
+    figures are, set up to print on A4. ``charts=False`` leaves the charts out (quicker)."""
     from ..tables import all_tables
     from .partnership import SHEET_NAMES as DEAL_SHEETS
+    from .workbook import appraisal_charts, appraisal_figures, charts_figures, ledger_sheet
     from .xlsx import workbook_bytes
 
     # a "Warnings" sheet is added only when the appraisal has warnings
-    sheets = {SHEET_NAMES.get(name, name.capitalize()): frame for name, frame in all_tables(appraisal).items()}
-    sheets.update({f"Deal - {DEAL_SHEETS[name]}": frame for name, frame in _deal_tables(appraisal).items()})
-    return workbook_bytes(sheets, title=appraisal.intervention.name)
+    frames = all_tables(appraisal)
+    frames["ledger"] = ledger_sheet(appraisal)
+    about = appraisal_figures(appraisal)
+    sheets, figures = {}, {}
+    for name, frame in frames.items():
+        sheet = SHEET_NAMES.get(name, name.capitalize())
+        sheets[sheet], figures[sheet] = frame, about.get(name, "")
+    for name, frame in _deal_tables(appraisal).items():
+        sheet = f"Deal - {DEAL_SHEETS[name]}"
+        sheets[sheet], figures[sheet] = frame, about.get(name, "")
+    return workbook_bytes(sheets, title=appraisal.intervention.name, figures=figures,
+                          charts=appraisal_charts(appraisal) if charts else (),
+                          charts_figures=charts_figures(appraisal))
 
 
 def assumption_records(appraisal: "Appraisal") -> dict[str, list[dict[str, Any]]]:

@@ -102,10 +102,18 @@ def to_csv(result: "PartnershipResult", solution=None, risk=None) -> str:
 
 
 def to_xlsx(result: "PartnershipResult", solution=None, risk=None) -> bytes:
+    """The deal's tables, one sheet each, and its charts: titled with the intervention and
+    what the figures are, set up to print on A4 (see :mod:`.xlsx`)."""
+    from .workbook import charts_figures, deal_charts, deal_figures
     from .xlsx import workbook_bytes
 
-    sheets = {SHEET_NAMES[name]: frame for name, frame in _frames(result, risk).items()}
-    return workbook_bytes(sheets, title=result.name)
+    about = deal_figures(result.appraisal)
+    frames = _frames(result, risk)
+    sheets = {SHEET_NAMES[name]: frame for name, frame in frames.items()}
+    figures = {SHEET_NAMES[name]: about.get(name, "") for name in frames}
+    return workbook_bytes(sheets, title=result.appraisal.intervention.name, figures=figures,
+                          charts=deal_charts(result), charts_figures=charts_figures(result.appraisal),
+                          one_page=("Partners",))
 
 
 #: Writers by format name.

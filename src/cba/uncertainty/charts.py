@@ -1,9 +1,9 @@
 """Charts of uncertainty analyses: the tornado, and the spread of Monte Carlo draws.
 
-matplotlib is optional (``pip install 'cba-appraisal[charts]'``) and imported
-only when a chart is drawn. Figures use matplotlib's object API (no pyplot
-state), so they are safe in threads and servers; ``fig.savefig("tornado.png")``
-writes a file.
+matplotlib is imported only when a chart is drawn. Figures use matplotlib's
+object API (no pyplot state), so they are safe in threads and servers;
+``fig.savefig("tornado.png")`` writes a file. Metrics are named for people
+(:func:`metric_label`), with the intervention's name and price base in the title.
 
 Examples
 --------
@@ -28,16 +28,108 @@ import pandas as pd
 
 from ..errors import CBAError
 from ..escaping import chart_text
+from ..palette import COLOURS
 from ..presentation import fmt
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
-#: Colours of the low and high ends (Okabe and Ito's palette, as in :mod:`cba.charts`).
-LOW_COLOUR = "#D55E00"
-HIGH_COLOUR = "#0072B2"
+#: Colours of the low and high ends: greys, so that no concept's colour (costs, savings,
+#: an agency; :mod:`cba.palette`) is borrowed for something else.
+LOW_COLOUR = "#A6A6A6"
+HIGH_COLOUR = "#404040"
 
 _RATIO = ("roi",)
+
+#: Names for people of the metrics (``metric[agency]`` ones are built by :func:`metric_label`).
+METRIC_LABELS = {
+    "pv_costs": "Present value of costs",
+    "pv_fiscal": "Present value of fiscal benefits",
+    "pv_cashable": "Present value of cashable fiscal benefits",
+    "pv_economic": "Present value of economic benefits",
+    "pv_social": "Present value of social benefits",
+    "pv_public_value": "Present value of public value",
+    "net_present_budget_impact": "Net present budget impact",
+    "net_present_public_value": "Net present public value",
+    "financial_roi": "Financial ROI (fiscal benefit per £1 of cost)",
+    "cashable_roi": "Cashable ROI (cashable benefit per £1 of cost)",
+    "economic_roi": "Economic ROI (economic benefit per £1 of cost)",
+    "social_roi": "Social ROI (social benefit per £1 of cost)",
+    "public_value_roi": "Public value ROI (benefit-cost ratio)",
+    "payback_period": "Payback period (years)",
+    "irr": "Internal rate of return (fiscal)",
+    "wrong_pocket_index": "Wrong-pocket index",
+    "pv_cost_reduction": "Present value of cost reduction",
+    "pv_cost_avoidance": "Present value of cost avoidance",
+}
+#: Per-agency (and per-partner) metrics: ``name[agency]`` -> "<agency>: <words>".
+AGENCY_METRIC_LABELS = {
+    "pv_costs": "costs it bears (present value)",
+    "pv_fiscal": "fiscal savings it banks (present value)",
+    "pv_cashable": "cashable savings it banks (present value)",
+    "pv_transfer": "transfer payments it banks (present value)",
+    "net": "net position (savings minus costs)",
+    "cost_share": "share of all costs",
+    "fiscal_share": "share of all fiscal savings",
+    "roi": "fiscal savings per £1 it spends",
+    "net_after": "net position after the deal",
+    "funding": "what it funds under the deal",
+    "received": "what it receives under the deal",
+    "paid": "what it pays under the deal",
+    "peak_deficit_after": "peak deficit after the deal",
+}
+
+
+def metric_label(metric: str, model=None) -> str:
+    """A metric's name for people: ``"DWP: net position (savings minus costs)"`` for ``net[dwp]``.
+
+    ``model`` (an Intervention, CompiledModel or Appraisal) supplies declared
+    agency names; without it canonical names are used.
+
+    >>> metric_label("net[dwp]"), metric_label("payback_period")
+    ('DWP: net position (savings minus costs)', 'Payback period (years)')
+    """
+    from ..agencies import display_name
+
+    if "[" in metric and metric.endswith("]"):
+        name, agency = metric[:-1].split("[", 1)
+        names = _agency_names(model)
+        words = AGENCY_METRIC_LABELS.get(name, name.replace("_", " "))
+        return f"{display_name(agency, names)}: {words}"
+    return METRIC_LABELS.get(metric, metric.replace("_", " ").capitalize())
+
+
+def _intervention(model):
+    """The Intervention behind an Intervention, CompiledModel or Appraisal (or None)."""
+    if model is None:
+        return None
+    for attr in ("intervention", "compiled"):
+        inner = getattr(model, attr, None)
+        if inner is not None and inner is not model:
+            return _intervention(inner) if attr == "compiled" else inner
+    return model if hasattr(model, "price_base") else None
+
+
+def _agency_names(model) -> dict[str, str]:
+    m = _intervention(model)
+    return dict(getattr(m, "agency_names", None) or {})
+
+
+def _units(metric: str, model) -> str:
+    """The units of a metric for a title: pounds at the price base for money."""
+    kind = metric_kind(metric)
+    m = _intervention(model)
+    if kind == "money":
+        return f"present values, £, {chart_text(m.price_base)} prices" if m is not None else "present values, £"
+    return {"ratio": "a ratio", "years": "whole years", "rate": "a rate", "share": "a share"}[kind]
+
+
+def _title(what: str, metric: str, model) -> str:
+    import textwrap
+
+    m = _intervention(model)
+    head = f"{chart_text(m.name)}: {what}" if m is not None else what[:1].upper() + what[1:]
+    return f"{textwrap.fill(head, 72, break_long_words=False)}\n({_units(metric, model)})"
 
 
 def metric_kind(metric: str) -> str:
@@ -77,12 +169,29 @@ def _figure(width: float, height: float):
     try:
         from matplotlib.figure import Figure
     except ImportError:  # pragma: no cover - depends on the environment
-        raise CBAError("charts need matplotlib: pip install 'cba-appraisal[charts]'") from None
+        raise CBAError("charts need matplotlib: pip install matplotlib") from None
     fig = Figure(figsize=(width, height), layout="constrained")
     return fig, fig.add_subplot()
 
 
-def tornado(data: pd.DataFrame, *, title: str | None = None, max_bars: int | None = None) -> "Figure":
+def _value_axis(ax, kind: str, axis: str = "x") -> None:
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    getattr(ax, f"{axis}axis").set_major_locator(
+        MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10], integer=kind in ("years", "int")))
+    getattr(ax, f"{axis}axis").set_major_formatter(FuncFormatter(lambda v, _pos: _tick(v, kind)))
+    ax.grid(axis=axis, color="#dddddd", linewidth=0.6)
+    ax.set_axisbelow(True)
+
+
+def _tick(v: float, kind: str) -> str:
+    if kind == "money" and v == 0:
+        return "£0"
+    return fmt(float(v), kind)
+
+
+def tornado(data: pd.DataFrame, *, title: str | None = None, max_bars: int | None = None,
+            model=None) -> "Figure":
     """A tornado chart: each parameter's low and high end, largest swing on top.
 
     Parameters
@@ -91,16 +200,24 @@ def tornado(data: pd.DataFrame, *, title: str | None = None, max_bars: int | Non
         Tornado data for one metric (:meth:`SensitivityResult.tornado`), sorted
         by swing, largest first.
     title : str, optional
+        Default: the intervention's name and the metric's name, with its units
+        (and the price base for money).
     max_bars : int, optional
         Show only the parameters with the largest swings.
+    model : Intervention, CompiledModel or Appraisal, optional
+        Supplies the intervention's name, price base and agency names for the
+        labels (:meth:`SensitivityResult.chart` passes it).
 
     Returns
     -------
     matplotlib.figure.Figure
         Bars run from the metric with every parameter as in the model (the
-        vertical line) to its value at the parameter's low end (orange) and at its
-        high end (blue); each bar end is labelled with the parameter's value.
+        vertical line) to its value at the parameter's low end (light grey) and at
+        its high end (dark grey); each bar end is labelled with the parameter's
+        value, and the parameters' names are wrapped so that no two collide.
     """
+    import textwrap
+
     need = {"metric", "label", "metric_base", "metric_low", "metric_high", "low_value", "high_value"}
     if not isinstance(data, pd.DataFrame) or not need <= set(data.columns):
         raise CBAError("tornado: expected tornado data from one_way(...).tornado(metric)")
@@ -110,36 +227,80 @@ def tornado(data: pd.DataFrame, *, title: str | None = None, max_bars: int | Non
     metric = metrics[0]
     rows = data if max_bars is None else data.head(int(max_bars))
     n = len(rows)
-    fig, ax = _figure(8.0, 1.2 + 0.45 * max(n, 1))
+    labels = [chart_text(textwrap.fill(str(v), 30, break_long_words=False)) for v in rows["label"]]
+    lines = sum(max(1, lab.count("\n") + 1) for lab in labels)
+    fig, ax = _figure(8.0, 2.2 + 0.32 * max(lines, n, 1) + 0.12 * n)
     kind = metric_kind(metric)
+    name = metric_label(metric, model)
+    ax.set_title(chart_text(title) if title else _title(f"one-way sensitivity of {name}", metric, model),
+                 loc="left", fontsize=11)
     if n == 0:
         ax.text(0.5, 0.5, "no parameters", ha="center", va="center", transform=ax.transAxes)
+        ax.set_xticks([])
+        ax.set_yticks([])
         return fig
     base = float(rows["metric_base"].iloc[0])
     y = np.arange(n)[::-1]                        # largest swing at the top
     unit = rows["unit"] if "unit" in rows else pd.Series(["share"] * n)
+    ends, texts = [base], []
     for yi, (_, r), u in zip(y, rows.iterrows(), unit):
         for end, colour in (("low", LOW_COLOUR), ("high", HIGH_COLOUR)):
             v = float(r[f"metric_{end}"])
             if math.isnan(v) or math.isnan(base):
                 continue
+            ends.append(v)
             ax.barh(yi, v - base, left=base, height=0.6, color=colour,
-                    label=f"{end.capitalize()} value" if yi == y[0] else None)
-            ax.annotate(format_value(float(r[f"{end}_value"]), u), (v, yi), xytext=(4 if v >= base else -4, 0),
-                        textcoords="offset points", va="center", ha="left" if v >= base else "right", fontsize=8)
+                    label=f"{end.capitalize()} end of the range" if yi == y[0] else None)
+            other = float(r["metric_high" if end == "low" else "metric_low"])
+            if v != base:
+                right = v > base
+            elif not math.isnan(other) and other != base:
+                right = other < base                # no change at this end: label away from the other bar
+            else:
+                right = end == "high"
+            texts.append(ax.annotate(format_value(float(r[f"{end}_value"]), u), (v, yi),
+                                     xytext=(4 if right else -4, 0), textcoords="offset points", va="center",
+                                     ha="left" if right else "right", fontsize=8, annotation_clip=False))
     if not math.isnan(base):
         ax.axvline(base, color="#000000", linewidth=1)
-    ax.set_yticks(y, [chart_text(v) for v in rows["label"]])
-    ax.margins(x=0.15)
-    from matplotlib.ticker import FuncFormatter
+    ax.set_yticks(y, labels, fontsize=9)
+    ax.set_ylim(-0.6, n - 0.4)
+    _value_axis(ax, kind)
+    xlabel = f"{name}: the vertical line is {fmt(base, kind)}, with every assumption as modelled"
+    ax.set_xlabel(chart_text(textwrap.fill(xlabel, 90, break_long_words=False)))
+    handles, legend = ax.get_legend_handles_labels()
+    if handles:
+        ax.legend(handles, legend, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False,
+                  borderaxespad=0.0)
+    finite = [e for e in ends if not math.isnan(e)] or [0.0]
+    _room(ax, texts, min(finite), max(finite))
+    from ..charts import fit_ticks
 
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt(float(v), kind)))
-    ax.grid(axis="x", color="#dddddd", linewidth=0.6)
-    ax.set_axisbelow(True)
-    ax.set_xlabel(f"{metric} (vertical line: {fmt(base, kind)} with every assumption as modelled)")
-    ax.set_title(chart_text(title) if title else f"One-way sensitivity of {metric}", loc="left", fontsize=11)
-    fig.legend(loc="outside lower center", ncols=2, fontsize=8, frameon=False)
+    fit_ticks(ax)
+    _room(ax, texts, *ax.get_xlim())           # the tick labels may have changed the layout
     return fig
+
+
+def _room(ax, texts, low: float, high: float) -> None:
+    """x limits holding the bars from ``low`` to ``high`` and every label at their ends."""
+    span = (high - low) or (abs(high) or 1.0)
+    lo, hi = low - 0.05 * span, high + 0.05 * span
+    if ax.get_xlim() == (low, high):          # already holds the bars: only widen
+        lo, hi = low, high
+    ax.set_xlim(lo, hi)
+    for _ in range(4):
+        ax.figure.draw_without_rendering()
+        box = ax.get_window_extent()
+        left = min([t.get_window_extent().x0 for t in texts] + [box.x0])
+        right = max([t.get_window_extent().x1 for t in texts] + [box.x1])
+        if left >= box.x0 - 0.5 and right <= box.x1 + 0.5:
+            return
+        per_pixel = (hi - lo) / box.width
+        if left < box.x0:
+            lo -= (box.x0 - left + 6) * per_pixel * 1.2
+        if right > box.x1:
+            hi += (right - box.x1 + 6) * per_pixel * 1.2
+        ax.set_xlim(lo, hi)
 
 
 def histogram(result, metric: str = "net_present_public_value", *, bins: int = 50,
@@ -147,7 +308,9 @@ def histogram(result, metric: str = "net_present_public_value", *, bins: int = 5
     """The distribution of a metric over Monte Carlo draws, with its threshold.
 
     Needs the draws: ``montecarlo(..., keep_draws=True)``. Draws where the
-    metric is none are left out (their share is in the title).
+    metric is none are left out (their share is in the title). A metric counted
+    in whole numbers (the payback period) is drawn as one bar at each whole
+    number instead of ``bins`` bins.
     """
     if getattr(result, "values", None) is None:
         raise CBAError("a histogram needs the draws: run montecarlo(..., keep_draws=True)")
@@ -157,19 +320,34 @@ def histogram(result, metric: str = "net_present_public_value", *, bins: int = 5
     ok = x[~np.isnan(x)]
     fig, ax = _figure(8.0, 4.5)
     kind = metric_kind(metric)
-    if len(ok):
-        ax.hist(ok, bins=bins, color=HIGH_COLOUR, alpha=0.85)
+    model = getattr(result, "model", None)
+    name = metric_label(metric, model)
+    if len(ok) and kind in ("years", "int"):
+        values, counts = np.unique(np.round(ok), return_counts=True)
+        ax.bar(values, counts, width=0.7, color=COLOURS["neutral"], label="Draws")
+        ax.set_xlim(values.min() - 0.7, values.max() + 0.7)
+    elif len(ok):
+        ax.hist(ok, bins=bins, color=COLOURS["neutral"], label="Draws")
     t = result.thresholds.get(metric)
     if t is not None:
-        ax.axvline(t.value, color=LOW_COLOUR, linestyle="--", linewidth=1.2,
-                   label=f"{t}: probability {result.probability(metric):.1%}")
-        ax.legend(loc="best", fontsize=8, frameon=False)
-    from matplotlib.ticker import FuncFormatter
+        ax.axvline(t.value, color="#000000", linestyle="--", linewidth=1.2,
+                   label=f"Threshold {t.op} {fmt(t.value, kind)}:\nprobability {result.probability(metric):.1%}")
+    handles, legend = ax.get_legend_handles_labels()
+    if handles:
+        ax.legend(handles, legend, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False,
+                  borderaxespad=0.0)
+    _value_axis(ax, kind)
+    from matplotlib.ticker import MaxNLocator
 
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt(float(v), kind)))
-    ax.set_xlabel(metric)
-    ax.set_ylabel("draws")
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
+    ax.set_xlabel(chart_text(name))
+    ax.set_ylabel("Number of draws")
     undefined = 1 - len(ok) / len(x) if len(x) else 0.0
-    extra = f", undefined in {undefined:.1%}" if undefined else ""
-    ax.set_title(chart_text(title) if title else f"{metric}: {result.draws:,} draws{extra}", loc="left", fontsize=11)
+    extra = f"; none in {undefined:.1%} of draws, left out" if undefined else ""
+    ax.set_title(chart_text(title) if title else
+                 _title(f"{name} over {result.draws:,} Monte Carlo draws{extra}", metric, model),
+                 loc="left", fontsize=11)
+    from ..charts import fit_ticks
+
+    fit_ticks(ax)
     return fig

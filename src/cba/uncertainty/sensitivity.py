@@ -31,7 +31,8 @@ from __future__ import annotations
 import math
 import reprlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -61,6 +62,8 @@ class SensitivityResult:
     """
 
     table: pd.DataFrame
+    #: The model analysed (names and price base for the chart's labels).
+    model: Any = field(default=None, repr=False, compare=False)
 
     @property
     def metrics(self) -> list[str]:
@@ -76,6 +79,7 @@ class SensitivityResult:
         """A tornado chart of ``metric`` (see :func:`cba.uncertainty.charts.tornado`)."""
         from .charts import tornado
 
+        kwargs.setdefault("model", self.model)
         return tornado(self.tornado(metric), **kwargs)
 
     def _repr_html_(self) -> str:  # notebooks: labelled tables (cba.notebook)
@@ -175,7 +179,7 @@ def one_way(model, ranges, *, relative: float | None = None, metrics: Sequence[s
         block.sort(key=lambda r: (math.isnan(r["swing"]), -r["swing"] if not math.isnan(r["swing"]) else 0.0))
         rows.extend(block)
     table = pd.DataFrame(rows, columns=list(COLUMNS))
-    return SensitivityResult(table=table)
+    return SensitivityResult(table=table, model=compiled)
 
 
 def tornado_data(model, ranges, metric: str = "net_present_public_value", **kwargs) -> pd.DataFrame:
