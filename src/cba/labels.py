@@ -46,10 +46,15 @@ AGENCY_METRIC_LABELS: dict[str, str] = {
     "pv_costs": "pays (PV costs)", "pv_fiscal": "banks (PV fiscal)", "pv_cashable": "banks, cashable (PV)",
     "pv_transfer": "banks, transfers (PV)", "net": "net position", "roi": "ROI",
     "cost_share": "share of costs", "fiscal_share": "share of savings",
+    # a partnership deal's positions (cba.partnership.evaluate.DEAL_METRIC_NAMES)
+    "net_after": "net position after the deal", "funding": "funds under the deal",
+    "received": "receives under the deal", "paid": "pays under the deal",
+    "peak_deficit_after": "peak deficit after the deal",
 }
 AGENCY_METRIC_KINDS: dict[str, str] = {
     "pv_costs": "money", "pv_fiscal": "money", "pv_cashable": "money", "pv_transfer": "money", "net": "money",
     "roi": "ratio", "cost_share": "share", "fiscal_share": "share",
+    "net_after": "money", "funding": "money", "received": "money", "paid": "money", "peak_deficit_after": "money",
 }
 
 _AGENCY_METRIC = re.compile(r"^\s*([a-z_]+)\s*\[\s*([^\]]+?)\s*\]\s*$")

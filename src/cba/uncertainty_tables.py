@@ -18,7 +18,7 @@ by their ids, and formatted as everywhere else (:func:`cba.labels.metric_kind`).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd

@@ -39,65 +39,20 @@ if TYPE_CHECKING:  # pragma: no cover
 LOW_COLOUR = "#A6A6A6"
 HIGH_COLOUR = "#404040"
 
-_RATIO = ("roi",)
-
-#: Names for people of the metrics (``metric[agency]`` ones are built by :func:`metric_label`).
-METRIC_LABELS = {
-    "pv_costs": "Present value of costs",
-    "pv_fiscal": "Present value of fiscal benefits",
-    "pv_cashable": "Present value of cashable fiscal benefits",
-    "pv_economic": "Present value of economic benefits",
-    "pv_social": "Present value of social benefits",
-    "pv_public_value": "Present value of public value",
-    "net_present_budget_impact": "Net present budget impact",
-    "net_present_public_value": "Net present public value",
-    "financial_roi": "Financial ROI (fiscal benefit per £1 of cost)",
-    "cashable_roi": "Cashable ROI (cashable benefit per £1 of cost)",
-    "economic_roi": "Economic ROI (economic benefit per £1 of cost)",
-    "social_roi": "Social ROI (social benefit per £1 of cost)",
-    "public_value_roi": "Public value ROI (benefit-cost ratio)",
-    "payback_period": "Payback period (years)",
-    "irr": "Internal rate of return (fiscal)",
-    "wrong_pocket_index": "Wrong-pocket index",
-    "pv_cost_reduction": "Present value of cost reduction",
-    "pv_cost_avoidance": "Present value of cost avoidance",
-}
-#: Per-agency (and per-partner) metrics: ``name[agency]`` -> "<agency>: <words>".
-AGENCY_METRIC_LABELS = {
-    "pv_costs": "costs it bears (present value)",
-    "pv_fiscal": "fiscal savings it banks (present value)",
-    "pv_cashable": "cashable savings it banks (present value)",
-    "pv_transfer": "transfer payments it banks (present value)",
-    "net": "net position (savings minus costs)",
-    "cost_share": "share of all costs",
-    "fiscal_share": "share of all fiscal savings",
-    "roi": "fiscal savings per £1 it spends",
-    "net_after": "net position after the deal",
-    "funding": "what it funds under the deal",
-    "received": "what it receives under the deal",
-    "paid": "what it pays under the deal",
-    "peak_deficit_after": "peak deficit after the deal",
-}
-
 
 def metric_label(metric: str, model=None) -> str:
-    """A metric's name for people: ``"DWP: net position (savings minus costs)"`` for ``net[dwp]``.
+    """A metric's name for people (:func:`cba.labels.metric_label`), with the model's agency names.
 
     ``model`` (an Intervention, CompiledModel or Appraisal) supplies declared
     agency names; without it canonical names are used.
 
     >>> metric_label("net[dwp]"), metric_label("payback_period")
-    ('DWP: net position (savings minus costs)', 'Payback period (years)')
+    ('DWP: net position', 'Payback period (years)')
     """
-    from ..agencies import display_name
+    from ..labels import agency_names_of
+    from ..labels import metric_label as label
 
-    if "[" in metric and metric.endswith("]"):
-        name, agency = metric[:-1].split("[", 1)
-        names = _agency_names(model)
-        words = AGENCY_METRIC_LABELS.get(name, name.replace("_", " "))
-        return f"{display_name(agency, names)}: {words}"
-    return METRIC_LABELS.get(metric, metric.replace("_", " ").capitalize())
-
+    return label(metric, agency_names_of(model))
 
 def _intervention(model):
     """The Intervention behind an Intervention, CompiledModel or Appraisal (or None)."""
@@ -133,22 +88,14 @@ def _title(what: str, metric: str, model) -> str:
 
 
 def metric_kind(metric: str) -> str:
-    """How a metric's values are formatted: ``money``, ``ratio``, ``years``, ``rate`` or ``share``.
+    """How a metric's values are formatted (:func:`cba.labels.metric_kind`).
 
     >>> metric_kind("net[dwp]"), metric_kind("financial_roi"), metric_kind("payback_period")
     ('money', 'ratio', 'years')
     """
-    name = metric.split("[")[0]
-    if name.endswith("roi"):
-        return "ratio"
-    if name == "payback_period":
-        return "years"
-    if name == "irr":
-        return "rate"
-    if name in ("wrong_pocket_index", "cost_share", "fiscal_share"):
-        return "share"
-    return "money"
+    from ..labels import metric_kind as kind
 
+    return kind(metric)
 
 def format_value(x: float, unit: str) -> str:
     """A parameter's value for a label: pounds, ``×1.2`` for a multiplier, else as is.

@@ -42,7 +42,6 @@ from .records import (
     DataNote,
     UnitCost,
     code_key,
-    read_csv,
     read_csv_text,
     to_csv_text,
 )
