@@ -1,0 +1,404 @@
+"""Monte Carlo at the floor: present values from each outcome's benefit profile.
+
+The method is linear in everything but timing. An outcome's benefit units in
+year ``t`` are ``scale x P[t]``, where ``scale = net success rate x quantity x (1 -
+optimism bias)`` and the *profile* ``P[t] = sum_c cohort[c] x kernel[c, t]`` (the
+benefit kernel of :func:`cba.additionality.benefit_kernel`: lag, duration and
+drop-off) depends only on the cohort and the timing. So when draws vary rates,
+quantities, optimism bias, unit values, cashable shares, costs or discount
+factors, and lags and durations (whole years: a handful of possible timings),
+each outcome's yearly profile and its present value are computed once per timing
+that occurs in a call, and each draw combines them:
+
+- present values by agency and value type: each component's value is ``scale x
+  PV(profile) x amount`` (``x`` its cashable share for the cashable column), summed
+  by agency with segment sums (:func:`cba.engine.segment_sum`);
+- the yearly totals that payback and the internal rate of return need: costs by
+  year, and fiscal savings by year, ``sum over outcomes of scale x fiscal amount x
+  P[t]``.
+
+No benefit-years are rebuilt per draw and no ``(D, outcomes, years)`` array other
+than the yearly fiscal savings is made. :func:`present_values` returns
+:class:`cba.metrics.PresentValues`, which :func:`cba.metrics.compute` turns into
+every metric.
+
+It applies when no draw varies a cohort or a drop-off and no cashable share varies
+by year (:func:`applies`); otherwise :func:`present_values` returns None and the
+caller takes the general path (:func:`cba.engine.evaluate_totals`). The results
+equal the general path's up to rounding (the sums are associated differently;
+``tests/test_profiles.py`` compares them to 1e-12 relative on every example and on
+generated models). As on the general path, every draw's numbers come from
+operations on that draw alone (elementwise arithmetic, sums along the last axis,
+and profiles computed row by row, their powers of ``1 - drop-off`` by repeated
+multiplication), so they do not depend on the other draws of the call.
+
+Examples
+--------
+>>> import cba
+>>> from cba.engine import compile_model, evaluate_totals
+>>> from cba.metrics import compute
+>>> m = compile_model(cba.Intervention.from_dict({"name": "Tiny", "price_base": "2024/25",
+...     "horizon": 3, "costs": [{"name": "Staff", "agency": "local_authority", "amounts": [1000]}],
+...     "outcomes": [{"name": "Fewer call-outs", "cohort": 10, "success": 0.5, "duration": 2,
+...         "value": {"components": [{"type": "fiscal", "agency": "police", "amount": 100}]}}]}))
+>>> draws = {"success": np.array([[0.5], [1.0]]), "duration": np.array([[2], [3]])}   # 5 and 10 successes
+>>> fast, _ = compute(present_values(m, draws))
+>>> general, _ = compute(evaluate_totals(m, draws))
+>>> fast["pv_fiscal"].round(6), bool(np.allclose(fast["pv_fiscal"], general["pv_fiscal"], rtol=1e-12))
+(array([ 983.091787, 2899.694275]), True)
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from .engine import FISCAL, PARAMETER_SHAPES, CompiledModel, Segments, _columns, _draws
+from .metrics import PresentValues
+
+#: Parameters the profile path takes as overrides; drawing any other (a cohort, a
+#: drop-off) sends :func:`present_values` to the general path.
+PROFILE_PARAMETERS = frozenset(PARAMETER_SHAPES) - {"cohort", "drop_off"}
+#: Most (row, timing) cells of the lookup table of profiles used in a call before a
+#: sort (``numpy.unique``) is used instead.
+_TABLE_CELLS = 1 << 16
+
+
+def applies(model: CompiledModel, names) -> bool:
+    """Whether :func:`present_values` can take draws of these engine parameters.
+
+    >>> import cba
+    >>> from cba.engine import compile_model
+    >>> m = compile_model(cba.Intervention.from_dict({"name": "Tiny", "price_base": "2024/25"}))
+    >>> applies(m, ["success", "duration", "cost_real"]), applies(m, ["drop_off"])
+    (True, False)
+    """
+    return set(names) <= PROFILE_PARAMETERS and np.ndim(model.params["component_cashable"]) == 1
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What :func:`present_values` needs of a model's structure (not of its values).
+
+    Rows of benefit units are the outcomes, then each component with its own timing
+    (as :func:`cba.engine._benefit_rows` lays them out). Entries are the
+    (component, column) pairs of :func:`cba.engine._columns`, sorted by column.
+    """
+
+    rows: np.ndarray            # (K,) row of each component
+    row_outcome: np.ndarray     # (R,) outcome of each row
+    timed: np.ndarray           # (Kt,) components with their own timing (rows O, O+1, ...)
+    entries: np.ndarray         # (E,) component of each entry
+    entry_rows: np.ndarray      # (E,) its row
+    cash: slice                 # the entries that take the cashable share
+    health: np.ndarray          # entries of economic and social health components
+    columns: Segments           # entries -> columns (fiscal, cashable, transfer by agency; economic; social; ...)
+    classed: bool
+    saving_rows: np.ndarray     # (Rf,) rows with a fiscal component
+    saving_members: np.ndarray  # fiscal components sorted by row
+    saving_weight: Segments     # saving_members -> saving_rows
+    costs: Segments             # cost lines -> agencies
+
+
+def _make_plan(model: CompiledModel) -> _Plan:
+    O, A = model.n_outcomes, len(model.agencies)
+    rows = model.component_outcome.copy()
+    timed = model.timed_components
+    rows[timed] = O + np.arange(len(timed))
+    cols = _columns(model, health_columns=False)
+    cash = np.flatnonzero(cols.cashable)          # one block of columns A .. 2A-1
+    health = model.health & (model.component_type != FISCAL)
+    fiscal = np.flatnonzero(model.component_type == FISCAL)
+    members = fiscal[np.argsort(rows[fiscal], kind="stable")]
+    saving_rows, position = np.unique(rows[members], return_inverse=True)
+    return _Plan(
+        rows=rows, row_outcome=np.concatenate([np.arange(O), model.component_outcome[timed]]).astype(int),
+        timed=timed, entries=cols.component, entry_rows=rows[cols.component],
+        cash=slice(int(cash[0]), int(cash[-1]) + 1) if len(cash) else slice(0, 0),
+        health=np.flatnonzero(health[cols.component]),
+        columns=Segments(cols.column, cols.n, presorted=True), classed=cols.classed,
+        saving_rows=saving_rows.astype(int), saving_members=members,
+        saving_weight=Segments(position.reshape(-1), len(saving_rows), presorted=True),
+        costs=Segments(model.cost_agency, A),
+    )
+
+
+_PLANS: OrderedDict[int, tuple[CompiledModel, _Plan]] = OrderedDict()
+_PLANS_LOCK = threading.Lock()
+
+
+def _plan(model: CompiledModel) -> _Plan:
+    """The model's plan, kept for the last few models (a Monte Carlo run asks once per chunk)."""
+    key = id(model)
+    with _PLANS_LOCK:
+        hit = _PLANS.get(key)
+        if hit is not None and hit[0] is model:
+            _PLANS.move_to_end(key)
+            return hit[1]
+    plan = _make_plan(model)
+    with _PLANS_LOCK:
+        _PLANS[key] = (model, plan)      # holding the model keeps its id from being reused
+        while len(_PLANS) > 8:
+            _PLANS.popitem(last=False)
+    return plan
+
+
+class _Scratch:
+    """Arrays for the large intermediate results, kept in ``buffers`` from call to call
+    (a Monte Carlo thread's chunks) so that their memory is not returned to the system
+    and mapped again for every chunk; fresh arrays without ``buffers``."""
+
+    def __init__(self, buffers: dict | None):
+        self.buffers = buffers
+
+    def __call__(self, name: str, shape: tuple[int, ...], dtype=float) -> np.ndarray:
+        size = math.prod(shape)
+        if self.buffers is None:
+            return np.empty(shape, dtype)
+        buf = self.buffers.get(("profiles", name))
+        if buf is None or buf.size < size or buf.dtype != dtype:
+            buf = self.buffers["profiles", name] = np.empty(max(size, 1), dtype)
+        return buf[:size].reshape(shape)
+
+
+def _timing(model: CompiledModel, plan: _Plan, get) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each row's lag and duration ``(D|1, R)`` (whole years) and share kept each year ``(R,)``."""
+    lag, duration = np.asarray(get("lag")), np.asarray(get("duration"))
+    drop = model.params["drop_off"]
+    timed = plan.timed
+    if not len(timed):
+        return lag, duration, 1.0 - drop
+    o_t = plan.row_outcome[model.n_outcomes:]
+
+    def pick(own: np.ndarray, base: np.ndarray) -> np.ndarray:
+        return np.where(np.isnan(own[timed]), base[..., o_t], own[timed])
+
+    lag_t, duration_t = pick(model.component_lag, lag), pick(model.component_duration, duration)
+    D = max(lag.shape[0], duration.shape[0], lag_t.shape[0], duration_t.shape[0])
+
+    def join(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return np.concatenate([np.broadcast_to(a, (D, a.shape[1])), np.broadcast_to(b, (D, b.shape[1]))], axis=1)
+
+    return join(lag, lag_t), join(duration, duration_t), 1.0 - np.concatenate([drop, pick(model.component_drop_off,
+                                                                                          drop)])
+
+
+def _profiles(cohort: np.ndarray, row_outcome: np.ndarray, lag: np.ndarray, duration: np.ndarray,
+              retain: np.ndarray, scratch: _Scratch | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The benefit profile of every (row, timing) that occurs, and each draw's.
+
+    Parameters
+    ----------
+    cohort : numpy.ndarray
+        ``(O, H)`` intake by year.
+    row_outcome : numpy.ndarray of int
+        ``(R,)`` outcome of each row.
+    lag, duration : numpy.ndarray
+        ``(D|1, R)`` whole years.
+    retain : numpy.ndarray
+        ``(R,)`` share of the benefit kept each year after the first.
+
+    Returns
+    -------
+    index : numpy.ndarray of int
+        ``(D|1, R)``: each draw's profile of each row.
+    profiles : numpy.ndarray
+        ``(n, H)``: ``P[t] = sum_c cohort[c] x retain ** k`` over ``k = t - c - lag``
+        with ``0 <= k < duration`` (benefit-years per unit of success rate), the
+        powers by repeated multiplication, the sum over intake years in order.
+    """
+    scratch = scratch or _Scratch(None)
+    R, H = len(row_outcome), cohort.shape[1]
+    cells = (H + 1) * (H + 1)
+    # a lag of H or more leaves nothing inside the horizon; a duration past it is cut
+    first = np.clip(lag, 0, H).astype(np.int64)
+    D = max(first.shape[0], duration.shape[0])
+    key = scratch("key", (D, R), np.int64)
+    np.clip(duration, 0, H - first, out=key, casting="unsafe")
+    key += first * (H + 1) + np.arange(R) * cells                              # (D|1, R)
+    if D == 1:
+        unique, index = key[0].copy(), np.arange(R)[None]
+    elif R * cells <= max(_TABLE_CELLS, key.size):
+        seen = np.zeros(R * cells, dtype=bool)
+        seen[key] = True
+        unique = np.flatnonzero(seen)
+        index = np.take(np.cumsum(seen) - 1, key, out=scratch("index", (D, R), np.int64))
+    else:
+        unique, index = np.unique(key, return_inverse=True)
+        index = index.reshape(key.shape)
+    row, cell = np.divmod(unique, cells)
+    lag_u, duration_u = np.divmod(cell, H + 1)
+    n = len(unique)
+    powers = np.ones((n, H))
+    if H > 1:
+        powers[:, 1:] = retain[row][:, None]
+        np.cumprod(powers, axis=1, out=powers)                                 # retain ** k, k = 0 .. H-1
+    k = np.arange(H)[None, None, :] - np.arange(H)[None, :, None] - lag_u[:, None, None]   # (n, c, t)
+    inside = (k >= 0) & (k < duration_u[:, None, None])
+    kernel = np.where(inside, np.take_along_axis(powers[:, None, :], np.clip(k, 0, H - 1), axis=2), 0.0)
+    profiles = np.sum(cohort[row_outcome[row]][:, :, None] * kernel, axis=1)   # (n, H)
+    return index, profiles
+
+
+def _discounted(profiles: np.ndarray, index: np.ndarray, factors: np.ndarray, drawn: bool) -> np.ndarray:
+    """Present value of each draw's profile of each row, ``(D|1, R)``: each profile's
+    once when the factors are the model's, else each draw's own."""
+    if not drawn:
+        return np.sum(profiles * factors[0], axis=-1)[index]
+    return np.sum(profiles[index] * factors[:, None, :], axis=-1)
+
+
+def _sum_rows(x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """``x.sum(axis=0)`` for a C-contiguous ``x`` shaped ``(R, D, H)``, adding the rows
+    in order for every ``(D, H)``: numpy adds along the first axis row by row unless
+    ``D x H`` is 1, when it would sum pairwise (that case is padded)."""
+    R, D, H = x.shape
+    if R == 0:
+        out = np.empty((D, H)) if out is None else out
+        out[...] = 0.0
+        return out
+    if D * H == 1 and R > 1:
+        return np.add.reduce(np.concatenate([x, np.zeros((R, 1, 1))], axis=1), axis=0)[:1]
+    return np.add.reduce(x, axis=0, out=out)
+
+
+def _rate(get, scratch: _Scratch) -> np.ndarray:
+    """``net success rate x quantity x (1 - optimism bias)``, ``(D|1, O)``: the benefit
+    units of each outcome per unit of its profile (the factors of
+    :func:`~cba.additionality.net_success_rate`, in its order, then the others)."""
+    names = ("engagement", "success", "deadweight", "displacement", "leakage", "substitution", "attribution",
+             "quantity", "outcome_ob")
+    x = {k: get(k) for k in names}
+    out = scratch("rate", np.broadcast_shapes(*(v.shape for v in x.values())))
+    np.multiply(x["engagement"], x["success"], out=out)
+    for k in ("deadweight", "displacement", "leakage", "substitution", "attribution"):
+        out *= 1.0 - x[k]
+    out *= x["quantity"]
+    out *= 1.0 - x["outcome_ob"]
+    return out
+
+
+def _costs(model: CompiledModel, plan: _Plan, overrides, get, df: np.ndarray, scratch: _Scratch
+           ) -> tuple[np.ndarray, np.ndarray]:
+    """Present value of costs by agency ``(D|1, A)`` and costs by year ``(D|1, H)``.
+
+    When draws only scale whole lines (``cost_scale``), each line's uplifted costs
+    and their present value are computed once and scaled per draw; otherwise the
+    ``(D, L, H)`` costs are built as on the general path.
+    """
+    L, H = model.n_costs, model.horizon
+    cost_real, cost_ob = get("cost_real"), get("cost_ob")
+    scale = get("cost_scale")
+    # which way is chosen by the parameters drawn, never by the number of draws
+    if not {"cost_real", "cost_ob", "discount_factors"} & overrides.keys():
+        uplifted = cost_real[0] * (1.0 + cost_ob[0][:, None])                  # (L, H), as uplift_costs
+        line_pv = np.sum(uplifted * df[0], axis=-1)                              # (L,)
+        a_costs = plan.costs(scale * line_pv)
+        if "cost_scale" not in overrides:
+            return a_costs, _sum_rows(uplifted[:, None, :])
+        by_line = scratch("cost_lines", (L, scale.shape[0], H))
+        by_line[...] = uplifted[:, None, :]
+        by_line *= scale.T[:, :, None]
+        return a_costs, _sum_rows(by_line, out=scratch("yearly_costs", (scale.shape[0], H)))
+    real = cost_real if "cost_scale" not in overrides else cost_real * scale[..., None]
+    Dc = max(real.shape[0], cost_ob.shape[0])
+    costs = np.multiply(real, 1.0 + cost_ob[..., None], out=scratch("costs", (Dc, L, H)))   # uplift_costs
+    Dp = max(Dc, df.shape[0])
+    line_pv = np.add.reduce(np.multiply(costs, df[:, None, :], out=scratch("cost_terms", (Dp, L, H))), axis=-1)
+    return plan.costs(line_pv), np.add.reduce(costs, axis=1)
+
+
+def present_values(model: CompiledModel, overrides: Mapping[str, np.ndarray] | None = None,
+                   buffers: dict | None = None) -> PresentValues | None:
+    """Present values and yearly totals of parameter draws from per-timing profiles.
+
+    Parameters
+    ----------
+    model : CompiledModel
+    overrides : mapping of str to numpy.ndarray, optional
+        Parameter draws as for :func:`cba.engine.evaluate`.
+    buffers : dict, optional
+        Scratch arrays kept from call to call (a Monte Carlo thread's); some of the
+        returned arrays are then views of them, valid until the next call with the
+        same ``buffers``.
+
+    Returns
+    -------
+    PresentValues or None
+        Every array with a full leading draws axis; None when the draws vary
+        something the profiles cannot take (:func:`applies`): use
+        ``cba.metrics.present_values(cba.engine.evaluate_totals(model, overrides))``.
+    """
+    overrides = dict(overrides or {})
+    if not applies(model, overrides):
+        return None
+    D = _draws(overrides, model)
+
+    def get(name: str) -> np.ndarray:
+        return np.asarray(overrides[name]) if name in overrides else model.params[name][None]
+
+    plan, scratch = _plan(model), _Scratch(buffers)
+    H, A = model.horizon, len(model.agencies)
+    df = get("discount_factors")                                               # (D|1, H)
+
+    # costs: each line's present value, by agency; and the yearly total
+    a_costs, yearly_costs = _costs(model, plan, overrides, get, df, scratch)
+
+    # each row's benefit units per unit of profile, and its profiles
+    lag, duration, retain = _timing(model, plan, get)
+    index, profiles = _profiles(model.params["cohort"], plan.row_outcome, lag, duration, retain, scratch)
+    scale = _rate(get, scratch)
+    if len(plan.timed):
+        scale = scale[:, plan.row_outcome]                                     # (D|1, R)
+
+    # each entry's present value (a component's value in a column), summed by column
+    amount = get("component_amount")                                          # (D|1, K)
+    row_pv = _discounted(profiles, index, df, "discount_factors" in overrides)
+    row_value = np.multiply(scale, row_pv, out=scratch("row_value", np.broadcast_shapes(scale.shape, row_pv.shape)))
+    cash = get("component_cashable")
+    De = max(row_value.shape[0], amount.shape[0], cash.shape[0] if plan.cash.stop else 1)
+    entries = scratch("entries", (De, len(plan.entries)))
+    entries[...] = row_value[:, plan.entry_rows]
+    entries *= amount[:, plan.entries]
+    if len(plan.health):  # economic and social values of health components: the health schedule
+        h = plan.health
+        row_h = scale * _discounted(profiles, index, get("health_discount_factors"),
+                                    "health_discount_factors" in overrides)
+        if row_h.shape[0] > De:
+            raise AssertionError("health discount factors vary by draw only with the others")  # pragma: no cover
+        entries[:, h] = row_h[:, plan.entry_rows[h]] * amount[:, plan.entries[h]]
+    if plan.cash.stop:
+        entries[:, plan.cash] *= cash[:, plan.entries[plan.cash]]
+    columns = plan.columns(entries)                                            # (D|1, C)
+    c = 3 * A + 2
+    reduction = avoidance = None
+    if plan.classed:
+        reduction, avoidance = columns[:, c:c + A].sum(axis=-1), columns[:, c + A:c + 2 * A].sum(axis=-1)
+
+    # fiscal savings by year: each row's units x its fiscal amount x its profile, rows in order
+    Rf = len(plan.saving_rows)
+    weight = plan.saving_weight(amount[:, plan.saving_members])                # (D|1, Rf)
+    coef = np.multiply(scale[:, plan.saving_rows], weight).T                   # (Rf, D|1)
+    Dy = max(coef.shape[1], index.shape[0])
+    by_row = scratch("by_row", (Rf, Dy, H))
+    by_row[...] = np.take(profiles, index[:, plan.saving_rows].T, axis=0) if Rf else 0.0
+    by_row *= coef[..., None]
+    yearly_fiscal = _sum_rows(by_row, out=scratch("yearly_fiscal", (Dy, H)))  # (D|1, H)
+
+    def full(a, shape):
+        return None if a is None else np.broadcast_to(a, shape)
+
+    return PresentValues(
+        agencies=model.agencies,
+        costs=full(a_costs, (D, A)), fiscal=full(columns[:, :A], (D, A)),
+        cashable=full(columns[:, A:2 * A], (D, A)), transfer=full(columns[:, 2 * A:3 * A], (D, A)),
+        economic=full(columns[:, 3 * A], (D,)), social=full(columns[:, 3 * A + 1], (D,)),
+        yearly_costs=full(yearly_costs, (D, H)), yearly_fiscal=full(yearly_fiscal, (D, H)),
+        discount_factors=full(df, (D, H)),
+        reduction=full(reduction, (D,)), avoidance=full(avoidance, (D,)),
+    )
