@@ -58,7 +58,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .engine import FISCAL, PARAMETER_SHAPES, CompiledModel, Segments, _columns, _draws
+from .engine import FISCAL, PARAMETER_SHAPES, CompiledModel, _columns, _draws
 from .metrics import PresentValues
 
 #: Parameters the profile path takes as overrides; drawing any other (a cohort, a
@@ -81,6 +81,53 @@ def applies(model: CompiledModel, names) -> bool:
     return set(names) <= PROFILE_PARAMETERS and np.ndim(model.params["component_cashable"]) == 1
 
 
+# Layout: the draws are the last axis here ("rows x draws"), so that gathering rows
+# copies contiguous memory and adding rows adds whole vectors of draws. numpy adds the
+# rows of a C-contiguous (n, D) array along axis 0 one after the other for every
+# column when D > 1; with D = 1 it would sum pairwise, so single draws are padded
+# to two columns (_sum_rows, _Blocks): every draw's numbers then come from the same
+# additions in the same order, whatever the other draws of the call.
+
+def _sum_rows(x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """``x.sum(axis=0)`` of a C-contiguous ``x`` ``(R, D, ...)``, adding the rows in order."""
+    R, rest = x.shape[0], x.shape[1:]
+    if R == 0:
+        out = np.empty(rest) if out is None else out
+        out[...] = 0.0
+        return out
+    if math.prod(rest) == 1 and R > 1:
+        padded = np.concatenate([x.reshape(R, 1), np.zeros((R, 1))], axis=1)
+        result = np.add.reduce(padded, axis=0)[:1].reshape(rest)
+        if out is None:
+            return result
+        out[...] = result
+        return out
+    return np.add.reduce(x, axis=0, out=out)
+
+
+class _Blocks:
+    """Sums of rows by group, ``(N, D) -> (n, D)``: the members of each group (sorted
+    by group, in their order) added one after the other; rows of group -1 left out."""
+
+    def __init__(self, group: np.ndarray, n: int):
+        group = np.asarray(group, dtype=int).reshape(-1)
+        keep = np.flatnonzero(group >= 0)
+        order = keep[np.argsort(group[keep], kind="stable")]
+        g = group[order]
+        starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]]) if len(g) else np.zeros(0, dtype=int)
+        ends = np.r_[starts[1:], len(g)].astype(int)
+        self.n = n
+        self.order = None if np.array_equal(order, np.arange(len(group))) else order
+        self.bounds = [(int(a), int(b), int(g[a])) for a, b in zip(starts, ends)]
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        rows = x if self.order is None else np.take(x, self.order, axis=0)
+        out = np.zeros((self.n,) + rows.shape[1:])
+        for a, b, g in self.bounds:
+            out[g] = rows[a] if b == a + 1 else _sum_rows(rows[a:b])
+        return out
+
+
 @dataclass(frozen=True)
 class _Plan:
     """What :func:`present_values` needs of a model's structure (not of its values).
@@ -97,12 +144,12 @@ class _Plan:
     entry_rows: np.ndarray      # (E,) its row
     cash: slice                 # the entries that take the cashable share
     health: np.ndarray          # entries of economic and social health components
-    columns: Segments           # entries -> columns (fiscal, cashable, transfer by agency; economic; social; ...)
+    columns: _Blocks            # entries -> columns (fiscal, cashable, transfer by agency; economic; social; ...)
     classed: bool
     saving_rows: np.ndarray     # (Rf,) rows with a fiscal component
     saving_members: np.ndarray  # fiscal components sorted by row
-    saving_weight: Segments     # saving_members -> saving_rows
-    costs: Segments             # cost lines -> agencies
+    saving_weight: _Blocks      # saving_members -> saving_rows
+    costs: _Blocks              # cost lines -> agencies
 
 
 def _make_plan(model: CompiledModel) -> _Plan:
@@ -121,10 +168,10 @@ def _make_plan(model: CompiledModel) -> _Plan:
         timed=timed, entries=cols.component, entry_rows=rows[cols.component],
         cash=slice(int(cash[0]), int(cash[-1]) + 1) if len(cash) else slice(0, 0),
         health=np.flatnonzero(health[cols.component]),
-        columns=Segments(cols.column, cols.n, presorted=True), classed=cols.classed,
+        columns=_Blocks(cols.column, cols.n), classed=cols.classed,
         saving_rows=saving_rows.astype(int), saving_members=members,
-        saving_weight=Segments(position.reshape(-1), len(saving_rows), presorted=True),
-        costs=Segments(model.cost_agency, A),
+        saving_weight=_Blocks(position.reshape(-1), len(saving_rows)),
+        costs=_Blocks(model.cost_agency, A),
     )
 
 
@@ -167,8 +214,8 @@ class _Scratch:
 
 
 def _timing(model: CompiledModel, plan: _Plan, get) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Each row's lag and duration ``(D|1, R)`` (whole years) and share kept each year ``(R,)``."""
-    lag, duration = np.asarray(get("lag")), np.asarray(get("duration"))
+    """Each row's lag and duration ``(R, D|1)`` (whole years) and share kept each year ``(R,)``."""
+    lag, duration = np.asarray(get("lag")).T, np.asarray(get("duration")).T      # (O, D|1)
     drop = model.params["drop_off"]
     timed = plan.timed
     if not len(timed):
@@ -176,16 +223,16 @@ def _timing(model: CompiledModel, plan: _Plan, get) -> tuple[np.ndarray, np.ndar
     o_t = plan.row_outcome[model.n_outcomes:]
 
     def pick(own: np.ndarray, base: np.ndarray) -> np.ndarray:
-        return np.where(np.isnan(own[timed]), base[..., o_t], own[timed])
+        return np.where(np.isnan(own[timed])[:, None], base[o_t], own[timed][:, None])
 
     lag_t, duration_t = pick(model.component_lag, lag), pick(model.component_duration, duration)
-    D = max(lag.shape[0], duration.shape[0], lag_t.shape[0], duration_t.shape[0])
+    D = max(lag.shape[1], duration.shape[1], lag_t.shape[1], duration_t.shape[1])
 
     def join(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        return np.concatenate([np.broadcast_to(a, (D, a.shape[1])), np.broadcast_to(b, (D, b.shape[1]))], axis=1)
+        return np.concatenate([np.broadcast_to(a, (a.shape[0], D)), np.broadcast_to(b, (b.shape[0], D))], axis=0)
 
-    return join(lag, lag_t), join(duration, duration_t), 1.0 - np.concatenate([drop, pick(model.component_drop_off,
-                                                                                          drop)])
+    return join(lag, lag_t), join(duration, duration_t), 1.0 - np.concatenate([drop, pick(
+        model.component_drop_off, drop[:, None])[:, 0]])
 
 
 def _profiles(cohort: np.ndarray, row_outcome: np.ndarray, lag: np.ndarray, duration: np.ndarray,
@@ -199,14 +246,14 @@ def _profiles(cohort: np.ndarray, row_outcome: np.ndarray, lag: np.ndarray, dura
     row_outcome : numpy.ndarray of int
         ``(R,)`` outcome of each row.
     lag, duration : numpy.ndarray
-        ``(D|1, R)`` whole years.
+        ``(R, D|1)`` whole years.
     retain : numpy.ndarray
         ``(R,)`` share of the benefit kept each year after the first.
 
     Returns
     -------
     index : numpy.ndarray of int
-        ``(D|1, R)``: each draw's profile of each row.
+        ``(R, D|1)``: each draw's profile of each row.
     profiles : numpy.ndarray
         ``(n, H)``: ``P[t] = sum_c cohort[c] x retain ** k`` over ``k = t - c - lag``
         with ``0 <= k < duration`` (benefit-years per unit of success rate), the
@@ -217,17 +264,17 @@ def _profiles(cohort: np.ndarray, row_outcome: np.ndarray, lag: np.ndarray, dura
     cells = (H + 1) * (H + 1)
     # a lag of H or more leaves nothing inside the horizon; a duration past it is cut
     first = np.clip(lag, 0, H).astype(np.int64)
-    D = max(first.shape[0], duration.shape[0])
-    key = scratch("key", (D, R), np.int64)
+    D = max(first.shape[1], duration.shape[1])
+    key = scratch("key", (R, D), np.int64)
     np.clip(duration, 0, H - first, out=key, casting="unsafe")
-    key += first * (H + 1) + np.arange(R) * cells                              # (D|1, R)
+    key += first * (H + 1) + (np.arange(R) * cells)[:, None]                   # (R, D|1)
     if D == 1:
-        unique, index = key[0].copy(), np.arange(R)[None]
+        unique, index = key[:, 0].copy(), np.arange(R)[:, None]
     elif R * cells <= max(_TABLE_CELLS, key.size):
         seen = np.zeros(R * cells, dtype=bool)
         seen[key] = True
         unique = np.flatnonzero(seen)
-        index = np.take(np.cumsum(seen) - 1, key, out=scratch("index", (D, R), np.int64))
+        index = np.take(np.cumsum(seen) - 1, key, out=scratch("index", (R, D), np.int64))
     else:
         unique, index = np.unique(key, return_inverse=True)
         index = index.reshape(key.shape)
@@ -246,34 +293,20 @@ def _profiles(cohort: np.ndarray, row_outcome: np.ndarray, lag: np.ndarray, dura
 
 
 def _discounted(profiles: np.ndarray, index: np.ndarray, factors: np.ndarray, drawn: bool) -> np.ndarray:
-    """Present value of each draw's profile of each row, ``(D|1, R)``: each profile's
-    once when the factors are the model's, else each draw's own."""
+    """Present value of each draw's profile of each row, ``(R, D|1)``: each profile's
+    once when the factors are the model's, else each draw's own (``factors`` ``(D|1, H)``)."""
     if not drawn:
         return np.sum(profiles * factors[0], axis=-1)[index]
-    return np.sum(profiles[index] * factors[:, None, :], axis=-1)
-
-
-def _sum_rows(x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-    """``x.sum(axis=0)`` for a C-contiguous ``x`` shaped ``(R, D, H)``, adding the rows
-    in order for every ``(D, H)``: numpy adds along the first axis row by row unless
-    ``D x H`` is 1, when it would sum pairwise (that case is padded)."""
-    R, D, H = x.shape
-    if R == 0:
-        out = np.empty((D, H)) if out is None else out
-        out[...] = 0.0
-        return out
-    if D * H == 1 and R > 1:
-        return np.add.reduce(np.concatenate([x, np.zeros((R, 1, 1))], axis=1), axis=0)[:1]
-    return np.add.reduce(x, axis=0, out=out)
+    return np.sum(profiles[index] * factors[None], axis=-1)
 
 
 def _rate(get, scratch: _Scratch) -> np.ndarray:
-    """``net success rate x quantity x (1 - optimism bias)``, ``(D|1, O)``: the benefit
+    """``net success rate x quantity x (1 - optimism bias)``, ``(O, D|1)``: the benefit
     units of each outcome per unit of its profile (the factors of
     :func:`~cba.additionality.net_success_rate`, in its order, then the others)."""
     names = ("engagement", "success", "deadweight", "displacement", "leakage", "substitution", "attribution",
              "quantity", "outcome_ob")
-    x = {k: get(k) for k in names}
+    x = {k: np.asarray(get(k)).T for k in names}
     out = scratch("rate", np.broadcast_shapes(*(v.shape for v in x.values())))
     np.multiply(x["engagement"], x["success"], out=out)
     for k in ("deadweight", "displacement", "leakage", "substitution", "attribution"):
@@ -285,7 +318,7 @@ def _rate(get, scratch: _Scratch) -> np.ndarray:
 
 def _costs(model: CompiledModel, plan: _Plan, overrides, get, df: np.ndarray, scratch: _Scratch
            ) -> tuple[np.ndarray, np.ndarray]:
-    """Present value of costs by agency ``(D|1, A)`` and costs by year ``(D|1, H)``.
+    """Present value of costs by agency ``(A, D|1)`` and costs by year ``(D|1, H)``.
 
     When draws only scale whole lines (``cost_scale``), each line's uplifted costs
     and their present value are computed once and scaled per draw; otherwise the
@@ -293,24 +326,23 @@ def _costs(model: CompiledModel, plan: _Plan, overrides, get, df: np.ndarray, sc
     """
     L, H = model.n_costs, model.horizon
     cost_real, cost_ob = get("cost_real"), get("cost_ob")
-    scale = get("cost_scale")
+    scale = np.asarray(get("cost_scale")).T                                    # (L, D|1)
     # which way is chosen by the parameters drawn, never by the number of draws
     if not {"cost_real", "cost_ob", "discount_factors"} & overrides.keys():
         uplifted = cost_real[0] * (1.0 + cost_ob[0][:, None])                  # (L, H), as uplift_costs
         line_pv = np.sum(uplifted * df[0], axis=-1)                              # (L,)
-        a_costs = plan.costs(scale * line_pv)
+        a_costs = plan.costs(scale * line_pv[:, None])
         if "cost_scale" not in overrides:
             return a_costs, _sum_rows(uplifted[:, None, :])
-        by_line = scratch("cost_lines", (L, scale.shape[0], H))
-        by_line[...] = uplifted[:, None, :]
-        by_line *= scale.T[:, :, None]
-        return a_costs, _sum_rows(by_line, out=scratch("yearly_costs", (scale.shape[0], H)))
-    real = cost_real if "cost_scale" not in overrides else cost_real * scale[..., None]
+        by_line = scratch("cost_lines", (L, scale.shape[1], H))
+        np.multiply(uplifted[:, None, :], scale[:, :, None], out=by_line)
+        return a_costs, _sum_rows(by_line, out=scratch("yearly_costs", (scale.shape[1], H)))
+    real = cost_real if "cost_scale" not in overrides else cost_real * scale.T[..., None]
     Dc = max(real.shape[0], cost_ob.shape[0])
     costs = np.multiply(real, 1.0 + cost_ob[..., None], out=scratch("costs", (Dc, L, H)))   # uplift_costs
     Dp = max(Dc, df.shape[0])
     line_pv = np.add.reduce(np.multiply(costs, df[:, None, :], out=scratch("cost_terms", (Dp, L, H))), axis=-1)
-    return plan.costs(line_pv), np.add.reduce(costs, axis=1)
+    return plan.costs(np.ascontiguousarray(line_pv.T)), np.add.reduce(costs, axis=1)
 
 
 def present_values(model: CompiledModel, overrides: Mapping[str, np.ndarray] | None = None,
@@ -352,52 +384,63 @@ def present_values(model: CompiledModel, overrides: Mapping[str, np.ndarray] | N
     # each row's benefit units per unit of profile, and its profiles
     lag, duration, retain = _timing(model, plan, get)
     index, profiles = _profiles(model.params["cohort"], plan.row_outcome, lag, duration, retain, scratch)
-    scale = _rate(get, scratch)
+    scale = _rate(get, scratch)                                                # (O, D|1)
     if len(plan.timed):
-        scale = scale[:, plan.row_outcome]                                     # (D|1, R)
+        scale = scale[plan.row_outcome]                                        # (R, D|1)
 
     # each entry's present value (a component's value in a column), summed by column
-    amount = get("component_amount")                                          # (D|1, K)
+    amount = np.asarray(get("component_amount")).T                            # (K, D|1)
     row_pv = _discounted(profiles, index, df, "discount_factors" in overrides)
     row_value = np.multiply(scale, row_pv, out=scratch("row_value", np.broadcast_shapes(scale.shape, row_pv.shape)))
-    cash = get("component_cashable")
-    De = max(row_value.shape[0], amount.shape[0], cash.shape[0] if plan.cash.stop else 1)
-    entries = scratch("entries", (De, len(plan.entries)))
-    entries[...] = row_value[:, plan.entry_rows]
-    entries *= amount[:, plan.entries]
-    if len(plan.health):  # economic and social values of health components: the health schedule
-        h = plan.health
+    cash = np.asarray(get("component_cashable")).T
+    h = plan.health
+    if len(h):  # economic and social values of health components: the health schedule
         row_h = scale * _discounted(profiles, index, get("health_discount_factors"),
                                     "health_discount_factors" in overrides)
-        if row_h.shape[0] > De:
-            raise AssertionError("health discount factors vary by draw only with the others")  # pragma: no cover
-        entries[:, h] = row_h[:, plan.entry_rows[h]] * amount[:, plan.entries[h]]
+    De = max(row_value.shape[1], amount.shape[1], cash.shape[1] if plan.cash.stop else 1,
+             row_h.shape[1] if len(h) else 1)
+    entries = scratch("entries", (len(plan.entries), De))
+    if row_value.shape[1] == De:
+        np.take(row_value, plan.entry_rows, axis=0, out=entries)
+    else:
+        entries[...] = np.take(row_value, plan.entry_rows, axis=0)
+    entries *= amount[plan.entries]
+    if len(h):
+        entries[h] = row_h[plan.entry_rows[h]] * amount[plan.entries[h]]
     if plan.cash.stop:
-        entries[:, plan.cash] *= cash[:, plan.entries[plan.cash]]
-    columns = plan.columns(entries)                                            # (D|1, C)
+        entries[plan.cash] *= cash[plan.entries[plan.cash]]
+    columns = plan.columns(entries)                                            # (C, D|1)
     c = 3 * A + 2
     reduction = avoidance = None
     if plan.classed:
-        reduction, avoidance = columns[:, c:c + A].sum(axis=-1), columns[:, c + A:c + 2 * A].sum(axis=-1)
+        reduction, avoidance = _sum_rows(columns[c:c + A]), _sum_rows(columns[c + A:c + 2 * A])
 
     # fiscal savings by year: each row's units x its fiscal amount x its profile, rows in order
     Rf = len(plan.saving_rows)
-    weight = plan.saving_weight(amount[:, plan.saving_members])                # (D|1, Rf)
-    coef = np.multiply(scale[:, plan.saving_rows], weight).T                   # (Rf, D|1)
-    Dy = max(coef.shape[1], index.shape[0])
+    weight = plan.saving_weight(amount[plan.saving_members])                   # (Rf, D|1)
+    coef = scale[plan.saving_rows] * weight                                    # (Rf, D|1)
+    Dy = max(coef.shape[1], index.shape[1])
     by_row = scratch("by_row", (Rf, Dy, H))
-    by_row[...] = np.take(profiles, index[:, plan.saving_rows].T, axis=0) if Rf else 0.0
-    by_row *= coef[..., None]
+    if Rf:
+        rows_index = index[plan.saving_rows]
+        if rows_index.shape[1] == Dy:
+            np.take(profiles, rows_index, axis=0, out=by_row)
+        else:
+            by_row[...] = np.take(profiles, rows_index, axis=0)
+        by_row *= coef[..., None]
     yearly_fiscal = _sum_rows(by_row, out=scratch("yearly_fiscal", (Dy, H)))  # (D|1, H)
 
     def full(a, shape):
         return None if a is None else np.broadcast_to(a, shape)
 
+    def by_draw(a):  # (n, D|1) -> (D, n), C-contiguous (the metrics sum along the last axis)
+        return full(np.ascontiguousarray(a.T), (D, a.shape[0]))
+
     return PresentValues(
         agencies=model.agencies,
-        costs=full(a_costs, (D, A)), fiscal=full(columns[:, :A], (D, A)),
-        cashable=full(columns[:, A:2 * A], (D, A)), transfer=full(columns[:, 2 * A:3 * A], (D, A)),
-        economic=full(columns[:, 3 * A], (D,)), social=full(columns[:, 3 * A + 1], (D,)),
+        costs=by_draw(a_costs), fiscal=by_draw(columns[:A]), cashable=by_draw(columns[A:2 * A]),
+        transfer=by_draw(columns[2 * A:3 * A]),
+        economic=full(columns[3 * A], (D,)), social=full(columns[3 * A + 1], (D,)),
         yearly_costs=full(yearly_costs, (D, H)), yearly_fiscal=full(yearly_fiscal, (D, H)),
         discount_factors=full(df, (D, H)),
         reduction=full(reduction, (D,)), avoidance=full(avoidance, (D,)),

@@ -595,7 +595,7 @@ def summarise(values: np.ndarray, names: Sequence[str], base: np.ndarray,
         return _summarise(values, names, base, thresholds, quantiles)
 
 
-def _summarise(values, names, base, thresholds, quantiles) -> pd.DataFrame:
+def _summarise(values, names, base, thresholds, quantiles, workers: int = 1) -> pd.DataFrame:
     D, M = values.shape
     thr = [(j, thresholds[n]) for j, n in enumerate(names) if n in thresholds]
     plan = _Plan(M, D, moments=True, thresholds=thr)
@@ -606,12 +606,20 @@ def _summarise(values, names, base, thresholds, quantiles) -> pd.DataFrame:
     second = _Accumulator(plan)
     for a in range(0, D, BLOCK):
         second.add_block(plan, values[a:a + BLOCK] + 0.0)
-    order: dict[int, dict[int, float]] = {}
-    for j, ranks in _needed_ranks(first.count, quantiles).items():
+
+    def order_statistics(item: tuple[int, list[int]]) -> tuple[int, dict[int, float]]:
+        j, ranks = item
         x = values[:, j]
-        x = x[~np.isnan(x)] + 0.0
+        x = (x[~np.isnan(x)] if first.count[j] < D else x) + 0.0
         x.partition(ranks)
-        order[j] = {r: float(x[r]) for r in ranks}
+        return j, {r: float(x[r]) for r in ranks}
+
+    needed = list(_needed_ranks(first.count, quantiles).items())
+    if workers > 1 and len(needed) > 1 and D >= 50_000:   # numpy partitions without holding the GIL
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            order = dict(pool.map(order_statistics, needed))
+    else:
+        order = dict(map(order_statistics, needed))
     return _frame(names, base, thresholds, quantiles, D, first, second.squares, order)
 
 
@@ -990,7 +998,8 @@ def montecarlo(model, distributions: Mapping[str, object], draws: int = 10_000, 
         summary, passes = _stream_summary(run_pass, pilot, shown, base, thr, qs, draws, memory)
         values = samples = None
     else:
-        values = np.empty((draws, len(shown)))
+        # metric by metric in memory (Fortran order): the summary reads each metric's draws
+        values = np.empty((draws, len(shown)), order="F")
         samples = np.empty((draws, len(sampler.parameters))) if keep_draws else None
         with _progress(draws, progress, len(spans)) as bar:
             for (a, b), (v, s) in mapped(run_chunk, spans, (include_irr, keep_draws, columns)):
@@ -998,7 +1007,9 @@ def montecarlo(model, distributions: Mapping[str, object], draws: int = 10_000, 
                 if samples is not None:
                     samples[a:b] = s
                 bar.update(b - a)
-        summary, passes = summarise(values, shown, base, thr, qs), 1
+        with _quiet():
+            summary = _summarise(values, shown, base, thr, qs, workers=1 if client is not None else n_workers)
+        passes = 1
     return MonteCarloResult(
         draws=draws, seed=sampler.seed, parameters=sampler.paths,
         distributions=dict(zip(sampler.paths, sampler.distributions)),

@@ -193,7 +193,7 @@ class Parameter:
         if self.grade_table is not None:
             g = np.rint(np.nan_to_num(v)).astype(int)
             return self.grade_table[np.clip(g, 0, len(self.grade_table) - 1)]
-        return v * self.factor
+        return v if self.factor == 1.0 else v * self.factor      # (v * 1.0 is v)
 
     def write(self, array: np.ndarray, values: np.ndarray, horizon: int) -> None:
         """Write or scale this parameter's cells of ``array`` (``(D,) + base shape``) in place."""
