@@ -16,6 +16,7 @@ year that :mod:`cba.metrics` turns into results.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -194,12 +195,27 @@ def _cashable(outcome: Outcome, comp: ValueComponent, horizon: int | None = None
 def compile_model(model: Intervention) -> CompiledModel:
     """Turn an intervention into arrays at its price base.
 
+    Compiling creates no reference cycles, so Python's cycle collector is paused
+    while it runs (and resumed after, if it was running): otherwise the objects it
+    creates for a model of thousands of outcomes set off full collections, each
+    scanning every object of the model, which cost more than the compiling itself.
+
     Raises
     ------
     ModelError
         For a price year outside the deflator series, an unknown unit-cost code or
         confidence grade, each naming the field path.
     """
+    running = gc.isenabled()
+    gc.disable()
+    try:
+        return _compile(model)
+    finally:
+        if running:
+            gc.enable()
+
+
+def _compile(model: Intervention) -> CompiledModel:
     H = model.horizon
     problems: list[tuple[str, str]] = []
     try:
@@ -207,22 +223,28 @@ def compile_model(model: Intervention) -> CompiledModel:
     except CBAError as exc:
         raise ModelError([("deflator", str(exc))]) from None
 
-    def factor(path: str, price_year: str | None) -> float:
-        try:
-            return deflator.factor(price_year, model.price_base)
-        except CBAError as exc:
-            problems.append((path, str(exc)))
-            return float("nan")
+    uplifts: dict[str | None, tuple[float, str | None]] = {}
+
+    def uplift(price_year: str | None) -> tuple[float, str | None]:
+        """The price uplift from ``price_year`` and the error, if any (one lookup per year)."""
+        if price_year not in uplifts:
+            try:
+                uplifts[price_year] = (deflator.factor(price_year, model.price_base), None)
+            except CBAError as exc:
+                uplifts[price_year] = (float("nan"), str(exc))
+        return uplifts[price_year]
 
     ob = model.optimism_bias
     agencies: list[str] = []
+    agency_at: dict[str, int] = {}
 
     def agency_index(a: str | None) -> int:
         if a is None:
             return -1
-        if a not in agencies:
+        if a not in agency_at:
+            agency_at[a] = len(agencies)
             agencies.append(a)
-        return agencies.index(a)
+        return agency_at[a]
 
     # ---- costs
     L = len(model.costs)
@@ -231,7 +253,9 @@ def compile_model(model: Intervention) -> CompiledModel:
     cost_agency = np.zeros(L, dtype=int)
     cost_info = []
     for l, c in enumerate(model.costs):
-        f = factor(f"costs[{l}].price_year" if c.price_year else "price_base", c.price_year)
+        f, error = uplift(c.price_year)
+        if error is not None:
+            problems.append((f"costs[{l}].price_year" if c.price_year else "price_base", error))
         cost_real[l, : len(c.amounts)] = np.asarray(c.amounts, dtype=float) * f
         cost_ob[l] = ob.correction(c.confidence)
         cost_agency[l] = agency_index(c.agency)
@@ -241,15 +265,16 @@ def compile_model(model: Intervention) -> CompiledModel:
 
     # ---- outcomes and their components
     O = len(model.outcomes)
-    p = {k: np.zeros(O) for k in OUTCOME_PARAMETERS}
+    fields = ("engagement", "success", "deadweight", "displacement", "leakage", "substitution", "attribution",
+              "lag", "duration", "drop_off")
+    by_outcome = []                    # each outcome's fields, quantity and optimism bias
     cohort = np.zeros((O, H))
     comp_rows = []
     for i, o in enumerate(model.outcomes):
-        for k in ("engagement", "success", "deadweight", "displacement", "leakage",
-                  "substitution", "attribution", "lag", "duration", "drop_off"):
-            p[k][i] = getattr(o, k)
-        p["quantity"][i] = o.effective_quantity
-        p["outcome_ob"][i] = ob.correction(o.confidence)
+        row = [getattr(o, k) for k in fields]
+        row.append(o.effective_quantity)
+        row.append(ob.correction(o.confidence))
+        by_outcome.append(row)
         cohort[i] = o.cohort_by_year(H)
         try:
             comps = _components(o, i, model)
@@ -257,41 +282,57 @@ def compile_model(model: Intervention) -> CompiledModel:
             problems.extend(exc.problems)
             continue
         for path, comp in comps:
-            f = factor(f"{path}.price_year" if comp.price_year else "price_base", comp.price_year)
+            f, error = uplift(comp.price_year)
+            if error is not None:
+                problems.append((f"{path}.price_year" if comp.price_year else "price_base", error))
             comp_rows.append((i, comp, f, _cashable(o, comp, H) if comp.type == "fiscal" else 0.0))
+    columns = np.array(by_outcome, dtype=float).reshape(O, len(fields) + 2).T
+    p = dict(zip(fields + ("quantity", "outcome_ob"), columns.copy()))
 
-    # savers that bear no cost come after the cost-bearing agencies
+    # savers that bear no cost come after the cost-bearing agencies; one pass over the
+    # components for their arrays and their provenance
     K = len(comp_rows)
+    names = [o.name for o in model.outcomes]
+    types, agency, transfer, amount, health, saving, lag, duration, drop = ([] for _ in range(9))
+    by_year = False
+    comp_info = []
+    for i, c, f, cash in comp_rows:
+        types.append(VALUE_TYPES.index(c.type))
+        agency.append(agency_index(c.agency))
+        transfer.append(bool(c.transfer))
+        amount.append(c.amount * f)
+        health.append(bool(c.health))
+        saving.append(SAVING_CLASSES.index(c.saving or ""))
+        info = {"outcome": i, "outcome_name": names[i], "type": c.type, "agency": c.agency, "amount": c.amount,
+                "price_year": c.price_year or model.price_base, "uplift": f, "real_amount": c.amount * f,
+                "cashable": cash if c.type == "fiscal" else None, "transfer": c.transfer, "unit_cost": c.unit_cost,
+                "source": c.source, "label": c.label, "database_version": c.database, "deflator": deflator.name,
+                "deflator_vintage": deflator.vintage}
+        # new judgements, recorded only where made
+        for k, own in (("health", c.health), ("saving", c.saving), ("lag", c.lag), ("duration", c.duration),
+                       ("drop_off", c.drop_off)):
+            if own is not None:
+                info[k] = own
+        lag.append(np.nan if c.lag is None else float(c.lag))
+        duration.append(np.nan if c.duration is None else float(c.duration))
+        drop.append(np.nan if c.drop_off is None else float(c.drop_off))
+        if isinstance(cash, list):  # varies by year: "cashable" is the share the years settle at
+            info["cashable_by_year"], info["cashable"] = cash, cash[-1]
+            by_year = True
+        comp_info.append(info)
     comp_outcome = np.array([r[0] for r in comp_rows], dtype=int)
-    comp_type = np.array([VALUE_TYPES.index(r[1].type) for r in comp_rows], dtype=int)
-    comp_agency = np.array([agency_index(r[1].agency) for r in comp_rows], dtype=int)
-    comp_transfer = np.array([bool(r[1].transfer) for r in comp_rows], dtype=bool)
-    comp_amount = np.array([r[1].amount * r[2] for r in comp_rows], dtype=float)
-    if any(isinstance(r[3], list) for r in comp_rows):  # a share varies by year: (K, H)
+    comp_type = np.array(types, dtype=int)
+    comp_agency = np.array(agency, dtype=int)
+    comp_transfer = np.array(transfer, dtype=bool)
+    comp_amount = np.array(amount, dtype=float)
+    if by_year:  # a share varies by year: (K, H)
         comp_cashable = np.array([r[3] if isinstance(r[3], list) else [r[3]] * H for r in comp_rows],
                                  dtype=float).reshape(K, H)
     else:
         comp_cashable = np.array([r[3] for r in comp_rows], dtype=float)
-    comp_health = np.array([bool(r[1].health) for r in comp_rows], dtype=bool).reshape(K)
-    comp_saving = np.array([SAVING_CLASSES.index(r[1].saving or "") for r in comp_rows], dtype=int).reshape(K)
-
-    def own(name: str) -> np.ndarray:
-        vals = [getattr(r[1], name) for r in comp_rows]
-        return np.array([np.nan if v is None else float(v) for v in vals], dtype=float).reshape(K)
-
-    comp_info = [{"outcome": r[0], "outcome_name": model.outcomes[r[0]].name, "type": r[1].type,
-                  "agency": r[1].agency, "amount": r[1].amount,
-                  "price_year": r[1].price_year or model.price_base, "uplift": r[2],
-                  "real_amount": r[1].amount * r[2], "cashable": r[3] if r[1].type == "fiscal" else None,
-                  "transfer": r[1].transfer, "unit_cost": r[1].unit_cost, "source": r[1].source,
-                  "label": r[1].label, "database_version": r[1].database, "deflator": deflator.name,
-                  "deflator_vintage": deflator.vintage} for r in comp_rows]
-    for info, r in zip(comp_info, comp_rows):  # new judgements, recorded only where made
-        extra = {"health": r[1].health, "saving": r[1].saving, "lag": r[1].lag, "duration": r[1].duration,
-                 "drop_off": r[1].drop_off}
-        info.update({k: v for k, v in extra.items() if v is not None})
-        if isinstance(r[3], list):  # varies by year: "cashable" is the share the years settle at
-            info["cashable_by_year"], info["cashable"] = r[3], r[3][-1]
+    comp_health = np.array(health, dtype=bool).reshape(K)
+    comp_saving = np.array(saving, dtype=int).reshape(K)
+    comp_lag, comp_duration, comp_drop = (np.array(x, dtype=float).reshape(K) for x in (lag, duration, drop))
     if problems:
         raise ModelError(problems)
 
@@ -310,8 +351,8 @@ def compile_model(model: Intervention) -> CompiledModel:
         component_outcome=comp_outcome.reshape(K), component_type=comp_type.reshape(K),
         component_agency=comp_agency.reshape(K), component_transfer=comp_transfer.reshape(K),
         cost_info=cost_info, component_info=comp_info, deflator=deflator,
-        component_health=comp_health, component_saving=comp_saving, component_lag=own("lag"),
-        component_duration=own("duration"), component_drop_off=own("drop_off"), warnings=warnings,
+        component_health=comp_health, component_saving=comp_saving, component_lag=comp_lag,
+        component_duration=comp_duration, component_drop_off=comp_drop, warnings=warnings,
     )
 
 

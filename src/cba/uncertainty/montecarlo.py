@@ -51,7 +51,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..engine import CompiledModel
+from ..engine import CompiledModel, _columns
 from ..errors import CBAError
 from . import core
 from .distributions import Distribution
@@ -72,22 +72,11 @@ def chunk_size_for(model: CompiledModel, sampler: Sampler, memory: int = CHUNK_M
     up to :data:`MAX_BLOCKS`, or a power-of-two fraction of one block for a model
     so large that one block would not fit (each block of random numbers is then
     drawn once and shared by its chunks). Chunks of a few thousand draws are also
-    the fastest: their arrays stay in the processor's caches. The estimate counts, per draw, the engine's arrays that carry
-    a draws axis: ``(O, H)`` successes and benefit-years with their temporaries,
-    ``(L, H)`` costs when costs vary, ``(K, 3A+2)`` value weights when unit values
-    vary, the ``(3A+2, H)`` totals and the metrics.
+    the fastest: their arrays stay in the processor's caches. The estimate
+    (:func:`bytes_per_draw`) counts the arrays of the general path, which the
+    per-timing profiles never exceed.
     """
-    O, H, L, K = model.n_outcomes, model.horizon, model.n_costs, model.n_components
-    A = len(model.agencies)
-    C = 3 * A + 2
-    targets = {p.target for p in sampler.parameters}
-    cells = 12 * O * H + 2 * C * H + 12 * A * H + 2 * H
-    if targets & {"cost_real", "cost_ob"}:
-        cells += 3 * L * H
-    if targets & {"component_amount", "component_cashable"}:
-        cells += 4 * K * C + 2 * O * C
-    cells += 3 * len(sampler.parameters) + 2 * len(core.metric_names(model))
-    per_draw = 8 * cells
+    per_draw = bytes_per_draw(model, sampler)
     fits = int(memory // per_draw)
     if fits >= BLOCK:
         return min(fits // BLOCK, MAX_BLOCKS) * BLOCK
@@ -95,6 +84,60 @@ def chunk_size_for(model: CompiledModel, sampler: Sampler, memory: int = CHUNK_M
     while size > max(fits, 1):
         size //= 2
     return size
+
+
+def bytes_per_draw(model: CompiledModel, sampler: Sampler) -> int:
+    """Working memory of one draw in the engine, the metrics and the deal (bytes).
+
+    An upper estimate of the arrays with a draws axis, for the path the draws take:
+
+    - the per-timing profiles (:mod:`cba.profiles`): each outcome's and component's
+      values, the entries of the present values by column, and ``(rows with
+      fiscal savings, H)`` for the yearly savings;
+    - the general path (:func:`cba.engine.evaluate_totals`, when a cohort or a
+      drop-off is drawn, or a cashable share varies by year): ``(O, H)``
+      successes and benefit-years with their temporaries (more when timing varies:
+      the weights of the ``H`` offsets), the ``(H, P)`` products of the (outcome,
+      column) pairs, ``(L, H)`` costs when they vary and ``(K, H)`` cashable shares
+      and flows when a share varies by year;
+
+    then the parameter values, the overrides, the metrics; and, for a model with a
+    ``partnership:`` deal, the per-line flows of :func:`cba.engine.evaluate`
+    (``(K, H)`` benefits, the ``(O, H, H)`` benefit kernel when timing varies) and
+    the deal's ``(partners, H)`` arrays.
+    """
+    from ..profiles import applies
+
+    O, H, L, K = model.n_outcomes, model.horizon, model.n_costs, model.n_components
+    A = len(model.agencies)
+    targets = {p.target for p in sampler.parameters}
+    engine_targets = {t for t in targets if not t.startswith("deal.")}
+    timing = bool(targets & {"lag", "duration", "drop_off"})
+    costs = bool(targets & {"cost_real", "cost_ob"})
+    R = O + len(model.timed_components)
+    cols = _columns(model)
+    E, C = len(cols.component), cols.n
+    rows = model.component_outcome.copy()
+    rows[model.timed_components] = O + np.arange(len(model.timed_components))
+    names = core.metric_names(model)
+    cells = 100 + 3 * len(sampler.parameters) + 3 * len(names) + 10 * H + 12 * A   # values, metrics, temporaries
+    cells += sum(int(np.prod(model.params[t].shape)) for t in engine_targets)    # the overrides
+    if applies(model, engine_targets):
+        Rf = len(np.unique(rows[model.component_type == 0]))
+        cells += 4 * R + 2 * E + C + 2 * Rf * H + 2 * H + (2 * L * H if costs else 0)
+    else:
+        P = len(np.unique(rows[cols.component] * C + cols.column)) if K else 0
+        cells += 6 * R * H + 2 * P * H + 2 * E + 2 * C * H + (6 * R * H if timing else 0) + (3 * L * H if costs else 0)
+        if np.ndim(model.params["component_cashable"]) == 2:   # shares by year: the override and each flow
+            cells += 3 * K * H
+    if getattr(model.intervention, "partnership", None) is not None:
+        terms = model.intervention.partnership
+        partners = max(1, sum(n.startswith("net_after[") for n in names))
+        agreements = len(terms.gain_share) + len(terms.outcome_payments) + len(terms.payments)
+        cells += 6 * K * H + 3 * R * H + 3 * L * H + 12 * partners * H + 10 * agreements * H
+        if timing:                                             # evaluate's (O, H, H) kernel and its temporaries
+            cells += 4 * O * H * H
+    return 8 * cells
 
 
 @dataclass
