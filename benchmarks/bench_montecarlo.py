@@ -83,15 +83,16 @@ TARGET_BASELINE_RATIO = 100
 TARGET_MEMORY_MB = 1024
 
 
-def synthetic_model() -> cba.Intervention:
-    """A synthetic model of the benchmark's size. Every number is made up (see the module docstring)."""
+def synthetic_model(n_outcomes: int = N_OUTCOMES) -> cba.Intervention:
+    """A synthetic model of the benchmark's size (or with ``n_outcomes`` outcomes, each with
+    four value components). Every number is made up (see the module docstring)."""
     costs = [{"name": f"Synthetic cost line {l}", "agency": AGENCIES[l % 3],
               "kind": ("capital", "revenue", "in_kind")[l % 3],
               "amounts": [10_000.0 * (1 + l % 4)] * (HORIZON if l % 3 else 2),
               "confidence": 1 + l % 6}
              for l in range(N_COSTS)]
     outcomes = []
-    for i in range(N_OUTCOMES):
+    for i in range(n_outcomes):
         outcomes.append({
             "name": f"Synthetic outcome {i}",
             "cohort": [100.0 + 10 * (i % 5)] * 3,

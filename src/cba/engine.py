@@ -16,6 +16,7 @@ year that :mod:`cba.metrics` turns into results.
 
 from __future__ import annotations
 
+import functools
 import gc
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -192,6 +193,14 @@ def _cashable(outcome: Outcome, comp: ValueComponent, horizon: int | None = None
     return comp.cashable if comp.cashable is not None else 0.0
 
 
+@functools.cache
+def _double_counting():
+    """:func:`cba.unit_costs.overlaps.double_counting`, imported once (on first use)."""
+    from .unit_costs.overlaps import double_counting
+
+    return double_counting
+
+
 def compile_model(model: Intervention) -> CompiledModel:
     """Turn an intervention into arrays at its price base.
 
@@ -293,33 +302,41 @@ def _compile(model: Intervention) -> CompiledModel:
     # components for their arrays and their provenance
     K = len(comp_rows)
     names = [o.name for o in model.outcomes]
-    types, agency, transfer, amount, health, saving, lag, duration, drop = ([] for _ in range(9))
+    rows = []                          # each component's type, agency, transfer, amount, health, saving
+    own = []                           # its own lag, duration and drop-off (NaN: the outcome's)
     by_year = False
     comp_info = []
+    base, deflator_name, vintage = model.price_base, deflator.name, deflator.vintage
+    nan = float("nan")
     for i, c, f, cash in comp_rows:
-        types.append(VALUE_TYPES.index(c.type))
-        agency.append(agency_index(c.agency))
-        transfer.append(bool(c.transfer))
-        amount.append(c.amount * f)
-        health.append(bool(c.health))
-        saving.append(SAVING_CLASSES.index(c.saving or ""))
-        info = {"outcome": i, "outcome_name": names[i], "type": c.type, "agency": c.agency, "amount": c.amount,
-                "price_year": c.price_year or model.price_base, "uplift": f, "real_amount": c.amount * f,
-                "cashable": cash if c.type == "fiscal" else None, "transfer": c.transfer, "unit_cost": c.unit_cost,
-                "source": c.source, "label": c.label, "database_version": c.database, "deflator": deflator.name,
-                "deflator_vintage": deflator.vintage}
+        kind, real = c.type, c.amount * f
+        rows.append((VALUE_TYPES.index(kind), agency_index(c.agency), bool(c.transfer), real, bool(c.health),
+                     SAVING_CLASSES.index(c.saving or "")))
+        info = {"outcome": i, "outcome_name": names[i], "type": kind, "agency": c.agency, "amount": c.amount,
+                "price_year": c.price_year or base, "uplift": f, "real_amount": real,
+                "cashable": cash if kind == "fiscal" else None, "transfer": c.transfer, "unit_cost": c.unit_cost,
+                "source": c.source, "label": c.label, "database_version": c.database, "deflator": deflator_name,
+                "deflator_vintage": vintage}
         # new judgements, recorded only where made
-        for k, own in (("health", c.health), ("saving", c.saving), ("lag", c.lag), ("duration", c.duration),
-                       ("drop_off", c.drop_off)):
-            if own is not None:
-                info[k] = own
-        lag.append(np.nan if c.lag is None else float(c.lag))
-        duration.append(np.nan if c.duration is None else float(c.duration))
-        drop.append(np.nan if c.drop_off is None else float(c.drop_off))
+        if c.health is not None:
+            info["health"] = c.health
+        if c.saving is not None:
+            info["saving"] = c.saving
+        lag, duration, drop = c.lag, c.duration, c.drop_off
+        if lag is not None:
+            info["lag"] = lag
+        if duration is not None:
+            info["duration"] = duration
+        if drop is not None:
+            info["drop_off"] = drop
+        own.append((nan if lag is None else float(lag), nan if duration is None else float(duration),
+                    nan if drop is None else float(drop)))
         if isinstance(cash, list):  # varies by year: "cashable" is the share the years settle at
             info["cashable_by_year"], info["cashable"] = cash, cash[-1]
             by_year = True
         comp_info.append(info)
+    columns = list(zip(*rows)) or [()] * 6
+    types, agency, transfer, amount, health, saving = columns
     comp_outcome = np.array([r[0] for r in comp_rows], dtype=int)
     comp_type = np.array(types, dtype=int)
     comp_agency = np.array(agency, dtype=int)
@@ -332,7 +349,7 @@ def _compile(model: Intervention) -> CompiledModel:
         comp_cashable = np.array([r[3] for r in comp_rows], dtype=float)
     comp_health = np.array(health, dtype=bool).reshape(K)
     comp_saving = np.array(saving, dtype=int).reshape(K)
-    comp_lag, comp_duration, comp_drop = (np.array(x, dtype=float).reshape(K) for x in (lag, duration, drop))
+    comp_lag, comp_duration, comp_drop = np.array(own, dtype=float).reshape(K, 3).T.copy()
     if problems:
         raise ModelError(problems)
 
@@ -340,9 +357,10 @@ def _compile(model: Intervention) -> CompiledModel:
               "component_amount": comp_amount, "component_cashable": comp_cashable,
               "discount_factors": model.discount_factors(),
               "health_discount_factors": model.health_discount_factors()}
-    from .unit_costs.overlaps import double_counting
-
-    warnings = double_counting(model, [(r[0], r[1]) for r in comp_rows])
+    # double counting is judged from unit-cost codes (a component's code or row label):
+    # a model without any has nothing to warn about
+    coded = any(r[1].unit_cost or r[1].label for r in comp_rows)
+    warnings = _double_counting()(model, [(r[0], r[1]) for r in comp_rows]) if coded else []
     params["lag"] = params["lag"].astype(int)
     params["duration"] = params["duration"].astype(int)
     return CompiledModel(
