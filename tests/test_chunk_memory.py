@@ -39,8 +39,8 @@ CASES = {
                                             "outcomes[0].lag": {"dist": "discrete", "values": [0, 1]}}),
     "cashable shares by year": (None, {f"outcomes[{i}].value.components[0].cashable": U for i in range(10)}),
     "deal, duration drawn": (EXAMPLES / "partnership" / "back_to_work" / "model.yaml",
-                             {"outcomes[0].success": U, "outcomes[0].duration": {"dist": "discrete", "values": [1, 2, 3]},
-                              "partnership.gain_share[0].share": U}),
+                             {"outcomes[0].success": U, "partnership.gain_share[0].share": U,
+                              "outcomes[0].duration": {"dist": "discrete", "values": [1, 2, 3]}}),
     "deal, outcome payments": (EXAMPLES / "partnership" / "troubled_families" / "model.yaml",
                                {"outcomes[0].success": U}),
 }

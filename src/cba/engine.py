@@ -676,38 +676,6 @@ def _benefit_years_by_offset(successes, lag, duration, drop_off) -> np.ndarray:
     return np.ascontiguousarray(np.moveaxis(out, 0, -1))
 
 
-class Segments:
-    """A grouping of the last axis, sorted once, for repeated :func:`segment_sum`.
-
-    Parameters
-    ----------
-    group : numpy.ndarray of int
-        ``(N,)`` group of each member, ``-1`` for none.
-    n : int
-        Number of groups.
-    presorted : bool
-        The members of each group are already next to each other (no gather).
-    """
-
-    def __init__(self, group: np.ndarray, n: int, presorted: bool = False):
-        group = np.asarray(group, dtype=int).reshape(-1)
-        keep = np.flatnonzero(group >= 0)
-        order = keep[np.argsort(group[keep], kind="stable")]
-        g = group[order]
-        self.n = n
-        self.order = None if presorted and len(keep) == len(group) else order
-        self.starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]]) if len(g) else np.zeros(0, dtype=int)
-        self.present = g[self.starts]
-
-    def __call__(self, x: np.ndarray) -> np.ndarray:
-        x = np.asarray(x)
-        out = np.zeros(x.shape[:-1] + (self.n,))
-        if len(self.starts):
-            members = x if self.order is None else x[..., self.order]
-            out[..., self.present] = np.add.reduceat(members, self.starts, axis=-1)
-        return out
-
-
 def segment_sum(x: np.ndarray, group: np.ndarray, n: int) -> np.ndarray:
     """Sums over the last axis by group: ``out[..., g] = sum(x[..., i] for group[i] == g)``.
 
@@ -736,7 +704,16 @@ def segment_sum(x: np.ndarray, group: np.ndarray, n: int) -> np.ndarray:
     >>> segment_sum(np.array([[1.0, 2.0, 4.0, 8.0]]), np.array([1, -1, 1, 0]), 3)
     array([[8., 5., 0.]])
     """
-    return Segments(group, n)(x)
+    group = np.asarray(group, dtype=int).reshape(-1)
+    x = np.asarray(x)
+    out = np.zeros(x.shape[:-1] + (n,))
+    keep = np.flatnonzero(group >= 0)
+    if len(keep):
+        order = keep[np.argsort(group[keep], kind="stable")]
+        g = group[order]
+        starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
+        out[..., g[starts]] = np.add.reduceat(x[..., order], starts, axis=-1)
+    return out
 
 
 @dataclass(frozen=True)
