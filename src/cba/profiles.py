@@ -84,9 +84,9 @@ def applies(model: CompiledModel, names) -> bool:
 # Layout: the draws are the last axis here ("rows x draws"), so that gathering rows
 # copies contiguous memory and adding rows adds whole vectors of draws. numpy adds the
 # rows of a C-contiguous (n, D) array along axis 0 one after the other for every
-# column when D > 1; with D = 1 it would sum pairwise, so single draws are padded
-# to two columns (_sum_rows, _Blocks): every draw's numbers then come from the same
-# additions in the same order, whatever the other draws of the call.
+# column when D > 1; with D = 1 it would sum pairwise, so a single draw's rows are
+# added by a running sum instead (_sum_rows, _Blocks): every draw's numbers then come
+# from the same additions in the same order, whatever the other draws of the call.
 
 def _sum_rows(x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """``x.sum(axis=0)`` of a C-contiguous ``x`` ``(R, D, ...)``, adding the rows in order."""
@@ -95,9 +95,8 @@ def _sum_rows(x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
         out = np.empty(rest) if out is None else out
         out[...] = 0.0
         return out
-    if math.prod(rest) == 1 and R > 1:
-        padded = np.concatenate([x.reshape(R, 1), np.zeros((R, 1))], axis=1)
-        result = np.add.reduce(padded, axis=0)[:1].reshape(rest)
+    if math.prod(rest) == 1 and R > 1:     # one number per row: add them in order (a running sum)
+        result = np.cumsum(x.reshape(R))[-1:].reshape(rest)
         if out is None:
             return result
         out[...] = result
@@ -107,7 +106,11 @@ def _sum_rows(x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
 
 class _Blocks:
     """Sums of rows by group, ``(N, D) -> (n, D)``: the members of each group (sorted
-    by group, in their order) added one after the other; rows of group -1 left out."""
+    by group, in their order) added one after the other; rows of group -1 left out.
+
+    Either group by group (a few large groups) or member by member across all groups
+    at once (many small groups): the same additions in the same order either way.
+    """
 
     def __init__(self, group: np.ndarray, n: int):
         group = np.asarray(group, dtype=int).reshape(-1)
@@ -119,12 +122,21 @@ class _Blocks:
         self.n = n
         self.order = None if np.array_equal(order, np.arange(len(group))) else order
         self.bounds = [(int(a), int(b), int(g[a])) for a, b in zip(starts, ends)]
+        sizes = ends - starts
+        self.by_member = len(starts) > (sizes.max() if len(sizes) else 0)
+        self.groups, self.starts, self.sizes = g[starts], starts, sizes
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
         rows = x if self.order is None else np.take(x, self.order, axis=0)
         out = np.zeros((self.n,) + rows.shape[1:])
-        for a, b, g in self.bounds:
-            out[g] = rows[a] if b == a + 1 else _sum_rows(rows[a:b])
+        if not self.by_member:
+            for a, b, g in self.bounds:
+                out[g] = rows[a] if b == a + 1 else _sum_rows(rows[a:b])
+            return out
+        out[self.groups] = rows[self.starts]                  # each group's first member
+        for r in range(1, int(self.sizes.max(initial=0))):    # then its second, third, ...
+            more = self.sizes > r
+            out[self.groups[more]] += rows[self.starts[more] + r]
         return out
 
 
