@@ -18,6 +18,12 @@ ratio survives a busy machine:
   numbers, see ``bench_montecarlo.py``), IRR included, the interventions already
   validated; beside the time to compile them alone (the part the batched engine
   does not touch) and one-at-a-time appraisal rows. Target: under 0.5 s.
+- model size: ``cba.appraise`` of the same synthetic model with 10,000 outcomes
+  (40,000 value components; already validated), target under 0.3 s, and the peak
+  memory of an appraisal and of the uncertainty engine (64 draws through the
+  general path, every parameter drawn, and through the per-timing profiles) at
+  1,000 and 10,000 outcomes: ten times the outcomes should take about ten times
+  the memory (linear), not the hundred times of an outcome x component matrix.
 
 Run: ``python benchmarks/bench_core.py`` (``--help`` for options).
 """
@@ -41,6 +47,7 @@ TARGET_APPRAISE_MS = 4.0
 TARGET_IMPORT_S = 0.3
 TARGET_CLI_S = 0.45
 TARGET_PORTFOLIO_S = 0.5
+TARGET_LARGE_S = 0.3            # 10,000 outcomes
 
 
 def median_time(fn, repeat: int) -> float:
@@ -128,7 +135,7 @@ def bench_portfolio(repeat: int, size: int) -> None:
         models.append(m)
     appraise_many(models[:20])                                                  # warm-up
     batched = median_time(lambda: appraise_many(models), repeat)
-    compiling = median_time(lambda: [compile_model(m) for m in models], repeat)
+    compiling = median_time(lambda: [compile_model(m, provenance=False) for m in models], repeat)  # as appraise_many
     few = models[:max(1, size // 10)]
     one_at_a_time = median_time(lambda: [appraisal_row(m) for m in few], repeat) * size / len(few)
     print(f"portfolio of {size:,} benchmark-size interventions, IRR included (median of {repeat}): "
@@ -137,19 +144,80 @@ def bench_portfolio(repeat: int, size: int) -> None:
     print(f"   target: < {TARGET_PORTFOLIO_S} s: {verdict(batched < TARGET_PORTFOLIO_S)}")
 
 
+def bench_large(repeat: int, size: int) -> None:
+    import tracemalloc
+
+    import numpy as np
+
+    sys.path.insert(0, str(HERE))
+    from bench_montecarlo import synthetic_model
+
+    import cba
+    from cba import profiles
+    from cba.engine import PARAMETER_SHAPES, compile_model, evaluate_totals
+
+    def engine_memory(compiled) -> tuple[float, float]:
+        """Peak bytes of 64 draws through the general path (every parameter drawn) and the profiles."""
+        rng = np.random.default_rng(0)
+        every = {k: np.repeat(compiled.params[k][None], 64, axis=0) for k in PARAMETER_SHAPES}
+        every["success"] = every["success"] * rng.uniform(0.8, 1.2, (64, 1))
+        timing = {"success": every["success"], "duration": every["duration"] + rng.integers(0, 2, (64, 1))}
+        peaks = []
+        for run in (lambda: evaluate_totals(compiled, every), lambda: profiles.present_values(compiled, timing)):
+            tracemalloc.start()
+            run()
+            peaks.append(tracemalloc.get_traced_memory()[1])
+            tracemalloc.stop()
+        return peaks[0], peaks[1]
+
+    rows = []
+    for n in (size // 10, size):
+        model = synthetic_model(n)
+        cba.appraise(model)                                                     # warm-up
+        seconds = median_time(lambda: cba.appraise(model).metrics, repeat)
+        tracemalloc.start()
+        cba.appraise(model).metrics
+        appraisal_peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        compiled = compile_model(model)
+        general, fast = engine_memory(compiled)
+        rows.append((n, compiled.n_components, seconds, appraisal_peak, general, fast))
+    print(f"model size: the synthetic model with more outcomes (4 value components each), median of {repeat}")
+    for n, k, seconds, a, g, f in rows:
+        print(f"   {n:>6,} outcomes ({k:,} components): appraise {seconds:.3f} s; peak memory: appraisal "
+              f"{a / 2**20:6.1f} MB, 64 draws general path {g / 2**20:6.1f} MB, profiles {f / 2**20:6.1f} MB")
+    (n0, k0, _, a0, g0, f0), (n1, k1, t1, a1, g1, f1) = rows
+    dense = n1 * k1 * 8
+    print(f"   memory x{n1 // n0} outcomes: appraisal x{a1 / a0:.1f}, general path x{g1 / g0:.1f}, profiles "
+          f"x{f1 / f0:.1f} (an outcome x component matrix would be x{(n1 * k1) / (n0 * k0):.0f}: "
+          f"{dense / 2**30:.1f} GB at {n1:,} outcomes)")
+    linear = max(a1 / a0, g1 / g0, f1 / f0) < 1.5 * n1 / n0
+    print(f"   target: {n1:,} outcomes appraise in {t1:.3f} s < {TARGET_LARGE_S} s: {verdict(t1 < TARGET_LARGE_S)}; "
+          f"memory linear: {verdict(linear)}")
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--repeat", type=int, default=7, help="median of this many runs (default 7)")
     ap.add_argument("--appraise-repeat", type=int, default=200, help="appraisals timed (default 200)")
     ap.add_argument("--portfolio", type=int, default=1000, help="interventions in the portfolio (default 1000)")
+    ap.add_argument("--outcomes", type=int, default=10_000, help="outcomes of the large model (default 10000)")
+    ap.add_argument("--only", choices=["startup", "appraise", "portfolio", "size"], nargs="+",
+                    help="run only these parts")
     args = ap.parse_args(argv)
     import numpy as np
 
     print(f"Python {platform.python_version()}, numpy {np.__version__}, {os.cpu_count()} CPU(s), "
           f"{platform.machine()}")
-    bench_startup(args.repeat)
-    bench_appraise(args.appraise_repeat)
-    bench_portfolio(args.repeat, args.portfolio)
+    only = set(args.only or ["startup", "appraise", "portfolio", "size"])
+    if "startup" in only:
+        bench_startup(args.repeat)
+    if "appraise" in only:
+        bench_appraise(args.appraise_repeat)
+    if "portfolio" in only:
+        bench_portfolio(args.repeat, args.portfolio)
+    if "size" in only:
+        bench_large(args.repeat, args.outcomes)
     return 0
 
 

@@ -16,6 +16,8 @@ year that :mod:`cba.metrics` turns into results.
 
 from __future__ import annotations
 
+import functools
+import gc
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -39,6 +41,7 @@ PARAMETER_SHAPES = {
     **{p: ("O",) for p in OUTCOME_PARAMETERS},
     "cohort": ("O", "H"),
     "cost_real": ("L", "H"),
+    "cost_scale": ("L",),           # a multiplier of every year of a cost line (1 in the model)
     "cost_ob": ("L",),
     "component_amount": ("K",),
     "component_cashable": ("K",),   # ("K", "H") when a component's cashable share varies by year
@@ -190,8 +193,29 @@ def _cashable(outcome: Outcome, comp: ValueComponent, horizon: int | None = None
     return comp.cashable if comp.cashable is not None else 0.0
 
 
-def compile_model(model: Intervention) -> CompiledModel:
+@functools.cache
+def _double_counting():
+    """:func:`cba.unit_costs.overlaps.double_counting`, imported once (on first use)."""
+    from .unit_costs.overlaps import double_counting
+
+    return double_counting
+
+
+def compile_model(model: Intervention, provenance: bool = True) -> CompiledModel:
     """Turn an intervention into arrays at its price base.
+
+    Compiling creates no reference cycles, so Python's cycle collector is paused
+    while it runs (and resumed after, if it was running): otherwise the objects it
+    creates for a model of thousands of outcomes set off full collections, each
+    scanning every object of the model, which cost more than the compiling itself.
+
+    Parameters
+    ----------
+    model : Intervention
+    provenance : bool
+        Record where each line comes from (``cost_info``, ``component_info``). Work
+        that needs only the arrays (a portfolio's metrics) can leave them empty,
+        which takes about half the time for a small model.
 
     Raises
     ------
@@ -199,6 +223,16 @@ def compile_model(model: Intervention) -> CompiledModel:
         For a price year outside the deflator series, an unknown unit-cost code or
         confidence grade, each naming the field path.
     """
+    running = gc.isenabled()
+    gc.disable()
+    try:
+        return _compile(model, provenance)
+    finally:
+        if running:
+            gc.enable()
+
+
+def _compile(model: Intervention, provenance: bool = True) -> CompiledModel:
     H = model.horizon
     problems: list[tuple[str, str]] = []
     try:
@@ -206,22 +240,28 @@ def compile_model(model: Intervention) -> CompiledModel:
     except CBAError as exc:
         raise ModelError([("deflator", str(exc))]) from None
 
-    def factor(path: str, price_year: str | None) -> float:
-        try:
-            return deflator.factor(price_year, model.price_base)
-        except CBAError as exc:
-            problems.append((path, str(exc)))
-            return float("nan")
+    uplifts: dict[str | None, tuple[float, str | None]] = {}
+
+    def uplift(price_year: str | None) -> tuple[float, str | None]:
+        """The price uplift from ``price_year`` and the error, if any (one lookup per year)."""
+        if price_year not in uplifts:
+            try:
+                uplifts[price_year] = (deflator.factor(price_year, model.price_base), None)
+            except CBAError as exc:
+                uplifts[price_year] = (float("nan"), str(exc))
+        return uplifts[price_year]
 
     ob = model.optimism_bias
     agencies: list[str] = []
+    agency_at: dict[str, int] = {}
 
     def agency_index(a: str | None) -> int:
         if a is None:
             return -1
-        if a not in agencies:
+        if a not in agency_at:
+            agency_at[a] = len(agencies)
             agencies.append(a)
-        return agencies.index(a)
+        return agency_at[a]
 
     # ---- costs
     L = len(model.costs)
@@ -230,25 +270,29 @@ def compile_model(model: Intervention) -> CompiledModel:
     cost_agency = np.zeros(L, dtype=int)
     cost_info = []
     for l, c in enumerate(model.costs):
-        f = factor(f"costs[{l}].price_year" if c.price_year else "price_base", c.price_year)
+        f, error = uplift(c.price_year)
+        if error is not None:
+            problems.append((f"costs[{l}].price_year" if c.price_year else "price_base", error))
         cost_real[l, : len(c.amounts)] = np.asarray(c.amounts, dtype=float) * f
         cost_ob[l] = ob.correction(c.confidence)
         cost_agency[l] = agency_index(c.agency)
-        cost_info.append({"line": l, "name": c.name, "agency": c.agency, "kind": c.kind,
-                          "price_year": c.price_year or model.price_base, "uplift": f,
-                          "confidence": c.confidence, "optimism_bias": cost_ob[l], "source": c.source})
+        if provenance:
+            cost_info.append({"line": l, "name": c.name, "agency": c.agency, "kind": c.kind,
+                              "price_year": c.price_year or model.price_base, "uplift": f,
+                              "confidence": c.confidence, "optimism_bias": cost_ob[l], "source": c.source})
 
     # ---- outcomes and their components
     O = len(model.outcomes)
-    p = {k: np.zeros(O) for k in OUTCOME_PARAMETERS}
+    fields = ("engagement", "success", "deadweight", "displacement", "leakage", "substitution", "attribution",
+              "lag", "duration", "drop_off")
+    by_outcome = []                    # each outcome's fields, quantity and optimism bias
     cohort = np.zeros((O, H))
     comp_rows = []
     for i, o in enumerate(model.outcomes):
-        for k in ("engagement", "success", "deadweight", "displacement", "leakage",
-                  "substitution", "attribution", "lag", "duration", "drop_off"):
-            p[k][i] = getattr(o, k)
-        p["quantity"][i] = o.effective_quantity
-        p["outcome_ob"][i] = ob.correction(o.confidence)
+        row = [getattr(o, k) for k in fields]
+        row.append(o.effective_quantity)
+        row.append(ob.correction(o.confidence))
+        by_outcome.append(row)
         cohort[i] = o.cohort_by_year(H)
         try:
             comps = _components(o, i, model)
@@ -256,51 +300,79 @@ def compile_model(model: Intervention) -> CompiledModel:
             problems.extend(exc.problems)
             continue
         for path, comp in comps:
-            f = factor(f"{path}.price_year" if comp.price_year else "price_base", comp.price_year)
+            f, error = uplift(comp.price_year)
+            if error is not None:
+                problems.append((f"{path}.price_year" if comp.price_year else "price_base", error))
             comp_rows.append((i, comp, f, _cashable(o, comp, H) if comp.type == "fiscal" else 0.0))
+    columns = np.array(by_outcome, dtype=float).reshape(O, len(fields) + 2).T
+    p = dict(zip(fields + ("quantity", "outcome_ob"), columns.copy()))
 
-    # savers that bear no cost come after the cost-bearing agencies
+    # savers that bear no cost come after the cost-bearing agencies; one pass over the
+    # components for their arrays and their provenance
     K = len(comp_rows)
+    names = [o.name for o in model.outcomes]
+    rows = []                          # each component's type, agency, transfer, amount, health, saving
+    own = []                           # its own lag, duration and drop-off (NaN: the outcome's)
+    by_year = False
+    comp_info = []
+    base, deflator_name, vintage = model.price_base, deflator.name, deflator.vintage
+    nan = float("nan")
+    for i, c, f, cash in comp_rows:
+        kind, real = c.type, c.amount * f
+        rows.append((VALUE_TYPES.index(kind), agency_index(c.agency), bool(c.transfer), real, bool(c.health),
+                     SAVING_CLASSES.index(c.saving or "")))
+        lag, duration, drop = c.lag, c.duration, c.drop_off
+        own.append((nan if lag is None else float(lag), nan if duration is None else float(duration),
+                    nan if drop is None else float(drop)))
+        if isinstance(cash, list):
+            by_year = True
+        if not provenance:
+            continue
+        info = {"outcome": i, "outcome_name": names[i], "type": kind, "agency": c.agency, "amount": c.amount,
+                "price_year": c.price_year or base, "uplift": f, "real_amount": real,
+                "cashable": cash if kind == "fiscal" else None, "transfer": c.transfer, "unit_cost": c.unit_cost,
+                "source": c.source, "label": c.label, "database_version": c.database, "deflator": deflator_name,
+                "deflator_vintage": vintage}
+        # new judgements, recorded only where made
+        if c.health is not None:
+            info["health"] = c.health
+        if c.saving is not None:
+            info["saving"] = c.saving
+        if lag is not None:
+            info["lag"] = lag
+        if duration is not None:
+            info["duration"] = duration
+        if drop is not None:
+            info["drop_off"] = drop
+        if isinstance(cash, list):  # varies by year: "cashable" is the share the years settle at
+            info["cashable_by_year"], info["cashable"] = cash, cash[-1]
+        comp_info.append(info)
+    columns = list(zip(*rows)) or [()] * 6
+    types, agency, transfer, amount, health, saving = columns
     comp_outcome = np.array([r[0] for r in comp_rows], dtype=int)
-    comp_type = np.array([VALUE_TYPES.index(r[1].type) for r in comp_rows], dtype=int)
-    comp_agency = np.array([agency_index(r[1].agency) for r in comp_rows], dtype=int)
-    comp_transfer = np.array([bool(r[1].transfer) for r in comp_rows], dtype=bool)
-    comp_amount = np.array([r[1].amount * r[2] for r in comp_rows], dtype=float)
-    if any(isinstance(r[3], list) for r in comp_rows):  # a share varies by year: (K, H)
+    comp_type = np.array(types, dtype=int)
+    comp_agency = np.array(agency, dtype=int)
+    comp_transfer = np.array(transfer, dtype=bool)
+    comp_amount = np.array(amount, dtype=float)
+    if by_year:  # a share varies by year: (K, H)
         comp_cashable = np.array([r[3] if isinstance(r[3], list) else [r[3]] * H for r in comp_rows],
                                  dtype=float).reshape(K, H)
     else:
         comp_cashable = np.array([r[3] for r in comp_rows], dtype=float)
-    comp_health = np.array([bool(r[1].health) for r in comp_rows], dtype=bool).reshape(K)
-    comp_saving = np.array([SAVING_CLASSES.index(r[1].saving or "") for r in comp_rows], dtype=int).reshape(K)
-
-    def own(name: str) -> np.ndarray:
-        vals = [getattr(r[1], name) for r in comp_rows]
-        return np.array([np.nan if v is None else float(v) for v in vals], dtype=float).reshape(K)
-
-    comp_info = [{"outcome": r[0], "outcome_name": model.outcomes[r[0]].name, "type": r[1].type,
-                  "agency": r[1].agency, "amount": r[1].amount,
-                  "price_year": r[1].price_year or model.price_base, "uplift": r[2],
-                  "real_amount": r[1].amount * r[2], "cashable": r[3] if r[1].type == "fiscal" else None,
-                  "transfer": r[1].transfer, "unit_cost": r[1].unit_cost, "source": r[1].source,
-                  "label": r[1].label, "database_version": r[1].database, "deflator": deflator.name,
-                  "deflator_vintage": deflator.vintage} for r in comp_rows]
-    for info, r in zip(comp_info, comp_rows):  # new judgements, recorded only where made
-        extra = {"health": r[1].health, "saving": r[1].saving, "lag": r[1].lag, "duration": r[1].duration,
-                 "drop_off": r[1].drop_off}
-        info.update({k: v for k, v in extra.items() if v is not None})
-        if isinstance(r[3], list):  # varies by year: "cashable" is the share the years settle at
-            info["cashable_by_year"], info["cashable"] = r[3], r[3][-1]
+    comp_health = np.array(health, dtype=bool).reshape(K)
+    comp_saving = np.array(saving, dtype=int).reshape(K)
+    comp_lag, comp_duration, comp_drop = np.array(own, dtype=float).reshape(K, 3).T.copy()
     if problems:
         raise ModelError(problems)
 
-    params = {**p, "cohort": cohort, "cost_real": cost_real, "cost_ob": cost_ob,
+    params = {**p, "cohort": cohort, "cost_real": cost_real, "cost_scale": np.ones(L), "cost_ob": cost_ob,
               "component_amount": comp_amount, "component_cashable": comp_cashable,
               "discount_factors": model.discount_factors(),
               "health_discount_factors": model.health_discount_factors()}
-    from .unit_costs.overlaps import double_counting
-
-    warnings = double_counting(model, [(r[0], r[1]) for r in comp_rows])
+    # double counting is judged from unit-cost codes (a component's code or row label):
+    # a model without any has nothing to warn about
+    coded = any(r[1].unit_cost or r[1].label for r in comp_rows)
+    warnings = _double_counting()(model, [(r[0], r[1]) for r in comp_rows]) if coded else []
     params["lag"] = params["lag"].astype(int)
     params["duration"] = params["duration"].astype(int)
     return CompiledModel(
@@ -309,8 +381,8 @@ def compile_model(model: Intervention) -> CompiledModel:
         component_outcome=comp_outcome.reshape(K), component_type=comp_type.reshape(K),
         component_agency=comp_agency.reshape(K), component_transfer=comp_transfer.reshape(K),
         cost_info=cost_info, component_info=comp_info, deflator=deflator,
-        component_health=comp_health, component_saving=comp_saving, component_lag=own("lag"),
-        component_duration=own("duration"), component_drop_off=own("drop_off"), warnings=warnings,
+        component_health=comp_health, component_saving=comp_saving, component_lag=comp_lag,
+        component_duration=comp_duration, component_drop_off=comp_drop, warnings=warnings,
     )
 
 
@@ -368,6 +440,16 @@ def _draws(overrides: Mapping[str, np.ndarray], model: CompiledModel) -> int:
     if len(sizes) > 1:
         raise CBAError(f"overrides disagree on the number of draws: {sorted(sizes)}")
     return sizes.pop() if sizes else 1
+
+
+def _cost_real(model: CompiledModel, overrides: Mapping[str, np.ndarray]) -> np.ndarray:
+    """Real costs by line and year before optimism bias, ``(D|1, L, H)``: ``cost_real``
+    times ``cost_scale`` when a draw scales a line (not multiplied otherwise, so the
+    arithmetic of every other call is unchanged)."""
+    real = np.asarray(overrides["cost_real"]) if "cost_real" in overrides else model.params["cost_real"][None]
+    if "cost_scale" in overrides:
+        real = real * np.asarray(overrides["cost_scale"])[..., None]
+    return real
 
 
 def _benefit_rows(model: CompiledModel, get, successes, unit, by_offset: bool):
@@ -442,7 +524,7 @@ def evaluate(model: CompiledModel, overrides: Mapping[str, np.ndarray] | None = 
         return np.asarray(overrides[name]) if name in overrides else model.params[name][None]
 
     H = model.horizon
-    costs = uplift_costs(get("cost_real"), get("cost_ob")[..., None])
+    costs = uplift_costs(_cost_real(model, overrides), get("cost_ob")[..., None])
     rate = net_success_rate(get("engagement"), get("success"), get("deadweight"), get("displacement"),
                             get("leakage"), get("substitution"), get("attribution"))
     successes = get("cohort") * rate[..., None]                                  # (D, O, H)
@@ -560,7 +642,14 @@ def _benefit_years_by_offset(successes, lag, duration, drop_off) -> np.ndarray:
     is summed over the ``H`` offsets, each step one vectorised operation over all
     draws and outcomes (the years axis first, so each step works on contiguous
     memory), and the ``(D, O, H, H)`` kernel is never built: memory stays
-    ``O(D * O * H)``. The weights are the same powers as in ``benefit_kernel``.
+    ``O(D * O * H)``.
+
+    The powers of ``1 - drop_off`` are built by repeated multiplication (each step
+    exactly rounded), not by ``**``: numpy's power takes different code paths
+    (vectorised or not, shortcuts for some exponents) depending on the layout of
+    its arguments, so a draw's numbers would depend on the other draws of its call.
+    They may differ from :func:`~cba.additionality.benefit_kernel`'s in the last
+    bits.
 
     Parameters
     ----------
@@ -580,10 +669,17 @@ def _benefit_years_by_offset(successes, lag, duration, drop_off) -> np.ndarray:
     lag, duration = np.asarray(lag), np.asarray(duration)
     retain = 1.0 - np.asarray(drop_off, dtype=float)
     H = s.shape[-1]
-    nd = max(lag.ndim, duration.ndim, retain.ndim)
-    j = np.arange(H).reshape((H,) + (1,) * nd)
-    k = j - lag                                                    # years since first benefit
-    weights = np.where((k >= 0) & (k < duration), retain ** np.clip(k, 0, None), 0.0)   # (H, ..., O)
+    shape = np.broadcast_shapes(lag.shape, duration.shape, retain.shape)
+    powers = np.empty((H,) + retain.shape)                        # retain ** k, k = 0 .. H-1
+    if H:
+        powers[0] = 1.0
+    for k in range(1, H):
+        np.multiply(powers[k - 1], retain, out=powers[k])
+    j = np.arange(H).reshape((H,) + (1,) * len(shape))
+    k = np.broadcast_to(j - lag, (H,) + shape)                    # years since first benefit
+    inside = (k >= 0) & (k < duration)
+    picked = np.take_along_axis(np.broadcast_to(powers, (H,) + shape), np.clip(k, 0, max(H - 1, 0)), axis=0)
+    weights = np.where(inside, picked, 0.0)                       # (H, ..., O)
     shape = np.broadcast_shapes(s.shape[:-1], weights.shape[1:])
     by_year = np.ascontiguousarray(np.moveaxis(np.broadcast_to(s, shape + (H,)), -1, 0))  # (H, D, O)
     out = by_year * weights[0]
@@ -592,26 +688,132 @@ def _benefit_years_by_offset(successes, lag, duration, drop_off) -> np.ndarray:
     return np.ascontiguousarray(np.moveaxis(out, 0, -1))
 
 
+def segment_sum(x: np.ndarray, group: np.ndarray, n: int) -> np.ndarray:
+    """Sums over the last axis by group: ``out[..., g] = sum(x[..., i] for group[i] == g)``.
+
+    The members of each group are added in their order (``numpy.add.reduceat``
+    over the members sorted by group), each group on its own; members of group
+    ``-1`` are left out and a group with no member sums to 0. The result for each
+    leading index depends only on its own values, not on how many others share
+    the call. Memory and time are linear in ``x``: no one-hot matrix.
+
+    Parameters
+    ----------
+    x : numpy.ndarray
+        ``(..., N)``.
+    group : numpy.ndarray of int
+        ``(N,)`` group of each member, ``-1`` for none.
+    n : int
+        Number of groups.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(..., n)``.
+
+    Examples
+    --------
+    >>> segment_sum(np.array([[1.0, 2.0, 4.0, 8.0]]), np.array([1, -1, 1, 0]), 3)
+    array([[8., 5., 0.]])
+    """
+    group = np.asarray(group, dtype=int).reshape(-1)
+    x = np.asarray(x)
+    out = np.zeros(x.shape[:-1] + (n,))
+    keep = np.flatnonzero(group >= 0)
+    if len(keep):
+        order = keep[np.argsort(group[keep], kind="stable")]
+        g = group[order]
+        starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
+        out[..., g[starts]] = np.add.reduceat(x[..., order], starts, axis=-1)
+    return out
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """Where each component's value lands in the totals: one entry per (component,
+    column), the column's value being the component's amount (times its cashable
+    share for the cashable columns).
+
+    Columns: fiscal, cashable and transfer by agency (``3A``), economic, social;
+    then, only for models that use them, the health parts of economic and social
+    (2) and cost reduction and avoidance by agency (``2A``).
+    """
+
+    component: np.ndarray
+    column: np.ndarray
+    cashable: np.ndarray
+    n: int
+    health: bool
+    classed: bool
+
+    def pairs(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The distinct (row, column) pairs of the entries when component ``k`` is on
+        row ``rows[k]``: each pair's row and column, and each entry's pair."""
+        key = rows[self.component] * self.n + self.column
+        uniq, pair = np.unique(key, return_inverse=True)
+        return uniq // self.n, uniq % self.n, pair.reshape(-1)
+
+
+def _columns(model: CompiledModel, include_cashable: bool = True, health_columns: bool = True) -> _Columns:
+    """The entries of :class:`_Columns` (cashable columns left out when a share varies by
+    year; health columns left out on request, for present values already discounted
+    on the health schedule). Within each column, components keep their order."""
+    A = len(model.agencies)
+    t, ag = model.component_type, model.component_agency
+    fiscal = np.flatnonzero(t == FISCAL)
+    fiscal = fiscal[np.argsort(ag[fiscal], kind="stable")]      # by agency: the entries come sorted by column
+    economic, social = np.flatnonzero(t == ECONOMIC), np.flatnonzero(t == SOCIAL)
+    transfer = fiscal[model.component_transfer[fiscal]]
+    parts = [(fiscal, ag[fiscal], False)]
+    if include_cashable:
+        parts.append((fiscal, A + ag[fiscal], True))
+    parts += [(transfer, 2 * A + ag[transfer], False), (economic, np.full(len(economic), 3 * A), False),
+              (social, np.full(len(social), 3 * A + 1), False)]
+    n = 3 * A + 2
+    health = model.health
+    if health_columns and health.any():
+        eh, sh = economic[health[economic]], social[health[social]]
+        parts += [(eh, np.full(len(eh), n), False), (sh, np.full(len(sh), n + 1), False)]
+        n += 2
+    saving = model.component_saving
+    classed = saving is not None and bool(saving.any())
+    if classed:
+        red, avo = fiscal[saving[fiscal] == 1], fiscal[saving[fiscal] == 2]
+        parts += [(red, n + ag[red], False), (avo, n + A + ag[avo], False)]
+        n += 2 * A
+    return _Columns(
+        component=np.concatenate([p[0] for p in parts]).astype(int),
+        column=np.concatenate([np.asarray(p[1]) for p in parts]).astype(int),
+        cashable=np.concatenate([np.full(len(p[0]), p[2]) for p in parts]).astype(bool),
+        n=n, health=health_columns and bool(health.any()), classed=classed,
+    )
+
+
 def evaluate_totals(model: CompiledModel, overrides: Mapping[str, np.ndarray] | None = None) -> Totals:
     """``reduce_flows(model, evaluate(model, overrides))`` without the per-line flows.
 
-    The fast path for uncertainty analysis. Benefit flows by value component
-    ``(D, K, H)`` are never built: each outcome's component amounts are first
-    folded into weights by agency and value type, shape ``(D, O, 3A + 2)``, then
-    multiplied into the outcome's benefit units. The totals equal
-    :func:`reduce_flows` up to floating-point rounding (summation order).
+    The general path for uncertainty analysis (:mod:`cba.profiles` is the faster
+    one when only rates, amounts, costs, lags or durations vary). Benefit flows by
+    value component ``(D, K, H)`` are never built: each component's amount is added
+    into its outcome's weight in each column it lands in (fiscal, cashable and
+    transfer by agency, economic, social; :class:`_Columns`), only for the (outcome,
+    column) pairs that occur, then each column sums its outcomes' benefit units
+    times their weights. Both are segment sums (:func:`segment_sum`): no outcome x
+    component or component x agency matrix, so memory and time grow linearly with
+    the number of components. The totals equal :func:`reduce_flows` up to
+    floating-point rounding (summation order).
 
     Three features add work only to the models that use them: a component with
     its own timing gets its own row of benefit units beside the outcomes'; health
-    components and classed savings add weight columns (the health parts of
-    economic and social, cost reduction and avoidance by agency); a cashable share
-    that varies by year is summed from the ``(D, K, H)`` component flows.
+    components and classed savings add columns (the health parts of economic and
+    social, cost reduction and avoidance by agency); a cashable share that varies
+    by year is summed from each fiscal component's ``(D, H)`` cashable flow.
 
     Every draw is computed by operations that act on that draw alone (elementwise
-    arithmetic and small matrix products, one per draw), so a draw's totals do not
-    depend on which other draws share the call: evaluating draws in chunks of any
-    size gives bit-for-bit the same numbers. When lag, duration or drop-off vary by
-    draw, benefit-years are summed over the kernel's ``H`` offsets
+    arithmetic and sums along the last axis), so a draw's totals do not depend on
+    which other draws share the call: evaluating draws in chunks of any size gives
+    bit-for-bit the same numbers. When lag, duration or drop-off vary by draw,
+    benefit-years are summed over the kernel's ``H`` offsets
     (:func:`_benefit_years_by_offset`) rather than through a ``(D, O, H, H)`` kernel.
 
     Parameters
@@ -644,10 +846,9 @@ def evaluate_totals(model: CompiledModel, overrides: Mapping[str, np.ndarray] | 
 
     H, A = model.horizon, len(model.agencies)
 
-    # costs by agency: one (H, L) @ (L, A) product per draw
-    costs = uplift_costs(get("cost_real"), get("cost_ob")[..., None])                # (D|1, L, H)
-    cost_map = model.agency_matrix(model.cost_agency)                                  # (L, A)
-    costs_a = np.swapaxes(np.matmul(np.swapaxes(costs, -1, -2), cost_map), -1, -2)     # (D|1, A, H)
+    # costs by agency: each agency's lines summed, year by year
+    costs = uplift_costs(_cost_real(model, overrides), get("cost_ob")[..., None])   # (D|1, L, H)
+    costs_a = np.swapaxes(segment_sum(np.swapaxes(costs, -1, -2), model.cost_agency, A), -1, -2)  # (D|1, A, H)
 
     # benefit units by outcome and year, after optimism bias
     rate = net_success_rate(get("engagement"), get("success"), get("deadweight"), get("displacement"),
@@ -663,51 +864,39 @@ def evaluate_totals(model: CompiledModel, overrides: Mapping[str, np.ndarray] | 
     # components with their own timing get their own rows of benefit units
     unit, rows = _benefit_rows(model, get, successes, unit, timing_varies)             # (D|1, R, H)
 
-    # each row's value per benefit unit, by column: fiscal, cashable and transfer
-    # by agency (3A columns), then economic and social; then, only for models that
-    # use them, the health parts of economic and social and the saving classes
+    # each component's value per benefit unit lands in columns: fiscal, cashable and
+    # transfer by agency (3A), economic and social; then, only for models that use
+    # them, the health parts of economic and social and the saving classes by agency
     amount = get("component_amount")                                                   # (D|1, K)
-    is_fiscal = model.component_type == FISCAL
-    fiscal_map = model.agency_matrix(np.where(is_fiscal, model.component_agency, -1))  # (K, A)
-    fiscal = amount[..., None] * fiscal_map                                            # (D|1, K, A)
     cashable = get("component_cashable")
     by_year = cashable.ndim == 3          # a share varies by year: summed separately below
-    economic, social = model.component_type == ECONOMIC, model.component_type == SOCIAL
-    blocks = [
-        fiscal,
-        fiscal * (0.0 if by_year else cashable[..., None]),
-        fiscal * model.component_transfer[:, None],
-        (amount * economic)[..., None],
-        (amount * social)[..., None],
-    ]
-    health = model.health
-    if health.any():
-        blocks += [(amount * (economic & health))[..., None], (amount * (social & health))[..., None]]
-    saving = model.component_saving
-    classed = saving is not None and bool(saving.any())
-    if classed:
-        blocks += [fiscal * (saving == 1)[:, None], fiscal * (saving == 2)[:, None]]
-    columns = np.concatenate(blocks, axis=-1)                                          # (D|1, K, C)
-    row_map = np.zeros((unit.shape[1], model.n_components))
-    row_map[rows, np.arange(model.n_components)] = 1.0
-    weights = np.matmul(row_map, columns)                                              # (D|1, R, C)
-    by_column = np.swapaxes(np.matmul(np.swapaxes(unit, -1, -2), weights), -1, -2)    # (D, C, H)
+    cols = _columns(model, include_cashable=not by_year)
+    values = amount[:, cols.component]                                                 # (D|1, E)
+    if not by_year:
+        values = values * np.where(cols.cashable, cashable[:, cols.component], 1.0)
+    # entries sharing a row and a column are added first (the row's weight in that
+    # column), then each column is the sum over its rows of weight x benefit units
+    pair_row, pair_col, pair = cols.pairs(rows)
+    weights = segment_sum(values, pair, len(pair_row))                                 # (D|1, P)
+    unit_t = np.swapaxes(unit, -1, -2)                                                 # (D|1, H, R)
+    by_column = np.swapaxes(segment_sum(unit_t[..., pair_row] * weights[:, None, :], pair_col, cols.n), -1, -2)
 
     def full(a: np.ndarray, shape) -> np.ndarray:
         return np.broadcast_to(a, shape)
 
     cash = by_column[:, A:2 * A]
-    if by_year:  # (D|1, K, H) shares: sum each component's cashable flow by agency
-        flows = unit[:, rows, :] * amount[..., None] * cashable
-        cash = np.einsum("dkh,ka->dah", flows, fiscal_map)
+    if by_year:  # (D|1, K, H) shares: each fiscal component's cashable flow, summed by agency
+        f = np.flatnonzero(model.component_type == FISCAL)
+        flows = unit_t[..., rows[f]] * amount[:, None, f] * np.swapaxes(cashable, -1, -2)[..., f]   # (D|1, H, Kf)
+        cash = np.swapaxes(segment_sum(flows, model.component_agency[f], A), -1, -2)
     extra = {}
     c = 3 * A + 2
-    if health.any():
+    if cols.health:
         extra.update(health_discount_factors=full(get("health_discount_factors"), (D, H)),
                      economic_health=full(by_column[:, c], (D, H)),
                      social_health=full(by_column[:, c + 1], (D, H)))
         c += 2
-    if classed:
+    if cols.classed:
         extra.update(reduction=full(by_column[:, c:c + A], (D, A, H)),
                      avoidance=full(by_column[:, c + A:c + 2 * A], (D, A, H)))
     return Totals(

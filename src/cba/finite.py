@@ -226,7 +226,7 @@ def check_totals(model: "CompiledModel", totals: "Totals", metrics: Mapping[str,
     Parameters
     ----------
     model : CompiledModel
-    totals : Totals
+    totals : Totals or cba.metrics.PresentValues
     metrics, agency : mapping of str to numpy.ndarray
         From :func:`cba.metrics.compute`.
     parameters : sequence of Parameter, optional
@@ -248,10 +248,15 @@ def check_totals(model: "CompiledModel", totals: "Totals", metrics: Mapping[str,
         return
     d = _bad_draw(*arrays)
     which = None
+    present = hasattr(totals, "yearly_costs")  # present values (cba.metrics.PresentValues), not yearly totals
     for name, a in fields.items():
         a = np.asarray(a)[d]
         if not np.isfinite(a).all():
-            if a.ndim == 2:   # (A, H)
+            if present:       # (A,) or a scalar: present values
+                ai = int(np.nonzero(~np.isfinite(np.atleast_1d(a)))[0][0]) if a.ndim == 1 else None
+                where = f" of {model.agencies[ai]}" if ai is not None else ""
+                which = (name, ai, f"the present value of {name}{where}")
+            elif a.ndim == 2:   # (A, H)
                 ai, t = (int(x[0]) for x in np.nonzero(~np.isfinite(a)))
                 which = (name, ai, f"the {name} of {model.agencies[ai]} in year {t}")
             else:

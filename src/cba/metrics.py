@@ -8,6 +8,7 @@ become ``None`` only at the presentation edge.
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -250,43 +251,111 @@ def _refine_root(x, lo, hi, f_lo, iterations: int = 100) -> np.ndarray:
     return out
 
 
-def compute(totals: Totals, include_irr: bool = True) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+@dataclass(frozen=True)
+class PresentValues:
+    """What the metrics are made of: present values, and the yearly totals that
+    payback and the internal rate of return need.
+
+    :func:`present_values` makes them from :class:`~cba.engine.Totals`;
+    :func:`cba.profiles.present_values` makes them directly from a compiled model
+    and parameter draws (Monte Carlo's fast path). ``D`` draws, ``A`` agencies.
+
+    Attributes
+    ----------
+    agencies : tuple of str
+    costs, fiscal, cashable, transfer : numpy.ndarray
+        ``(D, A)`` present values by agency (pounds).
+    economic, social : numpy.ndarray
+        ``(D,)`` present values, health values discounted on the health schedule.
+    yearly_costs, yearly_fiscal : numpy.ndarray
+        ``(D, H)`` real totals by year (all agencies), for payback and IRR.
+    discount_factors : numpy.ndarray
+        ``(D, H)``: the standard schedule.
+    reduction, avoidance : numpy.ndarray or None
+        ``(D,)`` present values of fiscal savings classed as cost reduction and
+        cost avoidance; None when the model classes no saving.
+    """
+
+    agencies: tuple[str, ...]
+    costs: np.ndarray
+    fiscal: np.ndarray
+    cashable: np.ndarray
+    transfer: np.ndarray
+    economic: np.ndarray
+    social: np.ndarray
+    yearly_costs: np.ndarray
+    yearly_fiscal: np.ndarray
+    discount_factors: np.ndarray
+    reduction: np.ndarray | None = None
+    avoidance: np.ndarray | None = None
+
+
+def present_values(totals: Totals) -> PresentValues:
+    """Discount :class:`~cba.engine.Totals` into :class:`PresentValues`.
+
+    Economic and social values from health components are discounted on
+    ``totals.health_discount_factors``, everything else on
+    ``totals.discount_factors``: ``PV = sum(x * DF) + sum(x_health * (DF_health -
+    DF))``. Without health components the first term alone is computed, exactly
+    as before health discounting existed.
+    """
+    df = totals.discount_factors                                   # (D, H)
+    dfa = df[:, None, :]
+    hdf = totals.health_discount_factors
+    reduction = avoidance = None
+    if totals.reduction is not None:
+        reduction = np.sum(totals.reduction * dfa, axis=(-2, -1))
+        avoidance = np.sum(totals.avoidance * dfa, axis=(-2, -1))
+    return PresentValues(
+        agencies=totals.agencies,
+        costs=np.sum(totals.costs * dfa, axis=-1),                 # (D, A)
+        fiscal=np.sum(totals.fiscal * dfa, axis=-1),
+        cashable=np.sum(totals.cashable * dfa, axis=-1),
+        transfer=np.sum(totals.transfer * dfa, axis=-1),
+        economic=_pv(totals.economic, df, totals.economic_health, hdf),
+        social=_pv(totals.social, df, totals.social_health, hdf),
+        yearly_costs=totals.costs.sum(axis=1),                     # (D, H)
+        yearly_fiscal=totals.fiscal.sum(axis=1),
+        discount_factors=df,
+        reduction=reduction,
+        avoidance=avoidance,
+    )
+
+
+def compute(totals: Totals | PresentValues, include_irr: bool = True
+            ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Every result of the method, per draw.
+
+    Parameters
+    ----------
+    totals : Totals or PresentValues
+        The engine's totals (discounted first by :func:`present_values`), or
+        present values made directly (:func:`cba.profiles.present_values`).
+    include_irr : bool
+        Compute the internal rate of return (NaN when not).
 
     Returns
     -------
     metrics : dict of str to numpy.ndarray
         :data:`METRIC_NAMES`, each ``(D,)``; and :data:`SAVING_METRIC_NAMES`
         when the totals class savings.
-
-    Notes
-    -----
-    Economic and social values from health components are discounted on
-    ``totals.health_discount_factors``, everything else on
-    ``totals.discount_factors``: ``PV = sum(x * DF) + sum(x_health * (DF_health -
-    DF))``. Without health components the first term alone is computed, exactly
-    as before health discounting existed.
     by_agency : dict of str to numpy.ndarray
         :data:`AGENCY_METRIC_NAMES`, each ``(D, A)`` in ``totals.agencies`` order.
     """
-    df = totals.discount_factors                                   # (D, H)
-    dfa = df[:, None, :]
-    a_costs = np.sum(totals.costs * dfa, axis=-1)                  # (D, A)
-    a_fiscal = np.sum(totals.fiscal * dfa, axis=-1)
-    a_cash = np.sum(totals.cashable * dfa, axis=-1)
-    a_transfer = np.sum(totals.transfer * dfa, axis=-1)
+    pv = totals if isinstance(totals, PresentValues) else present_values(totals)
+    df = pv.discount_factors                                       # (D, H)
+    a_costs, a_fiscal, a_cash, a_transfer = pv.costs, pv.fiscal, pv.cashable, pv.transfer   # (D, A)
 
     pv_costs = a_costs.sum(axis=1)
     pv_fiscal = a_fiscal.sum(axis=1)
     pv_cashable = a_cash.sum(axis=1)
     pv_transfer = a_transfer.sum(axis=1)
-    hdf = totals.health_discount_factors
-    pv_economic = _pv(totals.economic, df, totals.economic_health, hdf)
-    pv_social = _pv(totals.social, df, totals.social_health, hdf)
+    pv_economic = pv.economic
+    pv_social = pv.social
     pv_public_value = pv_fiscal - pv_transfer + pv_economic + pv_social
 
-    yearly_costs = totals.costs.sum(axis=1)                        # (D, H)
-    yearly_fiscal = totals.fiscal.sum(axis=1)
+    yearly_costs = pv.yearly_costs                                 # (D, H)
+    yearly_fiscal = pv.yearly_fiscal
     cost_share = ratio(a_costs, pv_costs[:, None])
     fiscal_share = ratio(a_fiscal, pv_fiscal[:, None])
     wpi = 0.5 * np.sum(np.abs(cost_share - fiscal_share), axis=1)
@@ -310,9 +379,9 @@ def compute(totals: Totals, include_irr: bool = True) -> tuple[dict[str, np.ndar
         "irr": irr(yearly_fiscal - yearly_costs) if include_irr else np.full(len(pv_costs), np.nan),
         "wrong_pocket_index": wpi,
     }
-    if totals.reduction is not None:
-        metrics["pv_cost_reduction"] = np.sum(totals.reduction * dfa, axis=(-2, -1))
-        metrics["pv_cost_avoidance"] = np.sum(totals.avoidance * dfa, axis=(-2, -1))
+    if pv.reduction is not None:
+        metrics["pv_cost_reduction"] = pv.reduction
+        metrics["pv_cost_avoidance"] = pv.avoidance
     by_agency = {
         "pv_costs": a_costs,
         "pv_fiscal": a_fiscal,

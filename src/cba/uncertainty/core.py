@@ -9,8 +9,10 @@ A model with a ``partnership`` section adds each partner's position under the de
 deal terms are varied by ``partnership.`` paths (:mod:`cba.partnership.parameters`).
 
 :func:`run` evaluates parameter values, one per draw, through the engine's fast
-path (:func:`cba.engine.evaluate_totals`, then :func:`cba.metrics.compute`) and
-returns every metric as a column of a ``(D, M)`` array.
+paths (:func:`cba.profiles.present_values` when only rates, amounts, costs, lags or
+durations vary, else :func:`cba.engine.evaluate_totals`; then
+:func:`cba.metrics.compute`) and returns every metric as a column of a ``(D, M)``
+array.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from ..engine import CompiledModel, compile_model, evaluate_totals
 from ..errors import CBAError
 from ..metrics import AGENCY_METRIC_NAMES, METRIC_NAMES, compute
 from ..models import Intervention, load_intervention
+from ..profiles import present_values
 from .parameters import Parameter, build_overrides
 
 #: Thresholds used when none is given: break-even of each case (metric, ">", value).
@@ -314,13 +317,16 @@ def run(model: CompiledModel, parameters: Sequence[Parameter], values: Mapping[s
         ``(D, M)``, columns in the order of :func:`metric_names`.
     """
     with finite.guard():  # overflow is reported below, naming the parameters, not warned about
-        overrides = build_overrides(model, parameters, values, checked=checked, buffers=buffers)
+        overrides = build_overrides(model, parameters, values, checked=checked, buffers=buffers, cost_scale=True)
         deal_overrides = {k: overrides.pop(k) for k in list(overrides) if k.startswith("deal.")}
-        totals = evaluate_totals(model, overrides)
+        # per-timing profiles when the draws allow them, else the general path
+        totals = present_values(model, overrides, buffers=buffers)
+        if totals is None:
+            totals = evaluate_totals(model, overrides)
         metrics, agency = compute(totals, include_irr=include_irr)
         finite.check_totals(model, totals, metrics, agency, parameters, values)
     cols = [metrics[k] for k in METRIC_NAMES]
-    out = np.column_stack(cols) if cols else np.empty((totals.costs.shape[0], 0))
+    out = np.column_stack(cols) if cols else np.empty((metrics["pv_costs"].shape[0], 0))
     if include_agencies and model.agencies:
         out = np.concatenate([out] + [agency[k] for k in AGENCY_METRIC_NAMES], axis=1)
     if include_agencies and getattr(model.intervention, "partnership", None) is not None:

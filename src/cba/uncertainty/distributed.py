@@ -105,7 +105,7 @@ def map_chunks(client, model: CompiledModel, sampler: Sampler, spans: Sequence[t
 # ---------------------------------------------------------------- portfolio
 def appraisal_row(model: Intervention, include_irr: bool = True) -> dict:
     """Every metric of one intervention, and each agency's metrics as ``name[agency]``."""
-    compiled = compile_model(model)
+    compiled = compile_model(model, provenance=False)
     metrics, by_agency = evaluate_many([compiled], include_irr=include_irr)
     row: dict = {"name": model.name, **dict(zip(METRIC_NAMES, metrics[0].tolist()))}
     for k, values in zip(AGENCY_METRIC_NAMES, by_agency[0].tolist()):
@@ -117,7 +117,7 @@ def appraisal_row(model: Intervention, include_irr: bool = True) -> dict:
 def _batch_task(models: list[Intervention], include_irr: bool) -> tuple[list[str], list[tuple[str, ...]],
                                                                          np.ndarray, list[np.ndarray]]:
     """Names, agencies, metrics ``(n, M)`` and agency metrics of a batch (one Dask task)."""
-    compiled = [compile_model(m) for m in models]
+    compiled = [compile_model(m, provenance=False) for m in models]     # the arrays are all it needs
     metrics, by_agency = evaluate_many(compiled, include_irr=include_irr)
     return [m.name for m in models], [c.agencies for c in compiled], metrics, by_agency
 

@@ -479,7 +479,14 @@ class Discrete(Distribution):
     def ppf(self, u):
         u = np.asarray(u, dtype=float)
         cum = np.cumsum(self.probabilities)
-        idx = np.minimum(np.searchsorted(cum, u, side="right"), len(self.values) - 1)
+        if len(cum) <= 16:
+            # the number of cumulative probabilities at or below u, as searchsorted(...,
+            # side="right") counts them, capped at the last value: the same index, faster
+            idx = np.zeros(u.shape, dtype=np.intp)
+            for c in cum[:-1]:
+                idx += u >= c
+        else:
+            idx = np.minimum(np.searchsorted(cum, u, side="right"), len(self.values) - 1)
         return np.asarray(self.values, dtype=float)[idx]
 
     @property

@@ -51,7 +51,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..engine import CompiledModel
+from ..engine import CompiledModel, _columns
 from ..errors import CBAError
 from . import core
 from .distributions import Distribution
@@ -72,22 +72,11 @@ def chunk_size_for(model: CompiledModel, sampler: Sampler, memory: int = CHUNK_M
     up to :data:`MAX_BLOCKS`, or a power-of-two fraction of one block for a model
     so large that one block would not fit (each block of random numbers is then
     drawn once and shared by its chunks). Chunks of a few thousand draws are also
-    the fastest: their arrays stay in the processor's caches. The estimate counts, per draw, the engine's arrays that carry
-    a draws axis: ``(O, H)`` successes and benefit-years with their temporaries,
-    ``(L, H)`` costs when costs vary, ``(K, 3A+2)`` value weights when unit values
-    vary, the ``(3A+2, H)`` totals and the metrics.
+    the fastest: their arrays stay in the processor's caches. The estimate
+    (:func:`bytes_per_draw`) counts the arrays of the general path, which the
+    per-timing profiles never exceed.
     """
-    O, H, L, K = model.n_outcomes, model.horizon, model.n_costs, model.n_components
-    A = len(model.agencies)
-    C = 3 * A + 2
-    targets = {p.target for p in sampler.parameters}
-    cells = 12 * O * H + 2 * C * H + 12 * A * H + 2 * H
-    if targets & {"cost_real", "cost_ob"}:
-        cells += 3 * L * H
-    if targets & {"component_amount", "component_cashable"}:
-        cells += 4 * K * C + 2 * O * C
-    cells += 3 * len(sampler.parameters) + 2 * len(core.metric_names(model))
-    per_draw = 8 * cells
+    per_draw = bytes_per_draw(model, sampler)
     fits = int(memory // per_draw)
     if fits >= BLOCK:
         return min(fits // BLOCK, MAX_BLOCKS) * BLOCK
@@ -95,6 +84,60 @@ def chunk_size_for(model: CompiledModel, sampler: Sampler, memory: int = CHUNK_M
     while size > max(fits, 1):
         size //= 2
     return size
+
+
+def bytes_per_draw(model: CompiledModel, sampler: Sampler) -> int:
+    """Working memory of one draw in the engine, the metrics and the deal (bytes).
+
+    An upper estimate of the arrays with a draws axis, for the path the draws take:
+
+    - the per-timing profiles (:mod:`cba.profiles`): each outcome's and component's
+      values, the entries of the present values by column, and ``(rows with
+      fiscal savings, H)`` for the yearly savings;
+    - the general path (:func:`cba.engine.evaluate_totals`, when a cohort or a
+      drop-off is drawn, or a cashable share varies by year): ``(O, H)``
+      successes and benefit-years with their temporaries (more when timing varies:
+      the weights of the ``H`` offsets), the ``(H, P)`` products of the (outcome,
+      column) pairs, ``(L, H)`` costs when they vary and ``(K, H)`` cashable shares
+      and flows when a share varies by year;
+
+    then the parameter values, the overrides, the metrics; and, for a model with a
+    ``partnership:`` deal, the per-line flows of :func:`cba.engine.evaluate`
+    (``(K, H)`` benefits, the ``(O, H, H)`` benefit kernel when timing varies) and
+    the deal's ``(partners, H)`` arrays.
+    """
+    from ..profiles import applies
+
+    O, H, L, K = model.n_outcomes, model.horizon, model.n_costs, model.n_components
+    A = len(model.agencies)
+    targets = {p.target for p in sampler.parameters}
+    engine_targets = {t for t in targets if not t.startswith("deal.")}
+    timing = bool(targets & {"lag", "duration", "drop_off"})
+    costs = bool(targets & {"cost_real", "cost_ob"})
+    R = O + len(model.timed_components)
+    cols = _columns(model)
+    E, C = len(cols.component), cols.n
+    rows = model.component_outcome.copy()
+    rows[model.timed_components] = O + np.arange(len(model.timed_components))
+    names = core.metric_names(model)
+    cells = 100 + 3 * len(sampler.parameters) + 3 * len(names) + 10 * H + 12 * A   # values, metrics, temporaries
+    cells += sum(int(np.prod(model.params[t].shape)) for t in engine_targets)    # the overrides
+    if applies(model, engine_targets):
+        Rf = len(np.unique(rows[model.component_type == 0]))
+        cells += 4 * R + 2 * E + C + 2 * Rf * H + 2 * H + (2 * L * H if costs else 0)
+    else:
+        P = len(np.unique(rows[cols.component] * C + cols.column)) if K else 0
+        cells += 6 * R * H + 2 * P * H + 2 * E + 2 * C * H + (6 * R * H if timing else 0) + (3 * L * H if costs else 0)
+        if np.ndim(model.params["component_cashable"]) == 2:   # shares by year: the override and each flow
+            cells += 3 * K * H
+    if getattr(model.intervention, "partnership", None) is not None:
+        terms = model.intervention.partnership
+        partners = max(1, sum(n.startswith("net_after[") for n in names))
+        agreements = len(terms.gain_share) + len(terms.outcome_payments) + len(terms.payments)
+        cells += 6 * K * H + 3 * R * H + 3 * L * H + 12 * partners * H + 10 * agreements * H
+        if timing:                                             # evaluate's (O, H, H) kernel and its temporaries
+            cells += 4 * O * H * H
+    return 8 * cells
 
 
 @dataclass
@@ -600,7 +643,7 @@ def summarise(values: np.ndarray, names: Sequence[str], base: np.ndarray,
         return _summarise(values, names, base, thresholds, quantiles)
 
 
-def _summarise(values, names, base, thresholds, quantiles) -> pd.DataFrame:
+def _summarise(values, names, base, thresholds, quantiles, workers: int = 1) -> pd.DataFrame:
     D, M = values.shape
     thr = [(j, thresholds[n]) for j, n in enumerate(names) if n in thresholds]
     plan = _Plan(M, D, moments=True, thresholds=thr)
@@ -611,12 +654,20 @@ def _summarise(values, names, base, thresholds, quantiles) -> pd.DataFrame:
     second = _Accumulator(plan)
     for a in range(0, D, BLOCK):
         second.add_block(plan, values[a:a + BLOCK] + 0.0)
-    order: dict[int, dict[int, float]] = {}
-    for j, ranks in _needed_ranks(first.count, quantiles).items():
+
+    def order_statistics(item: tuple[int, list[int]]) -> tuple[int, dict[int, float]]:
+        j, ranks = item
         x = values[:, j]
-        x = x[~np.isnan(x)] + 0.0
+        x = (x[~np.isnan(x)] if first.count[j] < D else x) + 0.0
         x.partition(ranks)
-        order[j] = {r: float(x[r]) for r in ranks}
+        return j, {r: float(x[r]) for r in ranks}
+
+    needed = list(_needed_ranks(first.count, quantiles).items())
+    if workers > 1 and len(needed) > 1 and D >= 50_000:   # numpy partitions without holding the GIL
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            order = dict(pool.map(order_statistics, needed))
+    else:
+        order = dict(map(order_statistics, needed))
     return _frame(names, base, thresholds, quantiles, D, first, second.squares, order)
 
 
@@ -995,7 +1046,8 @@ def montecarlo(model, distributions: Mapping[str, object], draws: int = 10_000, 
         summary, passes = _stream_summary(run_pass, pilot, shown, base, thr, qs, draws, memory)
         values = samples = None
     else:
-        values = np.empty((draws, len(shown)))
+        # metric by metric in memory (Fortran order): the summary reads each metric's draws
+        values = np.empty((draws, len(shown)), order="F")
         samples = np.empty((draws, len(sampler.parameters))) if keep_draws else None
         with _progress(draws, progress, len(spans)) as bar:
             for (a, b), (v, s) in mapped(run_chunk, spans, (include_irr, keep_draws, columns)):
@@ -1003,7 +1055,9 @@ def montecarlo(model, distributions: Mapping[str, object], draws: int = 10_000, 
                 if samples is not None:
                     samples[a:b] = s
                 bar.update(b - a)
-        summary, passes = summarise(values, shown, base, thr, qs), 1
+        with _quiet():
+            summary = _summarise(values, shown, base, thr, qs, workers=1 if client is not None else n_workers)
+        passes = 1
     return MonteCarloResult(
         draws=draws, seed=sampler.seed, parameters=sampler.paths,
         distributions=dict(zip(sampler.paths, sampler.distributions)),

@@ -196,7 +196,7 @@ class Parameter:
         if self.target in ("lag", "duration"):
             # years beyond the horizon change nothing, and would overflow the engine's integers
             return np.minimum(v, horizon + 1)
-        return v * self.factor
+        return v if self.factor == 1.0 else v * self.factor      # (v * 1.0 is v)
 
     def write(self, array: np.ndarray, values: np.ndarray, horizon: int) -> None:
         """Write or scale this parameter's cells of ``array`` (``(D,) + base shape``) in place."""
@@ -458,7 +458,7 @@ def resolve_many(model: CompiledModel, paths: Iterable[str]) -> list[Parameter]:
 
 def build_overrides(model: CompiledModel, parameters: Sequence[Parameter],
                     values: Mapping[str, Sequence[float] | np.ndarray], checked: bool = False,
-                    buffers: dict | None = None) -> dict[str, np.ndarray]:
+                    buffers: dict | None = None, cost_scale: bool = False) -> dict[str, np.ndarray]:
     """Engine overrides from parameter values, one value per draw.
 
     Parameters
@@ -475,6 +475,12 @@ def build_overrides(model: CompiledModel, parameters: Sequence[Parameter],
         Scratch arrays to build the overrides in, kept from call to call (a Monte
         Carlo run's chunks); the overrides are then views of them, valid until the
         next call with the same ``buffers``.
+    cost_scale : bool
+        When every parameter that moves costs multiplies whole cost lines
+        (``costs``, ``costs[l].amounts``) and no line has two multipliers, give them
+        as the engine's ``cost_scale`` ``(D, L)`` rather than as ``cost_real`` ``(D,
+        L, H)``: the same numbers (the engine multiplies each line's base amounts by
+        its multiplier, as :meth:`Parameter.write` would), a tenth of the memory.
 
     Returns
     -------
@@ -499,17 +505,40 @@ def build_overrides(model: CompiledModel, parameters: Sequence[Parameter],
         raise CBAError(f"parameter values disagree on the number of draws: {sorted(sizes)}")
     D = sizes.pop() if sizes else 1
     arrays: dict[str, np.ndarray] = {}
+    if cost_scale and (lines := _line_multipliers(model, parameters)):
+        scale = _buffer(buffers, "cost_scale", (D, model.n_costs), float)
+        scale[...] = 1.0
+        for p, ls in lines.items():
+            v = out[p.path]
+            scale[:, ls] = np.where(np.isnan(v), 1.0, v)[:, None]
+        arrays["cost_scale"] = scale
+        parameters = [p for p in parameters if p not in lines]
     # values first, then multipliers (so a multiplier scales what a value set)
     for p in sorted(parameters, key=lambda q: q.mode != "set"):
         if p.target not in arrays:
             base = _base(model, p)
-            if buffers is None:
-                arrays[p.target] = np.repeat(base[None], D, axis=0)
-            else:
-                buf = buffers.get(("override", p.target))
-                if buf is None or len(buf) < D or buf.shape[1:] != base.shape or buf.dtype != base.dtype:
-                    buf = buffers["override", p.target] = np.empty((D,) + base.shape, base.dtype)
-                arrays[p.target] = buf[:D]
-                arrays[p.target][...] = base
+            arrays[p.target] = _buffer(buffers, p.target, (D,) + base.shape, base.dtype)
+            arrays[p.target][...] = base
         p.write(arrays[p.target], out[p.path], model.horizon)
     return arrays
+
+
+def _buffer(buffers: dict | None, name: str, shape: tuple[int, ...], dtype) -> np.ndarray:
+    """An array for an override: fresh, or the part of a kept one that is needed."""
+    if buffers is None:
+        return np.empty(shape, dtype)
+    buf = buffers.get(("override", name))
+    if buf is None or len(buf) < shape[0] or buf.shape[1:] != shape[1:] or buf.dtype != dtype:
+        buf = buffers["override", name] = np.empty(shape, dtype)
+    return buf[:shape[0]]
+
+
+def _line_multipliers(model: CompiledModel, parameters: Sequence[Parameter]) -> dict[Parameter, np.ndarray]:
+    """The cost lines each cost parameter multiplies, when every parameter that moves
+    ``cost_real`` multiplies whole lines and no line has two (else empty)."""
+    moving = [p for p in parameters if p.target == "cost_real"]
+    if not moving or any(p.mode != "scale" or p.cells[1:] != (slice(None),) for p in moving):
+        return {}
+    lines = {p: np.arange(model.n_costs)[p.cells[0]].reshape(-1) for p in moving}
+    every = np.concatenate(list(lines.values()))
+    return lines if len(every) == len(np.unique(every)) else {}

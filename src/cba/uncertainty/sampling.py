@@ -318,8 +318,9 @@ class Sampler:
                 out[path] = np.asarray(dists[path].ppf(u[:, j]), float)
         for p, d in zip(self.parameters, self.distributions):
             lo, hi = d.support
-            x = np.clip(out[p.path], lo, hi)     # no rounding noise outside the support
-            out[p.path] = np.rint(x) if p.integer else x
+            x = out[p.path]        # clipped (in place when it is the sampler's own array): no rounding noise
+            x = np.clip(x, lo, hi, out=x if x.flags.writeable and x.flags.owndata else None)   # outside the support
+            out[p.path] = np.rint(x, out=x) if p.integer else x
         return out
 
     def _cached_block(self, b: int) -> dict[str, np.ndarray]:
