@@ -174,3 +174,21 @@ def naming(source) -> Iterator[None]:
         if named is exc:
             raise
         raise named from None
+
+
+_SHOWN = None
+
+
+def shown(value) -> str:
+    """``repr(value)`` for a message, bounded: deep or long data a user gave is cut short.
+
+    >>> shown([[[[[[1]]]]]]), shown(0.5), shown("pert")
+    ('[[[[...]]]]', '0.5', "'pert'")
+    """
+    global _SHOWN
+    if _SHOWN is None:
+        import reprlib
+
+        _SHOWN = reprlib.Repr()
+        _SHOWN.maxlevel, _SHOWN.maxstring, _SHOWN.maxother = 3, 60, 60
+    return _SHOWN.repr(value)

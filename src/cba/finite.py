@@ -61,7 +61,9 @@ def number(value: Any, where: str, *, minimum: float | None = None) -> float:
 
 
 def _short(value: Any) -> str:
-    text = repr(value)
+    from .errors import shown
+
+    text = shown(value)                    # bounded: deep data a user gave never recurses
     return text if len(text) <= 60 else text[:57] + "..."
 
 

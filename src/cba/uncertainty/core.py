@@ -27,7 +27,7 @@ import numpy as np
 
 from .. import finite, limits
 from ..engine import CompiledModel, compile_model, evaluate_totals
-from ..errors import CBAError
+from ..errors import CBAError, shown
 from ..metrics import AGENCY_METRIC_NAMES, METRIC_NAMES, compute
 from ..models import Intervention, load_intervention
 from ..profiles import present_values
@@ -91,7 +91,7 @@ def check_draws(draws, where: str = "draws", kept_columns: int | None = None) ->
     cba.errors.CBAError: draws: must be a whole number 1 or more, got 0
     """
     if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) or draws < 1:
-        raise CBAError(f"{where}: must be a whole number 1 or more, got {draws!r}")
+        raise CBAError(f"{where}: must be a whole number 1 or more, got {shown(draws)}")
     most = limits.get("draws")
     if draws > most:
         raise CBAError(f"{where}: {int(draws):,} draws are more than one run may make; {limits.exceeded('draws')}")
@@ -178,7 +178,7 @@ def _deal_metric_names(model: CompiledModel) -> list[str]:
 def check_metric(model: CompiledModel, name: str) -> str:
     """The metric name, or :class:`~cba.errors.CBAError` listing the valid ones."""
     if not isinstance(name, str):
-        raise CBAError(f"a metric is a name such as 'financial_roi' or 'net[dwp]', got {name!r}")
+        raise CBAError(f"a metric is a name such as 'financial_roi' or 'net[dwp]', got {shown(name)}")
     n = name.replace(" ", "")
     if n in METRIC_NAMES:
         return n
@@ -242,18 +242,18 @@ def parse_threshold(model: CompiledModel, metric: str, spec) -> Threshold:
     if isinstance(spec, str):
         m = re.match(r"^\s*(>=|<=|>|<)?\s*(\S+)\s*$", spec)
         if not m:
-            raise CBAError(f"thresholds.{metric}: expected a number or e.g. '>= 1', got {spec!r}")
+            raise CBAError(f"thresholds.{metric}: expected a number or e.g. '>= 1', got {shown(spec)}")
         op = m[1] or op
         value = m[2]
     elif isinstance(spec, (tuple, list)):
         if len(spec) != 2 or spec[0] not in _OPS:
-            raise CBAError(f"thresholds.{metric}: expected (op, value) with op one of > >= < <=, got {spec!r}")
+            raise CBAError(f"thresholds.{metric}: expected (op, value) with op one of > >= < <=, got {shown(spec)}")
         op, value = spec
     if isinstance(value, str):
         try:
             value = float(value)
         except ValueError:
-            raise CBAError(f"thresholds.{metric}: expected a number, got {value!r}") from None
+            raise CBAError(f"thresholds.{metric}: expected a number, got {shown(value)}") from None
     value = finite.number(value, f"thresholds.{metric}")
     return Threshold(metric, op, value)
 

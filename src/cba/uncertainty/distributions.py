@@ -37,7 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special
 
-from ..errors import CBAError
+from ..errors import CBAError, shown
 
 _INF = float("inf")
 #: Half the spacing of ``Generator.random()``'s grid: adding it keeps uniforms inside (0, 1).
@@ -55,9 +55,9 @@ def _finite(name: str, x) -> float:
     try:
         v = float(x)
     except (TypeError, ValueError, OverflowError):
-        raise CBAError(f"{name} must be a number, got {x!r}") from None
+        raise CBAError(f"{name} must be a number, got {shown(x)}") from None
     if not math.isfinite(v):
-        raise CBAError(f"{name} must be a finite number, got {x!r}")
+        raise CBAError(f"{name} must be a finite number, got {shown(x)}")
     return v
 
 
@@ -69,9 +69,9 @@ def _bound(name: str, x, default: float) -> float:
     try:
         v = float(x)
     except (TypeError, ValueError, OverflowError):
-        raise CBAError(f"{name} must be a number, got {x!r}") from None
+        raise CBAError(f"{name} must be a number, got {shown(x)}") from None
     if math.isnan(v):
-        raise CBAError(f"{name} must be a number, got {x!r}")
+        raise CBAError(f"{name} must be a number, got {shown(x)}")
     return v
 
 
@@ -459,13 +459,13 @@ class Discrete(Distribution):
 
     def __post_init__(self):
         if isinstance(self.values, (str, bytes)) or not isinstance(self.values, Sequence) or not self.values:
-            raise CBAError(f"discrete: values must be a non-empty list of numbers, got {self.values!r}")
+            raise CBAError(f"discrete: values must be a non-empty list of numbers, got {shown(self.values)}")
         vals = tuple(_finite("values", v) for v in self.values)
         if self.probabilities is None:
             probs = tuple(1.0 / len(vals) for _ in vals)
         else:
             if isinstance(self.probabilities, (str, bytes)) or not isinstance(self.probabilities, Sequence):
-                raise CBAError(f"discrete: probabilities must be a list of numbers, got {self.probabilities!r}")
+                raise CBAError(f"discrete: probabilities must be a list of numbers, got {shown(self.probabilities)}")
             probs = tuple(_finite("probabilities", p) for p in self.probabilities)
             if len(probs) != len(vals):
                 raise CBAError(f"discrete: {len(vals)} values but {len(probs)} probabilities")
@@ -544,7 +544,7 @@ def from_spec(spec, path: str = "") -> Distribution:
             raise CBAError(f"{prefix}{exc}") from None
     if not isinstance(spec, Mapping):
         raise CBAError(f"{prefix}expected a distribution such as {{dist: pert, low: ..., mode: ..., high: ...}} "
-                       f"or a number, got {spec!r}")
+                       f"or a number, got {shown(spec)}")
     data = dict(spec)
     kind = None
     for key in ("dist", "distribution", "type"):
@@ -556,7 +556,7 @@ def from_spec(spec, path: str = "") -> Distribution:
     kind_key = str(kind).strip().lower().replace(" ", "_").replace("-", "_")
     cls = DISTRIBUTIONS.get(kind_key)
     if cls is None:
-        raise CBAError(f"{prefix}unknown distribution {kind!r}; use one of {', '.join(_names())}")
+        raise CBAError(f"{prefix}unknown distribution {shown(kind)}; use one of {', '.join(_names())}")
     try:
         if cls is LogNormal:
             if {"mu", "sigma"} <= data.keys() and len(data) == 2:

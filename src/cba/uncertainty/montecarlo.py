@@ -52,7 +52,7 @@ import numpy as np
 import pandas as pd
 
 from ..engine import CompiledModel, _columns
-from ..errors import CBAError
+from ..errors import CBAError, shown
 from . import core
 from .distributions import Distribution
 from .sampling import BLOCK, SEED_SCHEME, Sampler
@@ -909,7 +909,7 @@ def _map_local(fn, model, sampler, spans, args, n: int):
 
 def _whole(value, name: str, minimum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise CBAError(f"{name}: must be a whole number {minimum} or more, got {value!r}")
+        raise CBAError(f"{name}: must be a whole number {minimum} or more, got {shown(value)}")
     return int(value)
 
 

@@ -54,7 +54,7 @@ import numpy as np
 from scipy import special
 
 from ..engine import CompiledModel
-from ..errors import CBAError
+from ..errors import CBAError, shown
 from ..finite import number
 from .distributions import Distribution, check_support, from_spec
 from .parameters import Parameter, canonical, resolve_many
@@ -92,7 +92,7 @@ def stream_state(entropy: int, key: tuple[int, int]) -> dict:
 def check_seed_scheme(scheme) -> int:
     """The seed scheme as an int, or :class:`~cba.errors.CBAError`."""
     if isinstance(scheme, bool) or scheme not in SEED_SCHEMES:
-        raise CBAError(f"seed_scheme: must be one of {', '.join(map(str, SEED_SCHEMES))}, got {scheme!r}")
+        raise CBAError(f"seed_scheme: must be one of {', '.join(map(str, SEED_SCHEMES))}, got {shown(scheme)}")
     return int(scheme)
 
 
@@ -135,7 +135,7 @@ def parse_correlation(spec, names: Sequence[str]) -> tuple[list[str], np.ndarray
             raise CBAError(f"correlation{where}: a parameter cannot be correlated with itself ({a})")
         r = number(rho, f"correlation{where}")
         if not -1.0 <= r <= 1.0:
-            raise CBAError(f"correlation{where}: {a} and {b}: must be between -1 and 1, got {rho!r}")
+            raise CBAError(f"correlation{where}: {a} and {b}: must be between -1 and 1, got {shown(rho)}")
         key = (a, b) if known.index(a) < known.index(b) else (b, a)
         if key in pairs and pairs[key] != r:
             raise CBAError(f"correlation{where}: {a} and {b} given twice ({pairs[key]:g} and {r:g})")
@@ -156,12 +156,12 @@ def parse_correlation(spec, names: Sequence[str]) -> tuple[list[str], np.ndarray
     elif isinstance(spec, Mapping):
         for k, rho in spec.items():
             if not (isinstance(k, tuple) and len(k) == 2):
-                raise CBAError(f"correlation: keys must be pairs of parameter paths, got {k!r}")
+                raise CBAError(f"correlation: keys must be pairs of parameter paths, got {shown(k)}")
             add(k[0], k[1], rho, "")
     elif isinstance(spec, Sequence) and not isinstance(spec, str):
         for n, row in enumerate(spec):
             if not (isinstance(row, Sequence) and not isinstance(row, str) and len(row) == 3):
-                raise CBAError(f"correlation[{n}]: expected [parameter, parameter, correlation], got {row!r}")
+                raise CBAError(f"correlation[{n}]: expected [parameter, parameter, correlation], got {shown(row)}")
             add(row[0], row[1], row[2], f"[{n}]")
     else:
         raise CBAError(f"correlation: expected pairs or a matrix, got {type(spec).__name__}")
@@ -253,7 +253,7 @@ class Sampler:
             ss = seed
         else:
             if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0):
-                raise CBAError(f"seed: must be a whole number 0 or more, got {seed!r}")
+                raise CBAError(f"seed: must be a whole number 0 or more, got {shown(seed)}")
             ss = np.random.SeedSequence(None if seed is None else int(seed))
         #: The entropy of the run: pass it as ``seed`` to repeat the run exactly.
         self.seed: int = int(ss.entropy)

@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import CBAError
+from ..errors import CBAError, shown
 
 SECTIONS = ("ranges", "relative", "scenarios", "switching", "distributions", "correlation", "thresholds",
             "draws", "seed", "seed_scheme", "metrics")
@@ -90,7 +90,7 @@ class UncertaintySpec:
             if v is None:
                 return None
             if isinstance(v, bool) or not isinstance(v, int) or v < minimum:
-                raise CBAError(f"{where}{name}: expected a whole number {minimum} or more, got {v!r}")
+                raise CBAError(f"{where}{name}: expected a whole number {minimum} or more, got {shown(v)}")
             return v
 
         scen = mapping("scenarios")
@@ -113,7 +113,7 @@ class UncertaintySpec:
             top_metrics = [top_metrics]
         relative = data.get("relative")
         if relative is not None and (isinstance(relative, bool) or not isinstance(relative, (int, float))):
-            raise CBAError(f"{where}relative: expected a number such as 0.2, got {relative!r}")
+            raise CBAError(f"{where}relative: expected a number such as 0.2, got {shown(relative)}")
         return cls(
             ranges=mapping("ranges"), relative=relative,
             scenarios={k: dict(v or {}) for k, v in scen.items()},
