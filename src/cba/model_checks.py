@@ -290,17 +290,17 @@ def _list_fields(cls: type[BaseModel]) -> tuple[tuple[str, Any], ...]:
     return tuple(out)
 
 
-def structure_problems(model: BaseModel, path: str = ""):
+def structure_problems(model: BaseModel, path: tuple = ()):
     """Yield ``(path, message)`` for list items of the wrong type in a model changed in place
     (``model.costs.append({...})``, ``line.amounts.append("x")``): checks pydantic cannot make,
-    as it sees assignments but not changes inside a list."""
+    as it sees assignments but not changes inside a list. The path is kept as parts and
+    written out only for a problem, so a large model that has none is walked quickly."""
     import math
 
     for name, base in _list_fields(type(model)):
         value = model.__dict__.get(name)
-        where = f"{path}.{name}" if path else name
         if isinstance(value, BaseModel):
-            yield from structure_problems(value, where)
+            yield from structure_problems(value, (*path, name))
             continue
         if not isinstance(value, list) or base is None:
             continue
@@ -308,15 +308,23 @@ def structure_problems(model: BaseModel, path: str = ""):
             for i, v in enumerate(value):
                 if type(v) is float:
                     if not math.isfinite(v):
-                        yield f"{where}[{i}]", f"expected a finite number, got {v!r}"
+                        yield _path(path, name, i), f"expected a finite number, got {v!r}"
                 elif isinstance(v, bool) or not isinstance(v, (int, float)):
-                    yield f"{where}[{i}]", f"expected a number, got {v!r}"
+                    yield _path(path, name, i), f"expected a number, got {v!r}"
             continue
         for i, v in enumerate(value):
             if not isinstance(v, base):
-                yield f"{where}[{i}]", f"expected a {base.__name__}, got {type(v).__name__}"
+                yield _path(path, name, i), f"expected a {base.__name__}, got {type(v).__name__}"
             else:
-                yield from structure_problems(v, f"{where}[{i}]")
+                yield from structure_problems(v, (*path, name, i))
+
+
+def _path(parts: tuple, *more) -> str:
+    """``outcomes[0].value.components[1]`` from its parts (names and list indices)."""
+    out = ""
+    for p in (*parts, *more):
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else p)
+    return out
 
 
 def mark_changed(model: BaseModel) -> None:
