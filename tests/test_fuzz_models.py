@@ -20,7 +20,7 @@ from .strategies import interventions, mutated
 FUZZ = settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck))
 
 
-def appraise_or_cba_error(data):
+def check_appraise_or_cba_error(data):
     """Appraise; a mistake must be a CBAError, and a result must be finite throughout."""
     with warnings.catch_warnings():
         warnings.simplefilter("error", RuntimeWarning)
@@ -41,7 +41,7 @@ def appraise_or_cba_error(data):
 @FUZZ
 @given(mutated(interventions()))
 def test_malformed_models_raise_only_cba_error(data):
-    appraise_or_cba_error(data)
+    check_appraise_or_cba_error(data)
 
 
 @FUZZ
@@ -51,7 +51,7 @@ def test_extreme_amounts_give_finite_results_or_name_the_line(data, big):
         line["amounts"] = [big] * len(line["amounts"])
     for o in data["outcomes"]:
         o["cohort"] = big if not isinstance(o["cohort"], list) else [big] * len(o["cohort"])
-    appraise_or_cba_error(data)
+    check_appraise_or_cba_error(data)
 
 
 @FUZZ
@@ -75,7 +75,7 @@ def test_malformed_model_text_raises_only_cba_error(data, fmt, bom, duplicate):
     except CBAError:
         return
     assert not duplicate, "a duplicate key was accepted"
-    appraise_or_cba_error(model)
+    check_appraise_or_cba_error(model)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
@@ -83,6 +83,8 @@ def test_malformed_model_text_raises_only_cba_error(data, fmt, bom, duplicate):
 def test_any_text_is_a_model_or_a_cba_error(text):
     for fmt in ("yaml", "json"):
         try:
-            cba.files.parse_data(text, format=fmt)
+            data = cba.files.parse_data(text, format=fmt)
         except CBAError:
-            pass
+            continue
+        # what parses is plain data: mappings, lists, text, numbers, booleans or nothing
+        assert data is None or isinstance(data, (dict, list, str, int, float, bool))

@@ -24,7 +24,7 @@ WORKED = EXAMPLES / "worked_example.yaml"
 BASE = yaml.safe_load(WORKED.read_text())
 
 
-def only_cba_error(fn, *args, **kwargs) -> CBAError:
+def check_only_cba_error(fn, *args, **kwargs) -> CBAError:
     try:
         fn(*args, **kwargs)
     except CBAError as exc:
@@ -50,27 +50,27 @@ def test_cba_error_is_a_value_error():
 def test_invalid_assignment_raises_model_error_and_keeps_the_model(attribute, value, says):
     model = cba.Intervention.from_dict(BASE)
     before = model.to_json()
-    exc = only_cba_error(setattr, model, attribute, value)
+    exc = check_only_cba_error(setattr, model, attribute, value)
     assert isinstance(exc, ModelError) and says in str(exc)
     assert model.to_json() == before
 
 
 def test_invalid_assignment_on_a_nested_model():
     model = cba.Intervention.from_dict(BASE)
-    exc = only_cba_error(setattr, model.outcomes[0], "success", 1.4)
+    exc = check_only_cba_error(setattr, model.outcomes[0], "success", 1.4)
     assert "success: must be between 0 and 1, got 1.4" in str(exc)
-    exc = only_cba_error(setattr, model.costs[0], "amounts", [True])
+    exc = check_only_cba_error(setattr, model.costs[0], "amounts", [True])
     assert "amounts[0]: expected a number, got true" in str(exc)
 
 
 def test_construction_and_validation_raise_model_error_with_every_problem():
-    exc = only_cba_error(cba.Intervention, name=1, horizon=0)
+    exc = check_only_cba_error(cba.Intervention, name=1, horizon=0)
     assert isinstance(exc, ModelError)
     paths = [p for p, _ in exc.problems]
     assert paths == ["name", "price_base", "horizon"]
-    only_cba_error(cba.Intervention.model_validate, {"name": "x"})
-    only_cba_error(cba.Intervention.model_validate_json, '{"name": "x", "name": "y"}')
-    only_cba_error(cba.Outcome, name="o", cohort=1, success=2, value={"unit_cost": "X"})
+    check_only_cba_error(cba.Intervention.model_validate, {"name": "x"})
+    check_only_cba_error(cba.Intervention.model_validate_json, '{"name": "x", "name": "y"}')
+    check_only_cba_error(cba.Outcome, name="o", cohort=1, success=2, value={"unit_cost": "X"})
 
 
 def test_every_field_mistake_of_a_model_is_reported_together():
@@ -78,13 +78,13 @@ def test_every_field_mistake_of_a_model_is_reported_together():
     data["outcomes"][0]["success"] = 1.4
     data["outcomes"][0]["lag"] = True
     data["costs"][0]["amounts"] = [-1]
-    exc = only_cba_error(cba.Intervention.from_dict, data)
+    exc = check_only_cba_error(cba.Intervention.from_dict, data)
     assert [p for p, _ in exc.problems] == ["costs[0].amounts[0]", "outcomes[0].success", "outcomes[0].lag"]
 
 
 @pytest.mark.parametrize("value", [3, 2.5, None, [1, 2], object(), b"name: x"])
 def test_appraise_of_anything_else_is_a_cba_error(value):
-    only_cba_error(cba.appraise, value)
+    check_only_cba_error(cba.appraise, value)
 
 
 def test_deep_or_cyclic_python_data_is_a_cba_error():
@@ -94,29 +94,29 @@ def test_deep_or_cyclic_python_data_is_a_cba_error():
         cur.append([])
         cur = cur[0]
     data = {**BASE, "costs": deep}
-    only_cba_error(cba.appraise, data)
+    check_only_cba_error(cba.appraise, data)
     cyclic = copy.deepcopy(BASE)
     cyclic["costs"][0]["amounts"] = cyclic["costs"][0]["amounts"]
     loop: dict = {"name": "x"}
     loop["outcomes"] = [loop]
-    only_cba_error(cba.Intervention.from_dict, {**BASE, **loop})
+    check_only_cba_error(cba.Intervention.from_dict, {**BASE, **loop})
 
 
 @pytest.mark.parametrize("text", ["[" * 100_000, "a: " + "{b: " * 50_000, "name: 'x" * 3, "- ]", "\x00"])
 def test_malformed_text_is_a_cba_error(text):
-    only_cba_error(cba.Intervention.from_yaml, text)
-    only_cba_error(cba.Intervention.from_json, text)
+    check_only_cba_error(cba.Intervention.from_yaml, text)
+    check_only_cba_error(cba.Intervention.from_json, text)
 
 
 def test_huge_numbers_in_python_are_cba_errors():
     for changes in ({"horizon": 10 ** 400}, {"costs": [{"name": "c", "agency": "nhs", "amounts": [10 ** 400]}]}):
-        only_cba_error(cba.appraise, {**BASE, **changes})
+        check_only_cba_error(cba.appraise, {**BASE, **changes})
 
 
 # ---------------------------------------------------------------- Monte Carlo draws
 @pytest.mark.parametrize("draws", [0, -1, True, 2.5, "100", 10 ** 12])
 def test_draw_counts_are_bounded_and_validated(draws):
-    exc = only_cba_error(montecarlo, BASE, {"outcomes[0].success": {"dist": "uniform", "low": 0.1, "high": 0.9}},
+    exc = check_only_cba_error(montecarlo, BASE, {"outcomes[0].success": {"dist": "uniform", "low": 0.1, "high": 0.9}},
                          draws=draws, progress=False)
     assert "draws" in str(exc)
 
@@ -126,14 +126,14 @@ def test_too_many_draws_are_refused_before_any_allocation(monkeypatch):
         raise AssertionError("allocated before checking the draws")
 
     monkeypatch.setattr(np, "empty", no_allocation)
-    exc = only_cba_error(montecarlo, BASE, {"outcomes[0].success": {"dist": "uniform", "low": 0.1, "high": 0.9}},
+    exc = check_only_cba_error(montecarlo, BASE, {"outcomes[0].success": {"dist": "uniform", "low": 0.1, "high": 0.9}},
                          draws=10 ** 9, progress=False)
     assert "CBA_MAX_DRAWS" in str(exc)
 
 
 def test_kept_draws_must_fit_the_memory_limit():
     dist = {"outcomes[0].success": {"dist": "uniform", "low": 0.1, "high": 0.9}}
-    exc = only_cba_error(montecarlo, BASE, dist, draws=2_000_000, keep_draws=True, progress=False)
+    exc = check_only_cba_error(montecarlo, BASE, dist, draws=2_000_000, keep_draws=True, progress=False)
     assert "kept_draws_bytes" in str(exc)
     with cba.limits.override(kept_draws_bytes=10 ** 10, draws=10 ** 9):
         assert check_draws(2_000_000, kept_columns=40) == 2_000_000
@@ -157,7 +157,7 @@ def test_a_large_draw_count_in_the_limit_streams_in_bounded_memory():
 
 def test_the_memory_budget_and_threads_are_bounded(monkeypatch):
     dist = {"outcomes[0].success": {"dist": "uniform", "low": 0.1, "high": 0.9}}
-    exc = only_cba_error(montecarlo, BASE, dist, draws=100, memory=10 ** 12, progress=False)
+    exc = check_only_cba_error(montecarlo, BASE, dist, draws=100, memory=10 ** 12, progress=False)
     assert "kept_draws_bytes" in str(exc)
     started = []
     import concurrent.futures
@@ -178,10 +178,10 @@ def test_other_api_mistakes_are_cba_errors():
     import cba.unit_costs
     from cba.uncertainty import switching_values
 
-    only_cba_error(switching_values, BASE, 3, "financial_roi")
-    only_cba_error(montecarlo, BASE, {"outcomes[0].success": 0.5}, draws=10, quantiles=[True], progress=False)
-    only_cba_error(cba.unit_costs.default().search, None)
-    only_cba_error(cba.unit_costs.default().filter, theme=3)
-    only_cba_error(cba.files.parse_data, "[" * 100_000)
-    exc = only_cba_error(cba.files.parse_data, "[" * 100_000)
+    check_only_cba_error(switching_values, BASE, 3, "financial_roi")
+    check_only_cba_error(montecarlo, BASE, {"outcomes[0].success": 0.5}, draws=10, quantiles=[True], progress=False)
+    check_only_cba_error(cba.unit_costs.default().search, None)
+    check_only_cba_error(cba.unit_costs.default().filter, theme=3)
+    check_only_cba_error(cba.files.parse_data, "[" * 100_000)
+    exc = check_only_cba_error(cba.files.parse_data, "[" * 100_000)
     assert "CBA_MAX_DEPTH" in str(exc)

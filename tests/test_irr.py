@@ -56,7 +56,7 @@ def bisection_irr(flows, low=-0.99, high=10.0, grid=96, iterations=100):
     return out
 
 
-def agree(flows) -> None:
+def check_agree(flows) -> None:
     new, old = irr(flows), bisection_irr(flows)
     np.testing.assert_array_equal(np.isnan(new), np.isnan(old))
     both = ~np.isnan(old)
@@ -69,7 +69,7 @@ def agree(flows) -> None:
     [-1.0, -2.0], [0.0, 0.0], [-100.0, 0.0, 0.0, 0.0], [-1, 3, -2.0],   # none; none; none; two roots (0 and 1)
 ])
 def test_the_cases_of_the_metrics_tests(flows):
-    agree([flows])
+    check_agree([flows])
 
 
 @pytest.mark.parametrize("H", [2, 3, 4, 6, 10, 25, 40])
@@ -78,15 +78,15 @@ def test_random_flows(H, scale):
     rng = np.random.default_rng(H * 1000 + int(np.log10(scale)))
     x = rng.normal(size=(3000, H)) * scale
     x[:, 0] = -np.abs(x[:, 0]) * 3              # an outlay first, as in an appraisal
-    agree(x)
+    check_agree(x)
     y = rng.normal(size=(3000, H)) * scale      # and flows of any signs
-    agree(y)
+    check_agree(y)
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False), min_size=2, max_size=12))
 def test_any_flows(flows):
-    agree([flows])
+    check_agree([flows])
 
 
 def test_every_example_model():
@@ -96,7 +96,7 @@ def test_every_example_model():
         except cba.CBAError:
             continue                              # not a model file
         t = a.totals
-        agree(t.fiscal.sum(axis=1) - t.costs.sum(axis=1))
+        check_agree(t.fiscal.sum(axis=1) - t.costs.sum(axis=1))
 
 
 def test_a_rows_rate_does_not_depend_on_the_other_rows():

@@ -147,6 +147,26 @@ def _limits(ax: "Axes", low: float, high: float, axis: str = "y", pad: float = 0
     getattr(ax, f"set_{axis}lim")(lo, hi)
 
 
+def widen_to_fit(ax: "Axes", texts, lo: float, hi: float) -> None:
+    """Set the x limits to ``lo``..``hi``, then widen them until every text in ``texts``
+    (value labels beside bars) lies inside the axes: a few rounds, each measured on the
+    rendered figure."""
+    ax.set_xlim(lo, hi)
+    for _ in range(4):
+        ax.figure.draw_without_rendering()
+        box = ax.get_window_extent()
+        left = min([t.get_window_extent().x0 for t in texts] + [box.x0])
+        right = max([t.get_window_extent().x1 for t in texts] + [box.x1])
+        if left >= box.x0 - 0.5 and right <= box.x1 + 0.5:
+            return
+        per_pixel = (hi - lo) / box.width
+        if left < box.x0:
+            lo -= (box.x0 - left + 6) * per_pixel * 1.2
+        if right > box.x1:
+            hi += (right - box.x1 + 6) * per_pixel * 1.2
+        ax.set_xlim(lo, hi)
+
+
 def _year_limits(ax: "Axes", n: int) -> None:
     """x limits for ``n`` years: bars keep a sensible width even when there are one or two."""
     span = max(n, 3)

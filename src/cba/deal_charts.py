@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .charts import _empty, _figure, _money_axis, _wrap, fit_ticks
+from .charts import _empty, _figure, _money_axis, _wrap, fit_ticks, widen_to_fit
 from .escaping import chart_text
 from .palette import DEAL_CAPTIONS as _DEAL_CAPTIONS
 from .palette import agency_colours, model_agencies
@@ -76,20 +76,7 @@ def _room_for_labels(ax, labels, low: float, high: float, pad: float = 0.05) -> 
     low, high = min(low, 0.0), max(high, 0.0)
     span = (high - low) or 1.0
     lo, hi = low - pad * span if low < 0 else low, high + pad * span
-    ax.set_xlim(lo, hi)
-    for _ in range(4):                       # widen until every label is inside the axes
-        ax.figure.draw_without_rendering()
-        box = ax.get_window_extent()
-        left = min([t.get_window_extent().x0 for t in labels] + [box.x0])
-        right = max([t.get_window_extent().x1 for t in labels] + [box.x1])
-        if left >= box.x0 - 0.5 and right <= box.x1 + 0.5:
-            return
-        per_pixel = (hi - lo) / box.width
-        if left < box.x0:
-            lo -= (box.x0 - left + 6) * per_pixel * 1.2
-        if right > box.x1:
-            hi += (right - box.x1 + 6) * per_pixel * 1.2
-        ax.set_xlim(lo, hi)
+    widen_to_fit(ax, labels, lo, hi)
 
 
 @_chart("deal_positions")

@@ -234,20 +234,9 @@ def _room(ax, texts, low: float, high: float) -> None:
     lo, hi = low - 0.05 * span, high + 0.05 * span
     if ax.get_xlim() == (low, high):          # already holds the bars: only widen
         lo, hi = low, high
-    ax.set_xlim(lo, hi)
-    for _ in range(4):
-        ax.figure.draw_without_rendering()
-        box = ax.get_window_extent()
-        left = min([t.get_window_extent().x0 for t in texts] + [box.x0])
-        right = max([t.get_window_extent().x1 for t in texts] + [box.x1])
-        if left >= box.x0 - 0.5 and right <= box.x1 + 0.5:
-            return
-        per_pixel = (hi - lo) / box.width
-        if left < box.x0:
-            lo -= (box.x0 - left + 6) * per_pixel * 1.2
-        if right > box.x1:
-            hi += (right - box.x1 + 6) * per_pixel * 1.2
-        ax.set_xlim(lo, hi)
+    from ..charts import widen_to_fit
+
+    widen_to_fit(ax, texts, lo, hi)
 
 
 def histogram(result, metric: str = "net_present_public_value", *, bins: int = 50,
