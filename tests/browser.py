@@ -12,13 +12,20 @@ from pathlib import Path
 import pytest
 
 
-def chromium() -> str:
-    exe = shutil.which("chromium") or shutil.which("chromium-browser")
-    if exe:
-        return exe
+def required_tool(names: tuple[str, ...], package: str, what: str) -> str:
+    """The path of a system program a test needs: under CI its absence fails the test
+    (``.ci/run`` installs ``package``), elsewhere the test is skipped."""
+    for name in names:
+        exe = shutil.which(name)
+        if exe:
+            return exe
     if os.environ.get("CI"):
-        pytest.fail("chromium is not installed: .ci/run installs Debian's chromium package")
-    pytest.skip("chromium is not installed (apt-get install chromium); the CI run requires it")
+        pytest.fail(f"{what} is not installed: .ci/run installs Debian's {package} package")
+    pytest.skip(f"{what} is not installed (apt-get install {package}); the CI run requires it")
+
+
+def chromium() -> str:
+    return required_tool(("chromium", "chromium-browser"), "chromium", "chromium")
 
 
 def browse(exe: str, page: Path, profile: Path, *extra: str) -> subprocess.CompletedProcess:

@@ -15,9 +15,7 @@ skipped locally and fails under CI (``.ci/run`` installs it).
 from __future__ import annotations
 
 import io
-import os
 import re
-import shutil
 import subprocess
 import unicodedata
 
@@ -30,6 +28,7 @@ from cba.export import to_xlsx
 from cba.export.partnership import to_xlsx as deal_xlsx
 from cba.export.xlsx import HEADER_ROW, NONE_FOOTNOTE, NUMBER_FORMATS, PORTRAIT_LIMIT
 
+from .browser import required_tool
 from .conftest import EXAMPLES
 
 MONEY = NUMBER_FORMATS["money"]
@@ -158,12 +157,7 @@ def test_a_sheet_of_charts(workbook):
 
 # ---------------------------------------------------------------- printed by LibreOffice
 def soffice() -> str:
-    exe = shutil.which("soffice") or shutil.which("libreoffice")
-    if exe:
-        return exe
-    if os.environ.get("CI"):
-        pytest.fail("LibreOffice is not installed: .ci/run installs libreoffice-calc-nogui")
-    pytest.skip("LibreOffice is not installed (apt-get install libreoffice-calc-nogui); the CI run requires it")
+    return required_tool(("soffice", "libreoffice"), "libreoffice-calc-nogui", "LibreOffice")
 
 
 def squash(text: str) -> str:
