@@ -104,6 +104,30 @@ def _sum_rows(x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     return np.add.reduce(x, axis=0, out=out)
 
 
+def _sum_scaled_rows(rows: np.ndarray, pick: np.ndarray | None, coef: np.ndarray, out: np.ndarray,
+                     tmp: np.ndarray) -> np.ndarray:
+    """``_sum_rows(rows[pick] * coef[..., None])`` without the ``(R, D, H)`` array.
+
+    ``rows`` ``(n, H)``; ``pick`` ``(R, D)`` indices into it (``None``: row ``r``
+    is ``rows[r]`` for every draw, ``R = n``); ``coef`` ``(R, D)``; ``out`` and
+    ``tmp`` ``(D, H)``. Each product is the same and the rows are added in the same
+    order as numpy adds them along the first axis (from zero, then one row after the
+    other), so the result is the same bit for bit (a negative zero included); only
+    ``D x H`` numbers are live at a time, which stay in the cache.
+    """
+    if not coef.shape[0]:
+        out[...] = 0.0
+    for r in range(coef.shape[0]):
+        dest = out if r == 0 else tmp
+        if pick is None:
+            np.multiply(rows[r], coef[r][:, None], out=dest)
+        else:
+            np.take(rows, pick[r], axis=0, out=dest)
+            dest *= coef[r][:, None]
+        out += 0.0 if r == 0 else tmp      # 0 + the first row: as numpy's sum starts (-0 -> 0)
+    return out
+
+
 class _Blocks:
     """Sums of rows by group, ``(N, D) -> (n, D)``: the members of each group (sorted
     by group, in their order) added one after the other; rows of group -1 left out.
@@ -346,9 +370,12 @@ def _costs(model: CompiledModel, plan: _Plan, overrides, get, df: np.ndarray, sc
         a_costs = plan.costs(scale * line_pv[:, None])
         if "cost_scale" not in overrides:
             return a_costs, _sum_rows(uplifted[:, None, :])
+        yearly = scratch("yearly_costs", (scale.shape[1], H))
+        if L > 1 and scale.shape[1] * H > 1:  # line by line: the numbers of the branch below
+            return a_costs, _sum_scaled_rows(uplifted, None, scale, yearly, scratch("cost_line", yearly.shape))
         by_line = scratch("cost_lines", (L, scale.shape[1], H))
         np.multiply(uplifted[:, None, :], scale[:, :, None], out=by_line)
-        return a_costs, _sum_rows(by_line, out=scratch("yearly_costs", (scale.shape[1], H)))
+        return a_costs, _sum_rows(by_line, out=yearly)
     real = cost_real if "cost_scale" not in overrides else cost_real * scale.T[..., None]
     Dc = max(real.shape[0], cost_ob.shape[0])
     costs = np.multiply(real, 1.0 + cost_ob[..., None], out=scratch("costs", (Dc, L, H)))   # uplift_costs
@@ -432,15 +459,20 @@ def present_values(model: CompiledModel, overrides: Mapping[str, np.ndarray] | N
     weight = plan.saving_weight(amount[plan.saving_members])                   # (Rf, D|1)
     coef = scale[plan.saving_rows] * weight                                    # (Rf, D|1)
     Dy = max(coef.shape[1], index.shape[1])
-    by_row = scratch("by_row", (Rf, Dy, H))
-    if Rf:
-        rows_index = index[plan.saving_rows]
-        if rows_index.shape[1] == Dy:
-            np.take(profiles, rows_index, axis=0, out=by_row)
-        else:
-            by_row[...] = np.take(profiles, rows_index, axis=0)
-        by_row *= coef[..., None]
-    yearly_fiscal = _sum_rows(by_row, out=scratch("yearly_fiscal", (Dy, H)))  # (D|1, H)
+    if Rf > 1 and Dy * H > 1:  # row by row (the same numbers as the branch below, in less memory)
+        pick = np.broadcast_to(index[plan.saving_rows], (Rf, Dy))
+        yearly_fiscal = _sum_scaled_rows(profiles, pick, np.broadcast_to(coef, (Rf, Dy)),
+                                         scratch("yearly_fiscal", (Dy, H)), scratch("by_row", (Dy, H)))
+    else:
+        by_row = scratch("by_row", (Rf, Dy, H))
+        if Rf:
+            rows_index = index[plan.saving_rows]
+            if rows_index.shape[1] == Dy:
+                np.take(profiles, rows_index, axis=0, out=by_row)
+            else:
+                by_row[...] = np.take(profiles, rows_index, axis=0)
+            by_row *= coef[..., None]
+        yearly_fiscal = _sum_rows(by_row, out=scratch("yearly_fiscal", (Dy, H)))  # (D|1, H)
 
     def full(a, shape):
         return None if a is None else np.broadcast_to(a, shape)

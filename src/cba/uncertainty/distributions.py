@@ -46,7 +46,9 @@ _HALF_ULP = 2.0 ** -54
 
 def open_uniform(rng: np.random.Generator, n: int) -> np.ndarray:
     """``n`` uniforms strictly inside (0, 1), so no inverse CDF returns an infinity."""
-    return rng.random(n) + _HALF_ULP
+    u = rng.random(n)
+    u += _HALF_ULP
+    return u
 
 
 def _finite(name: str, x) -> float:
@@ -168,9 +170,19 @@ class Triangular(Distribution):
         u = np.asarray(u, dtype=float)
         lo, m, hi = self.low, self.mode, self.high
         split = (m - lo) / (hi - lo)
-        left = lo + np.sqrt(u * (hi - lo) * (m - lo))
-        right = hi - np.sqrt((1.0 - u) * (hi - lo) * (hi - m))
-        return np.where(u < split, left, right)
+        # lo + sqrt(u (hi - lo) (m - lo)) below the mode, hi - sqrt((1 - u) (hi - lo) (hi - m))
+        # above it; in place (the same operations in the same order: the same numbers)
+        left = np.multiply(u, hi - lo, out=np.empty_like(u))
+        left *= m - lo
+        np.sqrt(left, out=left)
+        left += lo
+        right = np.subtract(1.0, u, out=np.empty_like(u))
+        right *= hi - lo
+        right *= hi - m
+        np.sqrt(right, out=right)
+        np.subtract(hi, right, out=right)
+        np.copyto(right, left, where=u < split)
+        return right
 
     @property
     def support(self):
@@ -220,7 +232,10 @@ class PERT(Distribution):
         return self.low + (self.high - self.low) * special.betaincinv(self.alpha, self.beta, np.asarray(u, float))
 
     def sample(self, rng, n):
-        return self.low + (self.high - self.low) * rng.beta(self.alpha, self.beta, n)
+        x = rng.beta(self.alpha, self.beta, n)
+        x *= self.high - self.low               # low + (high - low) x, in place
+        x += self.low
+        return x
 
     @property
     def support(self):
@@ -306,10 +321,15 @@ class TruncatedNormal(Distribution):
         if flip:  # work in the lower tail, where ndtr has its precision
             a, b, u = -b, -a, 1.0 - u
         pa, pb = special.ndtr(a), special.ndtr(b)
-        z = np.clip(special.ndtri(pa + u * (pb - pa)), a, b)
+        z = np.multiply(u, pb - pa, out=np.empty_like(u))   # in place: the same numbers
+        z += pa
+        special.ndtri(z, out=z)
+        np.clip(z, a, b, out=z)
         if flip:
-            z = -z
-        return np.clip(self.mean + self.sd * z, self.low, self.high)
+            np.negative(z, out=z)
+        z *= self.sd
+        z += self.mean
+        return np.clip(z, self.low, self.high, out=z)
 
     @property
     def support(self):

@@ -282,6 +282,7 @@ class Sampler:
     def __getstate__(self):  # sent to Dask workers without the cache, its lock and the generators
         state = dict(self.__dict__)
         del state["_cache"], state["_lock"], state["_local"]
+        state.pop("_bounds_cache", None)
         return state
 
     def _stream(self, key: tuple[int, int], b: int) -> np.random.Generator:
@@ -304,26 +305,37 @@ class Sampler:
     def paths(self) -> list[str]:
         return [p.path for p in self.parameters]
 
-    def _block(self, b: int) -> dict[str, np.ndarray]:
-        out: dict[str, np.ndarray] = {}
+    def _bounds(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Each parameter's support ``(P, 1)`` twice, and the rows of whole-number parameters."""
+        bounds = getattr(self, "_bounds_cache", None)
+        if bounds is None:
+            lo, hi = (np.array([[d.support[k]] for d in self.distributions], dtype=float) for k in (0, 1))
+            integer = np.flatnonzero([p.integer for p in self.parameters])
+            bounds = self._bounds_cache = (lo, hi, integer)
+        return bounds
+
+    def _block(self, b: int, out: np.ndarray | None = None) -> np.ndarray:
+        """Block ``b``: ``(P, BLOCK)``, a row per parameter in :attr:`parameters` order
+        (written into ``out`` when given)."""
+        out = np.empty((len(self.parameters), BLOCK)) if out is None else out
         group = set(self.correlated)
-        for p, d in zip(self.parameters, self.distributions):
+        for j, (p, d) in enumerate(zip(self.parameters, self.distributions)):
             if p.path not in group:
-                out[p.path] = np.asarray(d.sample(self._stream(self._keys[p.path], b), BLOCK), float)
+                out[j] = d.sample(self._stream(self._keys[p.path], b), BLOCK)
         if self.correlated:
             z = self._stream(self._group_key, b).standard_normal((BLOCK, len(self.correlated)))
             u = np.clip(special.ndtr(z @ self._factor.T), _TINY, 1.0 - 2 * _TINY)
+            row = {path: j for j, path in enumerate(self.paths)}
             dists = dict(zip(self.paths, self.distributions))
-            for j, path in enumerate(self.correlated):
-                out[path] = np.asarray(dists[path].ppf(u[:, j]), float)
-        for p, d in zip(self.parameters, self.distributions):
-            lo, hi = d.support
-            x = out[p.path]        # clipped (in place when it is the sampler's own array): no rounding noise
-            x = np.clip(x, lo, hi, out=x if x.flags.writeable and x.flags.owndata else None)   # outside the support
-            out[p.path] = np.rint(x, out=x) if p.integer else x
+            for k, path in enumerate(self.correlated):
+                out[row[path]] = dists[path].ppf(u[:, k])
+        lo, hi, integer = self._bounds()
+        np.clip(out, lo, hi, out=out)      # outside the support: no rounding noise
+        if len(integer):
+            out[integer] = np.rint(out[integer])
         return out
 
-    def _cached_block(self, b: int) -> dict[str, np.ndarray]:
+    def _cached_block(self, b: int) -> np.ndarray:
         with self._lock:
             if b in self._cache:
                 return self._cache[b]
@@ -350,22 +362,22 @@ class Sampler:
         """
         if not 0 <= start <= stop:
             raise ValueError(f"bad draw range {start}..{stop}")
-        n = stop - start
+        n, P = stop - start, len(self.parameters)
         space = self.workspace() if reuse else {}
-        out = {}
-        for p in self.paths:
-            buf = space.get(("sample", p))
-            if buf is None or len(buf) < n:
-                buf = np.empty(n)
-                if reuse:
-                    space["sample", p] = buf
-            out[p] = buf[:n]
+        buf = space.get("sample")
+        if buf is None or buf.shape[1] < n:
+            buf = np.empty((P, n))
+            if reuse:
+                space["sample"] = buf
+        table = buf[:, :n]                     # a row per parameter
         pos = 0
         for b in range(start // BLOCK, (stop - 1) // BLOCK + 1 if n else start // BLOCK):
-            with np.errstate(over="ignore"):  # a draw that overflows is reported by cba.finite, naming it
-                blk = self._cached_block(b)
             lo, hi = max(start, b * BLOCK) - b * BLOCK, min(stop, (b + 1) * BLOCK) - b * BLOCK
-            for p in self.paths:
-                out[p][pos:pos + hi - lo] = blk[p][lo:hi]
+            with np.errstate(over="ignore"):  # a draw that overflows is reported by cba.finite, naming it
+                if hi - lo == BLOCK:  # a whole block: drawn in place (no other chunk needs it)
+                    self._block(b, out=table[:, pos:pos + BLOCK])
+                else:                 # part of one: kept for the chunk that needs the rest
+                    table[:, pos:pos + hi - lo] = self._cached_block(b)[:, lo:hi]
             pos += hi - lo
+        out = dict(zip(self.paths, table))
         return out
