@@ -112,19 +112,26 @@ def _sum_scaled_rows(rows: np.ndarray, pick: np.ndarray | None, coef: np.ndarray
     is ``rows[r]`` for every draw, ``R = n``); ``coef`` ``(R, D)``; ``out`` and
     ``tmp`` ``(D, H)``. Each product is the same and the rows are added in the same
     order as numpy adds them along the first axis (from zero, then one row after the
-    other), so the result is the same bit for bit (a negative zero included); only
-    ``D x H`` numbers are live at a time, which stay in the cache.
+    other; one number per draw and row: a running sum), so the result is the same bit
+    for bit (a negative zero included); only ``D x H`` numbers are live at a time,
+    which stay in the cache.
     """
-    if not coef.shape[0]:
+    R = coef.shape[0]
+    if not R:
         out[...] = 0.0
-    for r in range(coef.shape[0]):
+    # numpy's sum starts from 0 (0 + -0 is 0), except _sum_rows' running sum of single numbers
+    from_zero = out.size > 1 or R == 1
+    for r in range(R):
         dest = out if r == 0 else tmp
         if pick is None:
             np.multiply(rows[r], coef[r][:, None], out=dest)
         else:
             np.take(rows, pick[r], axis=0, out=dest)
             dest *= coef[r][:, None]
-        out += 0.0 if r == 0 else tmp      # 0 + the first row: as numpy's sum starts (-0 -> 0)
+        if r:
+            out += tmp
+        elif from_zero:
+            out += 0.0
     return out
 
 
