@@ -44,8 +44,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import sys
-import types
 from collections.abc import Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
@@ -53,7 +51,7 @@ import numpy as np
 
 from ..engine import CompiledModel, _columns
 from ..errors import CBAError, shown
-from . import core, montecarlo_result, streaming, summary
+from . import core
 from .distributions import Distribution  # noqa: F401  (importable from here before the split)
 from .montecarlo_result import MonteCarloResult
 from .sampling import BLOCK, SEED_SCHEME, Sampler
@@ -400,26 +398,3 @@ def montecarlo(model, distributions: Mapping[str, object], draws: int = 10_000, 
         include_irr=include_irr, agencies=tuple(compiled.agencies), model=compiled, passes=passes,
         seed_scheme=sampler.seed_scheme,
     )
-
-
-
-# ---------------------------------------------------------------- one namespace, as before the split
-class _Module(types.ModuleType):
-    """This module, whose names stay one namespace now that the summary, the streaming
-    summary and the result live in their own modules.
-
-    Setting one of its names (a test's ``monkeypatch.setattr(montecarlo, "BINS", 16)``)
-    also sets it in each of those modules that holds the same object under that name:
-    there the moved code reads it, so the change takes effect as it did before.
-    """
-
-    def __setattr__(self, name: str, value) -> None:
-        if name in self.__dict__:
-            old = self.__dict__[name]
-            for home in (summary, streaming, montecarlo_result):
-                if name in vars(home) and vars(home)[name] is old:
-                    setattr(home, name, value)
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Module
