@@ -26,6 +26,9 @@ from cba.uncertainty.core import Threshold
 
 # the package exports a function of the same name, so fetch the module itself
 mc = importlib.import_module("cba.uncertainty.montecarlo")
+# the summary and the streaming summary live in modules of their own: patch them there
+summary_module = importlib.import_module("cba.uncertainty.summary")
+streaming_module = importlib.import_module("cba.uncertainty.streaming")
 
 DISTS = {"outcomes[0].success": {"dist": "pert", "low": 0.3, "mode": 0.5, "high": 0.7},
          "outcomes[0].duration": {"dist": "discrete", "values": [2, 3, 4]},
@@ -128,7 +131,7 @@ def test_refined_and_collected_bins_with_few_bins(worked, in_memory, monkeypatch
     """With 16 bins a histogram pass rarely isolates an order statistic: targets are refined
     over several passes, some collected, some found alone in a bin."""
     seen = {"collected": 0, "refined": 0}
-    plan = mc._target_plan
+    plan = streaming_module._target_plan
 
     def spy(m, draws, targets, memory, mean):
         p = plan(m, draws, targets, memory, mean)
@@ -136,8 +139,8 @@ def test_refined_and_collected_bins_with_few_bins(worked, in_memory, monkeypatch
         seen["refined"] += sum(t.collect < 0 for t in targets)
         return p
 
-    monkeypatch.setattr(mc, "BINS", 16)
-    monkeypatch.setattr(mc, "_target_plan", spy)
+    monkeypatch.setattr(streaming_module, "BINS", 16)
+    monkeypatch.setattr(streaming_module, "_target_plan", spy)
     r = run(worked, seed=2024, memory=20_000)
     assert r.passes >= 4 and seen["collected"] > 0 and seen["refined"] > 0
     assert_identical(r.summary, in_memory(2024).summary)
@@ -218,8 +221,9 @@ def test_stream_summary_equals_summarise_on_any_values(data, rows, cols, block, 
     thresholds = {"m0": Threshold("m0", ">=", 0.0)}
     base = np.zeros(cols)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(mc, "BLOCK", block)
-        mp.setattr(mc, "BINS", bins)
+        for module in (mc, summary_module):
+            mp.setattr(module, "BLOCK", block)
+        mp.setattr(streaming_module, "BINS", bins)
         mp.setattr(mc, "run_chunk", lambda model, sampler, a, b, *rest: (values[a:b].copy(), None))
         ref = mc.summarise(values, names, base, thresholds, quantiles)
         spans = mc.chunks(rows, size)
