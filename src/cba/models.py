@@ -5,6 +5,17 @@ discounting, optimism-bias table, cost lines by agency and year, and outcomes wi
 their cohort, additionality rates, timing and unit value. Models validate on
 construction and serialise to and from JSON and YAML without loss.
 
+This module holds :class:`Intervention` (its checks across fields) and
+:func:`load_intervention`; the models nested in it live beside it and are importable
+from here too:
+
+- :mod:`cba.model_settings`: :class:`Agency`, :class:`DiscountSchedule`,
+  :class:`OptimismBiasTable`, :class:`UnitCostSettings`;
+- :mod:`cba.model_lines`: :class:`CostLine`, :class:`Outcome`, :class:`UnitValue`,
+  :class:`ValueComponent`;
+- :mod:`cba.model_base`: the shared field types; :mod:`cba.partnership.terms`: the
+  deal; :mod:`cba.value_for_money`: the value-for-money bands.
+
 Field names are the contract of the model file format: they may be added to, never
 renamed.
 """
@@ -12,9 +23,9 @@ renamed.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal  # noqa: F401  (Any, Literal: importable from here as before)
 
-from pydantic import (
+from pydantic import (  # noqa: F401  (model_serializer: importable from here as before)
     BeforeValidator,
     Field,
     PrivateAttr,
@@ -24,7 +35,7 @@ from pydantic import (
 
 from .agencies import CANONICAL_AGENCIES
 from .deflators import DEFAULT_DEFLATOR
-from .discounting import (
+from .discounting import (  # noqa: F401  (importable from here as before the nested models moved out)
     GREEN_BOOK_BAND_STARTS,
     GREEN_BOOK_HEALTH_RATES,
     GREEN_BOOK_LOWER_RATES,
@@ -33,12 +44,6 @@ from .discounting import (
     discount_factors,
 )
 from .errors import CBAError, ModelError, in_file
-from .value_for_money import (  # noqa: F401  (re-exported: part of the model file format)
-    DFT_VALUE_FOR_MONEY,
-    DFT_VALUE_FOR_MONEY_SOURCE,
-    ValueForMoneyBand,
-    ValueForMoneyBands,
-)
 from .model_base import (  # noqa: F401  (re-exported: the field types are part of cba.models)
     AgencyId,
     FinancialYear,
@@ -48,12 +53,24 @@ from .model_base import (  # noqa: F401  (re-exported: the field types are part 
     Number,
     Rate,
     Whole,
-    _not_bool,
     _fy,
     _Model,
     _non_negative,
+    _not_bool,
     _rate,
     _slug,
+)
+from .model_lines import CostLine, Outcome, UnitValue, ValueComponent  # noqa: F401  (part of cba.models)
+from .model_settings import (  # noqa: F401  (part of cba.models)
+    GM_OPTIMISM_BIAS,
+    GREEN_BOOK_SCHEDULES,
+    MAX_YEARS,
+    Agency,
+    DiscountBand,
+    DiscountSchedule,
+    OptimismBiasTable,
+    UnitCostSettings,
+    default_health_schedule,
 )
 from .partnership.terms import (  # noqa: F401  (the deal's models are part of the model file)
     Funding,
@@ -64,380 +81,12 @@ from .partnership.terms import (  # noqa: F401  (the deal's models are part of t
     PooledBudget,
     TopUp,
 )
-
-
-#: The longest horizon, lag, duration or band start, in years (whole numbers far beyond it
-#: would overflow the engine's integer arithmetic; no appraisal needs them).
-MAX_YEARS = 1000
-
-
-# ---------------------------------------------------------------- agencies
-class Agency(_Model):
-    """An organisation that bears costs or banks fiscal savings.
-
-    ``id`` is a lower-case slug; the canonical ids are listed in
-    :data:`cba.agencies.CANONICAL_AGENCIES`.
-    """
-
-    id: AgencyId
-    name: str
-
-    @classmethod
-    def canonical(cls) -> list["Agency"]:
-        return [cls(id=k, name=v) for k, v in CANONICAL_AGENCIES.items()]
-
-
-# ---------------------------------------------------------------- schedules
-class DiscountBand(_Model):
-    """A discount rate in force from ``start_year`` until the next band starts."""
-
-    start_year: Annotated[int, Field(ge=0, le=MAX_YEARS), BeforeValidator(_not_bool)]
-    rate: Rate
-
-
-class DiscountSchedule(_Model):
-    """How future years are discounted.
-
-    Written in a model file as ``green_book`` (the Green Book STPR schedule),
-    ``green_book_health`` (the Green Book rate for health and life values),
-    ``green_book_lower`` (the lower-rate sensitivity test of the February 2026
-    Green Book update), ``{rate: 0.05}`` (a constant rate) or
-    ``{bands: [{start_year: 0, rate: 0.035}, ...]}`` (custom bands). See
-    :mod:`cba.discounting` for the sources.
-
-    Examples
-    --------
-    >>> DiscountSchedule.from_dict("green_book").factors(3).round(6)
-    array([1.      , 0.966184, 0.933511])
-    >>> DiscountSchedule.from_dict({"rate": 0.05}).factors(2)
-    array([1.        , 0.95238095])
-    """
-
-    kind: Literal["green_book", "green_book_health", "green_book_lower", "constant", "custom"] = "green_book"
-    rate: Rate | None = None
-    bands: list[DiscountBand] | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _shorthand(cls, data: Any) -> Any:
-        if isinstance(data, str):
-            return {"kind": data}
-        if isinstance(data, (int, float)) and not isinstance(data, bool):
-            return {"kind": "constant", "rate": data}
-        if isinstance(data, dict) and "kind" not in data:
-            if "bands" in data:
-                return {"kind": "custom", **data}
-            if "rate" in data:
-                return {"kind": "constant", **data}
-        return data
-
-    @model_validator(mode="after")
-    def _consistent(self):
-        if self.kind == "constant" and self.rate is None:
-            raise ValueError("a constant discount schedule needs a rate, e.g. {rate: 0.035}")
-        if self.kind == "custom":
-            if not self.bands:
-                raise ValueError("a custom discount schedule needs bands, e.g. {bands: [{start_year: 0, rate: 0.035}]}")
-            starts = [b.start_year for b in self.bands]
-            if starts[0] != 0 or starts != sorted(set(starts)):
-                raise ValueError("custom bands must start at year 0 and have increasing start years")
-        if self.kind in GREEN_BOOK_SCHEDULES and (self.rate is not None or self.bands):
-            raise ValueError(f"{self.kind} takes no rate or bands")
-        if self.kind == "constant" and self.bands:
-            raise ValueError("a constant schedule takes a rate, not bands")
-        return self
-
-    @model_serializer(mode="plain")
-    def _compact(self):
-        if self.kind == "constant":
-            return {"rate": self.rate}
-        if self.kind == "custom":
-            return {"bands": [{"start_year": b.start_year, "rate": b.rate} for b in self.bands or []]}
-        return self.kind
-
-    def rates(self, horizon: int):
-        """Rate in force in each year ``0 .. horizon-1``."""
-        if self.kind == "green_book":
-            return banded_rates(horizon, GREEN_BOOK_BAND_STARTS, GREEN_BOOK_RATES)
-        if self.kind == "green_book_health":
-            return banded_rates(horizon, GREEN_BOOK_BAND_STARTS, GREEN_BOOK_HEALTH_RATES)
-        if self.kind == "green_book_lower":
-            return banded_rates(horizon, GREEN_BOOK_BAND_STARTS, GREEN_BOOK_LOWER_RATES)
-        if self.kind == "constant":
-            return banded_rates(horizon, [0], [self.rate])
-        bands = self.bands or []
-        return banded_rates(horizon, [b.start_year for b in bands], [b.rate for b in bands])
-
-    def factors(self, horizon: int, first_year_discounted: bool = False):
-        """Discount factors for years ``0 .. horizon-1``."""
-        return discount_factors(self.rates(horizon), first_year_discounted)
-
-    def describe(self) -> str:
-        if self.kind == "green_book":
-            return "HM Treasury Green Book STPR (3.5% for years 0-30, declining thereafter)"
-        if self.kind == "green_book_health":
-            return "HM Treasury Green Book health rate (1.5% for years 0-30, declining thereafter)"
-        if self.kind == "green_book_lower":
-            return ("HM Treasury Green Book lower-rate sensitivity test, February 2026 update "
-                    "(3.0% for years 0-30, declining thereafter)")
-        if self.kind == "constant":
-            return f"constant {self.rate:.4%}"
-        return "custom bands " + ", ".join(f"{b.rate:.4%} from year {b.start_year}" for b in self.bands or [])
-
-
-#: Schedules named by the Green Book (they take no rate or bands).
-GREEN_BOOK_SCHEDULES = ("green_book", "green_book_health", "green_book_lower")
-
-
-def default_health_schedule(discounting: DiscountSchedule) -> DiscountSchedule:
-    """The schedule for health components when ``health_discounting`` is not given.
-
-    The Green Book discounts health and life values at its health rate beside the
-    standard rate, so ``green_book`` and its lower-rate sensitivity test put
-    health components on ``green_book_health``; any other schedule (a constant or
-    custom rate, or ``green_book_health`` itself) is the analyst's choice for the
-    whole model and applies to health components too.
-
-    >>> default_health_schedule(DiscountSchedule.from_dict("green_book")).kind
-    'green_book_health'
-    >>> default_health_schedule(DiscountSchedule.from_dict({"rate": 0.05})).rate
-    0.05
-    """
-    if discounting.kind in ("green_book", "green_book_lower"):
-        return DiscountSchedule(kind="green_book_health")
-    return discounting
-
-
-#: GM confidence grade -> optimism bias correction (the published six values).
-GM_OPTIMISM_BIAS: dict[int, float] = {1: 0.0, 2: 0.05, 3: 0.10, 4: 0.15, 5: 0.25, 6: 0.40}
-
-
-class OptimismBiasTable(_Model):
-    """Confidence grade -> optimism bias correction.
-
-    ``gm`` is the published GM table (grade 1: 0%, 2: 5%, 3: 10%, 4: 15%, 5: 25%,
-    6: 40%). A custom table is ``{name: mine, grades: {1: 0.0, 2: 0.1}}``; its
-    corrections must not fall as the grade rises (a weaker grade never carries a
-    smaller correction).
-
-    >>> OptimismBiasTable.from_dict("gm").correction(3)
-    0.1
-    >>> OptimismBiasTable.from_dict("gm").correction(None)
-    0.0
-    """
-
-    name: str = "gm"
-    grades: dict[Grade, Rate] = Field(default_factory=lambda: dict(GM_OPTIMISM_BIAS))
-
-    @model_validator(mode="before")
-    @classmethod
-    def _shorthand(cls, data: Any) -> Any:
-        if isinstance(data, str):
-            if data != "gm":
-                raise ValueError(f"unknown optimism-bias table {data!r}: use 'gm' or {{name: ..., grades: {{1: 0.0, ...}}}}")
-            return {"name": "gm"}
-        if isinstance(data, dict) and "grades" not in data and data.get("name", "gm") == "gm":
-            return {"name": "gm"}
-        return data
-
-    @model_validator(mode="after")
-    def _monotone(self):
-        if not self.grades:
-            raise ValueError("grades: at least one grade is needed")
-        items = sorted(self.grades.items())
-        for (g0, v0), (g1, v1) in zip(items, items[1:]):
-            if v1 < v0:
-                raise ValueError(f"grades: the correction for grade {g1} ({v1}) is below that for grade {g0} ({v0})")
-        return self
-
-    @model_serializer(mode="plain")
-    def _compact(self):
-        if self.name == "gm" and self.grades == GM_OPTIMISM_BIAS:
-            return "gm"
-        return {"name": self.name, "grades": {int(k): v for k, v in sorted(self.grades.items())}}
-
-    def correction(self, grade: int | None) -> float:
-        """Optimism bias for a grade; no grade means no correction."""
-        if grade is None:
-            return 0.0
-        try:
-            return float(self.grades[grade])
-        except KeyError:
-            raise CBAError(f"confidence grade {grade} is not in the optimism-bias table {self.name!r} "
-                           f"(grades {', '.join(map(str, sorted(self.grades)))})") from None
-
-
-# ---------------------------------------------------------------- costs and values
-class CostLine(_Model):
-    """A cost of delivering the intervention, borne by one agency.
-
-    ``amounts[t]`` is the cost in year ``t`` (pounds, at ``price_year`` prices, or at
-    the price base when no price year is given). Optimism bias for ``confidence``
-    uplifts it.
-    """
-
-    name: str
-    agency: AgencyId
-    kind: Literal["capital", "revenue", "in_kind"] = "revenue"
-    amounts: list[NonNegative]
-    price_year: FinancialYear | None = None
-    confidence: Grade | None = None
-    source: str | None = None
-
-
-class ValueComponent(_Model):
-    """One part of a unit value: fiscal, economic or social.
-
-    A fiscal component names the agency that makes the saving, the share of it that
-    is cashable (default 0) and whether it is a transfer payment (tax, benefits:
-    a saving to the agency, excluded from public value).
-
-    Judgements a component may carry beyond its amount:
-
-    * ``cashable``: one share, or a list of shares by appraisal year (padded to
-      the horizon with its last value), for savings that become cashable only at
-      scale or once a service is decommissioned;
-    * ``saving``: ``reduction`` (a budget actually reduced) or ``avoidance``
-      (demand that would have come and did not); the financial case reports each;
-    * ``health``: an economic or social value of health or life, discounted on
-      the health schedule (see :mod:`cba.discounting`);
-    * ``lag``, ``duration``, ``drop_off``: this component's own timing, replacing
-      the outcome's for this component only (e.g. the economic value of better
-      school attendance arrives at working age).
-    """
-
-    type: Literal["fiscal", "economic", "social"]
-    amount: Number
-    price_year: FinancialYear | None = None
-    agency: AgencyId | None = None
-    cashable: Rate | list[Rate] | None = None
-    transfer: bool = False
-    saving: Literal["reduction", "avoidance"] | None = None
-    health: bool | None = None
-    lag: Annotated[int, Field(ge=0, le=MAX_YEARS), BeforeValidator(_not_bool)] | None = None
-    duration: Annotated[int, Field(ge=1, le=MAX_YEARS), BeforeValidator(_not_bool)] | None = None
-    drop_off: Rate | None = None
-    source: str | None = None
-    unit_cost: str | None = None
-    label: str | None = None
-    database: str | None = None  # title and version of the unit cost data it came from
-
-    @model_validator(mode="after")
-    def _fiscal_fields(self):
-        if self.type == "fiscal":
-            if self.agency is None:
-                raise ValueError("agency: a fiscal component needs the agency that makes the saving")
-            if self.health:
-                raise ValueError("health: a fiscal saving is cash and is discounted at the standard rate; "
-                                 "health: true is for economic or social values of health and life")
-        else:
-            extra = [f for f in ("agency", "cashable", "saving") if getattr(self, f) is not None]
-            if self.transfer:
-                extra.append("transfer")
-            if extra:
-                raise ValueError(f"{', '.join(extra)}: only fiscal components carry an agency, cashable share, "
-                                 "saving class or transfer flag")
-        if isinstance(self.cashable, list) and not self.cashable:
-            raise ValueError("cashable: give one share or a list of shares by year, not an empty list")
-        return self
-
-    @property
-    def has_own_timing(self) -> bool:
-        """Whether this component sets its own lag, duration or drop-off."""
-        return self.lag is not None or self.duration is not None or self.drop_off is not None
-
-    def cashable_by_year(self, horizon: int) -> list[float] | None:
-        """Cashable share in each year ``0 .. horizon-1`` (a list is padded with its last value).
-
-        >>> ValueComponent(type="fiscal", agency="nhs", amount=1, cashable=[0, 0.5]).cashable_by_year(4)
-        [0.0, 0.5, 0.5, 0.5]
-        """
-        if self.cashable is None:
-            return None
-        shares = self.cashable if isinstance(self.cashable, list) else [self.cashable]
-        shares = [float(x) for x in shares[:horizon]]
-        return shares + [shares[-1]] * (horizon - len(shares))
-
-
-class UnitValue(_Model):
-    """The value of one success: explicit components or a unit-cost code.
-
-    ``unit_cost`` names a code in the unit cost database (for example ``E&E1.0``);
-    it is resolved to components before the engine runs.
-    """
-
-    components: list[ValueComponent] | None = None
-    unit_cost: str | None = None
-    quantity: NonNegative | None = None
-    exclude: list[str] | None = None
-
-    @model_validator(mode="after")
-    def _something(self):
-        if not self.components and not self.unit_cost:
-            raise ValueError("give components or a unit_cost code")
-        return self
-
-
-class UnitCostSettings(_Model):
-    """Which unit cost data resolve ``unit_cost`` codes (see :mod:`cba.unit_costs`).
-
-    Written ``unit_costs: gmca_v1_4`` or ``unit_costs: {database: gmca_v1_4,
-    supplementary: true, local: [our_costs.csv]}``. ``database`` is a shipped
-    dataset or the path of a tidy CSV (e.g. a newer workbook converted with ``cba
-    unit-costs import``); ``supplementary`` adds cba's newer figures from other
-    public sources; ``local`` files are the user's own unit costs, which win on the
-    same code. Relative paths are relative to the model file.
-    """
-
-    database: str = "gmca_v1_4"
-    supplementary: bool = False
-    local: list[str] = Field(default_factory=list)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _shorthand(cls, data: Any) -> Any:
-        if isinstance(data, str):
-            return {"database": data}
-        return data
-
-
-class Outcome(_Model):
-    """A change the intervention produces for part of a cohort.
-
-    ``cohort`` is one number (intake in year 0) or a list of intakes by year. Rates
-    are fractions in [0, 1]; ``lag`` and ``duration`` are whole years.
-    """
-
-    name: str
-    cohort: NonNegative | list[NonNegative]
-    engagement: Rate = 1.0
-    success: Rate
-    deadweight: Rate = 0.0
-    displacement: Rate = 0.0
-    leakage: Rate = 0.0
-    substitution: Rate = 0.0
-    attribution: Rate = 0.0
-    lag: Annotated[int, Field(ge=0, le=MAX_YEARS), BeforeValidator(_not_bool)] = 0
-    duration: Annotated[int, Field(ge=1, le=MAX_YEARS), BeforeValidator(_not_bool)] = 1
-    drop_off: Rate = 0.0
-    quantity: NonNegative | None = None
-    confidence: Grade | None = None
-    cashable: Rate | dict[AgencyId, Rate] | None = None
-    value: UnitValue
-    source: str | None = None
-
-    def cohort_by_year(self, horizon: int) -> list[float]:
-        """Intake by year, zero-padded to the horizon."""
-        intake = [self.cohort] if not isinstance(self.cohort, list) else list(self.cohort)
-        return [float(x) for x in intake] + [0.0] * (horizon - len(intake))
-
-    @property
-    def effective_quantity(self) -> float:
-        if self.quantity is not None:
-            return self.quantity
-        if self.value.quantity is not None:
-            return self.value.quantity
-        return 1.0
+from .value_for_money import (  # noqa: F401  (re-exported: part of the model file format)
+    DFT_VALUE_FOR_MONEY,
+    DFT_VALUE_FOR_MONEY_SOURCE,
+    ValueForMoneyBand,
+    ValueForMoneyBands,
+)
 
 
 class Intervention(_Model):
