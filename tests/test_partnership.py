@@ -154,6 +154,37 @@ def test_pooled_budget_with_fixed_contributions_shares_over_and_underspends(vari
     assert r.check().empty
 
 
+def test_a_pool_far_larger_than_its_spend_keeps_the_spend_and_conserves_money():
+    """Contributions of 10^18 and 3 x 10^18 against a spend of 0.9375: each partner pays
+    its share of what was spent (1/4 and 3/4: 0.234375 and 0.703125, exact in binary),
+    not what is left after subtracting nearly equal large numbers (found by fuzzing)."""
+    model = {"name": "Huge pool", "price_base": "2024/25", "horizon": 1, "discounting": {"rate": 0},
+             "costs": [{"name": "A", "agency": "local_authority", "amounts": [0.9375]}]}
+    deal = {"pooled_budget": {"host": "local_authority", "variance": "proportional",
+                              "contributions": {"local_authority": [1e18], "nhs": [3e18]}}}
+    r = appraise(model, deal).partnership()
+    i, j = r.partner_ids.index("local_authority"), r.partner_ids.index("nhs")
+    assert (r.flows.funding_cash[0, i, 0], r.flows.funding_cash[0, j, 0]) == (0.234375, 0.703125)
+    assert r.check().empty
+    # the host bears the underspend: the host is refunded nearly 3 x 10^18 of the NHS's money;
+    # money is conserved up to the rounding of those amounts (the check's tolerance scales with them)
+    deal["pooled_budget"]["variance"] = "host"
+    r = appraise(model, deal).partnership()
+    assert r.flows.funding_cash[0, j, 0] == 3e18
+    assert r.check().empty
+
+
+def test_the_conservation_check_reports_money_created():
+    r = appraise(POOL_MODEL, {"pooled_budget": {"host": "local_authority", "contributions": {
+        "local_authority": [100, 100], "nhs": [60, 60]}}}).partnership()
+    funding = np.array(r.positions["funding"], dtype=float)
+    funding[0] += 0.01                                            # a penny from nowhere
+    r.positions["funding"] = funding
+    bad = r.check()
+    assert bad["check"].tolist() == ["funding"]
+    assert bad["value"].iloc[0] - bad["expected"].iloc[0] == pytest.approx(0.01)
+
+
 def test_pooled_budget_with_shares_of_spend():
     deal = {"pooled_budget": {"host": "nhs", "costs": ["A", "B"], "contributions": {"local_authority": 0.5, "nhs": 0.5}}}
     p = partners(appraise(POOL_MODEL, deal).partnership())

@@ -233,6 +233,12 @@ def evaluate_deal(model: CompiledModel, deal: CompiledDeal, flows: Flows,
             else:  # in proportion to that year's contributions; the host alone when none
                 weight = np.where(total > 0, fixed / np.where(total > 0, total, 1.0), host[:, None])
             contributions = fixed[None] + (spend - total[None])[:, None, :] * weight[None]
+            if not deal.pool_variance_host:
+                # far below the contributions, each partner's share of the spend directly: the
+                # form above would subtract nearly equal large numbers and lose the spend
+                low = (spend < 0.5 * total[None]) & (total[None] > 0)             # (D, H)
+                if low.any():
+                    contributions = np.where(low[:, None, :], spend[:, None, :] * weight[None], contributions)
         funding_cash = funding_cash + contributions
 
     # savings each partner banks

@@ -209,16 +209,22 @@ class PartnershipResult:
 
         Checks that what partners fund equals what the cost lines cost, that what
         is paid is received, and that the partners' net positions sum to the same
-        total before and after the deal (present values).
+        total before and after the deal (present values). ``tolerance`` is relative
+        to the sums' largest terms (floating-point sums of large opposite amounts
+        carry rounding in proportion to them), and to 1.
         """
         import pandas as pd
 
         pos = self.positions
-        pairs = [("funding", float(pos["funding"].sum()), float(pos["costs_before"].sum())),
-                 ("received", float(pos["received"].sum()), float(pos["paid"].sum())),
-                 ("net_after", float(pos["net_after"].sum()), float(pos["net_before"].sum()))]
-        rows = [{"check": name, "value": x, "expected": y} for name, x, y in pairs
-                if abs(x - y) > tolerance * max(1.0, abs(y))]
+
+        def pair(name: str, got: str, want: str) -> tuple[str, float, float, float]:
+            scale = max(1.0, float(np.abs(pos[got]).sum()), float(np.abs(pos[want]).sum()))
+            return name, float(pos[got].sum()), float(pos[want].sum()), scale
+
+        pairs = [pair("funding", "funding", "costs_before"), pair("received", "received", "paid"),
+                 pair("net_after", "net_after", "net_before")]
+        rows = [{"check": name, "value": x, "expected": y} for name, x, y, scale in pairs
+                if abs(x - y) > tolerance * scale]
         return pd.DataFrame(rows, columns=["check", "value", "expected"])
 
     # ---- headline figures
