@@ -28,13 +28,18 @@ def open_uniform(rng: np.random.Generator, n: int) -> np.ndarray:
     return u
 
 
-def _finite(name: str, x) -> float:
+def _number(name: str, x) -> float:
+    """``x`` as a float; a yes/no value or text is an error naming ``name``."""
     if isinstance(x, (bool, np.bool_)):
         raise CBAError(f"{name} must be a number, got {str(bool(x)).lower()} (a yes/no value)")
     try:
-        v = float(x)
+        return float(x)
     except (TypeError, ValueError, OverflowError):
         raise CBAError(f"{name} must be a number, got {shown(x)}") from None
+
+
+def _finite(name: str, x) -> float:
+    v = _number(name, x)
     if not math.isfinite(v):
         raise CBAError(f"{name} must be a finite number, got {shown(x)}")
     return v
@@ -43,12 +48,7 @@ def _finite(name: str, x) -> float:
 def _bound(name: str, x, default: float) -> float:
     if x is None:
         return default
-    if isinstance(x, (bool, np.bool_)):
-        raise CBAError(f"{name} must be a number, got {str(bool(x)).lower()} (a yes/no value)")
-    try:
-        v = float(x)
-    except (TypeError, ValueError, OverflowError):
-        raise CBAError(f"{name} must be a number, got {shown(x)}") from None
+    v = _number(name, x)
     if math.isnan(v):
         raise CBAError(f"{name} must be a number, got {shown(x)}")
     return v
