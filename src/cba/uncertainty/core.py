@@ -31,7 +31,8 @@ from ..errors import CBAError, shown
 from ..metrics import AGENCY_METRIC_NAMES, METRIC_NAMES, compute
 from ..models import Intervention, load_intervention
 from ..profiles import present_values
-from .parameters import Parameter, build_overrides
+from .overrides import build_overrides
+from .parameters import Parameter
 
 #: Thresholds used when none is given: break-even of each case (metric, ">", value).
 DEFAULT_THRESHOLDS: dict[str, float] = {
