@@ -77,9 +77,9 @@ def verdict(ok: bool) -> str:
 
 def bench_appraise(repeat: int) -> None:
     import cba
-    from cba.appraisal import Appraisal
-    from cba.engine import compile_model, evaluate
-    from cba.ledger import build_ledger
+    from cba.engine._evaluate import compile_model, evaluate
+    from cba.ledger._appraisal import Appraisal
+    from cba.ledger._ledger import build_ledger
 
     model = cba.load_intervention(WORKED)
 
@@ -120,10 +120,9 @@ def bench_startup(repeat: int) -> None:
 def bench_portfolio(repeat: int, size: int) -> None:
     sys.path.insert(0, str(HERE))
     from bench_montecarlo import synthetic_model
-
-    from cba.engine import compile_model
+    from cba.engine._evaluate import compile_model
     from cba.uncertainty import appraise_many
-    from cba.uncertainty.distributed import appraisal_row
+    from cba.uncertainty._distributed import appraisal_row
 
     base = synthetic_model()
     models = []
@@ -150,11 +149,10 @@ def bench_large(repeat: int, size: int) -> None:
     import numpy as np
 
     sys.path.insert(0, str(HERE))
-    from bench_montecarlo import synthetic_model
-
     import cba
-    from cba import profiles
-    from cba.engine import PARAMETER_SHAPES, compile_model, evaluate_totals
+    import cba.engine._profiles as profiles
+    from bench_montecarlo import synthetic_model
+    from cba.engine._evaluate import PARAMETER_SHAPES, compile_model, evaluate_totals
 
     def engine_memory(compiled) -> tuple[float, float]:
         """Peak bytes of 64 draws through the general path (every parameter drawn) and the profiles."""

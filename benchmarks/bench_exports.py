@@ -24,8 +24,8 @@ import time
 import openpyxl
 
 import cba
-from cba import tables
-from cba.export import to_csv, to_json, to_markdown, to_xlsx
+import cba.outputs.tables._tables as tables
+from cba.outputs.export._formats import to_csv, to_json, to_markdown, to_xlsx
 
 AGENCIES = ["local_authority", "nhs", "dwp", "police", "housing"]
 

@@ -4,7 +4,7 @@ THE MODELS ARE SYNTHETIC: ``N`` cost lines and ``N`` outcomes with made-up round
 numbers, written as a YAML file. They describe no real intervention.
 
 For each size it times reading the file (bounded read and strict parse,
-:func:`cba.files.load_data`), validating it into an :class:`~cba.Intervention`,
+:func:`cba.core._files.load_data`), validating it into an :class:`~cba.Intervention`,
 appraising it (engine, ledger, metrics, finite checks) and writing the ledger as CSV,
 and prints each time beside the time at half the size: a ratio near 2 for a doubled
 size is linear time (the target of issue 11, item 2: linear, or refused with a
@@ -23,8 +23,8 @@ import time
 from pathlib import Path
 
 import cba
-import cba.limits
-from cba.files import load_data
+import cba.core._limits
+from cba.core._files import load_data
 
 AGENCIES = ["local_authority", "nhs", "dwp", "police", "housing"]
 
@@ -69,7 +69,7 @@ def main() -> None:
                   f"{t_valid:10.2f} {ratios[1]} | {t_appraise:10.2f} {ratios[2]} | {t_csv:6.2f} {ratios[3]}")
             previous = times
     print(f"(lines = cost lines + outcomes; x = time / time at half the size; the file_bytes limit is "
-          f"{cba.limits.get('file_bytes') / 1e6:.0f} MB)")
+          f"{cba.core._limits.get('file_bytes') / 1e6:.0f} MB)")
 
 
 if __name__ == "__main__":

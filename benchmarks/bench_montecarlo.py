@@ -11,7 +11,7 @@ Three ways of getting the same summary are timed, each as the median of
 ``--repeat`` runs (cba and the floor in turn, and their ratio as the median of the
 ratios of each pair):
 
-- cba: ``cba.uncertainty.montecarlo`` end to end (sampling, the engine on chunks
+- cba: ``cba.uncertainty._montecarlo`` end to end (sampling, the engine on chunks
   of draws in threads, the metrics and the summary), IRR left out and the draws not
   kept (its defaults; like the floor, it returns the summary);
 - floor: a minimal hand-written numpy implementation of the same model and the
@@ -23,7 +23,7 @@ ratios of each pair):
   statistics. It is what the arithmetic costs without a library around it; before
   timing, its arithmetic is checked against cba's on cba's own draws;
 - baseline: a loop calling the library's fastest per-draw path
-  (``cba.uncertainty.core.run``: overrides, ``evaluate_totals``, ``compute``) once
+  (``cba.uncertainty._core.run``: overrides, ``evaluate_totals``, ``compute``) once
   per draw on draws made beforehand (sampling and the summary are not timed, which
   favours the loop), timed on ``--baseline-draws`` draws and reported as a rate.
 
@@ -68,10 +68,11 @@ import pandas as pd  # noqa: E402
 from scipy import special  # noqa: E402
 
 import cba  # noqa: E402
-from cba.engine import compile_model  # noqa: E402
-from cba.uncertainty import core, montecarlo  # noqa: E402
-from cba.uncertainty.montecarlo import MEMORY  # noqa: E402
-from cba.uncertainty.sampling import Sampler  # noqa: E402
+import cba.uncertainty._core as core
+from cba.engine._evaluate import compile_model  # noqa: E402
+from cba.uncertainty import montecarlo  # noqa: E402
+from cba.uncertainty._montecarlo import MEMORY  # noqa: E402
+from cba.uncertainty._sampling import Sampler  # noqa: E402
 
 AGENCIES = ("local_authority", "nhs", "dwp")
 HORIZON = 10

@@ -5,7 +5,7 @@ API reference (mkdocstrings) reads them as Markdown, where Sphinx roles, citatio
 simple tables and ``::`` would show raw. Before rendering, this extension rewrites,
 in every docstring of the ``cba`` package:
 
-- a role such as ``:func:`cba.engine.evaluate``` (``:class:``, ``:mod:``, ``:meth:``,
+- a role such as ``:func:`cba.engine._evaluate.evaluate``` (``:class:``, ``:mod:``, ``:meth:``,
   ``:attr:``, ``:data:``; ``~`` shows the last name only; a name without its module is
   looked up from where the docstring is) as a cross-reference to the object's entry
   in the reference, or as code when the reference has no entry for it;
@@ -136,7 +136,7 @@ def _comment_above(obj: griffe.Object) -> str:
     """The ``#:`` comment lines right above an attribute's assignment, as text."""
     try:
         lines = obj.module.lines
-    except Exception:  # noqa: BLE001 - no source: no comment
+    except Exception:
         return ""
     found: list[str] = []
     i = (obj.lineno or 0) - 2

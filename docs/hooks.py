@@ -4,9 +4,9 @@ A page asks for generated content with an HTML comment:
 
 ``<!-- cba:model-reference -->``
     the model file reference, from the models' JSON schema
-    (:func:`cba.schema_docs.model_reference_markdown`);
+    (:func:`cba.outputs._model_reference.model_reference_markdown`);
 ``<!-- cba:chart NAME -->``
-    chart ``NAME`` of :mod:`cba.charts` for the worked example, as inline SVG;
+    chart ``NAME`` of :mod:`cba.outputs.charts._appraisal` for the worked example, as inline SVG;
 ``<!-- cba:examples -->``
     the README of every worked example under ``examples/``.
 ``<!-- cba:partnership-examples -->``
@@ -28,7 +28,7 @@ MARKER = re.compile(r"<!--\s*cba:([a-z-]+)(?:\s+([^>]*?))?\s*-->")
 
 
 def _model_reference() -> str:
-    from cba.schema_docs import model_reference_markdown
+    from cba.outputs._model_reference import model_reference_markdown
 
     return model_reference_markdown(level=2)
 
@@ -38,7 +38,7 @@ def _chart(name: str) -> str:
 
     matplotlib.use("Agg")
     import cba
-    from cba import charts
+    import cba.outputs.charts._appraisal as charts
 
     if name not in charts.CHARTS:
         raise PluginError(f"unknown chart {name!r} in a cba:chart marker")

@@ -12,7 +12,7 @@ Sources (defaults: the project's shared reference folder next to the repository)
   (``../shared/reference/gmca/unit-cost-database-v1.4.xlsx``; not committed);
 * the list of candidate newer unit costs (``../shared/reference/candidate-unit-costs.csv``).
 
-All the logic lives in :mod:`cba.unit_costs.build`; this script only chooses the
+All the logic lives in :mod:`cba.unit_costs._build`; this script only chooses the
 paths. The output is byte-for-byte reproducible.
 """
 
@@ -37,8 +37,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     sys.path.insert(0, str(REPO / "src"))
-    from cba.errors import CBAError
-    from cba.unit_costs.build import build_files, write_files
+    from cba.core._errors import CBAError
+    from cba.unit_costs._build import build_files, write_files
 
     try:
         files = build_files(args.workbook, args.candidates)

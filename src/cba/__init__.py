@@ -2,7 +2,12 @@
 
 The Greater Manchester (GMCA / New Economy) method, adopted by HM Treasury in 2014
 as supplementary Green Book guidance, as code: models -> engine -> ledger ->
-metrics, tables, charts and exports.
+deals and uncertainty -> outputs. ``docs/architecture.md`` draws the packages and
+the one direction of their imports; ``docs/api.md`` lists the public API: the
+names below and the documented subpackages (``cba.method``, ``cba.model``,
+``cba.unit_costs``, ``cba.engine``, ``cba.ledger``, ``cba.partnership``,
+``cba.uncertainty``, ``cba.outputs``). A module whose name starts with an
+underscore is internal.
 
 The names below are imported on first use (PEP 562), so ``import cba`` costs
 almost nothing and a program pays only for what it uses: the models and the
@@ -13,28 +18,29 @@ openpyxl or matplotlib when they are first asked for.
 from __future__ import annotations
 
 import importlib
-import sys
-import types
 from typing import TYPE_CHECKING, Any
 
-from ._version import __version__
+from cba import _wiring  # noqa: F401  (fills the accessors of result objects: see cba.core._accessors)
+from cba._version import __version__
 
 #: Public name -> the module that defines it.
 _LAZY = {
-    "Appraisal": "appraisal", "appraise": "appraisal",
-    "Comparison": "compare", "compare": "compare",
-    "Deflator": "deflators",
-    "CBAError": "errors", "ModelError": "errors",
-    **{name: "models" for name in ("Agency", "CostLine", "DiscountSchedule", "Intervention", "OptimismBiasTable",
-                                   "Outcome", "UnitValue", "ValueComponent", "load_intervention")},
+    "Appraisal": "ledger._appraisal", "appraise": "ledger._appraisal",
+    "Comparison": "ledger._compare", "compare": "ledger._compare",
+    "Deflator": "method._deflators",
+    "CBAError": "core._errors", "ModelError": "core._errors",
+    "load_intervention": "engine._loading",
+    **{name: "model._intervention" for name in ("Agency", "CostLine", "DiscountSchedule", "Intervention",
+                                                "OptimismBiasTable", "Outcome", "UnitValue", "ValueComponent")},
 }
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors
-    from .appraisal import Appraisal, appraise
-    from .compare import Comparison, compare
-    from .deflators import Deflator
-    from .errors import CBAError, ModelError
-    from .models import (
+    from cba.core._errors import CBAError, ModelError
+    from cba.engine._loading import load_intervention
+    from cba.ledger._appraisal import Appraisal, appraise
+    from cba.ledger._compare import Comparison, compare
+    from cba.method._deflators import Deflator
+    from cba.model._intervention import (
         Agency,
         CostLine,
         DiscountSchedule,
@@ -43,43 +49,43 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors
         Outcome,
         UnitValue,
         ValueComponent,
-        load_intervention,
     )
 
 __all__ = [
-    "Agency", "Appraisal", "CBAError", "Comparison", "compare", "CostLine", "Deflator", "DiscountSchedule",
-    "Intervention", "ModelError", "OptimismBiasTable", "Outcome", "UnitValue",
-    "ValueComponent", "appraise", "load_intervention", "__version__",
+    "Agency",
+    "Appraisal",
+    "CBAError",
+    "Comparison",
+    "CostLine",
+    "Deflator",
+    "DiscountSchedule",
+    "Intervention",
+    "ModelError",
+    "OptimismBiasTable",
+    "Outcome",
+    "UnitValue",
+    "ValueComponent",
+    "__version__",
+    "appraise",
+    "compare",
+    "load_intervention",
 ]
 
 
 def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
     if module is None:
-        if not name.startswith("_"):           # a submodule, e.g. cba.engine, as after an eager import
+        if not name.startswith("_"):           # a subpackage, e.g. cba.uncertainty, as after an eager import
             try:
-                return importlib.import_module(f".{name}", __name__)
+                return importlib.import_module(f"cba.{name}")
             except ModuleNotFoundError as exc:
-                if exc.name != f"{__name__}.{name}":
+                if exc.name != f"cba.{name}":
                     raise
         raise AttributeError(f"module 'cba' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    value = getattr(importlib.import_module(f"cba.{module}"), name)
     globals()[name] = value          # once imported, a plain attribute
     return value
 
 
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
-
-
-class _Package(types.ModuleType):
-    """``cba`` itself. ``cba.compare`` is the function, as the submodule of the same
-    name is imported (the import system then sets the attribute to the module)."""
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name == "compare" and isinstance(value, types.ModuleType):
-            value = value.compare
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package

@@ -5,29 +5,38 @@ it: who funds each cost line, a pooled budget, gain-share and earn-back, payment
 results with top-ups, and fixed payments. This package reads the engine's flows
 and never the presentation layer:
 
-- :mod:`~cba.partnership.terms`: the deal as typed models (a model file's
+- :mod:`~cba.model._deal_terms`: the deal as typed models (a model file's
   ``partnership:`` section);
-- :mod:`~cba.partnership.compile`: the terms as arrays against a compiled model;
-- :mod:`~cba.partnership.evaluate`: every partner's money for every draw at once;
-- :mod:`~cba.partnership.results`: :class:`PartnershipResult`, the views and the
+- :mod:`~cba.partnership._compile`: the terms as arrays against a compiled model;
+- :mod:`~cba.partnership._evaluate`: every partner's money for every draw at once;
+- :mod:`~cba.partnership._results`: :class:`PartnershipResult`, the views and the
   JSON contract;
-- :mod:`~cba.partnership.solvers`: fair shares, the smallest gain-share, the
+- :mod:`~cba.partnership._solvers`: fair shares, the smallest gain-share, the
   break-even price, whether any split leaves every partner ahead;
-- :mod:`~cba.partnership.groups`: agency groups (the shipped tiers of government);
-- :mod:`~cba.partnership.programme`: several interventions with one deal.
+- :mod:`~cba.model._agency_groups`: agency groups (the shipped tiers of government);
+- :mod:`~cba.engine._loading`: programme files, several interventions with one deal.
 
 Use it through :meth:`cba.Appraisal.partnership` or ``cba partnership MODEL.yaml``.
 """
 
-from .terms import Funding, GainShare, OutcomePayment, Partnership, Payment, PooledBudget, TopUp
+from cba.model._deal_terms import Funding, GainShare, OutcomePayment, Partnership, Payment, PooledBudget, TopUp
 
-__all__ = ["Funding", "GainShare", "OutcomePayment", "Partnership", "Payment", "PooledBudget", "TopUp",
-           "appraise_deal", "PartnershipResult"]
+__all__ = [
+    "Funding",
+    "GainShare",
+    "OutcomePayment",
+    "Partnership",
+    "PartnershipResult",
+    "Payment",
+    "PooledBudget",
+    "TopUp",
+    "appraise_deal",
+]
 
 
 def __getattr__(name: str):  # the heavy modules load on first use
     if name in ("appraise_deal", "PartnershipResult"):
-        from . import results
+        import cba.partnership._results as results
 
         return getattr(results, name)
     raise AttributeError(name)

@@ -2,22 +2,23 @@
 
 Business cases live or die on their assumptions. Every analysis here moves
 parameters named by their field path (``outcomes[0].success``,
-``costs[2].amounts``, ``discount_rate``: see :mod:`cba.uncertainty.parameters`)
+``costs[2].amounts``, ``discount_rate``: see :mod:`cba.uncertainty._parameters`)
 and reports any metric, including each agency's (``net[dwp]``: see
-:mod:`cba.uncertainty.core`).
+:mod:`cba.uncertainty._core`).
 
 - :func:`scenarios`: named sets of assumptions, side by side.
 - :func:`one_way` and :func:`tornado_data`: each assumption to its low and high
-  value, sorted by swing; :func:`cba.uncertainty.charts.tornado` draws it.
+  value, sorted by swing; :func:`cba.outputs.charts._uncertainty.tornado` draws it.
 - :func:`switching_value`: the value of an assumption at which a metric crosses
   its threshold (ROI = 1, net = 0), by root finding.
 - :func:`montecarlo`: distributions on assumptions, optionally correlated,
   reproducible for a seed however the run is chunked, on threads or on Dask
-  (:mod:`cba.uncertainty.distributed`).
+  (:mod:`cba.uncertainty._distributed`).
 """
 
-from .core import DEFAULT_THRESHOLDS, Threshold, metric_names
-from .distributions import (
+from cba.uncertainty._core import DEFAULT_THRESHOLDS, Threshold, metric_names
+from cba.uncertainty._distributed import appraise_many
+from cba.uncertainty._distributions import (
     PERT,
     Beta,
     Discrete,
@@ -30,13 +31,12 @@ from .distributions import (
     Uniform,
     from_spec,
 )
-from .distributed import appraise_many
-from .montecarlo import MonteCarloResult, montecarlo
-from .parameters import Parameter, resolve
-from .scenarios import ScenarioResult, scenarios
-from .sensitivity import SensitivityResult, one_way, tornado_data
-from .spec import UncertaintySpec, load_spec
-from .switching import SwitchingValue, switching_value, switching_values
+from cba.uncertainty._montecarlo import MonteCarloResult, montecarlo
+from cba.uncertainty._parameters import Parameter, resolve
+from cba.uncertainty._scenarios import ScenarioResult, scenarios
+from cba.uncertainty._sensitivity import SensitivityResult, one_way, tornado_data
+from cba.uncertainty._spec import UncertaintySpec, load_spec
+from cba.uncertainty._switching import SwitchingValue, switching_value, switching_values
 
 __all__ = [
     "DEFAULT_THRESHOLDS", "PERT", "Beta", "Discrete", "Distribution", "Fixed", "LogNormal",

@@ -11,7 +11,7 @@ price year, a source and a RAG rating. This package
 * looks up, searches, filters and uplifts them (:class:`UnitCostDatabase`) and
   merges users' own unit costs from CSV;
 * maps the workbook's agency names to cba's agencies (:func:`canonical_agency`)
-  and flags transfer payments (:mod:`cba.unit_costs.transfers`);
+  and flags transfer payments (:mod:`cba.unit_costs._transfers`);
 * resolves ``value: {unit_cost: E&E1.0}`` in a model to value components
   (:func:`resolve_unit_value`, called by the engine).
 
@@ -33,38 +33,48 @@ Examples
 14610.0
 """
 
-from .agencies import AGENCY_NAMES, canonical_agency, normalise_name
-from .database import (
-    ATTRIBUTION,
-    DATASETS,
-    DEFAULT_DATABASE,
-    UnitCostDatabase,
-    combined,
-    default,
-    from_csv,
-    load,
-    supplementary,
-)
-from .records import (
-    CSV_COLUMNS,
-    REQUIRED_COLUMNS,
-    VALUE_TYPES,
-    DataNote,
-    UnitCost,
-    UnitCostValue,
-    code_level,
-    read_csv,
-    to_csv_text,
-)
-from .resolve import components_for, database_for, resolve_unit_value
-from .transfers import FURTHER_TRANSFERS
-from .workbook import WorkbookData, public_value_of, read_lookups_deflator, read_workbook
+from cba.unit_costs._agencies import AGENCY_NAMES, canonical_agency, normalise_name
+from cba.unit_costs._codes import code_level
+from cba.unit_costs._components import components_for
+from cba.unit_costs._database import UnitCostDatabase, from_csv
+from cba.unit_costs._datasets import combined, default, load, supplementary
+from cba.unit_costs._lookups import read_lookups_deflator
+from cba.unit_costs._record_types import VALUE_TYPES, DataNote, UnitCost, UnitCostValue
+from cba.unit_costs._resolve import database_for, resolve_unit_value
+from cba.unit_costs._shipped import ATTRIBUTION, DATASETS, DEFAULT_DATABASE
+from cba.unit_costs._tidy_csv import CSV_COLUMNS, REQUIRED_COLUMNS, read_csv, to_csv_text
+from cba.unit_costs._transfer_flags import public_value_of
+from cba.unit_costs._transfers import FURTHER_TRANSFERS
+from cba.unit_costs._workbook import WorkbookData, read_workbook
 
 __all__ = [
-    "AGENCY_NAMES", "ATTRIBUTION", "CSV_COLUMNS", "DATASETS", "DEFAULT_DATABASE", "DataNote",
-    "FURTHER_TRANSFERS", "REQUIRED_COLUMNS", "UnitCost", "UnitCostDatabase", "UnitCostValue",
-    "VALUE_TYPES", "WorkbookData", "canonical_agency", "code_level", "combined", "components_for",
-    "database_for", "default", "from_csv", "load", "normalise_name", "public_value_of",
-    "read_csv", "read_lookups_deflator", "read_workbook", "resolve_unit_value", "supplementary",
+    "AGENCY_NAMES",
+    "ATTRIBUTION",
+    "CSV_COLUMNS",
+    "DATASETS",
+    "DEFAULT_DATABASE",
+    "FURTHER_TRANSFERS",
+    "REQUIRED_COLUMNS",
+    "VALUE_TYPES",
+    "DataNote",
+    "UnitCost",
+    "UnitCostDatabase",
+    "UnitCostValue",
+    "WorkbookData",
+    "canonical_agency",
+    "code_level",
+    "combined",
+    "components_for",
+    "database_for",
+    "default",
+    "from_csv",
+    "load",
+    "normalise_name",
+    "public_value_of",
+    "read_csv",
+    "read_lookups_deflator",
+    "read_workbook",
+    "resolve_unit_value",
+    "supplementary",
     "to_csv_text",
 ]

@@ -1,0 +1,33 @@
+"""``cba appraise MODEL``: appraise a model file and show or export the results."""
+
+from __future__ import annotations
+
+from cba.cli._io import add_output_arguments, check_outputs, check_warnings, model_inputs, output_format, write_output
+from cba.outputs.export._formats import FORMATS, check_output
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("appraise", help="appraise a model file (YAML or JSON)",
+                              description="Appraise an intervention described in a YAML or JSON model file. "
+                              "Formats: table (readable text), markdown (tables for a business case), "
+                              "csv (the tidy ledger), xlsx (an Excel workbook, needs -o), json (for other tools).")
+    p.add_argument("model", help="model file (YAML or JSON)")
+    p.add_argument("--format", "-f", choices=list(FORMATS), default=None,
+                   help="output format (default: from the -o file's suffix, else table)")
+    p.add_argument("--strict", action="store_true",
+                   help="treat warnings (possible double counting) as errors: exit status 2, no output")
+    add_output_arguments(p)
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    fmt = output_format(args.output, args.format, list(FORMATS), inputs=[args.model])
+    check_output(fmt, args.output)
+    from cba.ledger._appraisal import appraise  # here, not at the top: `cba --help` needs none of it
+
+    check_outputs([args.output], args.force, [args.model])  # before the work, not after
+    result = appraise(args.model)
+    check_warnings(result, args.strict)
+    write_output(FORMATS[fmt](result), args.output, args.force,
+                 [args.model, *model_inputs(result.intervention)])
+    return 0

@@ -1,0 +1,60 @@
+"""The ``cba`` command line.
+
+User mistakes (a missing file, invalid YAML, a rate out of range, an unknown
+agency) print one message naming the field and exit with status 2; no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib
+import sys
+
+from cba._version import __version__
+from cba.cli._commands import COMMAND_MODULES
+from cba.core._errors import CBAError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cba", description="Cost-benefit analysis of local public services "
+                                     "(GMCA / New Economy method): who pays and who saves.")
+    parser.add_argument("--version", action="version", version=f"cba {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"cba.cli._{name}").register(sub)
+    return parser
+
+
+def printable(message: str) -> str:
+    r"""A message safe to print on a terminal: control characters from user text (a carriage
+    return, an escape sequence) are shown escaped; line breaks between problems are kept.
+
+    >>> printable("scenarios.\r\x1b[2J: bad")
+    'scenarios.\\r\\x1b[2J: bad'
+    """
+    return "".join(c if c == "\n" or c.isprintable() else repr(c)[1:-1] for c in message)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from cba.outputs._textgrid import DEFAULT_WIDTH, fixed_width
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    output = getattr(args, "output", None)
+    to_file = output not in (None, "-")
+    try:  # text for a file is laid out to the default width, text for a terminal to its width
+        with fixed_width(DEFAULT_WIDTH) if to_file else contextlib.nullcontext():
+            return int(args.func(args) or 0)
+    except CBAError as exc:
+        print(f"cba: error: {printable(str(exc))}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,119 @@
+"""``cba partnership MODEL``: a partnership deal, partner by partner, before and after.
+
+Examples::
+
+    cba partnership examples/partnership/back_to_work/model.yaml
+    cba partnership examples/partnership/back_to_work/model.yaml --solve gain-share --from dwp --to local_authority
+    cba partnership MODEL.yaml --solve fair-shares
+    cba partnership MODEL.yaml --solve price --outcome "Into work" --payee provider --payer local_authority
+    cba partnership MODEL.yaml --spec uncertainty.yaml --draws 10000 --seed 1
+    cba partnership PROGRAMME.yaml -f json -o deal.json
+"""
+
+from __future__ import annotations
+
+from cba.cli._io import add_output_arguments, check_outputs, check_warnings, model_inputs, output_format, write_output
+from cba.core._errors import CBAError
+
+FORMATS = ("table", "markdown", "json", "csv", "xlsx")
+SOLVE = ("fair-shares", "gain-share", "price", "any-split")
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser(
+        "partnership", help="a partnership deal: who funds what, who pays whom, each partner before and after",
+        description="Appraise a model (or a programme of models) and lay its partnership deal over it: for every "
+                    "partner, what it bears today and funds under the deal, what it banks, pays and receives, its "
+                    "net position before and after, payback year and peak deficit; and the flows between partners. "
+                    "--solve answers a board's questions; --spec adds each partner's chance of losing money.")
+    p.add_argument("model", help="model or programme file (YAML or JSON)")
+    p.add_argument("--format", "-f", choices=FORMATS, default=None,
+                   help="output format (default: from the -o file's suffix, else table)")
+    p.add_argument("--solve", choices=SOLVE,
+                   help="fair-shares: costs in proportion to savings; gain-share: the smallest share of --from "
+                        "partners' savings that brings --to to break even; price: the break-even price per "
+                        "--outcome for --payee; any-split: whether any split leaves every partner ahead")
+    p.add_argument("--from", dest="sources", action="append", metavar="PARTNER",
+                   help="gain-share: a partner that passes on savings (repeatable)")
+    p.add_argument("--to", metavar="PARTNER", help="gain-share: the partner brought to break even")
+    p.add_argument("--target", type=float, default=0.0,
+                   help="net position to reach instead of break-even (pounds, present value)")
+    p.add_argument("--basis", help="gain-share (a new agreement): cashable, fiscal (default) or "
+                                   "fiscal_excluding_transfers; "
+                                   "fair-shares: fiscal (default) or cashable; price: gross (default) or net")
+    p.add_argument("--outcome", metavar="NAME", help="price: the outcome paid for")
+    p.add_argument("--payee", metavar="PARTNER", help="price: the partner paid for outcomes")
+    p.add_argument("--payer", metavar="PARTNER", help="price: the partner that pays (needed for a new agreement)")
+    p.add_argument("--spec", "-s", metavar="FILE",
+                   help="uncertainty file with a 'distributions' section: add each partner's chance of losing money")
+    p.add_argument("--draws", "-n", type=int, help="Monte Carlo draws with --spec (default: the file's, else 10,000)")
+    p.add_argument("--seed", type=int, help="random seed with --spec (default: the file's, else a new one)")
+    p.add_argument("--strict", action="store_true",
+                   help="treat warnings (possible double counting) as errors: exit status 2, no output")
+    add_output_arguments(p)
+    p.set_defaults(func=run)
+
+
+def _solve(args, appraisal):
+    import cba.partnership._solvers as solvers
+
+    name = args.solve
+    if name in ("price",) and args.basis not in (None, "gross", "net"):
+        raise CBAError(f"--basis: a price counts outcomes gross or net, got {args.basis!r}")
+    if name == "gain-share":
+        if not args.sources or not args.to:
+            raise CBAError("--solve gain-share needs --from PARTNER (one or more) and --to PARTNER")
+        return solvers.gain_share(appraisal, args.sources, args.to, target=args.target, basis=args.basis)
+    if name == "fair-shares":
+        return solvers.fair_shares(appraisal, basis=args.basis or "fiscal")
+    if name == "price":
+        if not args.outcome or not args.payee:
+            raise CBAError("--solve price needs --outcome NAME and --payee PARTNER (and --payer for a new agreement)")
+        return solvers.break_even_price(appraisal, args.outcome, args.payee, payer=args.payer, target=args.target,
+                                        basis=args.basis)
+    return solvers.any_split(appraisal)
+
+
+def _risk(args, model):
+    from cba.uncertainty._deal_risk import deal_risk
+    from cba.uncertainty._spec import load_spec
+
+    spec = load_spec(args.spec)
+    if not spec.distributions:
+        raise CBAError(f"{spec.source}: no 'distributions' section")
+    draws = args.draws if args.draws is not None else (spec.draws or 10_000)
+    seed = args.seed if args.seed is not None else spec.seed
+    table, result = deal_risk(model, spec.distributions, draws=draws, seed=seed, correlation=spec.correlation)
+    if seed is None:
+        import sys
+
+        print(f"seed: {result.seed} (pass --seed {result.seed} to repeat this run)", file=sys.stderr)
+    return table
+
+
+def run(args) -> int:
+    from cba.ledger._appraisal import appraise
+    from cba.outputs.export._partnership import FORMAT_WRITERS
+
+    fmt = output_format(args.output, args.format, FORMATS, inputs=[args.model, args.spec])
+    if fmt == "xlsx" and args.output in (None, "-"):
+        raise CBAError("--format xlsx writes a binary file: give one with -o, e.g. -o deal.xlsx")
+    for flag in ("sources", "to", "outcome", "payee", "payer"):
+        if getattr(args, flag) is not None and not args.solve:
+            raise CBAError(f"--{'from' if flag == 'sources' else flag} is for --solve; add --solve")
+    if (args.draws is not None or args.seed is not None) and not args.spec:
+        raise CBAError("--draws and --seed are for the risk analysis: add --spec FILE")
+    check_outputs([args.output], args.force, [args.model, args.spec])  # before the work, not after
+    appraisal = appraise(args.model)
+    check_warnings(appraisal, args.strict)
+    solution = _solve(args, appraisal) if args.solve else None
+    terms = solution.terms if solution is not None and solution.terms is not None else None
+    result = appraisal.partnership(terms)
+    model = appraisal.intervention
+    if terms is not None:  # the risk of the deal the solver found
+        model = model.model_copy(update={"partnership": terms})
+    risk = _risk(args, model) if args.spec else None
+    write_output(FORMAT_WRITERS[fmt](result, solution=solution, risk=risk), args.output, args.force,
+                 [args.model, args.spec, *model_inputs(appraisal.intervention)])
+    return 0
+

@@ -1,0 +1,95 @@
+"""Value for money categories of a benefit-cost ratio, as a part of the model file.
+
+``value_for_money:`` in a model file says how the benefit-cost ratio is put into a
+category (default: the Department for Transport's categories). The arithmetic is
+:func:`cba.method._value_for_money.value_for_money`; see ``docs/method.md`` for the sources.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field, model_validator
+
+from cba.method._value_for_money import value_for_money
+from cba.model._base import Number, _Model
+
+#: DfT's value for money categories of the benefit-cost ratio: (name, lowest BCR).
+DFT_VALUE_FOR_MONEY: tuple[tuple[str, float | None], ...] = (
+    ("poor", None), ("low", 1.0), ("medium", 1.5), ("high", 2.0), ("very high", 4.0),
+)
+#: Where the default bands come from.
+DFT_VALUE_FOR_MONEY_SOURCE = (
+    "Department for Transport, Value for Money Framework, value for money categories: poor below 1, "
+    "low 1 to 1.5, medium 1.5 to 2, high 2 to 4, very high 4 and above (see docs/method.md)"
+)
+
+
+class ValueForMoneyBand(_Model):
+    """One value for money category: its name and the lowest ratio it takes (inclusive)."""
+
+    name: str
+    from_: Number | None = Field(default=None, alias="from")
+
+
+class ValueForMoneyBands(_Model):
+    """How the benefit-cost ratio is put into a value for money category.
+
+    Written ``value_for_money: dft`` (the default: DfT's categories, see
+    :data:`DFT_VALUE_FOR_MONEY`) or ``{metric: public_value_roi, bands: [{name: poor},
+    {name: low, from: 1.0}, ...], source: ...}``. Each band runs from its ``from``
+    (inclusive) to the next band's; the first has no lower bound. A ratio that is
+    none (no costs) has no category.
+
+    >>> ValueForMoneyBands().category(1.5)
+    'medium'
+    >>> ValueForMoneyBands().category(1.4999)
+    'low'
+    """
+
+    metric: Literal["public_value_roi", "financial_roi", "cashable_roi", "economic_roi",
+                    "social_roi"] = "public_value_roi"
+    bands: list[ValueForMoneyBand] = Field(default_factory=lambda: [
+        ValueForMoneyBand(name=n, **{"from": f}) for n, f in DFT_VALUE_FOR_MONEY])
+    source: str = DFT_VALUE_FOR_MONEY_SOURCE
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, data: Any) -> Any:
+        if isinstance(data, str):
+            if data != "dft":
+                raise ValueError(f"unknown value for money bands {data!r}: use 'dft' or {{bands: [...], source: ...}}")
+            return {}
+        return data
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if not self.bands:
+            raise ValueError("bands: at least one band is needed")
+        if self.bands[0].from_ is not None:
+            raise ValueError("bands[0].from: the first band has no lower bound (leave 'from' out)")
+        starts = [b.from_ for b in self.bands[1:]]
+        if any(x is None for x in starts):
+            raise ValueError("bands: every band after the first needs 'from'")
+        if starts != sorted(set(starts)):
+            raise ValueError("bands: 'from' must increase from one band to the next")
+        names = [b.name for b in self.bands]
+        if len(set(names)) != len(names):
+            raise ValueError("bands: each band needs its own name")
+        return self
+
+    def edges(self) -> tuple[list[str], list[float]]:
+        """Band names and the lower edges of every band but the first."""
+        return [b.name for b in self.bands], [float(b.from_) for b in self.bands[1:]]
+
+    def category(self, ratio: float | None) -> str | None:
+        """The band a ratio falls in; ``None`` when the ratio is none (NaN)."""
+        names, edges = self.edges()
+        return value_for_money(ratio, names, edges)
+
+    def describe(self) -> str:
+        names, edges = self.edges()
+        parts = [f"{names[0]} below {edges[0]:g}"] if edges else [names[0]]
+        for i, e in enumerate(edges, start=1):
+            parts.append(f"{names[i]} from {e:g}" + (f" to {edges[i]:g}" if i < len(edges) else ""))
+        return ", ".join(parts)

@@ -1,0 +1,33 @@
+"""Charts: matplotlib figures of an appraisal (``_appraisal``), a deal (``_deal``) and uncertainty.
+
+matplotlib is imported only when a chart is drawn. The modules may import the lower layers
+and ``cba.outputs._format``, ``_labels`` and ``_palette``, never ``tables``, ``report`` or
+``export``. The names below are imported on first use (PEP 562); inside the package, import
+from the defining module.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+#: Public name -> the module that defines it.
+_LAZY = {
+    **{name: "_appraisal" for name in ("CHARTS", "agency_chart", "all_charts", "benefits_by_year_chart",
+                                       "costs_by_agency_chart", "cumulative_chart", "plot", "to_svg")},
+    **{name: "_deal" for name in ("DEAL_CHARTS", "all_deal_charts", "flows_chart", "positions_chart")},
+    **{name: "_uncertainty" for name in ("histogram", "tornado")},
+}
+
+__all__ = sorted(_LAZY)
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{module}"), name)
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -1,0 +1,234 @@
+"""Exports of an appraisal: Markdown, CSV, Excel and JSON (with a JSON Schema).
+
+Every writer takes an :class:`~cba.ledger._appraisal.Appraisal` (or a
+:class:`~cba.ledger._compare.Comparison`) and returns text or bytes; :func:`write_file`
+puts them on disk without ever replacing an existing file unless asked to.
+
+========  ===========================================================  =========
+format    what                                                         returns
+========  ===========================================================  =========
+table     readable text: the cases and who pays and who saves          str
+markdown  every table as Markdown, ready for a business case           str
+csv       the tidy ledger (one row per line, agency, value type, year)  str
+xlsx      an Excel workbook, one sheet per table and one of charts      bytes
+json      plain data for other tools (schema: :func:`results_schema`)   str
+========  ===========================================================  =========
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cba.core._errors import CBAError
+from cba.core._escaping import csv_cell, csv_text, markdown_text
+from cba.core._files import write_file, write_files
+
+# pandas, the tables and the schema models are imported when first needed, so that
+# the command line can register its options without them
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from cba.ledger._appraisal import Appraisal
+    from cba.outputs.export._schema import model_schema, results_schema
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("model_schema", "results_schema"):
+        import cba.outputs.export._schema as schema
+
+        return getattr(schema, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+__all__ = [
+    "BINARY_FORMATS",
+    "FORMATS",
+    "SUFFIXES",
+    "assumption_records",
+    "check_output",
+    "csv_cell",
+    "csv_text",
+    "export",
+    "format_for_path",
+    "markdown_text",
+    "model_schema",
+    "results_schema",
+    "to_csv",
+    "to_json",
+    "to_markdown",
+    "to_xlsx",
+    "write_file",
+    "write_files",
+]
+
+#: Sheet names of the workbook, by table name.
+SHEET_NAMES = {
+    "summary": "Summary", "agencies": "Agencies", "costs": "Costs", "benefits": "Benefits",
+    "cost_lines": "Cost lines", "outcomes": "Outcomes", "unit_values": "Unit values",
+    "provenance": "Provenance", "ledger": "Ledger",
+}
+
+
+def _heading_lines(appraisal: Appraisal) -> list[str]:
+    model = appraisal.intervention
+    lines = [f"# {markdown_text(model.name, cell=True)}", ""]
+    if model.description:
+        lines += [markdown_text(model.description.strip()), ""]
+    lines += [f"Price base {model.price_base}, horizon {model.horizon} years, discounting: "
+              f"{model.discounting.describe()}. Money in pounds at {model.price_base} prices; "
+              "present values discounted to year 0.", ""]
+    lines += [f"**Warning:** {w}\n" for w in getattr(appraisal, "warnings", [])]
+    return lines
+
+
+def to_markdown(appraisal: Appraisal) -> str:
+    """Every table except the ledger as Markdown (GitHub tables), under headings.
+
+    Examples
+    --------
+    >>> import cba
+    >>> md = to_markdown(cba.appraise("examples/worked_example.yaml"))
+    >>> print(md.splitlines()[0])
+    # Worked example
+    >>> "| Net present budget impact | £23,401 |" in md
+    True
+    """
+    from cba.outputs._format import render_table_markdown
+    from cba.outputs.tables._tables import all_tables
+
+    lines = _heading_lines(appraisal)
+    for frame in all_tables(appraisal, include_ledger=False).values():
+        lines += [render_table_markdown(frame), ""]
+    for frame in _deal_tables(appraisal).values():
+        lines += [render_table_markdown(frame), ""]
+    return "\n".join(lines)
+
+
+def _deal_tables(appraisal: Appraisal) -> dict[str, pd.DataFrame]:
+    """The partnership deal's tables when the model has one (else none)."""
+    if getattr(appraisal.intervention, "partnership", None) is None:
+        return {}
+    return dict(appraisal.partnership().tables)
+
+
+def to_csv(appraisal: Appraisal) -> str:
+    """The tidy ledger as CSV (full precision; empty cells for missing text).
+
+    Safe to open in a spreadsheet (:func:`csv_text`): text a user wrote that a
+    spreadsheet would run as a formula (starting ``=``, ``+``, ``-``, ``@``) gets
+    an apostrophe in front; numbers stay numbers.
+    """
+    return csv_text(appraisal.ledger)
+
+
+def to_json(appraisal: Appraisal) -> str:
+    """:meth:`Appraisal.to_dict` as JSON (valid against :func:`results_schema`)."""
+    return appraisal.to_json()
+
+
+def to_xlsx(appraisal: Appraisal, charts: bool = True) -> bytes:
+    """An Excel workbook with one sheet per table of :mod:`cba.outputs.tables._tables` and a sheet of
+    charts (see :mod:`.xlsx`): each sheet titled with the intervention and what its
+    figures are, set up to print on A4. ``charts=False`` leaves the charts out (quicker)."""
+    from cba.outputs.export._partnership import SHEET_NAMES as DEAL_SHEETS
+    from cba.outputs.export._workbook import appraisal_charts, appraisal_figures, charts_figures, ledger_sheet
+    from cba.outputs.export._xlsx import workbook_bytes
+    from cba.outputs.tables._tables import all_tables
+
+    # a "Warnings" sheet is added only when the appraisal has warnings
+    frames = all_tables(appraisal)
+    frames["ledger"] = ledger_sheet(appraisal)
+    about = appraisal_figures(appraisal)
+    sheets, figures = {}, {}
+    for name, frame in frames.items():
+        sheet = SHEET_NAMES.get(name, name.capitalize())
+        sheets[sheet], figures[sheet] = frame, about.get(name, "")
+    for name, frame in _deal_tables(appraisal).items():
+        sheet = f"Deal - {DEAL_SHEETS[name]}"
+        sheets[sheet], figures[sheet] = frame, about.get(name, "")
+    return workbook_bytes(sheets, title=appraisal.intervention.name, figures=figures,
+                          charts=appraisal_charts(appraisal) if charts else (),
+                          charts_figures=charts_figures(appraisal))
+
+
+def assumption_records(appraisal: Appraisal) -> dict[str, list[dict[str, Any]]]:
+    """The assumption tables as plain records (``None`` for missing values).
+
+    Cost lines carry their amounts as a list ``amounts`` (one per year, as
+    entered) instead of one column per year.
+    """
+    import pandas as pd
+
+    from cba.outputs.tables._tables import ASSUMPTION_TABLES, TABLES
+
+    labels = list(appraisal.compiled.year_labels)
+    out = {}
+    for name in ASSUMPTION_TABLES:
+        frame = TABLES[name](appraisal)
+        if name == "cost_lines":
+            amounts = frame[labels].to_numpy(dtype=float).tolist() if len(frame) else []
+            frame = frame.drop(columns=labels)
+            frame.insert(5, "amounts", pd.Series(amounts, dtype=object))
+        out[name] = [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
+    return out
+
+
+def _plain(value: Any) -> Any:
+    import math
+
+    import numpy as np
+
+    if isinstance(value, (np.floating, float)):
+        return None if math.isnan(value) else float(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+#: Output formats of an appraisal: name -> function(appraisal) -> str or bytes.
+FORMATS: dict[str, Callable[[Appraisal], str | bytes]] = {
+    "table": lambda a: a.summary(),
+    "markdown": to_markdown,
+    "json": to_json,
+    "csv": to_csv,
+    "xlsx": to_xlsx,
+}
+#: Formats that produce bytes and so must go to a file.
+BINARY_FORMATS = frozenset({"xlsx"})
+#: File suffix -> format, to choose a format from ``-o FILE`` when none is given.
+SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".json": "json", ".csv": "csv", ".xlsx": "xlsx",
+            ".txt": "table"}
+
+
+def format_for_path(output: str | None, requested: str | None) -> str:
+    """The export format: the one requested, else the output file's suffix, else ``table``.
+
+    >>> format_for_path("results.xlsx", None), format_for_path(None, None), format_for_path("a.md", "json")
+    ('xlsx', 'table', 'json')
+    """
+    if requested:
+        return requested
+    if output and output != "-":
+        return SUFFIXES.get(Path(output).suffix.lower(), "table")
+    return "table"
+
+
+def check_output(fmt: str, output: str | None) -> None:
+    """A binary format (xlsx) goes to a file, never to the terminal."""
+    if fmt in BINARY_FORMATS and (output is None or output == "-"):
+        raise CBAError(f"--format {fmt} writes a binary file: give one with -o, e.g. -o results.{fmt}")
+
+
+def export(appraisal: Appraisal, fmt: str) -> str | bytes:
+    """Render an appraisal in one of :data:`FORMATS`."""
+    try:
+        writer = FORMATS[fmt]
+    except KeyError:
+        raise CBAError(f"unknown format {fmt!r} (formats: {', '.join(FORMATS)})") from None
+    return writer(appraisal)
+

@@ -1,0 +1,120 @@
+"""Exports of a partnership deal: text, Markdown, JSON, CSV and an Excel workbook.
+
+Each writer takes a :class:`~cba.partnership._results.PartnershipResult` and, as
+keywords, the :class:`~cba.partnership._solvers.Solution` it answers (or ``None``)
+and a risk table from :func:`cba.uncertainty._deal_risk.deal_risk` (or ``None``), and
+returns text or bytes for :func:`cba.cli._io.write_output`.
+
+The JSON is the contract other tools read (see :mod:`cba.partnership._results`);
+with a solution it is ``{"solution": {...}, "partnership": {...}}``, and with a
+risk analysis the partnership gains ``"risk"``. The CSV is one row per partner
+(present values before and after, with the risk columns when there are any).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from cba.outputs._format import render_table_markdown, render_table_text, units_text
+
+if TYPE_CHECKING:  # pragma: no cover
+    from cba.partnership._results import PartnershipResult
+
+#: Sheet names of the deal's tables in a workbook.
+SHEET_NAMES = {"deal_partners": "Partners", "deal_flows": "Flows", "deal_years": "Partners by year",
+               "deal_pool": "Pooled budget", "deal_risk": "Risk", "deal_programme": "Interventions"}
+
+
+def _frames(result: PartnershipResult, risk: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
+    frames = dict(result.tables)
+    if risk is not None:
+        from cba.outputs.tables._deal import risk_table
+
+        frames["deal_risk"] = risk_table(risk, result.appraisal.intervention.price_base)
+    return frames
+
+
+def _plain(v: Any) -> Any:
+    if hasattr(v, "item"):
+        v = v.item()
+    return None if isinstance(v, float) and math.isnan(v) else v
+
+
+def _heading(result: PartnershipResult, solution) -> list[str]:
+    model = result.appraisal.intervention
+    lines = [result.name, "", f"Price base {model.price_base}, horizon {model.horizon} years, discounting: "
+             f"{model.discounting.describe()}. {units_text(model.price_base)}"]
+    if result.terms.is_empty and solution is None:
+        lines += ["", "The model has no partnership deal: every partner funds what it bears and nothing passes "
+                      "between partners. Add a 'partnership' section, or try --solve fair-shares."]
+    for w in getattr(result.appraisal, "warnings", []):
+        lines += ["", f"Warning: {w}"]
+    if solution is not None:
+        lines += ["", f"Question ({solution.question}): {solution.message}"]
+    return lines
+
+
+def to_text(result: PartnershipResult, solution=None, risk=None) -> str:
+    from cba.outputs._format import wrap_lines
+
+    parts = ["\n".join(line for para in _heading(result, solution) for line in (wrap_lines(para) if para else [""]))]
+    parts += [render_table_text(t) for t in _frames(result, risk).values()]
+    return "\n\n".join(parts)
+
+
+def to_markdown(result: PartnershipResult, solution=None, risk=None) -> str:
+    head = _heading(result, solution)
+    lines = [f"# {head[0]}", "", *head[2:], ""]
+    for t in _frames(result, risk).values():
+        lines += [render_table_markdown(t), ""]
+    return "\n".join(lines)
+
+
+def to_dict(result: PartnershipResult, solution=None, risk=None) -> dict[str, Any]:
+    data = result.to_dict()
+    data["warnings"] = list(getattr(result.appraisal, "warnings", []))
+    if risk is not None:
+        data["risk"] = {"draws": risk.attrs.get("draws"), "seed": risk.attrs.get("seed"),
+                        "partners": [{k: _plain(v) for k, v in row.items()}
+                                     for row in risk.to_dict(orient="records")]}
+    if solution is not None:
+        return {"solution": solution.to_dict(), "partnership": data}
+    return data
+
+
+def to_json(result: PartnershipResult, solution=None, risk=None) -> str:
+    return json.dumps(to_dict(result, solution, risk), indent=2, ensure_ascii=False, allow_nan=False)
+
+
+def to_csv(result: PartnershipResult, solution=None, risk=None) -> str:
+    frame = result.partners()
+    if risk is not None:
+        extra = risk.drop(columns=["agency_name", "net_after"]).rename(
+            columns={c: f"risk_{c}" for c in risk.columns if c not in ("agency",)})
+        frame = frame.merge(extra, on="agency", how="left")
+    from cba.core._escaping import csv_text
+
+    return csv_text(frame)
+
+
+def to_xlsx(result: PartnershipResult, solution=None, risk=None) -> bytes:
+    """The deal's tables, one sheet each, and its charts: titled with the intervention and
+    what the figures are, set up to print on A4 (see :mod:`.xlsx`)."""
+    from cba.outputs.export._workbook import charts_figures, deal_charts, deal_figures
+    from cba.outputs.export._xlsx import workbook_bytes
+
+    about = deal_figures(result.appraisal)
+    frames = _frames(result, risk)
+    sheets = {SHEET_NAMES[name]: frame for name, frame in frames.items()}
+    figures = {SHEET_NAMES[name]: about.get(name, "") for name in frames}
+    return workbook_bytes(sheets, title=result.appraisal.intervention.name, figures=figures,
+                          charts=deal_charts(result), charts_figures=charts_figures(result.appraisal),
+                          one_page=("Partners",))
+
+
+#: Writers by format name.
+FORMAT_WRITERS = {"table": to_text, "markdown": to_markdown, "json": to_json, "csv": to_csv, "xlsx": to_xlsx}

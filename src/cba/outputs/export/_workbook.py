@@ -1,0 +1,131 @@
+"""What goes in a workbook: each sheet's statement of what its figures are, the ledger
+as people read it, and the charts.
+
+:mod:`cba.outputs.export._xlsx` writes sheets; this module says, for the appraisal, the
+partnership and the comparison workbooks, what each sheet's figures are (real or
+discounted, present values, the price base, optimism bias) for its title block,
+and which charts go on the "Charts" sheet.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from cba.ledger._appraisal import Appraisal
+    from cba.partnership._results import PartnershipResult
+
+
+def _basis(model) -> dict[str, str]:
+    pb = model.price_base
+    disc = model.discounting.describe()
+    return {
+        "pv": f"Present values: pounds at {pb} prices, discounted to year 0 ({disc}); after optimism bias.",
+        "by_year": f"By year, in two blocks: real terms (pounds at {pb} prices, undiscounted) and discounted "
+                   f"({disc}); the discounted block's total is the present value. After optimism bias.",
+        "real": f"Real terms: pounds at {pb} prices, undiscounted, by year.",
+        "pb": pb,
+        "disc": disc,
+    }
+
+
+def appraisal_figures(appraisal: Appraisal) -> dict[str, str]:
+    """What the figures of each table of an appraisal are, by table name (:data:`cba.outputs.tables._tables.TABLES`)."""
+    b = _basis(appraisal.intervention)
+    pb = b["pb"]
+    return {
+        "summary": b["pv"],
+        "agencies": b["pv"] + " Net position = fiscal savings banked minus costs borne.",
+        "costs": b["by_year"],
+        "benefits": b["by_year"],
+        "cost_lines": f"Amounts as entered, in pounds at each line's own price year, before optimism bias; the "
+                      f"uplift takes them to {pb} prices; the last column is the present value after the uplift "
+                      "and optimism bias.",
+        "outcomes": f"Parameters as entered (rates as percentages); present values in pounds at {pb} prices, "
+                    f"discounted to year 0 ({b['disc']}), after optimism bias.",
+        "unit_values": f"Per unit of each outcome: as entered at its price year, and uplifted to {pb} prices "
+                       "(real terms, undiscounted), before optimism bias.",
+        "provenance": f"Price base {pb}. Where the numbers come from: library, model file, deflator, "
+                      "discounting, unit cost databases, run time.",
+        "ledger": f"Every flow: one row per cost line or outcome value, agency and year; real terms (pounds at "
+                  f"{pb} prices, undiscounted) and discounted ({b['disc']}); after optimism bias.",
+        "warnings": f"Price base {pb}. Read these beside the results: possible double counting.",
+        **deal_figures(appraisal),
+    }
+
+
+def deal_figures(appraisal: Appraisal) -> dict[str, str]:
+    """What the figures of each table of a partnership deal are, by table name."""
+    b = _basis(appraisal.intervention)
+    return {
+        "deal_partners": b["pv"] + " Each partner before and after the deal; a deal moves money between "
+                                   "partners, so the totals do not change.",
+        "deal_flows": f"Payments between partners under the deal: present values and undiscounted totals, pounds "
+                      f"at {b['pb']} prices.",
+        "deal_years": f"Each partner's net position after the deal: real terms by year (pounds at {b['pb']} "
+                      "prices, undiscounted), and cumulative discounted.",
+        "deal_pool": b["real"] + " Spend from the pooled budget and each partner's contribution.",
+        "deal_risk": f"Present values in pounds at {b['pb']} prices over Monte Carlo draws: each partner's net "
+                     "position after the deal.",
+        "deal_programme": b["pv"],
+    }
+
+
+def comparison_provenance(appraisal: Appraisal) -> str:
+    return f"Price base {appraisal.intervention.price_base}. Where each option's numbers come from."
+
+
+def comparison_figures(appraisal: Appraisal) -> str:
+    """What the figures of a comparison of options are (every option is on the same footing)."""
+    return _basis(appraisal.intervention)["pv"] + " Differences are each option minus the reference option."
+
+
+def charts_figures(appraisal: Appraisal) -> str:
+    pb = appraisal.intervention.price_base
+    return (f"Pounds at {pb} prices; each chart's title says whether it shows present values or real terms. "
+            "Each concept and each agency keeps its colour in every chart.")
+
+
+def ledger_sheet(appraisal: Appraisal) -> pd.DataFrame:
+    """The tidy ledger as people read it: agency names, words for kinds, Yes/No, headings."""
+    from cba.model._agencies import display_name
+    from cba.outputs.tables._tables import ledger_table
+
+    frame = ledger_table(appraisal).copy()
+    attrs = dict(frame.attrs)
+    names = appraisal.intervention.agency_names
+    frame["agency"] = [None if a is None else display_name(a, names) for a in frame["agency"]]
+    frame["source_type"] = [str(v).capitalize() for v in frame["source_type"]]
+    frame["value_type"] = [str(v).capitalize() for v in frame["value_type"]]
+    frame["cost_kind"] = [None if v is None else str(v).replace("_", " ").capitalize() for v in frame["cost_kind"]]
+    frame["component"] = [None if int(c) < 0 else int(c) for c in frame["component"]]   # costs have none
+    frame.attrs.update(attrs)
+    frame.attrs["kinds"] = {**attrs.get("kinds", {}), "component": "int"}
+    frame.attrs["labels"] = {
+        "source_type": "Source type", "line": "Line", "source": "Cost line or outcome", "component": "Component",
+        "unit_cost": "Unit cost code", "agency": "Agency", "value_type": "Value type", "cost_kind": "Cost kind",
+        "cashable": "Cashable", "transfer": "Transfer", "year": "Year index", "year_label": "Year",
+        "real": "Real terms (£)", "discount_factor": "Discount factor", "discounted": "Discounted (£)"}
+    frame.attrs["blank"] = ["component"]
+    return frame
+
+
+def appraisal_charts(appraisal: Appraisal) -> list[tuple[str, Any, str]]:
+    """The charts of an appraisal (and of its deal, when it has one) with their captions."""
+    import cba.outputs.charts._appraisal as charts
+    from cba.outputs._palette import CAPTIONS
+
+    out = [(name, fn(appraisal), CAPTIONS[name]) for name, fn in charts.CHARTS.items()]
+    if getattr(appraisal.intervention, "partnership", None) is not None:
+        out += deal_charts(appraisal.partnership())
+    return out
+
+
+def deal_charts(result: PartnershipResult) -> list[tuple[str, Any, str]]:
+    """The charts of a deal with their captions."""
+    from cba.outputs._palette import DEAL_CAPTIONS
+    from cba.outputs.charts._deal import DEAL_CHARTS
+
+    return [(name, fn(result), DEAL_CAPTIONS[name]) for name, fn in DEAL_CHARTS.items()]

@@ -1,0 +1,208 @@
+"""Appraisal tables for a business case: aggregations of the engine's totals and the ledger.
+
+Each function takes an :class:`~cba.ledger._appraisal.Appraisal` and returns a pandas
+DataFrame of unrounded numbers (pounds at the appraisal's price base) whose
+``attrs`` carry a title, column labels and the kind of each number, so that
+:mod:`cba.outputs._format` can render it as text, Markdown or HTML and
+:mod:`cba.outputs.export._formats` as an Excel sheet. Render one with
+:func:`cba.outputs._format.render_table_text` (or ``print(cba.outputs.tables._tables.text(frame))``).
+
+The tables:
+
+=====================  =========================================================
+``summary``            the financial case and the economic case
+``agencies``           who pays and who saves: the agency ledger
+``costs``              costs by agency and year, real and discounted
+``benefits``           benefits by value type, agency and year, real and discounted
+``cost_lines``         assumptions: every cost line as entered, uplift, optimism bias
+``outcomes``           assumptions: every outcome's parameters and optimism bias
+``unit_values``        assumptions: every unit value used and where it comes from
+``provenance``         library, model file hash, deflator, discounting, run time
+``ledger``             the tidy ledger itself
+=====================  =========================================================
+
+Rows that are totals carry the agency id ``"total"``; drop them before summing.
+
+The tables by year are built in :mod:`cba.outputs.tables._year`, the assumption tables in
+:mod:`cba.outputs.tables._assumptions` and the tables of a model as entered
+(:func:`model_tables`, :func:`fields_table`) in :mod:`cba.outputs.tables._inputs`; all are
+importable from here, which also holds the headline two (from :mod:`cba.outputs.tables._headline`),
+provenance, the ledger, warnings and the catalogue :data:`TABLES`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import numpy as np  # noqa: F401  (importable from here as before the tables moved out)
+import pandas as pd
+
+import cba.outputs.tables._headline as headline
+from cba.method._additionality import net_success_rate  # noqa: F401  (as above)
+from cba.model._agencies import display_name  # noqa: F401  (as above)
+from cba.outputs._format import render_table_text
+from cba.outputs.tables._assumptions import (  # noqa: F401  (part of this module's interface)
+    _UNIT_VALUE_KNOWN,
+    OUTCOME_RATES,
+    UNIT_VALUE_PROVENANCE,
+    _cashable_text,
+    _line_pv,
+    _plain,
+    cost_line_table,
+    outcome_table,
+    unit_value_table,
+)
+from cba.outputs.tables._frame import _MONEY, _table
+from cba.outputs.tables._headline import AGENCY_LABELS, SUMMARY_ROWS, TOTAL  # noqa: F401  (part of this module's interface)
+from cba.outputs.tables._inputs import _field_text, _value_text, fields_table, model_tables  # noqa: F401  (ditto)
+from cba.outputs.tables._year import _money_kinds, _wide, _year_grid, benefit_table, cost_table  # noqa: F401  (ditto)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from cba.ledger._appraisal import Appraisal
+
+
+def text(frame: pd.DataFrame) -> str:
+    """A table as readable text (see :func:`cba.outputs._format.render_table_text`)."""
+    return render_table_text(frame)
+
+
+# ---------------------------------------------------------------- the cases
+def pv_fiscal_excluding_transfers(appraisal: Appraisal) -> float:
+    """Present value of fiscal benefits that are not transfer payments (pounds).
+
+    The fiscal part of public value: ``pv_fiscal - PV(transfer fiscal flows)``
+    (method spec, section 5). See :func:`cba.outputs.tables._headline.pv_fiscal_excluding_transfers`.
+    """
+    return headline.pv_fiscal_excluding_transfers(appraisal)
+
+
+def summary_table(appraisal: Appraisal) -> pd.DataFrame:
+    """The financial case and the economic case, one metric per row.
+
+    Columns ``case``, ``metric`` (the name in :data:`cba.engine._metrics.METRIC_NAMES`),
+    ``label``, ``value`` (pounds, a ratio, years or a rate; NaN where the result is
+    none) and ``unit`` (the kind of ``value``).
+
+    Examples
+    --------
+    >>> import cba
+    >>> t = summary_table(cba.appraise("examples/worked_example.yaml"))
+    >>> t.set_index("metric").loc[["pv_costs", "financial_roi", "pv_public_value"], "value"].round(4).tolist()
+    [49661.8357, 1.4712, 255721.2131]
+    """
+    return headline.summary(appraisal).to_frame()
+
+
+# ---------------------------------------------------------------- who pays, who saves
+def agency_table(appraisal: Appraisal) -> pd.DataFrame:
+    """Who pays and who saves: the agency ledger with a total row.
+
+    One row per agency: what it pays (``pv_costs``), what it banks (``pv_fiscal``
+    gross, ``pv_cashable``, ``pv_transfer``), its ``net`` position (fiscal minus
+    costs), its ``roi`` (NaN when it pays nothing) and its shares of all costs and
+    all fiscal benefit; then a ``total`` row. The wrong-pocket index and the share
+    of fiscal savings banked by central government
+    (:func:`cba.ledger._groups.central_government_share`) are in
+    ``attrs["notes"]``, ``attrs["wrong_pocket_index"]`` and
+    ``attrs["central_government_share"]``.
+
+    Examples
+    --------
+    >>> import cba
+    >>> t = agency_table(cba.appraise("examples/worked_example.yaml"))
+    >>> t[["agency", "pv_costs", "net"]].round(2)
+                agency  pv_costs       net
+    0  local_authority  40000.00  33063.20
+    1              nhs   9661.84  -9661.84
+    2            total  49661.84  23401.37
+    """
+    return headline.agencies(appraisal).to_frame()
+
+
+# ---------------------------------------------------------------- provenance
+PROVENANCE_LABELS = {
+    "library": "Library", "version": "Library version", "model_file": "Model file",
+    "model_file_sha256": "Model file SHA-256", "model_sha256": "Model content SHA-256 (canonical JSON)",
+    "price_base": "Price base", "horizon": "Horizon (years)", "deflator": "Deflator series",
+    "deflator_vintage": "Deflator vintage", "unit_cost_databases": "Unit cost database versions",
+    "discounting": "Discount schedule", "first_year_discounted": "First year discounted",
+    "optimism_bias_table": "Optimism-bias table", "run_at": "Run at (UTC)",
+}
+
+
+def _provenance_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (list, tuple)):
+        return "; ".join(map(str, value)) if value else ""
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return str(value)
+
+
+def provenance_table(appraisal: Appraisal) -> pd.DataFrame:
+    """Where the numbers come from: one row per item of ``Appraisal.provenance``.
+
+    Columns ``item`` (the key), ``label`` and ``value`` (as text).
+    """
+    prov = dict(appraisal.provenance)
+    rows = [{"item": k, "label": PROVENANCE_LABELS.get(k, k.replace("_", " ").capitalize()),
+             "value": _provenance_text(v)} for k, v in prov.items()]
+    return _table(pd.DataFrame(rows, columns=["item", "label", "value"]), "Provenance",
+                  kinds={"item": "text", "label": "text", "value": "text"},
+                  labels={"label": "Item", "value": "Value"}, hidden=("item",))
+
+
+def ledger_table(appraisal: Appraisal) -> pd.DataFrame:
+    """The tidy ledger (see :mod:`cba.ledger._ledger`), with kinds for rendering."""
+    frame = appraisal.ledger.copy()
+    kinds = {c: "text" for c in ("source_type", "source", "unit_cost", "agency", "value_type", "cost_kind",
+                                 "year_label")}
+    kinds.update(line="int", component="int", year="int", cashable="bool", transfer="bool", real=_MONEY,
+                 discount_factor="factor", discounted=_MONEY)
+    return _table(frame, "Ledger (pounds at the price base)", kinds=kinds)
+
+
+def warnings_table(appraisal: Appraisal) -> pd.DataFrame:
+    """What must be read beside the results (possible double counting), one per row."""
+    frame = pd.DataFrame({"warning": list(getattr(appraisal, "warnings", []))}, dtype=object)
+    return _table(frame, "Warnings", kinds={"warning": "text"}, labels={"warning": "Warning"})
+
+
+# ---------------------------------------------------------------- the catalogue
+#: Every table, by name, in the order of a business case.
+TABLES: dict[str, Callable[[Appraisal], pd.DataFrame]] = {
+    "summary": summary_table,
+    "agencies": agency_table,
+    "costs": cost_table,
+    "benefits": benefit_table,
+    "cost_lines": cost_line_table,
+    "outcomes": outcome_table,
+    "unit_values": unit_value_table,
+    "provenance": provenance_table,
+    "ledger": ledger_table,
+    "warnings": warnings_table,
+}
+
+#: The tables that together list every assumption.
+ASSUMPTION_TABLES = ("cost_lines", "outcomes", "unit_values")
+
+
+def all_tables(appraisal: Appraisal, include_ledger: bool = True) -> dict[str, pd.DataFrame]:
+    """Every table of :data:`TABLES` for one appraisal (``warnings`` only when there are some)."""
+    return {name: fn(appraisal) for name, fn in TABLES.items() if (include_ledger or name != "ledger")
+            and (name != "warnings" or getattr(appraisal, "warnings", None))}
+
+
+def table(appraisal: Appraisal, name: str) -> pd.DataFrame:
+    """One table by name (see :data:`TABLES`)."""
+    from cba.core._errors import CBAError
+
+    try:
+        return TABLES[name](appraisal)
+    except KeyError:
+        raise CBAError(f"unknown table {name!r} (tables: {', '.join(TABLES)})") from None

@@ -1,0 +1,358 @@
+"""A deal's money, partner by partner, for every draw at once.
+
+:func:`evaluate_deal` takes the engine's flows (:class:`cba.engine._evaluate.Flows`, any
+number of draws) and a :class:`~cba.partnership._compile.CompiledDeal`, and returns
+:class:`DealFlows`: for each draw, partner and year, what the partner bears today,
+what it funds under the deal, what it banks, and what it pays and receives under
+each agreement. Everything is array arithmetic on a leading draws axis ``D``: no
+Python loop over draws or years, so Monte Carlo runs the same function as a
+deterministic appraisal.
+
+A deal moves money and creates none: funding sums to the cost of every line, and
+what one partner pays another receives. :func:`net_positions` turns the flows into
+present values per partner, before and after the deal.
+
+All money is in pounds at the price base; yearly flows are real (undiscounted),
+present values are discounted with the model's schedule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from cba.engine._evaluate import FISCAL, CompiledModel, Flows
+from cba.engine._metrics import payback_period, ratio
+from cba.partnership._compile import DEAL_PARAMETER_SHAPES, CompiledDeal
+
+#: Kinds of flow between partners.
+FLOW_KINDS = ("gain_share", "outcome_payment", "top_up", "payment")
+
+
+@dataclass(frozen=True)
+class DealFlows:
+    """Yearly money of every partner under a deal, for every draw.
+
+    Every partner array is ``(D, P, H)`` real pounds at the price base.
+
+    Attributes
+    ----------
+    costs_before : numpy.ndarray
+        Costs each partner bears today (after optimism bias).
+    funding_cash, funding_in_kind : numpy.ndarray
+        What each partner funds under the deal, in cash and in kind.
+    savings, savings_cashable : numpy.ndarray
+        Fiscal savings each partner banks (gross of the deal), and their cashable part.
+    savings_discounted, savings_cashable_discounted : numpy.ndarray
+        ``savings`` and ``savings_cashable`` discounted (each value component on
+        its own schedule).
+    received, paid : numpy.ndarray
+        What each partner receives and pays under the deal's agreements.
+    transfers : numpy.ndarray
+        ``(D, R, H)`` each flow row between partners (see ``rows``).
+    rows : list of dict
+        One per flow row: ``from``, ``to`` (partner indices), ``agreement``, ``kind``.
+    discount_factors : numpy.ndarray
+        ``(D, H)`` the standard schedule, for costs and payments.
+    """
+
+    partners: tuple[str, ...]
+    costs_before: np.ndarray
+    funding_cash: np.ndarray
+    funding_in_kind: np.ndarray
+    savings: np.ndarray
+    savings_cashable: np.ndarray
+    savings_discounted: np.ndarray
+    savings_cashable_discounted: np.ndarray
+    received: np.ndarray
+    paid: np.ndarray
+    transfers: np.ndarray
+    rows: list[dict]
+    discount_factors: np.ndarray
+    pool_spend: np.ndarray
+    pool_contributions: np.ndarray
+
+    @property
+    def funding(self) -> np.ndarray:
+        return self.funding_cash + self.funding_in_kind
+
+    @property
+    def draws(self) -> int:
+        return self.costs_before.shape[0]
+
+
+def _get(model: CompiledModel, overrides: Mapping[str, np.ndarray], name: str) -> np.ndarray:
+    """An engine parameter per draw (the base value with a draws axis of 1 when not varied)."""
+    return np.asarray(overrides[name]) if name in overrides else model.params[name][None]
+
+
+def _deal_param(deal: CompiledDeal, overrides: Mapping[str, np.ndarray], name: str) -> np.ndarray:
+    return np.asarray(overrides[name]) if name in overrides else deal.params[name][None]
+
+
+def check_deal_overrides(deal: CompiledDeal, overrides: Mapping[str, np.ndarray]) -> int:
+    """The number of draws in deal overrides (1 when none), checking their shapes."""
+    from cba.core._errors import CBAError
+
+    sizes = set()
+    for name, arr in overrides.items():
+        if name not in DEAL_PARAMETER_SHAPES:
+            raise CBAError(f"unknown deal parameter {name!r} (known: {', '.join(DEAL_PARAMETER_SHAPES)})")
+        base = deal.params[name].shape
+        if np.shape(arr)[1:] != base:
+            raise CBAError(f"override {name!r} must have shape (draws, {', '.join(map(str, base))}), "
+                           f"got {np.shape(arr)}")
+        sizes.add(np.shape(arr)[0])
+    if len(sizes) > 1:
+        raise CBAError(f"deal overrides disagree on the number of draws: {sorted(sizes)}")
+    return sizes.pop() if sizes else 1
+
+
+def _one_hot(index: np.ndarray, n: int) -> np.ndarray:
+    """``(len(index), n)`` with a 1 at each row's index (rows of ``-1`` all zero)."""
+    m = np.zeros((len(index), n))
+    ok = index >= 0
+    m[np.nonzero(ok)[0], index[ok]] = 1.0
+    return m
+
+
+def _shift_by_lag(by_intake: np.ndarray, lag: np.ndarray) -> np.ndarray:
+    """Move amounts from the year of intake ``c`` to year ``c + lag`` (dropped past the horizon).
+
+    Parameters
+    ----------
+    by_intake : numpy.ndarray
+        ``(D, M, H)`` amounts by year of intake.
+    lag : numpy.ndarray of int
+        ``(D|1, M)`` whole years.
+    """
+    D, M, H = by_intake.shape
+    lag = np.broadcast_to(np.asarray(lag, dtype=int), (D, M))
+    target = np.arange(H)[None, None, :] + lag[..., None]             # (D, M, H)
+    out = np.zeros((D, M, H + 1))
+    # every amount landing past the horizon goes to the spare column H and is dropped
+    np.put_along_axis(out, np.minimum(target, H), by_intake, axis=-1)
+    return out[..., :H]
+
+
+def _capped(amounts: np.ndarray, per_year: np.ndarray, total: np.ndarray) -> np.ndarray:
+    """Amounts ``(D, M, H)`` capped at ``per_year`` each year and ``total`` in all, in year order."""
+    x = np.minimum(amounts, per_year[..., None])
+    if np.isfinite(total).any():
+        cum = np.minimum(np.cumsum(x, axis=-1), total[..., None])
+        x = np.diff(cum, axis=-1, prepend=0.0)
+    return x
+
+
+def outcome_payment_amounts(model: CompiledModel, deal: CompiledDeal, engine_overrides: Mapping[str, np.ndarray],
+                            deal_overrides: Mapping[str, np.ndarray], D: int) -> np.ndarray:
+    """Total payment under each outcome-payment agreement by year, ``(D, M, H)``, after caps.
+
+    For intake year ``c``: participants ``N[c] x engagement x funded_share`` earn the
+    attachment fee in year ``c``; outcomes ``participants x success x (1 -
+    deadweight if net) x (1 - optimism bias if applied)`` earn the price in year
+    ``c + lag``, unless the success rate on the agreement's basis is below its
+    threshold.
+    """
+    M, H = len(deal.pay_outcome), model.horizon
+    if M == 0:
+        return np.zeros((D, 0, H))
+    o = deal.pay_outcome
+
+    def outcome_param(name):
+        return _get(model, engine_overrides, name)[:, o]              # (D|1, M)
+
+    cohort = _get(model, engine_overrides, "cohort")[:, o, :]        # (D|1, M, H)
+    funded = _deal_param(deal, deal_overrides, "deal.outcome_payments.funded_share")
+    participants = cohort * (outcome_param("engagement") * funded)[..., None]
+    rate = outcome_param("success") * np.where(deal.pay_net, 1.0 - outcome_param("deadweight"), 1.0)
+    ob = np.where(deal.pay_optimism_bias, outcome_param("outcome_ob"), 0.0)
+    threshold = _deal_param(deal, deal_overrides, "deal.outcome_payments.threshold")
+    with np.errstate(invalid="ignore"):
+        paid_for = np.where(np.isnan(threshold), True, rate >= threshold)
+    achieved = participants * (rate * (1.0 - ob) * paid_for)[..., None]
+    price = _deal_param(deal, deal_overrides, "deal.outcome_payments.price")
+    fee = _deal_param(deal, deal_overrides, "deal.outcome_payments.attachment_fee")
+    results = np.broadcast_to(achieved * price, (D, M, H))
+    attachment = participants * fee
+    total = attachment + _shift_by_lag(results, outcome_param("lag"))
+    return _capped(np.broadcast_to(total, (D, M, H)),
+                   _deal_param(deal, deal_overrides, "deal.outcome_payments.cap_per_year"),
+                   _deal_param(deal, deal_overrides, "deal.outcome_payments.cap"))
+
+
+def evaluate_deal(model: CompiledModel, deal: CompiledDeal, flows: Flows,
+                  engine_overrides: Mapping[str, np.ndarray] | None = None,
+                  deal_overrides: Mapping[str, np.ndarray] | None = None) -> DealFlows:
+    """Every partner's money under the deal, by draw and year.
+
+    Parameters
+    ----------
+    model : CompiledModel
+    deal : CompiledDeal
+        From :func:`~cba.partnership._compile.compile_deal` on the same model.
+    flows : Flows
+        From :func:`cba.engine._evaluate.evaluate` with ``engine_overrides``.
+    engine_overrides, deal_overrides : mapping of str to numpy.ndarray, optional
+        The parameter draws the flows were computed with, and draws of deal terms
+        (:data:`~cba.partnership._compile.DEAL_PARAMETER_SHAPES`).
+
+    Returns
+    -------
+    DealFlows
+    """
+    engine_overrides = dict(engine_overrides or {})
+    deal_overrides = dict(deal_overrides or {})
+    D = max(flows.draws, check_deal_overrides(deal, deal_overrides))
+    P, H = deal.n_partners, model.horizon
+
+    def full(a):
+        return np.broadcast_to(a, (D,) + np.shape(a)[1:])
+
+    costs = full(flows.costs)                                        # (D, L, H)
+    bearer = _one_hot(model.cost_agency, P)                          # (L, P)
+    costs_before = np.einsum("dlh,lp->dph", costs, bearer)
+    funding_cash = np.einsum("dlh,lp->dph", costs, deal.funding_cash)
+    funding_in_kind = np.einsum("dlh,lp->dph", costs, deal.funding_in_kind)
+
+    # the pooled budget: the host pays the pooled lines; partners pay in
+    spend = costs[:, deal.pool_lines, :].sum(axis=1)                 # (D, H)
+    contributions = np.zeros((D, P, H))
+    if deal.pool_host >= 0:
+        if deal.pool_shares is not None:
+            contributions = spend[:, None, :] * deal.pool_shares[None, :, None]
+        else:
+            fixed = deal.pool_amounts                                # (P, H)
+            total = fixed.sum(axis=0)                                # (H,)
+            host = np.zeros(P)
+            host[deal.pool_host] = 1.0
+            if deal.pool_variance_host:
+                weight = np.broadcast_to(host[:, None], (P, H))
+            else:  # in proportion to that year's contributions; the host alone when none
+                weight = np.where(total > 0, fixed / np.where(total > 0, total, 1.0), host[:, None])
+            contributions = fixed[None] + (spend - total[None])[:, None, :] * weight[None]
+            if not deal.pool_variance_host:
+                # far below the contributions, each partner's share of the spend directly: the
+                # form above would subtract nearly equal large numbers and lose the spend
+                low = (spend < 0.5 * total[None]) & (total[None] > 0)             # (D, H)
+                if low.any():
+                    contributions = np.where(low[:, None, :], spend[:, None, :] * weight[None], contributions)
+        funding_cash = funding_cash + contributions
+
+    # savings each partner banks
+    K = model.n_components
+    is_fiscal = model.component_type == FISCAL
+    comp_partner = np.where(is_fiscal, model.component_agency, -1)   # compiled agency index == partner index
+    saver = _one_hot(comp_partner, P)                                # (K, P)
+    benefits = full(flows.benefits)                                  # (D, K, H)
+    cashable_share = np.asarray(flows.cashable)
+    if cashable_share.ndim == 2:                                     # (D, K): the same share every year
+        cashable_share = cashable_share[..., None]
+    cashable_b = benefits * cashable_share
+    savings = np.einsum("dkh,kp->dph", benefits, saver)
+    savings_cashable = np.einsum("dkh,kp->dph", cashable_b, saver)
+    df = full(flows.discount_factors)                                # (D, H)
+    # a value component may have its own schedule (health values); payments and costs do not
+    comp_df = getattr(flows, "component_discount_factors", None)
+    comp_df = df[:, None, :] if comp_df is None else np.broadcast_to(comp_df, benefits.shape)
+    savings_discounted = np.einsum("dkh,kp->dph", benefits * comp_df, saver)
+    savings_cashable_discounted = np.einsum("dkh,kp->dph", cashable_b * comp_df, saver)
+
+    # flows between partners
+    rows: list[dict] = []
+    parts: list[np.ndarray] = []
+    G = len(deal.gain_from)
+    if G:
+        whole = np.einsum("gk,dkh->dgh", deal.gain_weights, benefits)
+        cash = np.einsum("gk,dkh->dgh", deal.gain_weights, cashable_b) if K else whole
+        basis = np.where(deal.gain_cashable[None, :, None], cash, whole)
+        share = _deal_param(deal, deal_overrides, "deal.gain_share.share")
+        cap = _deal_param(deal, deal_overrides, "deal.gain_share.cap")
+        gain = np.minimum(share[..., None] * np.maximum(basis, 0.0) * deal.gain_window[None], cap[..., None])
+        parts.append(np.broadcast_to(gain, (D, G, H)))
+        rows += [{"from": int(deal.gain_from[g]), "to": int(deal.gain_to[g]), "agreement": deal.names["gain_share"][g],
+                  "kind": "gain_share"} for g in range(G)]
+    M = len(deal.pay_outcome)
+    if M:
+        total = outcome_payment_amounts(model, deal, engine_overrides, deal_overrides, D)
+        top = _deal_param(deal, deal_overrides, "deal.outcome_payments.top_up_share")   # (D|1, M)
+        parts.append(total * (1.0 - top)[..., None])
+        rows += [{"from": int(deal.pay_payer[m]), "to": int(deal.pay_payee[m]),
+                  "agreement": deal.names["outcome_payments"][m], "kind": "outcome_payment"} for m in range(M)]
+        tops = np.nonzero(deal.pay_top_up_payer >= 0)[0]
+        if len(tops):
+            parts.append(np.broadcast_to(total[:, tops] * top[:, tops, None], (D, len(tops), H)))
+            rows += [{"from": int(deal.pay_top_up_payer[m]), "to": int(deal.pay_payee[m]),
+                      "agreement": deal.names["outcome_payments"][m], "kind": "top_up"} for m in tops]
+    F = len(deal.fixed_from)
+    if F:
+        amounts = _deal_param(deal, deal_overrides, "deal.payments.amounts")
+        parts.append(np.broadcast_to(amounts, (D, F, H)))
+        rows += [{"from": int(deal.fixed_from[j]), "to": int(deal.fixed_to[j]), "agreement": deal.names["payments"][j],
+                  "kind": "payment"} for j in range(F)]
+    transfers = np.concatenate(parts, axis=1) if parts else np.zeros((D, 0, H))
+    payer = _one_hot(np.array([r["from"] for r in rows], dtype=int), P)
+    payee = _one_hot(np.array([r["to"] for r in rows], dtype=int), P)
+    paid = np.einsum("drh,rp->dph", transfers, payer)
+    received = np.einsum("drh,rp->dph", transfers, payee)
+
+    return DealFlows(
+        partners=deal.partners, costs_before=costs_before, funding_cash=funding_cash,
+        funding_in_kind=funding_in_kind, savings=savings, savings_cashable=savings_cashable,
+        savings_discounted=savings_discounted, savings_cashable_discounted=savings_cashable_discounted, received=received, paid=paid, transfers=transfers,
+        rows=rows, discount_factors=df, pool_spend=spend, pool_contributions=contributions,
+    )
+
+
+#: Per-partner results an uncertainty analysis reports for a deal, written ``net_after[dwp]``.
+DEAL_METRIC_NAMES = ("net_after", "funding", "received", "paid", "peak_deficit_after")
+#: Present-value results per partner, in the order of :func:`net_positions`.
+POSITION_NAMES = ("costs_before", "funding", "funding_cash", "funding_in_kind", "savings", "savings_cashable",
+                  "received", "paid", "net_before", "net_after", "roi_before", "roi_after",
+                  "payback_before", "payback_after", "peak_deficit_before", "peak_deficit_after")
+
+
+def _peak_deficit(gets: np.ndarray, puts: np.ndarray) -> np.ndarray:
+    """Largest cumulative discounted shortfall of ``gets`` against ``puts`` (0 when never short)."""
+    cum = np.cumsum(gets - puts, axis=-1)
+    return np.maximum(-cum.min(axis=-1), 0.0)
+
+
+def net_positions(f: DealFlows) -> dict[str, np.ndarray]:
+    """Present values per partner, before and after the deal, ``(D, P)`` each.
+
+    ``net_before = savings - costs_before``; ``net_after = savings - funding +
+    received - paid``. What a partner "puts in" is what it funds plus what it
+    pays; what it "gets back" is what it banks plus what it receives:
+    ``roi_after`` is their ratio (none when it puts nothing in) and
+    ``payback_after`` the whole years until the cumulative discounted amount it
+    gets back covers what it has put in (the method's payback rule). The peak
+    deficit is the largest cumulative discounted shortfall over the years: the
+    double running a finance officer must fund.
+    """
+    df = f.discount_factors[:, None, :]
+    disc = {k: getattr(f, k) * df for k in ("costs_before", "funding_cash", "funding_in_kind", "received", "paid")}
+    pv = {k: v.sum(axis=-1) for k, v in disc.items()}
+    savings_d = f.savings_discounted
+    pv["savings"] = savings_d.sum(axis=-1)
+    pv["savings_cashable"] = f.savings_cashable_discounted.sum(axis=-1)
+    pv["funding"] = pv["funding_cash"] + pv["funding_in_kind"]
+    pv["net_before"] = pv["savings"] - pv["costs_before"]
+    pv["net_after"] = pv["savings"] - pv["funding"] + pv["received"] - pv["paid"]
+    gets_before, puts_before = savings_d, disc["costs_before"]
+    gets_after = savings_d + disc["received"]
+    puts_after = disc["funding_cash"] + disc["funding_in_kind"] + disc["paid"]
+    pv["roi_before"] = ratio(pv["savings"], pv["costs_before"])
+    pv["roi_after"] = ratio(gets_after.sum(axis=-1), puts_after.sum(axis=-1))
+    D, P, H = gets_after.shape
+    ones = np.ones(H)
+    pv["payback_before"] = payback_period(puts_before.reshape(D * P, H), gets_before.reshape(D * P, H),
+                                          ones).reshape(D, P)
+    pv["payback_after"] = payback_period(puts_after.reshape(D * P, H), gets_after.reshape(D * P, H),
+                                         ones).reshape(D, P)
+    pv["peak_deficit_before"] = _peak_deficit(gets_before, puts_before)
+    pv["peak_deficit_after"] = _peak_deficit(gets_after, puts_after)
+    return {k: pv[k] for k in POSITION_NAMES}
+

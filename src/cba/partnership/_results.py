@@ -1,0 +1,306 @@
+"""The result of a deal: every partner before and after, and the flows between them.
+
+:func:`appraise_deal` runs a deal on an appraisal's engine flows and returns a
+:class:`PartnershipResult`, whose views are pandas DataFrames of unrounded pounds
+at the price base. ``to_dict()`` is the JSON contract other tools read::
+
+    {"partners": [{"agency", "costs_before", "funding", "savings", "received", "paid",
+                   "net_before", "net_after", "payback_year", "peak_deficit", ...}, ...],
+     "flows": [{"from", "to", "agreement", "pv", ...}, ...]}
+
+present values at the price base, year labels as in the model, ``null`` for none.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from cba.core._accessors import accessor
+from cba.core._plain import plain
+from cba.model._agencies import display_name
+from cba.model._deal_terms import Partnership
+from cba.partnership._compile import CompiledDeal, compile_deal
+from cba.partnership._evaluate import DealFlows, evaluate_deal, net_positions
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from cba.ledger._appraisal import Appraisal
+
+#: Columns of :meth:`PartnershipResult.partners`, after ``agency`` and ``agency_name``.
+PARTNER_COLUMNS = ("costs_before", "funding", "funding_cash", "funding_in_kind", "savings", "savings_cashable",
+                   "received", "paid", "net_before", "net_after", "change", "roi_before", "roi_after",
+                   "payback_year_before", "payback_year_after", "peak_deficit_before", "peak_deficit_after")
+#: Yearly measures of :meth:`PartnershipResult.by_year`.
+YEAR_MEASURES = ("costs_before", "funding", "savings", "received", "paid", "net_before", "net_after")
+
+
+class PartnershipResult:
+    """A deal appraised: what each partner puts in and gets back, before and after.
+
+    Attributes
+    ----------
+    appraisal : Appraisal
+        Today's appraisal (no deal) the deal is laid over.
+    deal : CompiledDeal
+        The deal's terms as arrays.
+    flows : DealFlows
+        Yearly money of every partner (one draw).
+    positions : dict of str to numpy.ndarray
+        Present values per partner (:data:`~cba.partnership._evaluate.POSITION_NAMES`).
+
+    Examples
+    --------
+    >>> import cba
+    >>> a = cba.appraise("examples/worked_example.yaml")
+    >>> deal = a.partnership({"gain_share": [{"from": "local_authority", "to": "nhs", "share": 0.2,
+    ...                                        "basis": "fiscal"}]})
+    >>> deal.partners()[["agency", "net_before", "net_after"]].round(2)
+                agency  net_before  net_after
+    0  local_authority    33063.20   18450.56
+    1              nhs    -9661.84    4950.81
+    """
+
+    def __init__(self, appraisal: Appraisal, deal: CompiledDeal, flows: DealFlows):
+        self.appraisal = appraisal
+        self.deal = deal
+        self.flows = flows
+        self.positions = {k: v[0] for k, v in net_positions(flows).items()}
+
+    # ---- identity
+    @property
+    def terms(self) -> Partnership:
+        return self.deal.terms
+
+    @property
+    def name(self) -> str:
+        return self.terms.name or f"{self.appraisal.intervention.name}: partnership deal"
+
+    @property
+    def partner_ids(self) -> tuple[str, ...]:
+        return self.deal.partners
+
+    def _name(self, partner: str) -> str:
+        return display_name(partner, self.appraisal.intervention.agency_names)
+
+    def _label(self, payback: float) -> str | None:
+        if math.isnan(payback):
+            return None
+        return self.appraisal.compiled.year_labels[int(payback) - 1]
+
+    # ---- views
+    def partners(self) -> pd.DataFrame:
+        """Every partner, before and after the deal: present values in pounds.
+
+        Columns: ``agency``, ``agency_name``, then :data:`PARTNER_COLUMNS`:
+        ``costs_before`` (what it bears today), ``funding`` (what it funds under
+        the deal; ``funding_cash`` and ``funding_in_kind``), ``savings`` (fiscal
+        savings it banks; ``savings_cashable``), ``received`` and ``paid`` (under
+        the deal's agreements), ``net_before`` and ``net_after``, ``change``,
+        ``roi_before`` and ``roi_after`` (what it gets back per pound it puts in;
+        NaN when it puts nothing in), ``payback_year_before`` and
+        ``payback_year_after`` (the year label in which it breaks even; none when
+        it never does), and the peak cumulative discounted deficit before and after.
+        """
+        import pandas as pd
+
+        pos = self.positions
+        data: dict[str, Any] = {"agency": list(self.partner_ids),
+                                "agency_name": [self._name(p) for p in self.partner_ids]}
+        for k in ("costs_before", "funding", "funding_cash", "funding_in_kind", "savings", "savings_cashable",
+                  "received", "paid", "net_before", "net_after"):
+            data[k] = pos[k]
+        data["change"] = pos["net_after"] - pos["net_before"]
+        data["roi_before"] = pos["roi_before"]
+        data["roi_after"] = pos["roi_after"]
+        data["payback_year_before"] = [self._label(x) for x in pos["payback_before"]]
+        data["payback_year_after"] = [self._label(x) for x in pos["payback_after"]]
+        data["peak_deficit_before"] = pos["peak_deficit_before"]
+        data["peak_deficit_after"] = pos["peak_deficit_after"]
+        return pd.DataFrame(data)
+
+    def flows_between(self) -> pd.DataFrame:
+        """Every flow between partners: one row per agreement and payer.
+
+        Columns: ``agreement``, ``kind`` (``gain_share``, ``outcome_payment``,
+        ``top_up`` or ``payment``), ``from``, ``from_name``, ``to``, ``to_name``,
+        ``real`` (undiscounted total, pounds) and ``pv`` (present value).
+        """
+        import pandas as pd
+
+        f = self.flows
+        real = f.transfers[0].sum(axis=-1)
+        pv = (f.transfers[0] * f.discount_factors[0]).sum(axis=-1)
+        rows = []
+        for r, row in enumerate(f.rows):
+            a, b = self.partner_ids[row["from"]], self.partner_ids[row["to"]]
+            rows.append({"agreement": row["agreement"], "kind": row["kind"], "from": a, "from_name": self._name(a),
+                         "to": b, "to_name": self._name(b), "real": float(real[r]), "pv": float(pv[r])})
+        return pd.DataFrame(rows, columns=["agreement", "kind", "from", "from_name", "to", "to_name", "real", "pv"])
+
+    def flow_matrix(self) -> pd.DataFrame:
+        """Present value paid by each partner (rows) to each partner (columns)."""
+        import pandas as pd
+
+        names = [self._name(p) for p in self.partner_ids]
+        m = np.zeros((len(names), len(names)))
+        pv = (self.flows.transfers[0] * self.flows.discount_factors[0]).sum(axis=-1)
+        for r, row in enumerate(self.flows.rows):
+            m[row["from"], row["to"]] += pv[r]
+        return pd.DataFrame(m, index=pd.Index(names, name="from"), columns=pd.Index(names, name="to"))
+
+    def by_year(self) -> pd.DataFrame:
+        """Each partner's money by year: real and discounted, with the cumulative net.
+
+        Columns: ``agency``, ``agency_name``, ``year``, ``year_label``, then for
+        each of :data:`YEAR_MEASURES` the real amount and ``discounted_<measure>``,
+        and ``cumulative_discounted_net_after``.
+        """
+        import pandas as pd
+
+        f = self.flows
+        P, H = len(self.partner_ids), self.appraisal.compiled.horizon
+        df = f.discount_factors[0]
+        real = {
+            "costs_before": f.costs_before[0], "funding": f.funding[0], "savings": f.savings[0],
+            "received": f.received[0], "paid": f.paid[0],
+        }
+        disc = {k: v * df for k, v in real.items()}
+        disc["savings"] = f.savings_discounted[0]
+        real["net_before"] = real["savings"] - real["costs_before"]
+        real["net_after"] = real["savings"] - real["funding"] + real["received"] - real["paid"]
+        disc["net_before"] = disc["savings"] - disc["costs_before"]
+        disc["net_after"] = disc["savings"] - disc["funding"] + disc["received"] - disc["paid"]
+        data: dict[str, Any] = {
+            "agency": np.repeat(self.partner_ids, H), "agency_name": np.repeat([self._name(p) for p in self.partner_ids], H),
+            "year": np.tile(np.arange(H), P), "year_label": np.tile(self.appraisal.compiled.year_labels, P),
+        }
+        for k in YEAR_MEASURES:
+            data[k] = real[k].reshape(-1)
+        for k in YEAR_MEASURES:
+            data[f"discounted_{k}"] = disc[k].reshape(-1)
+        data["cumulative_discounted_net_after"] = np.cumsum(disc["net_after"], axis=-1).reshape(-1)
+        return pd.DataFrame(data)
+
+    def pool(self) -> pd.DataFrame | None:
+        """The pooled budget by year: spend, and each partner's contribution (real pounds).
+
+        ``None`` when the deal has no pooled budget.
+        """
+        import pandas as pd
+
+        if self.deal.pool_host < 0:
+            return None
+        f = self.flows
+        labels = list(self.appraisal.compiled.year_labels)
+        data = {"year": labels, "spend": f.pool_spend[0]}
+        for i, p in enumerate(self.partner_ids):
+            c = f.pool_contributions[0, i]
+            if np.any(c != 0) or i == self.deal.pool_host:
+                data[p] = c
+        return pd.DataFrame(data)
+
+    def check(self, tolerance: float = 1e-9) -> pd.DataFrame:
+        """Conservation of money: rows where the deal created or lost money (empty when none).
+
+        Checks that what partners fund equals what the cost lines cost, that what
+        is paid is received, and that the partners' net positions sum to the same
+        total before and after the deal (present values). ``tolerance`` is relative
+        to the sums' largest terms (floating-point sums of large opposite amounts
+        carry rounding in proportion to them), and to 1.
+        """
+        import pandas as pd
+
+        pos = self.positions
+
+        def pair(name: str, got: str, want: str) -> tuple[str, float, float, float]:
+            scale = max(1.0, float(np.abs(pos[got]).sum()), float(np.abs(pos[want]).sum()))
+            return name, float(pos[got].sum()), float(pos[want].sum()), scale
+
+        pairs = [pair("funding", "funding", "costs_before"), pair("received", "received", "paid"),
+                 pair("net_after", "net_after", "net_before")]
+        rows = [{"check": name, "value": x, "expected": y} for name, x, y, scale in pairs
+                if abs(x - y) > tolerance * scale]
+        return pd.DataFrame(rows, columns=["check", "value", "expected"])
+
+    # ---- headline figures
+    def shortfall(self) -> float:
+        """How far the whole partnership is from breaking even (0 when it does): ``max(0, -sum net)``."""
+        return max(0.0, -float(self.positions["net_before"].sum()))
+
+    # ---- export
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON contract (see the module docstring), plus years, pool and provenance."""
+        partners = []
+        for row in self.partners().to_dict(orient="records"):
+            rec = {k: plain(v) for k, v in row.items()}
+            rec["payback_year"] = rec["payback_year_after"]
+            rec["peak_deficit"] = rec["peak_deficit_after"]
+            partners.append(rec)
+        flows = [{k: plain(v) for k, v in row.items()} for row in self.flows_between().to_dict(orient="records")]
+        pool = self.pool()
+        model = self.appraisal.intervention
+        return {
+            "name": self.name,
+            "intervention": model.name,
+            "price_base": model.price_base,
+            "years": list(self.appraisal.compiled.year_labels),
+            "partners": partners,
+            "flows": flows,
+            "pool": None if pool is None else [{k: plain(v) for k, v in r.items()}
+                                                for r in pool.to_dict(orient="records")],
+            "shortfall": self.shortfall(),
+            "terms": self.terms.to_dict(),
+        }
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False, allow_nan=False)
+
+    @cached_property
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The deal's presentation tables, by name (see :mod:`cba.outputs.tables`)."""
+        frames: dict[str, pd.DataFrame] = accessor("partnership.tables")(self)
+        return frames
+
+    def summary(self) -> str:
+        """The deal as readable text: every partner before and after, and the flows."""
+        return "\n\n".join(str(accessor("table.text")(t)) for t in self.tables.values())
+
+    def __str__(self) -> str:
+        return self.summary()
+
+    def __repr__(self) -> str:
+        return f"<PartnershipResult {self.name!r}: {len(self.partner_ids)} partners, {len(self.flows.rows)} flows>"
+
+    def _repr_html_(self) -> str:  # notebooks: labelled tables
+        return str(accessor("result.html")(self))
+
+
+def appraise_deal(appraisal: Appraisal, terms: Partnership | dict | None = None) -> PartnershipResult:
+    """Lay a deal over an appraisal.
+
+    Parameters
+    ----------
+    appraisal : Appraisal
+        Today's appraisal.
+    terms : Partnership or dict, optional
+        The deal; by default the model's own ``partnership`` section (no deal when
+        it has none, which leaves every partner where the appraisal puts it).
+
+    Returns
+    -------
+    PartnershipResult
+    """
+    from cba.engine._evaluate import evaluate
+
+    if isinstance(terms, dict):
+        terms = Partnership.from_dict(terms, path_prefix=("partnership",))
+    compiled = appraisal.compiled
+    deal = compile_deal(compiled, terms)
+    flows = getattr(appraisal, "flows", None) or evaluate(compiled)
+    return PartnershipResult(appraisal, deal, evaluate_deal(compiled, deal, flows))

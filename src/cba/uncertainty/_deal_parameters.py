@@ -1,0 +1,149 @@
+"""Deal terms as uncertainty parameters: a gain-share rate, a tariff, a cap.
+
+Scenarios, one-way sensitivity, switching values and Monte Carlo vary deal terms
+by path, like any other assumption (:mod:`cba.uncertainty._parameters`):
+
+=================================================  =========  ==============================
+path                                               kind       meaning (units)
+=================================================  =========  ==============================
+``partnership.gain_share[g].share``                value      share passed on, in [0, 1]
+``partnership.gain_share[g].cap``                  value      annual cap (pounds, >= 0)
+``partnership.outcome_payments[m].price``          value      price per outcome, every intake
+                                                              year (pounds at its price year)
+``partnership.outcome_payments[m].price[t]``       value      price for intake year ``t``
+``partnership.outcome_payments[m].attachment_fee``  value     fee per participant (pounds),
+                                                              also ``attachment_fee[t]``
+``partnership.outcome_payments[m].funded_share``   value      share of the cohort paid for
+``partnership.outcome_payments[m].threshold``      value      success rate threshold, [0, 1]
+``partnership.outcome_payments[m].cap_per_year``   value      yearly cap (pounds)
+``partnership.outcome_payments[m].cap``            value      contract cap (pounds)
+``partnership.outcome_payments[m].top_up.share``   value      top-up payer's share, [0, 1]
+``partnership.payments[j].amounts``                multiplier every year of a fixed payment
+``partnership.payments[j].amounts[t]``             value      the payment in year ``t`` (pounds)
+=================================================  =========  ==============================
+
+Each path resolves to a :class:`~cba.uncertainty._parameters.Parameter` whose
+target is one of :data:`~cba.partnership._compile.DEAL_PARAMETER_SHAPES`; the
+engine never sees these, :func:`cba.partnership._evaluate.evaluate_deal` does.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from cba.core._errors import CBAError
+from cba.engine._evaluate import CompiledModel
+from cba.partnership._compile import compile_deal
+from cba.uncertainty._parameter import Parameter
+
+_INF = float("inf")
+_TERM = re.compile(r"^partnership\.(gain_share|outcome_payments|payments)\[(\d+)\]\.([a-z_.]+?)(?:\[(\d+)\])?$")
+
+PATH_FORMS = (
+    "partnership.gain_share[g].share, partnership.gain_share[g].cap, partnership.outcome_payments[m].price, "
+    "partnership.outcome_payments[m].price[t], partnership.outcome_payments[m].attachment_fee, "
+    "partnership.outcome_payments[m].attachment_fee[t], partnership.outcome_payments[m].funded_share, "
+    "partnership.outcome_payments[m].threshold, partnership.outcome_payments[m].cap_per_year, "
+    "partnership.outcome_payments[m].cap, partnership.outcome_payments[m].top_up.share, "
+    "partnership.payments[j].amounts (multiplier), partnership.payments[j].amounts[t]"
+)
+
+
+def resolve_deal(model: CompiledModel, path: str):
+    """The :class:`~cba.uncertainty._parameters.Parameter` a ``partnership.`` path names."""
+    terms = getattr(model.intervention, "partnership", None)
+    if terms is None:
+        raise CBAError(f"{path}: the model has no partnership section")
+    m = _TERM.match(path)
+    if not m:
+        raise CBAError(f"{path}: unknown deal parameter; use one of {PATH_FORMS}")
+    section, i, what, year = m[1], int(m[2]), m[3], m[4]
+    items = getattr(terms, section)
+    if i >= len(items):
+        raise CBAError(f"{path}: the deal has {len(items)} {section.replace('_', ' ')} agreement(s)")
+    deal = compile_deal(model, terms)
+    names = deal.names[section]
+    term = items[i]
+    H = model.horizon
+    t = None
+    if year is not None:
+        t = int(year)
+        if t >= H:
+            raise CBAError(f"{path}: year {t} is beyond the horizon ({H} years: 0 .. {H - 1})")
+
+    def param(target, cells, label, lower, upper, unit="share", base=None, mode="set", factor=1.0):
+        return Parameter(path, f"{names[i]}: {label}", target, cells, mode, lower, upper, base=base, unit=unit,
+                         factor=factor, base_array=deal.params[target])
+
+    def uplift() -> float:
+        if term.price_year is None or model.deflator is None:
+            return 1.0
+        return float(model.deflator.factor(term.price_year, model.intervention.price_base))
+
+    def by_year(value) -> float | None:
+        if not isinstance(value, list):
+            return float(value)
+        if t is not None:
+            return float(value[min(t, len(value) - 1)]) if value else 0.0
+        return float(value[0]) if value and all(v == value[0] for v in value) else None
+
+    if section == "gain_share" and year is None:
+        if what == "share":
+            return param("deal.gain_share.share", (i,), "share passed on", 0.0, 1.0, base=term.share)
+        if what == "cap":
+            return param("deal.gain_share.cap", (i,), "annual cap", 0.0, _INF, unit="pounds",
+                         base=None if term.cap is None else term.cap)
+    if section == "outcome_payments":
+        if what in ("price", "attachment_fee"):
+            cells = (i, slice(None)) if t is None else (i, t)
+            label = ("price per outcome" if what == "price" else "attachment fee") + (
+                "" if t is None else f" (intake year {t})")
+            return param(f"deal.outcome_payments.{what}", cells, label, 0.0, _INF, unit="pounds",
+                         base=by_year(getattr(term, what)), factor=uplift())
+        if year is None:
+            if what == "funded_share":
+                return param("deal.outcome_payments.funded_share", (i,), "share of the cohort paid for", 0.0, 1.0,
+                             base=term.funded_share)
+            if what == "threshold":
+                return param("deal.outcome_payments.threshold", (i,), "success threshold", 0.0, 1.0,
+                             base=term.threshold)
+            if what in ("cap_per_year", "cap"):
+                return param(f"deal.outcome_payments.{what}", (i,), what.replace("_", " "), 0.0, _INF,
+                             unit="pounds", base=getattr(term, what))
+            if what == "top_up.share":
+                if term.top_up is None:
+                    raise CBAError(f"{path}: this agreement has no top-up")
+                return param("deal.outcome_payments.top_up_share", (i,), "top-up share", 0.0, 1.0,
+                             base=term.top_up.share)
+    if section == "payments" and what == "amounts":
+        if t is None:
+            return param("deal.payments.amounts", (i, slice(None)), "amounts (multiplier)", 0.0, _INF,
+                         unit="multiplier", base=1.0, mode="scale")
+        base = float(term.amounts[t]) if t < len(term.amounts) else 0.0
+        return param("deal.payments.amounts", (i, t), f"amount in year {t}", 0.0, _INF, unit="pounds", base=base,
+                     factor=uplift())
+    raise CBAError(f"{path}: unknown deal parameter; use one of {PATH_FORMS}")
+
+
+def deal_metric_names(model: CompiledModel) -> list[str]:
+    """Metric columns a deal adds: ``net_after[p]``, ``funding[p]``, ... for every partner."""
+    from cba.partnership._evaluate import DEAL_METRIC_NAMES
+
+    terms = getattr(model.intervention, "partnership", None)
+    if terms is None:
+        return []
+    partners = list(model.agencies) + [p for p in terms.partners() if p not in model.agencies]
+    return [f"{k}[{p}]" for k in DEAL_METRIC_NAMES for p in partners]
+
+
+def deal_columns(model: CompiledModel, engine_overrides: dict, deal_overrides: dict) -> np.ndarray:
+    """``(D, len(deal_metric_names(model)))``: each partner's deal metrics for every draw."""
+    from cba.engine._evaluate import evaluate
+    from cba.partnership._evaluate import DEAL_METRIC_NAMES, evaluate_deal, net_positions
+
+    deal = compile_deal(model)
+    flows = evaluate(model, engine_overrides)
+    pos = net_positions(evaluate_deal(model, deal, flows, engine_overrides, deal_overrides))
+    return np.concatenate([pos[k] for k in DEAL_METRIC_NAMES], axis=1)

@@ -1,0 +1,1 @@
+"""What the tests share: hypothesis strategies, a headless browser, chart checks."""
