@@ -59,9 +59,9 @@ def main() -> None:
         for n in sizes:
             path = Path(folder) / f"model_{n}.yaml"
             path.write_text(model_text(n))
-            data, t_read = timed(lambda: load_data(path, "model file"))
-            model, t_valid = timed(lambda: cba.Intervention.from_dict(data))
-            result, t_appraise = timed(lambda: cba.appraise(model))
+            data, t_read = timed(lambda path=path: load_data(path, "model file"))
+            model, t_valid = timed(lambda data=data: cba.Intervention.from_dict(data))
+            result, t_appraise = timed(lambda model=model: cba.appraise(model))
             _, t_csv = timed(result.to_csv)
             times = (t_read, t_valid, t_appraise, t_csv)
             ratios = [f"{t / p:5.2f}" if previous else "    -" for t, p in zip(times, previous or times)]

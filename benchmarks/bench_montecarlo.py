@@ -68,7 +68,7 @@ import pandas as pd  # noqa: E402
 from scipy import special  # noqa: E402
 
 import cba  # noqa: E402
-import cba.uncertainty._core as core
+import cba.uncertainty._core as core  # noqa: E402  (the BLAS thread count is set first)
 from cba.engine._evaluate import compile_model  # noqa: E402
 from cba.uncertainty import montecarlo  # noqa: E402
 from cba.uncertainty._montecarlo import MEMORY  # noqa: E402
@@ -146,7 +146,8 @@ class Floor:
     other_rates: np.ndarray    # (O,) engagement x the additionality rates that do not vary
     profiles: np.ndarray       # (O, 3, H) benefit units per unit of success rate, by duration
     pv_profiles: np.ndarray    # (O, 3) their present values
-    weights: np.ndarray        # (O, 3A + 2) value per benefit unit: fiscal, cashable, transfer by agency, economic, social
+    weights: np.ndarray        # (O, 3A + 2) value per benefit unit: fiscal, cashable, transfer by agency,
+                               # economic, social
     df: np.ndarray             # (H,)
     A: int
     pert: tuple                # (low, width, alpha, beta), each (O,)
@@ -209,7 +210,7 @@ def floor_metrics(F: Floor, success, deadweight, duration, multiplier) -> np.nda
     """The 39 metric columns of the synthetic model (cba's order, IRR left out) for draws
     given as arrays ``(n, O)`` (``duration`` as the index of the value drawn) and
     ``(n, L)``: the method's arithmetic written out for this model alone."""
-    n, O, A = len(success), F.profiles.shape[0], F.A
+    _n, O, A = len(success), F.profiles.shape[0], F.A
     rate = success * (1.0 - deadweight) * F.other_rates                                  # (n, O)
     pv = (rate * F.pv_profiles[np.arange(O), duration]) @ F.weights                       # (n, 3A + 2)
     a_costs = multiplier @ F.line_pv
@@ -383,8 +384,8 @@ def main(argv=None) -> int:
         # with keep_draws=True, not timed)
         cba_times, floor_times = [], []
         for _ in range(max(1, args.repeat)):
-            cba_times.append(timed(lambda: montecarlo(compiled, dists, draws=n, seed=args.seed, progress=False))[0])
-            floor_times.append(timed(lambda: floor_run(model, dists, n, args.seed, thresholds))[0])
+            cba_times.append(timed(lambda n=n: montecarlo(compiled, dists, draws=n, seed=args.seed, progress=False))[0])
+            floor_times.append(timed(lambda n=n: floor_run(model, dists, n, args.seed, thresholds))[0])
         tc, tf = statistics.median(cba_times), statistics.median(floor_times)
         ratio = statistics.median(c / f for c, f in zip(cba_times, floor_times))
         nb = min(n, args.baseline_draws)

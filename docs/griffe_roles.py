@@ -87,7 +87,7 @@ def _tables(text: str) -> str:
         indent = m.group(1)
         spans = [(s.start(), s.end()) for s in re.finditer(r"=+", lines[i])]
 
-        def cells(line: str) -> list[str]:
+        def cells(line: str, spans: list[tuple[int, int]] = spans) -> list[str]:
             cut = [line[a:(spans[k + 1][0] if k + 1 < len(spans) else len(line))] for k, (a, _b) in enumerate(spans)]
             return [c.strip().replace("|", "\\|") for c in cut]
 

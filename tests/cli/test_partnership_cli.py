@@ -36,7 +36,7 @@ def test_table_shows_every_partner_before_and_after(model, capsys):
 
 
 def test_json_is_the_contract(model, capsys):
-    code, out, _ = run(capsys, "partnership", str(model), "--format", "json")
+    _code, out, _ = run(capsys, "partnership", str(model), "--format", "json")
     data = json.loads(out)
     la = next(p for p in data["partners"] if p["agency"] == "local_authority")
     assert (la["net_before"], la["net_after"], la["received"]) == (-700000.0, -400000.0, 300000.0)
@@ -58,8 +58,8 @@ def test_solvers_from_the_command_line(model, capsys, argv, words):
 
 
 def test_a_solution_as_json_carries_the_solved_deal(model, capsys):
-    code, out, _ = run(capsys, "partnership", str(model), "--solve", "gain-share", "--from", "nhs",
-                       "--to", "local_authority", "-f", "json")
+    _code, out, _ = run(capsys, "partnership", str(model), "--solve", "gain-share", "--from", "nhs",
+                        "--to", "local_authority", "-f", "json")
     data = json.loads(out)
     # the deal already passes 0.3m from DWP: NHS must cover the other 0.4m of its 0.5m
     assert data["solution"]["value"] == pytest.approx(0.8)
@@ -92,20 +92,20 @@ def test_risk_gives_each_partner_its_chance_of_losing_money(model, tmp_path, cap
     spec.write_text(yaml.safe_dump({"distributions": {
         "outcomes[0].success": {"dist": "uniform", "low": 0.5, "high": 1.0},
         "partnership.gain_share[0].share": {"dist": "uniform", "low": 0.2, "high": 0.8}}}))
-    code, out, _ = run(capsys, "partnership", str(model), "--spec", str(spec), "--draws", "2000", "--seed", "3",
-                       "-f", "json")
+    _code, out, _ = run(capsys, "partnership", str(model), "--spec", str(spec), "--draws", "2000", "--seed", "3",
+                        "-f", "json")
     risk = {p["agency"]: p for p in json.loads(out)["risk"]["partners"]}
     # the council bears 1.0m and gets back at most 0.3 + 0.8 x 0.6 = 0.78m: it always loses
     assert risk["local_authority"]["probability_of_loss"] == 1.0
     assert risk["nhs"]["probability_of_loss"] == 0.0
     assert risk["dwp"]["p5"] < risk["dwp"]["median"] < risk["dwp"]["p95"]
-    code, out2, _ = run(capsys, "partnership", str(model), "--spec", str(spec), "--draws", "2000", "--seed", "3",
-                        "-f", "json")
+    _code, out2, _ = run(capsys, "partnership", str(model), "--spec", str(spec), "--draws", "2000", "--seed", "3",
+                         "-f", "json")
     assert out2 == out   # same seed, same result
 
 
 def test_csv_and_xlsx(model, tmp_path, capsys):
-    code, out, _ = run(capsys, "partnership", str(model), "-f", "csv")
+    _code, out, _ = run(capsys, "partnership", str(model), "-f", "csv")
     header = out.splitlines()[0].split(",")
     assert header[:4] == ["agency", "agency_name", "costs_before", "funding"] and "net_after" in header
     path = tmp_path / "deal.xlsx"

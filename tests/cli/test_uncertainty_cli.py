@@ -100,7 +100,7 @@ def test_sensitivity_command_and_chart(files, tmp_path, capsys):
     assert chart.read_bytes().startswith(b"\x89PNG")
     assert main(args) == 2                                      # the chart is never overwritten ...
     assert "already exists" in capsys.readouterr().err
-    assert main(args + ["--force"]) == 0                         # ... unless asked
+    assert main([*args, "--force"]) == 0                         # ... unless asked
 
 
 def test_switching_command(files, capsys):

@@ -76,9 +76,11 @@ def test_show_prints_a_block(capsys):
     status, out, _ = run(capsys, "unit-costs", "show", "e&e1.0", "--price-base", "2024-25")
     assert status == 0
     assert out.startswith("E&E1.0  Job Seeker's Allowance")
-    for text in ("level         headline (constituents E&E1.0.1, E&E1.0.2)", "agency        dwp  (source: Multiple / DWP)",
+    for text in ("level         headline (constituents E&E1.0.1, E&E1.0.2)",
+                 "agency        dwp  (source: Multiple / DWP)",
                  "fiscal split", "E&E1.0.1", "transfer", "public value  14,610 at 2012/13 prices",
-                 "workbook updated", "10,321 (2015/16)", "at 2024/25", "source        Department for Work and Pensions"):
+                 "workbook updated", "10,321 (2015/16)", "at 2024/25",
+                 "source        Department for Work and Pensions"):
         assert text in out, text
 
 

@@ -118,14 +118,14 @@ def test_booleans_in_discounting_and_optimism_bias_tables():
 
 def test_booleans_in_uncertainty_inputs():
     model = cba.Intervention.from_dict(BASE)
-    with pytest.raises(CBAError, match="scenarios.low: outcomes\\[0\\].success: expected a number, got true"):
+    with pytest.raises(CBAError, match=r"scenarios\.low: outcomes\[0\]\.success: expected a number, got true"):
         scenarios(model, {"low": {"outcomes[0].success": True}})
     with pytest.raises(CBAError, match="expected a number, got true"):
         cba.uncertainty.one_way(model, {"outcomes[0].success": [True, 0.6]})
     with pytest.raises(CBAError, match="low must be a number, got false"):
         cba.uncertainty.montecarlo(model, {"outcomes[0].success": {"dist": "uniform", "low": False, "high": 1}},
                                    draws=10, seed=1, progress=False)
-    with pytest.raises(CBAError, match="thresholds.financial_roi: expected a number, got true"):
+    with pytest.raises(CBAError, match=r"thresholds\.financial_roi: expected a number, got true"):
         cba.uncertainty.montecarlo(model, {"outcomes[0].success": {"dist": "uniform", "low": 0.1, "high": 1}},
                                    draws=10, seed=1, thresholds={"financial_roi": True}, progress=False)
 
@@ -160,7 +160,8 @@ def test_base_is_allowed_without_the_base_column():
 
 def test_scenario_names_equal_as_text_are_refused(tmp_path, capsys):
     with pytest.raises(CBAError, match="two scenarios are named '1'"):
-        scenarios(cba.Intervention.from_dict(BASE), {1: {"outcomes[0].success": 0.2}, "1": {"outcomes[0].success": 0.3}})
+        scenarios(cba.Intervention.from_dict(BASE),
+                  {1: {"outcomes[0].success": 0.2}, "1": {"outcomes[0].success": 0.3}})
     spec = tmp_path / "u.yaml"
     spec.write_text("scenarios:\n  1:\n    outcomes[0].lag: 2\n  '1':\n    outcomes[0].lag: 3\n")
     assert main(["scenarios", str(WORKED), "--spec", str(spec)]) == 2

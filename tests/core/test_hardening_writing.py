@@ -71,7 +71,7 @@ def test_a_failure_while_placing_outputs_removes_those_already_placed(tmp_path, 
         return real_link(src, dst, *args, **kwargs)
 
     monkeypatch.setattr(os, "link", racing)
-    with pytest.raises(CBAError, match="b.csv: already exists"):
+    with pytest.raises(CBAError, match=r"b\.csv: already exists"):
         write_files([("one", tmp_path / "a.csv"), ("two", tmp_path / "b.csv")])
     assert len(calls) == 2 and list(tmp_path.iterdir()) == []
 

@@ -54,7 +54,7 @@ def draws(m, D: int, rng: np.random.Generator, names=None) -> dict[str, np.ndarr
         "cost_real": m.params["cost_real"][None] * rng.random((D, L, H)) * 2,
         "cost_scale": rng.random((D, L)) * 2, "cost_ob": rng.random((D, L)),
         "component_amount": m.params["component_amount"][None] * (rng.random((D, K)) * 2 - 0.2),
-        "component_cashable": rng.random((D,) + shares.shape) * (m.component_type == 0).reshape(
+        "component_cashable": rng.random((D, *shares.shape)) * (m.component_type == 0).reshape(
             (1, K) + (1,) * (shares.ndim - 1)),
         "discount_factors": np.cumprod(np.full((D, H), 1.0) / (1 + rng.random((D, 1)) * 0.08), axis=1),
         "health_discount_factors": np.cumprod(np.full((D, H), 1.0) / (1 + rng.random((D, 1)) * 0.03), axis=1),
@@ -243,7 +243,7 @@ def test_cohort_and_drop_off_draws_take_the_general_path(name):
     params = resolve_many(m, ["outcomes[0].success", paths[name]])
     values = {"outcomes[0].success": np.array([0.3, 0.5, 0.7]), paths[name]: np.array([0.5, 0.2, 0.9])}
     got = core.run(m, params, values)
-    metrics, agency = compute(evaluate_totals(m, build_overrides(m, params, values)), include_irr=False)
+    metrics, _agency = compute(evaluate_totals(m, build_overrides(m, params, values)), include_irr=False)
     np.testing.assert_array_equal(got[:, :len(METRIC_NAMES)], np.column_stack([metrics[k] for k in METRIC_NAMES]))
 
 

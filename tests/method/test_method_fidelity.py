@@ -30,8 +30,8 @@ def model(**fields) -> cba.Intervention:
 
 
 def outcome(components, **fields):
-    return {"name": fields.pop("name", "Outcome"), "cohort": fields.pop("cohort", 1), "success": fields.pop("success", 1),
-            **fields, "value": {"components": components}}
+    return {"name": fields.pop("name", "Outcome"), "cohort": fields.pop("cohort", 1),
+            "success": fields.pop("success", 1), **fields, "value": {"components": components}}
 
 
 def gb_factors(horizon, first, later):
@@ -286,7 +286,7 @@ def test_strict_turns_warnings_into_an_error(tmp_path, command):
     loose = subprocess.run(args, capture_output=True, text=True)
     assert loose.returncode == 0, loose.stderr
     assert "possible double counting" in loose.stderr
-    strict = subprocess.run(args + ["--strict", "--force"], capture_output=True, text=True)
+    strict = subprocess.run([*args, "--strict", "--force"], capture_output=True, text=True)
     assert strict.returncode == 2
     assert "--strict" in strict.stderr and "E&S1.0.4" in strict.stderr
     assert "Traceback" not in strict.stderr

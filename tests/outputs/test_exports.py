@@ -245,7 +245,8 @@ def example_models():
     out = []
     for path in sorted(EXAMPLES.rglob("*.yaml")):
         data = yaml.safe_load(path.read_text())
-        # a programme file (it lists `interventions`) is not a model: see tests/partnership/test_partnership_programme.py
+        # a programme file (it lists `interventions`) is not a model: see
+        # tests/partnership/test_partnership_programme.py
         if isinstance(data, dict) and {"name", "price_base"} <= data.keys() and "interventions" not in data:
             out.append(path)
     return out

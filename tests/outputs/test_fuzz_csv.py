@@ -29,7 +29,7 @@ def _join(cells):
 @st.composite
 def csv_files(draw):
     """A header that is mostly right, then rows of odd cells, some short, some long."""
-    header = draw(st.one_of(st.just(COLUMNS), st.lists(st.sampled_from(COLUMNS + ["bogus"]), max_size=7)))
+    header = draw(st.one_of(st.just(COLUMNS), st.lists(st.sampled_from([*COLUMNS, "bogus"]), max_size=7)))
     rows = draw(st.lists(st.lists(st.one_of(csv_cells, st.sampled_from(["X1", "fiscal", "2019/20", "police", "12.5"])),
                                   max_size=8), max_size=5))
     quoted = draw(st.booleans())

@@ -107,7 +107,7 @@ def test_units_and_price_base_are_stated(outputs):
 
 
 def test_none_is_explained_where_it_appears(outputs):
-    for (name, width), text in outputs.items():
+    for (name, _width), text in outputs.items():
         cells = re.findall(r"(?<=\s)none(?=\s|$)", text)
         if cells:
             assert re.search(r"^none: ", text, re.M) or "not defined" in text, name

@@ -47,7 +47,8 @@ def book(kind: str):
         a = cba.appraise(EXAMPLES / "partnership" / "back_to_work" / "model.yaml")
         return openpyxl.load_workbook(io.BytesIO(deal_xlsx(a.partnership()))), [a], a.intervention.name
     c = cba.compare(OPTIONS)
-    return openpyxl.load_workbook(io.BytesIO(c.to_xlsx_bytes())), c.appraisals, f"Options compared: {'; '.join(c.names)}"
+    return (openpyxl.load_workbook(io.BytesIO(c.to_xlsx_bytes())), c.appraisals,
+            f"Options compared: {'; '.join(c.names)}")
 
 
 KINDS = [*APPRAISALS, "partnership", "comparison"]

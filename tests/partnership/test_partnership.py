@@ -186,7 +186,8 @@ def test_the_conservation_check_reports_money_created():
 
 
 def test_pooled_budget_with_shares_of_spend():
-    deal = {"pooled_budget": {"host": "nhs", "costs": ["A", "B"], "contributions": {"local_authority": 0.5, "nhs": 0.5}}}
+    deal = {"pooled_budget": {"host": "nhs", "costs": ["A", "B"],
+                              "contributions": {"local_authority": 0.5, "nhs": 0.5}}}
     p = partners(appraise(POOL_MODEL, deal).partnership())
     assert p["local_authority"]["funding"] == pytest.approx(200) and p["nhs"]["funding"] == pytest.approx(200)
 
@@ -259,7 +260,8 @@ def test_outcome_payments_attachment_results_threshold_and_caps(terms, by_year):
 
 
 def test_a_top_up_payer_covers_its_share_of_every_payment():
-    r = appraise(PBR, {"outcome_payments": [{**AGREEMENT, "top_up": {"payer": "central", "share": 0.25}}]}).partnership()
+    r = appraise(PBR, {"outcome_payments": [{**AGREEMENT,
+                                             "top_up": {"payer": "central", "share": 0.25}}]}).partnership()
     f = r.flows_between()
     main = f[f["kind"] == "outcome_payment"].iloc[0]
     top = f[f["kind"] == "top_up"].iloc[0]

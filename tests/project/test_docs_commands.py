@@ -92,7 +92,7 @@ def extract_commands(markdown: str, file: str = "<doc>") -> list[Command]:
 
 
 def documented_files() -> list[Path]:
-    files = [REPO / "README.md"] + sorted((REPO / "docs").rglob("*.md"))
+    files = [REPO / "README.md", *sorted((REPO / "docs").rglob("*.md"))]
     return [f for f in files if f.exists()]
 
 

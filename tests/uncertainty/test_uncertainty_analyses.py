@@ -127,7 +127,7 @@ def test_switching_deadweight_and_cost_overrun(worked):
     assert sv.value == pytest.approx(1 - 0.8 * PV_COSTS / (0.5 * FISCAL_PER_SUCCESS), abs=1e-12)
     sv = switching_value(worked, "costs[0].amounts", "financial_roi", within=(0, 5))
     assert sv.value == pytest.approx((0.5 * FISCAL_PER_SUCCESS - 10_000 / 1.035) / 40_000, abs=1e-12)
-    with pytest.raises(CBAError, match="costs\\[0\\].amounts: can be 0 or more; give the range to search"):
+    with pytest.raises(CBAError, match=r"costs\[0\]\.amounts: can be 0 or more; give the range to search"):
         switching_value(worked, "costs[0].amounts", "financial_roi")
 
 
@@ -154,7 +154,7 @@ def test_switching_answers_without_crossing_and_errors(worked):
         switching_value(worked, "outcomes[0].success", "pv_fiscal")
     sv = switching_value(worked, "outcomes[0].success", "pv_fiscal", threshold=50_000)
     assert sv.value == pytest.approx(50_000 / FISCAL_PER_SUCCESS, abs=1e-12)
-    with pytest.raises(CBAError, match="must be between 0 and 1, got 1.5"):
+    with pytest.raises(CBAError, match=r"must be between 0 and 1, got 1\.5"):
         switching_value(worked, "outcomes[0].success", within=(0.2, 1.5))
     with pytest.raises(CBAError, match="unknown metric"):
         switching_value(worked, "outcomes[0].success", "happiness")

@@ -76,7 +76,7 @@ def test_work_pickles_for_process_workers(worked):
 
 
 def test_not_a_client(worked):
-    with pytest.raises(CBAError, match="expected a dask.distributed.Client"):
+    with pytest.raises(CBAError, match=r"expected a dask\.distributed\.Client"):
         montecarlo(worked, DISTS, draws=10, client="localhost:8786", progress=False)
-    with pytest.raises(CBAError, match="expected a dask.distributed.Client"):
+    with pytest.raises(CBAError, match=r"expected a dask\.distributed\.Client"):
         appraise_many([worked], client=object())

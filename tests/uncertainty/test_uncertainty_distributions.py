@@ -80,7 +80,8 @@ def test_pert_and_lognormal_closed_forms():
 
 
 @pytest.mark.parametrize("spec, message", [
-    ({"dist": "pert", "low": 0.5, "mode": 0.2, "high": 0.7}, "pert: mode (0.2) must lie between low (0.5) and high (0.7)"),
+    ({"dist": "pert", "low": 0.5, "mode": 0.2, "high": 0.7},
+     "pert: mode (0.2) must lie between low (0.5) and high (0.7)"),
     ({"dist": "triangular", "low": 0.5, "mode": 0.5, "high": 0.5}, "low (0.5) must be below high (0.5)"),
     ({"dist": "uniform", "low": 1, "high": 0}, "uniform: low (1) must be below high (0)"),
     ({"dist": "normal", "mean": 0, "sd": -1}, "normal: sd must be above 0"),
@@ -104,7 +105,8 @@ def test_invalid_distributions_name_the_parameter(spec, message):
 
 def test_spec_forms_round_trip():
     for d in (Uniform(0, 1), Triangular(0, 0.2, 1), PERT(0, 0.5, 1, 3.0), Normal(1, 2),
-              TruncatedNormal(1, 2, low=0), Beta(2, 3, 1, 4), LogNormal(0.1, 0.2), Fixed(2), Discrete((1, 2), (0.3, 0.7))):
+              TruncatedNormal(1, 2, low=0), Beta(2, 3, 1, 4), LogNormal(0.1, 0.2), Fixed(2),
+              Discrete((1, 2), (0.3, 0.7))):
         assert from_spec(d.to_dict()) == d
     assert from_spec(0.035) == Fixed(0.035)
     assert from_spec({"type": "Truncated Normal", "mean": 1, "sd": 1, "low": 0}) == TruncatedNormal(1, 1, low=0)
@@ -221,4 +223,5 @@ def test_perfect_correlation_moves_together(model):
     dists = {"outcomes[0].success": {"dist": "uniform", "low": 0.2, "high": 0.4},
              "outcomes[1].success": {"dist": "uniform", "low": 0.5, "high": 0.9}}
     x = Sampler(model, dists, seed=3, correlation=[["outcomes[0].success", "outcomes[1].success", 1.0]]).sample(0, 1000)
-    np.testing.assert_allclose((x["outcomes[0].success"] - 0.2) / 0.2, (x["outcomes[1].success"] - 0.5) / 0.4, atol=1e-12)
+    np.testing.assert_allclose((x["outcomes[0].success"] - 0.2) / 0.2, (x["outcomes[1].success"] - 0.5) / 0.4,
+                               atol=1e-12)

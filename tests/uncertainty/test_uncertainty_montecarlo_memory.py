@@ -167,7 +167,7 @@ def test_streaming_memory_does_not_grow_with_draws(worked):
         finally:
             tracemalloc.stop()
 
-    small, peak_small = peak(30_000)
+    _small, peak_small = peak(30_000)
     big, peak_big = peak(300_000)
     table = 8 * 300_000 * len(big.metrics)
     assert big.passes >= 2 and len(big.metrics) > 25
@@ -210,7 +210,7 @@ VALUE = st.one_of(SPECIAL, st.integers(-3, 3).map(float),
 @settings(max_examples=50, deadline=None)
 @given(data=st.data(), rows=st.integers(1, 120), cols=st.integers(1, 3), block=st.sampled_from([1, 4, 8]),
        size=st.integers(1, 40), bins=st.sampled_from([2, 3, 16]), memory=st.sampled_from([0, 64, 10 ** 6]),
-       quantiles=st.lists(st.floats(0, 1), max_size=6).map(lambda q: tuple(q) + (0.0, 0.5, 1.0)))
+       quantiles=st.lists(st.floats(0, 1), max_size=6).map(lambda q: (*q, 0.0, 0.5, 1.0)))
 def test_stream_summary_equals_summarise_on_any_values(data, rows, cols, block, size, bins, memory, quantiles):
     """Any values (NaN, infinities, signed zeros, ties), chunks in any order, any bins and
     budget: the streaming passes give the in-memory table bit for bit."""

@@ -87,7 +87,7 @@ def test_resolve_errors_name_the_path(model, path, message):
 
 
 def test_overlapping_values_refused(model):
-    with pytest.raises(CBAError, match="sets the same engine value as outcomes\\[0\\].cashable"):
+    with pytest.raises(CBAError, match=r"sets the same engine value as outcomes\[0\]\.cashable"):
         resolve_many(model, ["outcomes[0].cashable", "outcomes[0].value.components[0].cashable"])
     with pytest.raises(CBAError, match="given twice"):
         resolve_many(model, ["outcomes[0].success", "outcomes[0] .success"])
@@ -193,7 +193,7 @@ def test_parameters_equal_model_edits(data, draw):
     if not data["outcomes"] and not data["costs"]:
         return
     edits = {}
-    for i, o in enumerate(data["outcomes"]):
+    for i, _o in enumerate(data["outcomes"]):
         edits[f"outcomes[{i}].success"] = draw.draw(st.floats(0, 1))
         edits[f"outcomes[{i}].drop_off"] = draw.draw(st.floats(0, 1))
         edits[f"outcomes[{i}].duration"] = float(draw.draw(st.integers(1, 7)))

@@ -129,7 +129,8 @@ def test_uplift_outside_the_series_names_code_year_and_range():
 
 def test_value_at():
     db = default()
-    assert db.value_at("CR1.0", "fiscal", "2015/16", deflator="gmca_v1_4") == pytest.approx(673.2312, abs=1e-4)  # 500 * 195.96970 / 145.54413
+    assert db.value_at("CR1.0", "fiscal", "2015/16", deflator="gmca_v1_4") == pytest.approx(
+        673.2312, abs=1e-4)  # 500 * 195.96970 / 145.54413
     with pytest.raises(CBAError, match="no social value"):
         db.value_at("CR1.0", "social", "2015/16")
 

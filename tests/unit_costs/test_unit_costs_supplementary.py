@@ -14,7 +14,8 @@ from cba.unit_costs._candidates import EXCLUDED_REASONS, TOTAL_COMMENT, convert_
 
 REPO = Path(__file__).resolve().parents[2]
 CANDIDATES = REPO.parent / "shared" / "reference" / "candidate-unit-costs.csv"
-HEADER = "id,theme,description,unit,value_gbp,price_year,agency,value_type,cashable,confidence,source_title,source_url\n"
+HEADER = ("id,theme,description,unit,value_gbp,price_year,agency,value_type,cashable,confidence,"
+          "source_title,source_url\n")
 
 
 def need_candidates() -> Path:

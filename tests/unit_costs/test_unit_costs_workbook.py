@@ -26,7 +26,8 @@ V14_HEAD_2 = [None, None, None, None, None, "Level 1", "Level 2", "Estimated cos
               "Updated cost/saving", "Estimated cost/saving", "Year", "Updated cost/saving",
               "Estimated cost/saving", "Year", "Updated cost/saving", None, None, None, "New / update",
               "Changes made"]
-UPDATED = '=IF({c}{r}>0,({c}{r}*VLOOKUP(Lookups!$K$11,Lookups!$M$10:$P$40,4,0)/VLOOKUP({y}{r},Lookups!$M$10:$P$40,4,0)),"")'
+UPDATED = ('=IF({c}{r}>0,({c}{r}*VLOOKUP(Lookups!$K$11,Lookups!$M$10:$P$40,4,0)'
+           '/VLOOKUP({y}{r},Lookups!$M$10:$P$40,4,0)),"")')
 
 
 def v14_row(r, theme, detail, code, desc, unit, l1, l2, fiscal=None, economic=None, social=None,
@@ -298,7 +299,7 @@ def test_missing_year_column_is_an_error_naming_the_sheet(tmp_path):
 
 def test_not_a_workbook_and_missing_file(tmp_path):
     (tmp_path / "x.xlsx").write_text("not a zip")
-    with pytest.raises(CBAError, match="not a readable .xlsx"):
+    with pytest.raises(CBAError, match=r"not a readable \.xlsx"):
         read_workbook(tmp_path / "x.xlsx")
     with pytest.raises(CBAError, match="no such file"):
         read_workbook(tmp_path / "absent.xlsx")

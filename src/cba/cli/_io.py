@@ -12,6 +12,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TypeGuard
 
 from cba.core._errors import CBAError
 from cba.core._files import check_outputs as _check_outputs
@@ -25,7 +26,7 @@ FORMAT_SUFFIXES: dict[str, tuple[str, ...]] = {
 }
 
 
-def _is_file(output: str | None) -> bool:
+def _is_file(output: str | None) -> TypeGuard[str]:
     return output is not None and output != "-"
 
 

@@ -228,6 +228,7 @@ def run_switching(args) -> int:
     section = "switching" if spec.switching_parameters else "ranges"
     params = spec.switching_parameters or (list(spec.ranges) if spec.ranges else None)
     _need("switching", params, spec)
+    assert params is not None  # _need refused an empty section
     if isinstance(params, dict):
         params = {k: (tuple(v) if isinstance(v, (list, tuple)) else v) for k, v in params.items()}
     if args.metric:

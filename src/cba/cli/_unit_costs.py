@@ -344,6 +344,7 @@ def _show_text(db, cost, split, kids, notes, base, deflator) -> str:
     if updated:
         header += f"{'workbook updated':>18}"
     if base:
+        assert d is not None  # set above whenever base is
         header += f"{'at ' + base:>14} ({d.name})"
     out.append(header.rstrip())
     for v in cost.values:

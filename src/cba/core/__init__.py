@@ -9,9 +9,22 @@ and the accessors by which a result reaches the layers above it (``_accessors``)
 
 This package imports nothing else of ``cba``. It must stay light: ``import cba``
 imports it, so nothing here imports numpy, pandas or pydantic at module level
-except the modules that need them, and this file imports only the errors.
+except the modules that need them, and this file imports nothing: its two public
+names load on first use (PEP 562).
 """
 
-from cba.core._errors import CBAError, ModelError
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from cba.core._errors import CBAError, ModelError
 
 __all__ = ["CBAError", "ModelError"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        return getattr(importlib.import_module("cba.core._errors"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

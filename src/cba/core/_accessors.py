@@ -4,9 +4,10 @@ Imports in ``cba`` go one way (see ``docs/architecture.md``): a model never impo
 the engine, an appraisal never imports the tables, charts or exports that show it.
 Yet people expect ``result.plot()``, ``result.to_excel(path)``, ``print(model)``,
 ``appraisal.partnership()`` and rich notebook displays. Those convenience methods
-look up an *accessor* here by name and call it; the layers above register the
-accessors when ``cba`` is imported (``cba._wiring``, imported by ``cba/__init__``),
-so a lower layer never names a higher one.
+look up an *accessor* here by name and call it; ``cba._wiring`` (imported by
+``cba/__init__``, above every layer) registers which function answers each name,
+imported the first time the name is asked for, so a lower layer never names a
+higher one.
 
 An accessor's name is ``"<result>.<method>"``, for example ``"appraisal.plot"``.
 
@@ -23,25 +24,18 @@ cba.core._errors.CBAError: no output 'appraisal.no_such_view' is registered (kno
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
-
-from cba.core._errors import CBAError
-
-F = TypeVar("F", bound=Callable[..., Any])
+from collections.abc import Callable, Iterable
+from typing import Any
 
 _ACCESSORS: dict[str, Callable[..., Any]] = {}
+_LOADERS: dict[str, Callable[[str], Callable[..., Any]]] = {}
 
 
-def register(name: str) -> Callable[[F], F]:
-    """Register the decorated function as the accessor ``name`` (once only)."""
-    def decorate(func: F) -> F:
-        if name in _ACCESSORS and _ACCESSORS[name] is not func:
-            raise RuntimeError(f"accessor {name!r} is registered twice")
-        _ACCESSORS[name] = func
-        return func
-
-    return decorate
+def register_loader(names: Iterable[str], load: Callable[[str], Callable[..., Any]]) -> None:
+    """Register ``load(name)`` as the way to find the accessor of each of ``names``, the
+    first time it is asked for (so the module that defines it is imported only then)."""
+    for name in names:
+        _LOADERS[name] = load
 
 
 def accessor(name: str) -> Callable[..., Any]:
@@ -52,13 +46,17 @@ def accessor(name: str) -> Callable[..., Any]:
     CBAError
         When nothing is registered under ``name``.
     """
-    try:
-        return _ACCESSORS[name]
-    except KeyError:
-        known = ", ".join(sorted(_ACCESSORS)[:5])
-        raise CBAError(f"no output {name!r} is registered (known: {known}, ...)") from None
+    func = _ACCESSORS.get(name)
+    if func is None and name in _LOADERS:
+        func = _ACCESSORS[name] = _LOADERS[name](name)
+    if func is not None:
+        return func
+    from cba.core._errors import CBAError  # here, not at the top: `import cba` imports this module
+
+    known = ", ".join(registered()[:5])
+    raise CBAError(f"no output {name!r} is registered (known: {known}, ...)")
 
 
 def registered() -> list[str]:
     """The names of every registered accessor, sorted."""
-    return sorted(_ACCESSORS)
+    return sorted(set(_ACCESSORS) | set(_LOADERS))

@@ -21,7 +21,7 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, Literal
 
 #: First characters that make a spreadsheet treat a cell as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -99,10 +99,11 @@ def csv_text(data: Any, columns: Sequence[str] | None = None, *, index: bool = F
                 texts = [v for v in pd.unique(col.to_numpy(dtype=object)) if isinstance(v, str)]
                 changed = {v: "'" + v for v in texts if _formula_like(v)}
                 if changed:
-                    safe.isetitem(j, col.astype(object).map(lambda v: changed.get(v, v) if isinstance(v, str) else v))
+                    fixed = col.astype(object).map(lambda v: changed.get(v, v) if isinstance(v, str) else v)
+                    safe.isetitem(j, fixed)  # type: ignore[arg-type]  # pandas-stubs' isetitem lacks Series
                 carriage_return = carriage_return or any("\r" in v for v in texts)
         # with "\n" line ends the csv module does not quote a lone carriage return: quote all text then
-        quoting = csv.QUOTE_NONNUMERIC if carriage_return else csv.QUOTE_MINIMAL
+        quoting: Literal[0, 1, 2, 3] = csv.QUOTE_NONNUMERIC if carriage_return else csv.QUOTE_MINIMAL
         return safe.to_csv(index=False, lineterminator="\n", quoting=quoting)
     out = io.StringIO()
     plain = csv.writer(out, lineterminator="\n")

@@ -68,7 +68,7 @@ def get(name: str) -> int:
     return value
 
 
-def configure(**limits: int) -> dict[str, int | None]:
+def configure(**limits: int | None) -> dict[str, int | None]:
     """Set limits for this Python process; returns the previous settings (``None``: unset).
 
     ``configure(file_bytes=None)`` removes a setting (the environment or default

@@ -31,7 +31,7 @@ class _Frame:
 
     __slots__ = ("anchor", "is_map", "key", "key_line", "keys", "line", "merges", "size", "value")
 
-    def __init__(self, is_map: bool, anchor: str | None, line: int):
+    def __init__(self, is_map: bool, anchor: str | None, line: int | None) -> None:
         self.is_map = is_map
         self.value: Any = {} if is_map else []
         self.anchor, self.line, self.size = anchor, line, 1
@@ -69,14 +69,14 @@ def parse_yaml(text: str, where: str = "") -> Any:
     def fail(line: int | None, message: str) -> CBAError:
         return CBAError(f"{_prefix(where, line)}{message}")
 
-    def count(n: int, line: int) -> None:
+    def count(n: int, line: int | None) -> None:
         nonlocal total
         total += n
         if total > max_values:
             raise fail(line, f"more than {max_values:,} values (each use of an alias counts in full); "
                              f"{limits.exceeded('values')}")
 
-    def deliver(value: Any, size: int, line: int, is_merge_key: bool = False) -> None:
+    def deliver(value: Any, size: int, line: int | None, is_merge_key: bool = False) -> None:
         nonlocal root
         if not stack:
             root = value

@@ -113,6 +113,7 @@ class CompiledModel:
         """Indices of the components that set their own lag, duration or drop-off."""
         if self.component_lag is None:
             return np.zeros(0, dtype=int)
+        assert self.component_duration is not None and self.component_drop_off is not None  # set with the lags
         own = ~(np.isnan(self.component_lag) & np.isnan(self.component_duration)
                 & np.isnan(self.component_drop_off))
         return np.nonzero(own)[0]
@@ -158,7 +159,7 @@ def _components(outcome: Outcome, i: int, model: Intervention) -> list[tuple[str
         # drop by value type, agency, code or row label; a name that matches nothing
         # is a mistake (a typo would otherwise silently keep the component)
         drop = set(value.exclude)
-        names = [{c.type, c.agency, c.unit_cost, c.label} - {None} for _, c in out]
+        names = [{n for n in (c.type, c.agency, c.unit_cost, c.label) if n is not None} for _, c in out]
         unmatched = [d for d in value.exclude if not any(d in n for n in names)]
         if unmatched:
             known = sorted(set().union(*names)) if names else []
@@ -178,10 +179,11 @@ def _cashable(outcome: Outcome, comp: ValueComponent, horizon: int | None = None
         return override[comp.agency]
     if isinstance(override, float):
         return override
-    if isinstance(comp.cashable, list) and horizon is None:
-        return [float(x) for x in comp.cashable]
     if isinstance(comp.cashable, list):
+        if horizon is None:
+            return [float(x) for x in comp.cashable]
         years = comp.cashable_by_year(horizon)
+        assert years is not None  # comp.cashable is a list
         return years if len(set(years)) > 1 else years[0]
     return comp.cashable if comp.cashable is not None else 0.0
 
@@ -310,27 +312,27 @@ def _compile(model: Intervention, provenance: bool = True) -> CompiledModel:
     comp_info = []
     base, deflator_name, vintage = model.price_base, deflator.name, deflator.vintage
     nan = float("nan")
-    for i, c, f, cash in comp_rows:
-        kind, real = c.type, c.amount * f
-        rows.append((VALUE_TYPES.index(kind), agency_index(c.agency), bool(c.transfer), real, bool(c.health),
-                     SAVING_CLASSES.index(c.saving or "")))
-        lag, duration, drop = c.lag, c.duration, c.drop_off
+    for i, comp, f, cash in comp_rows:
+        kind, real = comp.type, comp.amount * f
+        rows.append((VALUE_TYPES.index(kind), agency_index(comp.agency), bool(comp.transfer), real, bool(comp.health),
+                     SAVING_CLASSES.index(comp.saving or "")))
+        lag, duration, drop = comp.lag, comp.duration, comp.drop_off
         own.append((nan if lag is None else float(lag), nan if duration is None else float(duration),
                     nan if drop is None else float(drop)))
         if isinstance(cash, list):
             by_year = True
         if not provenance:
             continue
-        info = {"outcome": i, "outcome_name": names[i], "type": kind, "agency": c.agency, "amount": c.amount,
-                "price_year": c.price_year or base, "uplift": f, "real_amount": real,
-                "cashable": cash if kind == "fiscal" else None, "transfer": c.transfer, "unit_cost": c.unit_cost,
-                "source": c.source, "label": c.label, "database_version": c.database, "deflator": deflator_name,
-                "deflator_vintage": vintage}
+        info = {"outcome": i, "outcome_name": names[i], "type": kind, "agency": comp.agency, "amount": comp.amount,
+                "price_year": comp.price_year or base, "uplift": f, "real_amount": real,
+                "cashable": cash if kind == "fiscal" else None, "transfer": comp.transfer,
+                "unit_cost": comp.unit_cost, "source": comp.source, "label": comp.label,
+                "database_version": comp.database, "deflator": deflator_name, "deflator_vintage": vintage}
         # new judgements, recorded only where made
-        if c.health is not None:
-            info["health"] = c.health
-        if c.saving is not None:
-            info["saving"] = c.saving
+        if comp.health is not None:
+            info["health"] = comp.health
+        if comp.saving is not None:
+            info["saving"] = comp.saving
         if lag is not None:
             info["lag"] = lag
         if duration is not None:
@@ -340,8 +342,8 @@ def _compile(model: Intervention, provenance: bool = True) -> CompiledModel:
         if isinstance(cash, list):  # varies by year: "cashable" is the share the years settle at
             info["cashable_by_year"], info["cashable"] = cash, cash[-1]
         comp_info.append(info)
-    columns = list(zip(*rows)) or [()] * 6
-    types, agency, transfer, amount, health, saving = columns
+    comp_columns = list(zip(*rows)) or [()] * 6
+    types, agency, transfer, amount, health, saving = comp_columns
     comp_outcome = np.array([r[0] for r in comp_rows], dtype=int)
     comp_type = np.array(types, dtype=int)
     comp_agency = np.array(agency, dtype=int)

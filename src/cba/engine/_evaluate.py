@@ -136,7 +136,8 @@ def _benefit_rows(model: CompiledModel, get, successes, unit, by_offset: bool):
         return unit, rows
     o_t = model.component_outcome[timed]
 
-    def pick(own: np.ndarray, name: str) -> np.ndarray:
+    def pick(own: np.ndarray | None, name: str) -> np.ndarray:
+        assert own is not None  # a model with timed components has their own timings
         return np.where(np.isnan(own[timed]), get(name)[:, o_t], own[timed])   # (D|1, Kt)
 
     lag = pick(model.component_lag, "lag").astype(int)
@@ -270,7 +271,7 @@ def reduce_flows(model: CompiledModel, flows: Flows) -> Totals:
     def by_agency(x, m):
         return np.einsum("dkh,ka->dah", x, m)
 
-    extra = {}
+    extra: dict[str, np.ndarray | None] = {}
     health = model.health
     if health.any():
         extra.update(
@@ -338,9 +339,9 @@ def _benefit_years_by_offset(successes, lag, duration, drop_off) -> np.ndarray:
     for k in range(1, H):
         np.multiply(powers[k - 1], retain, out=powers[k])
     j = np.arange(H).reshape((H,) + (1,) * len(shape))
-    k = np.broadcast_to(j - lag, (H,) + shape)                    # years since first benefit
-    inside = (k >= 0) & (k < duration)
-    picked = np.take_along_axis(np.broadcast_to(powers, (H,) + shape), np.clip(k, 0, max(H - 1, 0)), axis=0)
+    since = np.broadcast_to(j - lag, (H,) + shape)                # years since first benefit
+    inside = (since >= 0) & (since < duration)
+    picked = np.take_along_axis(np.broadcast_to(powers, (H,) + shape), np.clip(since, 0, max(H - 1, 0)), axis=0)
     weights = np.where(inside, picked, 0.0)                       # (H, ..., O)
     shape = np.broadcast_shapes(s.shape[:-1], weights.shape[1:])
     by_year = np.ascontiguousarray(np.moveaxis(np.broadcast_to(s, shape + (H,)), -1, 0))  # (H, D, O)
@@ -450,7 +451,7 @@ def evaluate_totals(model: CompiledModel, overrides: Mapping[str, np.ndarray] | 
         f = np.flatnonzero(model.component_type == FISCAL)
         flows = unit_t[..., rows[f]] * amount[:, None, f] * np.swapaxes(cashable, -1, -2)[..., f]   # (D|1, H, Kf)
         cash = np.swapaxes(segment_sum(flows, model.component_agency[f], A), -1, -2)
-    extra = {}
+    extra: dict[str, np.ndarray | None] = {}
     c = 3 * A + 2
     if cols.health:
         extra.update(health_discount_factors=full(get("health_discount_factors"), (D, H)),

@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from cba.engine._evaluate import CompiledModel, Flows, Totals
 
 # ---------------------------------------------------------------- the lines of a model
-def _component_path(model: CompiledModel, k: int) -> str:
+def _component_path(model: CompiledModel, k: int | np.integer) -> str:
     info = model.component_info[k]
     i = info["outcome"]
     value = model.intervention.outcomes[i].value
@@ -203,6 +203,7 @@ def check_totals(model: CompiledModel, totals: Totals, metrics: Mapping[str, np.
     if all(np.isfinite(np.asarray(a)).all() for a in arrays):
         return
     d = _bad_draw(*arrays)
+    assert d is not None  # some array is not finite
     which = None
     present = hasattr(totals, "yearly_costs")  # present values (cba.engine._metrics.PresentValues), not yearly totals
     for name, a in fields.items():

@@ -139,7 +139,7 @@ def build_programme(data: dict, base_dir: str | Path, source: str = "programme")
                 if comp.type == "fiscal":
                     update["cashable"] = _cashable(o, comp)
                 explicit.append(comp.model_copy(update=update).to_dict())
-            value = {"components": explicit}
+            value: dict[str, Any] = {"components": explicit}
             if o.value.quantity is not None:
                 value["quantity"] = o.value.quantity
             rec = o.to_dict()

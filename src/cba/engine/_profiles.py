@@ -265,7 +265,8 @@ def _timing(model: CompiledModel, plan: _Plan, get) -> tuple[np.ndarray, np.ndar
         return lag, duration, 1.0 - drop
     o_t = plan.row_outcome[model.n_outcomes:]
 
-    def pick(own: np.ndarray, base: np.ndarray) -> np.ndarray:
+    def pick(own: np.ndarray | None, base: np.ndarray) -> np.ndarray:
+        assert own is not None  # a model with timed components has their own timings
         return np.where(np.isnan(own[timed])[:, None], base[o_t], own[timed][:, None])
 
     lag_t, duration_t = pick(model.component_lag, lag), pick(model.component_duration, duration)

@@ -105,7 +105,7 @@ def _columns(model: CompiledModel, include_cashable: bool = True, health_columns
         n += 2
     saving = model.component_saving
     classed = saving is not None and bool(saving.any())
-    if classed:
+    if classed and saving is not None:
         red, avo = fiscal[saving[fiscal] == 1], fiscal[saving[fiscal] == 2]
         parts += [(red, n + ag[red], False), (avo, n + A + ag[avo], False)]
         n += 2 * A

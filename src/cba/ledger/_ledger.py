@@ -152,7 +152,7 @@ def totals_from_ledger(ledger: pd.DataFrame, agencies: tuple[str, ...], horizon:
 
     vt = ledger["value_type"]
     fiscal = ledger[vt == "fiscal"]
-    extra = {}
+    extra: dict[str, np.ndarray | None] = {}
     if model is not None and len(ledger) and (model.health.any() or (
             model.component_saving is not None and model.component_saving.any())):
         comp = _component_index(model, ledger)

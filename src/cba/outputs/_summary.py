@@ -10,7 +10,7 @@ costs and outcomes as entered. The tables come from :mod:`cba.outputs.tables`
 from __future__ import annotations
 
 from html import escape
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cba.outputs._format import render_table_html, render_table_text, units_text, wrap_lines
 
@@ -67,3 +67,10 @@ def render_model_html(model) -> str:
 
     return "<div>" + "".join(render_table_html(f) for f in model_tables(model).values()) + "</div>"
 
+
+
+def render_fields_html(model: Any) -> str:
+    """Any nested model (a cost line, an outcome) as an HTML table of its fields, for notebooks."""
+    from cba.outputs.tables._inputs import fields_table
+
+    return render_table_html(fields_table(model))

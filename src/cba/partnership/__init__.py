@@ -2,8 +2,10 @@
 
 An appraisal shows who pays and who saves. A deal says what the partners do about
 it: who funds each cost line, a pooled budget, gain-share and earn-back, payment by
-results with top-ups, and fixed payments. This package reads the engine's flows
-and never the presentation layer:
+results with top-ups, and fixed payments. This package reads the engine's flows and
+an appraisal; it imports core, method, model, unit_costs, engine and ledger, never
+uncertainty or outputs (a deal under uncertainty is in :mod:`cba.uncertainty`, its
+tables and charts in :mod:`cba.outputs`):
 
 - :mod:`~cba.model._deal_terms`: the deal as typed models (a model file's
   ``partnership:`` section);
@@ -14,12 +16,19 @@ and never the presentation layer:
 - :mod:`~cba.partnership._solvers`: fair shares, the smallest gain-share, the
   break-even price, whether any split leaves every partner ahead;
 - :mod:`~cba.model._agency_groups`: agency groups (the shipped tiers of government);
-- :mod:`~cba.engine._loading`: programme files, several interventions with one deal.
+- :mod:`~cba.engine._loading`: programme files, several interventions with one deal;
+- :mod:`~cba.uncertainty._deal_parameters` and :mod:`~cba.uncertainty._deal_risk`:
+  deal terms as parameters of an uncertainty analysis, and each partner's risk.
 
 Use it through :meth:`cba.Appraisal.partnership` or ``cba partnership MODEL.yaml``.
 """
 
+from typing import TYPE_CHECKING
+
 from cba.model._deal_terms import Funding, GainShare, OutcomePayment, Partnership, Payment, PooledBudget, TopUp
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers, editors and the API reference
+    from cba.partnership._results import PartnershipResult, appraise_deal
 
 __all__ = [
     "Funding",

@@ -14,6 +14,11 @@ and reports any metric, including each agency's (``net[dwp]``: see
 - :func:`montecarlo`: distributions on assumptions, optionally correlated,
   reproducible for a seed however the run is chunked, on threads or on Dask
   (:mod:`cba.uncertainty._distributed`).
+- a deal's terms as parameters, and each partner's risk under the deal
+  (:mod:`cba.uncertainty._deal_parameters`, :mod:`cba.uncertainty._deal_risk`).
+
+This package imports every layer below it (core to partnership); its results reach
+their tables and charts in :mod:`cba.outputs` through :mod:`cba.core._accessors`.
 """
 
 from cba.uncertainty._core import DEFAULT_THRESHOLDS, Threshold, metric_names

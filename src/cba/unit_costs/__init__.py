@@ -15,6 +15,9 @@ price year, a source and a RAG rating. This package
 * resolves ``value: {unit_cost: E&E1.0}`` in a model to value components
   (:func:`resolve_unit_value`, called by the engine).
 
+This package imports :mod:`cba.core`, :mod:`cba.method` and :mod:`cba.model`;
+the engine imports it.
+
 Attribution for the shipped data: "Unit Cost Database v1.4, New Economy /
 Greater Manchester Combined Authority, CC BY 4.0".
 

@@ -10,7 +10,7 @@ first use (PEP 562); inside the package, import from the defining module.
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 #: Public name -> the module that defines it.
 _LAZY = {
@@ -21,6 +21,25 @@ _LAZY = {
     "partnership_schema": "_schema_partnership",
     "workbook_bytes": "_xlsx",
 }
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers, editors and the API reference
+    from cba.core._files import write_file as write_file
+    from cba.core._files import write_files as write_files
+    from cba.outputs.export._formats import BINARY_FORMATS as BINARY_FORMATS
+    from cba.outputs.export._formats import FORMATS as FORMATS
+    from cba.outputs.export._formats import SUFFIXES as SUFFIXES
+    from cba.outputs.export._formats import assumption_records as assumption_records
+    from cba.outputs.export._formats import check_output as check_output
+    from cba.outputs.export._formats import export as export
+    from cba.outputs.export._formats import format_for_path as format_for_path
+    from cba.outputs.export._formats import to_csv as to_csv
+    from cba.outputs.export._formats import to_json as to_json
+    from cba.outputs.export._formats import to_markdown as to_markdown
+    from cba.outputs.export._formats import to_xlsx as to_xlsx
+    from cba.outputs.export._schema import model_schema as model_schema
+    from cba.outputs.export._schema import results_schema as results_schema
+    from cba.outputs.export._schema_partnership import partnership_schema as partnership_schema
+    from cba.outputs.export._xlsx import workbook_bytes as workbook_bytes
 
 __all__ = sorted(_LAZY)
 

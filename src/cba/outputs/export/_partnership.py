@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -117,4 +118,5 @@ def to_xlsx(result: PartnershipResult, solution=None, risk=None) -> bytes:
 
 
 #: Writers by format name.
-FORMAT_WRITERS = {"table": to_text, "markdown": to_markdown, "json": to_json, "csv": to_csv, "xlsx": to_xlsx}
+FORMAT_WRITERS: dict[str, Callable[..., str | bytes]] = {
+    "table": to_text, "markdown": to_markdown, "json": to_json, "csv": to_csv, "xlsx": to_xlsx}

@@ -8,7 +8,10 @@ use (PEP 562); inside the package, import from the defining module.
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers, editors and the API reference
+    from cba.outputs.report._report import render_report as render_report
 
 __all__ = ["render_report"]
 
