@@ -6,7 +6,7 @@ A page asks for generated content with an HTML comment:
     the model file reference, from the models' JSON schema
     (:func:`cba.outputs._model_reference.model_reference_markdown`);
 ``<!-- cba:chart NAME -->``
-    chart ``NAME`` of :mod:`cba.outputs.charts._appraisal` for the worked example, as inline SVG;
+    chart ``NAME`` of :data:`cba.outputs.charts.CHARTS` for the worked example, as inline SVG;
 ``<!-- cba:examples -->``
     the README of every worked example under ``examples/``.
 ``<!-- cba:partnership-examples -->``
@@ -38,7 +38,7 @@ def _chart(name: str) -> str:
 
     matplotlib.use("Agg")
     import cba
-    import cba.outputs.charts._appraisal as charts
+    from cba.outputs import charts
 
     if name not in charts.CHARTS:
         raise PluginError(f"unknown chart {name!r} in a cba:chart marker")

@@ -4,10 +4,11 @@ The Greater Manchester (GMCA / New Economy) method, adopted by HM Treasury in 20
 as supplementary Green Book guidance, as code: models -> engine -> ledger ->
 deals and uncertainty -> outputs. ``docs/architecture.md`` draws the packages and
 the one direction of their imports; ``docs/api.md`` lists the public API: the
-names below and the documented subpackages (``cba.method``, ``cba.model``,
-``cba.unit_costs``, ``cba.engine``, ``cba.ledger``, ``cba.partnership``,
-``cba.uncertainty``, ``cba.outputs``). A module whose name starts with an
-underscore is internal.
+names below and the documented subpackages (``cba.core``, ``cba.method``,
+``cba.model``, ``cba.unit_costs``, ``cba.engine``, ``cba.ledger``,
+``cba.partnership``, ``cba.uncertainty``, and ``cba.outputs.tables``, ``.charts``,
+``.report`` and ``.export``). A module whose name starts with an underscore is
+internal.
 
 The names below are imported on first use (PEP 562), so ``import cba`` costs
 almost nothing and a program pays only for what it uses: the models and the
@@ -35,6 +36,15 @@ _LAZY = {
 }
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors
+    from cba import core as core
+    from cba import engine as engine
+    from cba import ledger as ledger
+    from cba import method as method
+    from cba import model as model
+    from cba import outputs as outputs
+    from cba import partnership as partnership
+    from cba import uncertainty as uncertainty
+    from cba import unit_costs as unit_costs
     from cba.core._errors import CBAError, ModelError
     from cba.engine._loading import load_intervention
     from cba.ledger._appraisal import Appraisal, appraise
@@ -72,19 +82,20 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        if not name.startswith("_"):           # a subpackage, e.g. cba.uncertainty, as after an eager import
-            try:
-                return importlib.import_module(f"cba.{name}")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"cba.{name}":
-                    raise
-        raise AttributeError(f"module 'cba' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"cba.{module}"), name)
-    globals()[name] = value          # once imported, a plain attribute
-    return value
+if not TYPE_CHECKING:  # type checkers see the names imported above, and no others
+    def __getattr__(name: str) -> Any:
+        module = _LAZY.get(name)
+        if module is None:
+            if not name.startswith("_"):           # a subpackage, e.g. cba.uncertainty, as after an eager import
+                try:
+                    return importlib.import_module(f"cba.{name}")
+                except ModuleNotFoundError as exc:
+                    if exc.name != f"cba.{name}":
+                        raise
+            raise AttributeError(f"module 'cba' has no attribute {name!r}")
+        value = getattr(importlib.import_module(f"cba.{module}"), name)
+        globals()[name] = value          # once imported, a plain attribute
+        return value
 
 
 def __dir__() -> list[str]:

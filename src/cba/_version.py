@@ -4,4 +4,5 @@ Kept as a constant so that ``import cba`` and ``cba --version`` need not query t
 installed package's metadata.
 """
 
+#: The installed version of cba, the one ``cba --version`` prints.
 __version__ = "0.1.0"

@@ -10,7 +10,7 @@ import cba
 from cba.cli._main import main
 from cba.uncertainty import one_way, scenarios, switching_value
 
-from .test_partnership import WRONG_POCKET
+from ..partnership.test_partnership import WRONG_POCKET
 
 
 @pytest.fixture
@@ -144,7 +144,7 @@ def test_deal_json_validates_against_the_published_schema(tmp_path, capsys):
     from cba.outputs.export._schema_partnership import partnership_schema
 
     from ..conftest import EXAMPLES
-    from .test_exports import declared_everywhere
+    from ..outputs.test_exports import declared_everywhere
 
     schema = partnership_schema()
     jsonschema.Draft202012Validator.check_schema(schema)

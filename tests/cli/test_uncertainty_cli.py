@@ -9,7 +9,7 @@ from cba.cli._main import main
 from cba.core._errors import CBAError
 from cba.uncertainty._spec import UncertaintySpec, load_spec
 
-from .test_uncertainty_analyses import FISCAL_PER_SUCCESS, PV_COSTS
+from ..uncertainty.test_uncertainty_analyses import FISCAL_PER_SUCCESS, PV_COSTS
 
 matplotlib.use("Agg")
 

@@ -128,7 +128,7 @@ def test_local_csv_entries_show(tmp_path, capsys):
 
 # ---------------------------------------------------------------- import
 def test_import_a_small_workbook_anywhere(tmp_path, capsys):
-    from .test_unit_costs_workbook import make_v14
+    from ..unit_costs.test_unit_costs_workbook import make_v14
 
     book = make_v14(tmp_path / "ucd-v1.4.xlsx")
     out_csv = tmp_path / "out.csv"

@@ -17,8 +17,8 @@ from cba.core._errors import CBAError
 from cba.core._files import write_file, write_files
 
 from ..conftest import EXAMPLES
+from ..unit_costs.test_unit_costs_workbook import make_v14
 from .test_hardening_reading import deadline
-from .test_unit_costs_workbook import make_v14
 
 WORKED = EXAMPLES / "worked_example.yaml"
 SPEC = EXAMPLES / "worked_example_uncertainty.yaml"

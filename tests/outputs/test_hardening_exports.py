@@ -17,7 +17,7 @@ from cba.cli._main import main
 from cba.core._escaping import csv_cell, csv_text, csv_uncell, markdown_text
 
 from ..conftest import EXAMPLES
-from .test_unit_costs_workbook import make_v14
+from ..unit_costs.test_unit_costs_workbook import make_v14
 
 WORKED = EXAMPLES / "worked_example.yaml"
 BASE = yaml.safe_load(WORKED.read_text())

@@ -17,7 +17,7 @@ import cba
 import cba.partnership._solvers as solvers
 
 from ..conftest import EXAMPLES, REPO
-from .test_docs_commands import extract_commands
+from ..project.test_docs_commands import extract_commands
 
 DEALS = EXAMPLES / "partnership"
 

@@ -42,7 +42,8 @@ def register(subparsers) -> None:
         q.add_argument("--local", action="append", default=[], metavar="FILE",
                        help="a CSV of your own unit costs (wins on the same code); may be repeated")
         q.add_argument("--price-base", metavar="YEAR", help="also show values at this price base, e.g. 2024/25")
-        q.add_argument("--deflator", default=None, help=f"deflator series for --price-base (default {DEFAULT_DEFLATOR})")
+        q.add_argument("--deflator", default=None,
+                       help=f"deflator series for --price-base (default {DEFAULT_DEFLATOR})")
 
     s = sub.add_parser("search", help="find unit costs by words in their description",
                        description="Find unit costs whose code, description, outcome detail, theme, unit or "
@@ -257,7 +258,7 @@ def _search_table(db, found, total, text, base, deflator) -> str:
             out += draw(header, [row], right, widths)[len(table):]
             out += [indent + d for d in wrap(detail, width - len(indent))]
     else:  # too narrow for the figures on one block: the table, then the descriptions
-        out += layout(header, rows, right, width) + [""]
+        out += [*layout(header, rows, right, width), ""]
         for r, d in zip(rows, details):
             out += wrap(f"{r[0]}: {d}", width, "  ")
     if total > len(found):

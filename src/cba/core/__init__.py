@@ -24,7 +24,8 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["CBAError", "ModelError"]
 
 
-def __getattr__(name: str) -> Any:
-    if name in __all__:
-        return getattr(importlib.import_module("cba.core._errors"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+if not TYPE_CHECKING:  # type checkers see the names imported above, and no others
+    def __getattr__(name: str) -> Any:
+        if name in __all__:
+            return getattr(importlib.import_module("cba.core._errors"), name)
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

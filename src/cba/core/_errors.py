@@ -31,7 +31,7 @@ class ModelError(CBAError, ValueError):
         for the model as a whole); ``message`` says what is wrong.
     """
 
-    def __init__(self, problems: Sequence[tuple[str, str]]):
+    def __init__(self, problems: Sequence[tuple[str, str]]) -> None:
         self.problems = [(str(p), str(m)) for p, m in problems]
         super().__init__("\n".join(_line(p, m) for p, m in self.problems))
 

@@ -99,7 +99,8 @@ def csv_text(data: Any, columns: Sequence[str] | None = None, *, index: bool = F
                 texts = [v for v in pd.unique(col.to_numpy(dtype=object)) if isinstance(v, str)]
                 changed = {v: "'" + v for v in texts if _formula_like(v)}
                 if changed:
-                    fixed = col.astype(object).map(lambda v: changed.get(v, v) if isinstance(v, str) else v)
+                    fixed = col.astype(object).map(
+                        lambda v, changed=changed: changed.get(v, v) if isinstance(v, str) else v)
                     safe.isetitem(j, fixed)  # type: ignore[arg-type]  # pandas-stubs' isetitem lacks Series
                 carriage_return = carriage_return or any("\r" in v for v in texts)
         # with "\n" line ends the csv module does not quote a lone carriage return: quote all text then

@@ -21,6 +21,7 @@ Writing
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -411,10 +412,8 @@ def _temporary(target: Path, payload: bytes) -> str:
 
 
 def _unlink(path: str | Path) -> None:
-    try:
+    with contextlib.suppress(OSError):
         os.unlink(path)
-    except OSError:
-        pass
 
 
 def _place(tmp: str, target: Path, force: bool) -> None:

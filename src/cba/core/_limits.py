@@ -101,8 +101,8 @@ def override(**limits: int) -> Iterator[None]:
 def exceeded(name: str) -> str:
     """How to raise a limit, for the end of an error message.
 
-    >>> exceeded("depth")
-    'the limit depth is 64; raise it with the environment variable CBA_MAX_DEPTH or cba.core._limits.configure(depth=...)'
+    >>> print(exceeded("depth"))
+    the limit depth is 64; raise it with the environment variable CBA_MAX_DEPTH or cba.core._limits.configure(depth=...)
     """
     return (f"the limit {name} is {get(name):,}; raise it with the environment variable {env_name(name)} "
             f"or cba.core._limits.configure({name}=...)")

@@ -33,7 +33,7 @@ def number(value: Any, where: str, *, minimum: float | None = None) -> float:
     ...
     cba.core._errors.CBAError: scenarios.low.outcomes[0].success: expected a number, got true (a yes/no value)
     """
-    if isinstance(value, bool) or isinstance(value, np.bool_):
+    if isinstance(value, (bool, np.bool_)):
         raise CBAError(f"{where}: expected a number, got {str(bool(value)).lower()} (a yes/no value)")
     if isinstance(value, str) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise CBAError(f"{where}: expected a number, got {_short(value)}")

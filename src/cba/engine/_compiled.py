@@ -120,14 +120,17 @@ class CompiledModel:
 
     @property
     def n_costs(self) -> int:
+        """The number of cost lines."""
         return len(self.cost_agency)
 
     @property
     def n_outcomes(self) -> int:
+        """The number of outcomes."""
         return len(self.params["success"])
 
     @property
     def n_components(self) -> int:
+        """The number of value components (over every outcome)."""
         return len(self.component_type)
 
     def agency_matrix(self, index: np.ndarray) -> np.ndarray:
@@ -300,7 +303,7 @@ def _compile(model: Intervention, provenance: bool = True) -> CompiledModel:
                 problems.append((f"{path}.price_year" if comp.price_year else "price_base", error))
             comp_rows.append((i, comp, f, _cashable(o, comp, H) if comp.type == "fiscal" else 0.0))
     columns = np.array(by_outcome, dtype=float).reshape(O, len(fields) + 2).T
-    p = dict(zip(fields + ("quantity", "outcome_ob"), columns.copy()))
+    p = dict(zip((*fields, "quantity", "outcome_ob"), columns.copy()))
 
     # savers that bear no cost come after the cost-bearing agencies; one pass over the
     # components for their arrays and their provenance

@@ -86,6 +86,7 @@ class Flows:
 
     @property
     def draws(self) -> int:
+        """The number of draws (the first axis of every array)."""
         return self.costs.shape[0]
 
 
@@ -151,7 +152,7 @@ def _benefit_rows(model: CompiledModel, get, successes, unit, by_offset: bool):
     unit_t = reduce_benefits(years_t * get("quantity")[:, o_t, None], get("outcome_ob")[:, o_t, None])
     D = max(unit.shape[0], unit_t.shape[0])
     H = model.horizon
-    rows_unit = np.concatenate([np.broadcast_to(unit, (D,) + unit.shape[1:]),
+    rows_unit = np.concatenate([np.broadcast_to(unit, (D, *unit.shape[1:])),
                                 np.broadcast_to(unit_t, (D, len(timed), H))], axis=1)
     rows = rows.copy()
     rows[timed] = model.n_outcomes + np.arange(len(timed))
@@ -333,18 +334,18 @@ def _benefit_years_by_offset(successes, lag, duration, drop_off) -> np.ndarray:
     retain = 1.0 - np.asarray(drop_off, dtype=float)
     H = s.shape[-1]
     shape = np.broadcast_shapes(lag.shape, duration.shape, retain.shape)
-    powers = np.empty((H,) + retain.shape)                        # retain ** k, k = 0 .. H-1
+    powers = np.empty((H, *retain.shape))                        # retain ** k, k = 0 .. H-1
     if H:
         powers[0] = 1.0
     for k in range(1, H):
         np.multiply(powers[k - 1], retain, out=powers[k])
     j = np.arange(H).reshape((H,) + (1,) * len(shape))
-    since = np.broadcast_to(j - lag, (H,) + shape)                # years since first benefit
+    since = np.broadcast_to(j - lag, (H, *shape))                # years since first benefit
     inside = (since >= 0) & (since < duration)
-    picked = np.take_along_axis(np.broadcast_to(powers, (H,) + shape), np.clip(since, 0, max(H - 1, 0)), axis=0)
+    picked = np.take_along_axis(np.broadcast_to(powers, (H, *shape)), np.clip(since, 0, max(H - 1, 0)), axis=0)
     weights = np.where(inside, picked, 0.0)                       # (H, ..., O)
     shape = np.broadcast_shapes(s.shape[:-1], weights.shape[1:])
-    by_year = np.ascontiguousarray(np.moveaxis(np.broadcast_to(s, shape + (H,)), -1, 0))  # (H, D, O)
+    by_year = np.ascontiguousarray(np.moveaxis(np.broadcast_to(s, (*shape, H)), -1, 0))  # (H, D, O)
     out = by_year * weights[0]
     for offset in range(1, H):  # H steps, each over every draw and outcome at once
         out[offset:] += by_year[:H - offset] * weights[offset]

@@ -28,6 +28,7 @@ from cba.core._numbers import _TOO_LARGE
 
 if TYPE_CHECKING:  # pragma: no cover
     from cba.engine._evaluate import CompiledModel, Flows, Totals
+    from cba.engine._metrics import PresentValues
 
 # ---------------------------------------------------------------- the lines of a model
 def _component_path(model: CompiledModel, k: int | np.integer) -> str:
@@ -174,7 +175,7 @@ def _bad_draw(*arrays: np.ndarray) -> int | None:
     return bad
 
 
-def check_totals(model: CompiledModel, totals: Totals, metrics: Mapping[str, np.ndarray],
+def check_totals(model: CompiledModel, totals: Totals | PresentValues, metrics: Mapping[str, np.ndarray],
                  agency: Mapping[str, np.ndarray], parameters: Sequence[Any] = (),
                  values: Mapping[str, Any] | None = None) -> None:
     """Refuse totals or present values that are not finite (one or many draws).

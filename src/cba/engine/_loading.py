@@ -200,7 +200,7 @@ def _member_path(path: str, models) -> str:
     if not m:
         return path
     i = int(m[2])
-    for label, file, model in models:
+    for _label, file, model in models:
         n = len(model.costs) if m[1] == "costs" else len(model.outcomes)
         if i < n:
             return f"interventions ({file}) {m[1]}[{i}]{m[3]}"

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from cba.engine._evaluate import Totals
+
+if TYPE_CHECKING:  # pragma: no cover
+    from numpy.typing import ArrayLike
 
 #: Metric names, in the order of the method spec.
 METRIC_NAMES = (
@@ -27,7 +31,7 @@ AGENCY_METRIC_NAMES = ("pv_costs", "pv_fiscal", "pv_cashable", "pv_transfer", "n
                        "cost_share", "fiscal_share", "roi")
 
 
-def ratio(numerator, denominator):
+def ratio(numerator: ArrayLike, denominator: ArrayLike) -> np.ndarray:
     """``numerator / denominator``, NaN (none) where the denominator is 0.
 
     >>> ratio(np.array([3.0, 1.0]), np.array([2.0, 0.0]))
@@ -43,7 +47,7 @@ def ratio(numerator, denominator):
     return out
 
 
-def payback_period(costs, fiscal, discount_factors):
+def payback_period(costs: ArrayLike, fiscal: ArrayLike, discount_factors: ArrayLike) -> np.ndarray:
     """Whole years until cumulative discounted fiscal benefit covers cumulative cost.
 
     The first year ``t`` with some cost so far and ``cumsum(fiscal*DF) >=
@@ -70,7 +74,7 @@ def payback_period(costs, fiscal, discount_factors):
     return np.where(found, first + 1.0, np.nan)
 
 
-def irr(flows, low: float = -0.99, high: float = 10.0, grid: int = 96, iterations: int = 100):
+def irr(flows: ArrayLike, low: float = -0.99, high: float = 10.0, grid: int = 96, iterations: int = 100) -> np.ndarray:
     """Internal rate of return of yearly net flows, one per draw.
 
     The rate ``r`` with ``sum_t x[t] / (1+r)**t = 0``. Flows that never change sign

@@ -159,7 +159,7 @@ class _Blocks:
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
         rows = x if self.order is None else np.take(x, self.order, axis=0)
-        out = np.zeros((self.n,) + rows.shape[1:])
+        out = np.zeros((self.n, *rows.shape[1:]))
         if not self.by_member:
             for a, b, g in self.bounds:
                 out[g] = rows[a] if b == a + 1 else _sum_rows(rows[a:b])

@@ -46,7 +46,7 @@ def segment_sum(x: np.ndarray, group: np.ndarray, n: int) -> np.ndarray:
     """
     group = np.asarray(group, dtype=int).reshape(-1)
     x = np.asarray(x)
-    out = np.zeros(x.shape[:-1] + (n,))
+    out = np.zeros((*x.shape[:-1], n))
     keep = np.flatnonzero(group >= 0)
     if len(keep):
         order = keep[np.argsort(group[keep], kind="stable")]

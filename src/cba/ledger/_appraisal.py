@@ -15,7 +15,7 @@ import json
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -38,6 +38,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
     from cba.model._deal_terms import Partnership
+    from cba.model._value_for_money import ValueForMoneyBands
     from cba.partnership._results import PartnershipResult
 
 
@@ -89,7 +90,8 @@ class Appraisal:
     """
 
     def __init__(self, intervention: Intervention, compiled: CompiledModel, ledger: pd.DataFrame | None = None,
-                 source: str | None = None, source_sha256: str | None = None, *, flows: Flows | None = None):
+                 source: str | None = None, source_sha256: str | None = None, *,
+                 flows: Flows | None = None) -> None:
         self.intervention = intervention
         self.compiled = compiled
         self.source = source
@@ -119,7 +121,7 @@ class Appraisal:
         return bands.category(self.metrics[bands.metric])
 
     @property
-    def value_for_money_bands(self):
+    def value_for_money_bands(self) -> ValueForMoneyBands:
         """The bands that put the benefit-cost ratio in a value for money category."""
         from cba.model._intervention import ValueForMoneyBands
 
@@ -267,7 +269,8 @@ class Appraisal:
         :func:`cba.outputs.export.results_schema`.
         """
         def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-            return [{k: plain(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
+            rows = cast("list[dict[str, Any]]", frame.to_dict(orient="records"))  # the columns are named by text
+            return [{k: plain(v) for k, v in row.items()} for row in rows]
 
         return {
             "name": self.intervention.name,
@@ -292,6 +295,7 @@ class Appraisal:
         return out
 
     def to_json(self, indent: int | None = 2) -> str:
+        """The appraisal as JSON text: :meth:`to_dict`, indented by ``indent`` spaces (``None``: on one line)."""
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False, allow_nan=False)
 
     # ---- business-case tables and exports (cba.outputs, reached through cba.core._accessors)

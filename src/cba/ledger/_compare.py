@@ -89,7 +89,7 @@ class Comparison:
         Name of the reference option.
     """
 
-    def __init__(self, appraisals: Sequence[Appraisal], names: Sequence[str], reference: int = 0):
+    def __init__(self, appraisals: Sequence[Appraisal], names: Sequence[str], reference: int = 0) -> None:
         self.appraisals = list(appraisals)
         self.names = list(names)
         self.reference_index = reference
@@ -183,6 +183,7 @@ class Comparison:
         return data
 
     def to_json(self, indent: int | None = 2) -> str:
+        """The comparison as JSON text: :meth:`to_dict`, indented by ``indent`` spaces (``None``: on one line)."""
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False, allow_nan=False)
 
     def to_csv(self) -> str:

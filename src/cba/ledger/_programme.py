@@ -7,7 +7,7 @@ into the interventions it came from.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -49,7 +49,8 @@ def by_intervention(appraisal: Appraisal) -> pd.DataFrame:
         rows.append({"intervention": m["name"], "pv_costs": costs, "pv_fiscal": fiscal, "net": fiscal - costs})
     frame = pd.DataFrame(rows)
     frame["roi"] = ratio(frame["pv_fiscal"].to_numpy(), frame["pv_costs"].to_numpy())
-    total = {"intervention": "Programme", "pv_costs": frame["pv_costs"].sum(), "pv_fiscal": frame["pv_fiscal"].sum()}
+    total: dict[str, Any] = {"intervention": "Programme", "pv_costs": frame["pv_costs"].sum(),
+                             "pv_fiscal": frame["pv_fiscal"].sum()}
     total["net"] = total["pv_fiscal"] - total["pv_costs"]
     total["roi"] = float(ratio(np.array([total["pv_fiscal"]]), np.array([total["pv_costs"]]))[0])
     return pd.concat([frame, pd.DataFrame([total])], ignore_index=True)

@@ -14,14 +14,30 @@ References
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, overload
+
 import numpy as np
+
+if TYPE_CHECKING:  # pragma: no cover
+    from numpy.typing import ArrayLike
 
 #: The additionality rates that each remove a share of successes.
 ADDITIONALITY_RATES = ("deadweight", "displacement", "leakage", "substitution", "attribution")
 
 
-def net_success_rate(engagement, success, deadweight=0.0, displacement=0.0, leakage=0.0,
-                     substitution=0.0, attribution=0.0):
+@overload
+def net_success_rate(engagement: np.ndarray, success: ArrayLike, deadweight: ArrayLike = ...,
+                     displacement: ArrayLike = ..., leakage: ArrayLike = ..., substitution: ArrayLike = ...,
+                     attribution: ArrayLike = ...) -> np.ndarray: ...
+@overload
+def net_success_rate(engagement: ArrayLike, success: ArrayLike, deadweight: ArrayLike = ...,
+                     displacement: ArrayLike = ..., leakage: ArrayLike = ..., substitution: ArrayLike = ...,
+                     attribution: ArrayLike = ...) -> np.ndarray | float: ...
+
+
+def net_success_rate(engagement: ArrayLike, success: ArrayLike, deadweight: ArrayLike = 0.0,
+                     displacement: ArrayLike = 0.0, leakage: ArrayLike = 0.0, substitution: ArrayLike = 0.0,
+                     attribution: ArrayLike = 0.0) -> np.ndarray | float:
     """Share of the cohort that achieves the outcome because of the intervention.
 
     ``engagement * success * (1-deadweight) * (1-displacement) * (1-leakage)
@@ -38,7 +54,7 @@ def net_success_rate(engagement, success, deadweight=0.0, displacement=0.0, leak
     return out[()] if out.ndim == 0 else out
 
 
-def benefit_kernel(horizon: int, lag, duration, drop_off) -> np.ndarray:
+def benefit_kernel(horizon: int, lag: ArrayLike, duration: ArrayLike, drop_off: ArrayLike) -> np.ndarray:
     """Weight of an intake year's successes in each year of the horizon.
 
     ``K[..., c, t] = (1 - drop_off) ** k`` for ``k = t - c - lag`` with
@@ -75,7 +91,7 @@ def benefit_kernel(horizon: int, lag, duration, drop_off) -> np.ndarray:
     return np.where(inside, retain ** np.clip(k, 0, None), 0.0)
 
 
-def benefit_years(net_successes, kernel) -> np.ndarray:
+def benefit_years(net_successes: ArrayLike, kernel: ArrayLike) -> np.ndarray:
     """Benefit-years counted in each year: ``B[t] = sum_c S[c] * K[c, t]``.
 
     Parameters

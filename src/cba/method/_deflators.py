@@ -16,9 +16,10 @@ from __future__ import annotations
 import csv
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, cast, overload
 
 import numpy as np
 
@@ -95,7 +96,7 @@ class Deflator:
     forecast: frozenset[str] = field(default_factory=frozenset)
     source: str = ""
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         norm = {financial_year(k): float(v) for k, v in self.index.items()}
         for k, v in norm.items():
             if not np.isfinite(v) or v <= 0:
@@ -105,11 +106,13 @@ class Deflator:
 
     @property
     def first_year(self) -> str:
+        """The earliest financial year of the index (``YYYY/YY``)."""
         return next(iter(self.index))
 
     @property
     def last_year(self) -> str:
-        return next(reversed(self.index))
+        """The latest financial year of the index (``YYYY/YY``)."""
+        return next(reversed(cast("dict[str, float]", self.index)))  # a dict: see __post_init__
 
     def value(self, year: str) -> float:
         """Index value for a financial year; a clear error outside the series."""
@@ -132,12 +135,18 @@ class Deflator:
             return 1.0
         return self.value(to_year) / self.value(from_year)
 
-    def uplift(self, amount, from_year: str | None, to_year: str):
+    @overload
+    def uplift(self, amount: float, from_year: str | None, to_year: str) -> float: ...
+    @overload
+    def uplift(self, amount: np.ndarray | Sequence[float], from_year: str | None, to_year: str) -> np.ndarray: ...
+
+    def uplift(self, amount: float | np.ndarray | Sequence[float], from_year: str | None,
+               to_year: str) -> float | np.ndarray:
         """Convert ``amount`` (scalar or array, pounds) from ``from_year`` to ``to_year`` prices."""
         return np.multiply(amount, self.factor(from_year, to_year))
 
     @classmethod
-    def from_csv(cls, path: str | Path, name: str | None = None, **meta) -> Deflator:
+    def from_csv(cls, path: str | Path, name: str | None = None, **meta: Any) -> Deflator:
         """Read a series from a CSV with columns ``financial_year,index[,status]``.
 
         The file is read within the size limit (:func:`cba.core._files.read_text`); every

@@ -28,7 +28,13 @@ References
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 import numpy as np
+
+if TYPE_CHECKING:  # pragma: no cover
+    from numpy.typing import ArrayLike
 
 #: First year of each Green Book band (years 0-30, 31-75, 76-125, 126-200, 201-300, 301+).
 GREEN_BOOK_BAND_STARTS = (0, 31, 76, 126, 201, 301)
@@ -40,7 +46,7 @@ GREEN_BOOK_HEALTH_RATES = (0.015, 0.0129, 0.0107, 0.0086, 0.0064, 0.0043)
 GREEN_BOOK_LOWER_RATES = (0.030, 0.0257, 0.0214, 0.0171, 0.0129, 0.0086)
 
 
-def banded_rates(horizon: int, band_starts, rates) -> np.ndarray:
+def banded_rates(horizon: int, band_starts: Sequence[int], rates: Sequence[float]) -> np.ndarray:
     """Rate in force in each year ``t = 0 .. horizon-1``.
 
     Parameters
@@ -67,7 +73,7 @@ def banded_rates(horizon: int, band_starts, rates) -> np.ndarray:
     return np.asarray(rates, dtype=float)[band]
 
 
-def discount_factors(rates, first_year_discounted: bool = False) -> np.ndarray:
+def discount_factors(rates: ArrayLike, first_year_discounted: bool = False) -> np.ndarray:
     """Discount factors from a rate per year.
 
     ``DF[0] = 1`` and ``DF[t] = DF[t-1] / (1 + r[t])``. With
@@ -109,6 +115,6 @@ def green_book_factors(horizon: int, health: bool = False, first_year_discounted
     return discount_factors(banded_rates(horizon, GREEN_BOOK_BAND_STARTS, rates), first_year_discounted)
 
 
-def present_value(flows, factors) -> np.ndarray:
+def present_value(flows: ArrayLike, factors: ArrayLike) -> np.ndarray:
     """``PV(x) = sum_t x[t] * DF[t]`` over the last axis (pounds, real terms)."""
     return np.sum(np.asarray(flows, dtype=float) * np.asarray(factors, dtype=float), axis=-1)

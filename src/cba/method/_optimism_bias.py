@@ -9,10 +9,15 @@ References
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
+if TYPE_CHECKING:  # pragma: no cover
+    from numpy.typing import ArrayLike
 
-def uplift_costs(costs, correction):
+
+def uplift_costs(costs: ArrayLike, correction: ArrayLike) -> np.ndarray:
     """Costs after optimism bias: ``cost * (1 + OB)``.
 
     >>> float(uplift_costs(1000.0, 0.25))
@@ -21,7 +26,7 @@ def uplift_costs(costs, correction):
     return np.multiply(costs, 1.0 + np.asarray(correction, dtype=float))
 
 
-def reduce_benefits(benefits, correction):
+def reduce_benefits(benefits: ArrayLike, correction: ArrayLike) -> np.ndarray:
     """Benefits after optimism bias: ``benefit * (1 - OB)``.
 
     >>> float(reduce_benefits(1000.0, 0.1))

@@ -7,10 +7,21 @@ bands; the bands themselves are a model setting (:mod:`cba.model._value_for_mone
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import overload
+
 import numpy as np
 
 
-def value_for_money(ratio_value, names, edges):
+@overload
+def value_for_money(ratio_value: float | None, names: Sequence[str], edges: Sequence[float]) -> str | None: ...
+@overload
+def value_for_money(ratio_value: np.ndarray | Sequence[float], names: Sequence[str],
+                    edges: Sequence[float]) -> np.ndarray: ...
+
+
+def value_for_money(ratio_value: float | np.ndarray | Sequence[float] | None, names: Sequence[str],
+                    edges: Sequence[float]) -> str | np.ndarray | None:
     """The value for money category of a benefit-cost ratio.
 
     Band ``i`` runs from ``edges[i-1]`` (inclusive) up to ``edges[i]``; the first

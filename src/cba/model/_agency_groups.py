@@ -21,9 +21,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cba.core._errors import CBAError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from cba.model._intervention import Intervention
 
 #: The shipped grouping by tier of government, and its group for central government.
 TIER, CENTRAL = "tier", "central"
@@ -58,7 +61,7 @@ def grouping_problems(declared: Mapping[str, Mapping[str, list[str]]], known: Ma
                 seen[a] = group
 
 
-def groups_of(intervention, grouping: str = TIER) -> dict[str, tuple[str, str]]:
+def groups_of(intervention: Intervention, grouping: str = TIER) -> dict[str, tuple[str, str]]:
     """Each agency the model may use -> ``(group id, group name)`` in a grouping.
 
     Parameters
@@ -76,8 +79,8 @@ def groups_of(intervention, grouping: str = TIER) -> dict[str, tuple[str, str]]:
     shipped = shipped_groupings().get(grouping)
     declared = (intervention.agency_groups or {}).get(grouping)
     if shipped is None and declared is None:
-        names = sorted(set(shipped_groupings()) | set(intervention.agency_groups or {}))
-        raise CBAError(f"unknown agency grouping {grouping!r} (groupings: {', '.join(names)})")
+        known = sorted(set(shipped_groupings()) | set(intervention.agency_groups or {}))
+        raise CBAError(f"unknown agency grouping {grouping!r} (groupings: {', '.join(known)})")
     out: dict[str, tuple[str, str]] = {}
     names: dict[str, str] = {}
     if shipped is not None:

@@ -15,7 +15,8 @@ Numeric fields use :data:`Number`, :data:`Whole` or the types built on them
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from collections.abc import Mapping
+from typing import Annotated, Any, Self
 
 import yaml
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
@@ -118,7 +119,7 @@ class _Model(BaseModel):
         if name in type(self).model_fields:
             mark_changed(self)  # the checks across fields of its intervention run when it is appraised
 
-    def model_copy(self, *, update: dict[str, Any] | None = None, deep: bool = False):
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
         """A copy, with ``update`` checked like any other value (pydantic's copy does not check it)."""
         copied = super().model_copy(deep=deep)
         if not update:
@@ -131,7 +132,7 @@ class _Model(BaseModel):
         return new
 
     @classmethod
-    def model_validate(cls, obj: Any, *args: Any, **kwargs: Any):
+    def model_validate(cls, obj: Any, *args: Any, **kwargs: Any) -> Self:
         try:
             return super().model_validate(obj, *args, **kwargs)
         except ValidationError as err:
@@ -142,11 +143,11 @@ class _Model(BaseModel):
             raise CBAError(f"{cls.__name__}: the data is nested too deeply") from None
 
     @classmethod
-    def model_validate_json(cls, json_data: Any, *args: Any, **kwargs: Any):
+    def model_validate_json(cls, json_data: Any, *args: Any, **kwargs: Any) -> Self:
         return cls.from_json(json_data if isinstance(json_data, str) else bytes(json_data).decode("utf-8", "replace"))
 
     @classmethod
-    def model_validate_strings(cls, obj: Any, *args: Any, **kwargs: Any):
+    def model_validate_strings(cls, obj: Any, *args: Any, **kwargs: Any) -> Self:
         try:
             return super().model_validate_strings(obj, *args, **kwargs)
         except ValidationError as err:
@@ -158,13 +159,15 @@ class _Model(BaseModel):
         return self.model_dump(mode="json", exclude_none=True, by_alias=True)
 
     def to_json(self, indent: int | None = 2) -> str:
+        """The model as JSON text (:meth:`to_dict`), indented by ``indent`` spaces (``None``: on one line)."""
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
 
     def to_yaml(self) -> str:
+        """The model as YAML text (:meth:`to_dict`), fields in their order in the model."""
         return yaml.safe_dump(self.to_dict(), sort_keys=False, allow_unicode=True)
 
     @classmethod
-    def from_dict(cls, data: Any, *, path_prefix: tuple = ()):
+    def from_dict(cls, data: Any, *, path_prefix: tuple[Any, ...] = ()) -> Self:
         """Validate plain data; user mistakes raise :class:`~cba.core._errors.ModelError`."""
         try:
             return super().model_validate(data)
@@ -176,14 +179,14 @@ class _Model(BaseModel):
             raise CBAError(f"{cls.__name__}: the data is nested too deeply") from None
 
     @classmethod
-    def from_json(cls, text: str, *, source: str | None = None):
+    def from_json(cls, text: str, *, source: str | None = None) -> Self:
         """Validate JSON text (parsed strictly by :func:`cba.core._files.parse_data`)."""
         from cba.core._files import parse_data
 
         return cls.from_dict(parse_data(text, "JSON text", source=source, format="json"))
 
     @classmethod
-    def from_yaml(cls, text: str, *, source: str | None = None):
+    def from_yaml(cls, text: str, *, source: str | None = None) -> Self:
         """Validate YAML text (parsed strictly by :func:`cba.core._files.parse_data`)."""
         from cba.core._files import parse_data
 

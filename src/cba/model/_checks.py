@@ -23,14 +23,14 @@ import functools
 import types
 import typing
 import weakref
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from cba.core._errors import ModelError, from_pydantic, split_loc
 
 #: Placeholders tried, in order, for a required field whose value is faulty.
-_NEUTRAL = (0, 1, 0.0, "x", "2024/25", [], {})
+_NEUTRAL: tuple[Any, ...] = (0, 1, 0.0, "x", "2024/25", [], {})
 #: Rounds of filling faulty fields before giving up.
 _ROUNDS = 3
 
@@ -55,8 +55,8 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
 def _neutral(cls: type[BaseModel], name: str) -> tuple[bool, Any]:
     """``(True, value)``: a value field ``name`` of ``cls`` accepts, to stand in for a faulty one."""
     info = cls.model_fields[name]
-    adapter = TypeAdapter(typing.Annotated[info.annotation, *info.metadata]) if info.metadata else \
-        TypeAdapter(info.annotation)
+    form: Any = typing.Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
+    adapter: TypeAdapter[Any] = TypeAdapter(form)
     for value in _NEUTRAL:
         try:
             adapter.validate_python(value)
@@ -68,6 +68,9 @@ def _neutral(cls: type[BaseModel], name: str) -> tuple[bool, Any]:
 
 def _repair(cls: type[BaseModel], data: Any, loc: tuple, kind: str) -> tuple | None:
     """Fill the field at ``loc`` (its default or a neutral value); the field's path, or None."""
+    model: type[BaseModel] | None
+    path: tuple[Any, ...]
+    field: tuple[type[BaseModel], str] | None
     target, model, path, field = data, cls, (), None
     parent, key = None, None
     for part in loc:
@@ -140,7 +143,7 @@ def all_problems(cls: type[BaseModel], data: Any, err: ValidationError,
                 return first
             repaired.append(_fields_of(where))
         try:
-            BaseModel.model_validate.__func__(cls, work)
+            cast(types.MethodType, BaseModel.model_validate).__func__(cls, work)  # pydantic's, not cls's own
         except ValidationError as again:
             current = again
             if all(not split_loc(e["loc"]) for e in again.errors(include_url=False)):

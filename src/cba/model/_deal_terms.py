@@ -111,7 +111,7 @@ class PooledBudget(_Model):
         """Contributions as shares of spend, or ``None`` when they are fixed amounts."""
         if any(isinstance(v, list) for v in self.contributions.values()):
             return None
-        return {k: float(v) for k, v in self.contributions.items()}
+        return {k: float(v) for k, v in self.contributions.items() if not isinstance(v, list)}
 
 
 class GainShare(_Model):
@@ -321,7 +321,9 @@ class Partnership(_Model):
                 yield f"{p}.to", f"a partner cannot pay itself ({pay.to!r} is also 'from')"
             yield from by_year(f"{p}.amounts", pay.amounts)
 
-        names = [a.name for a in (*self.gain_share, *self.outcome_payments, *self.payments) if a.name]
+        agreements: list[GainShare | OutcomePayment | Payment] = [*self.gain_share, *self.outcome_payments,
+                                                                  *self.payments]
+        names = [a.name for a in agreements if a.name]
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
             yield prefix, f"two agreements are called {dupes[0]!r}; give each a different name"

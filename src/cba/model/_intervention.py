@@ -22,8 +22,9 @@ renamed.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Any, Literal  # noqa: F401  (Any, Literal: importable from here as before)
+from typing import TYPE_CHECKING, Annotated, Any, Literal  # noqa: F401  (Any, Literal: importable from here as before)
 
 from pydantic import (  # noqa: F401  (model_serializer: importable from here as before)
     BeforeValidator,
@@ -88,6 +89,9 @@ from cba.model._value_for_money import (  # noqa: F401  (re-exported: part of th
     ValueForMoneyBand,
     ValueForMoneyBands,
 )
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
 
 
 class Intervention(_Model):
@@ -171,7 +175,7 @@ class Intervention(_Model):
         if problems:
             raise ModelError(problems)
 
-    def problems(self):
+    def problems(self) -> Iterator[tuple[str, str]]:
         """Yield ``(path, message)`` for every cross-field inconsistency."""
         known = dict(CANONICAL_AGENCIES)
         for i, a in enumerate(self.agencies):
@@ -191,18 +195,20 @@ class Intervention(_Model):
             if len(c.amounts) > H:
                 yield f"costs[{i}].amounts", f"{len(c.amounts)} years given but the horizon is {H} years"
             if c.confidence is not None and c.confidence not in grades:
-                yield f"costs[{i}].confidence", f"grade {c.confidence} is not in the optimism-bias table {self.optimism_bias.name!r}"
+                yield (f"costs[{i}].confidence",
+                       f"grade {c.confidence} is not in the optimism-bias table {self.optimism_bias.name!r}")
         for i, o in enumerate(self.outcomes):
             if isinstance(o.cohort, list) and len(o.cohort) > H:
                 yield f"outcomes[{i}].cohort", f"{len(o.cohort)} intake years given but the horizon is {H} years"
             if o.confidence is not None and o.confidence not in grades:
-                yield f"outcomes[{i}].confidence", f"grade {o.confidence} is not in the optimism-bias table {self.optimism_bias.name!r}"
+                yield (f"outcomes[{i}].confidence",
+                       f"grade {o.confidence} is not in the optimism-bias table {self.optimism_bias.name!r}")
             if o.quantity is not None and o.value.quantity is not None:
                 yield f"outcomes[{i}].quantity", "given on the outcome and on its value; give it once"
             if isinstance(o.cashable, dict):
-                for a in o.cashable:
-                    if a not in known:
-                        yield f"outcomes[{i}].cashable.{a}", unknown(a)
+                for key in o.cashable:
+                    if key not in known:
+                        yield f"outcomes[{i}].cashable.{key}", unknown(key)
             for j, comp in enumerate(o.value.components or []):
                 if comp.agency is not None and comp.agency not in known:
                     yield f"outcomes[{i}].value.components[{j}].agency", unknown(comp.agency)
@@ -263,7 +269,7 @@ class Intervention(_Model):
         first = year_start(self.start_year)
         return [year_label(first + t) for t in range(self.horizon)]
 
-    def discount_factors(self):
+    def discount_factors(self) -> np.ndarray:
         """Discount factors of the standard schedule (costs and every non-health value)."""
         return self.discounting.factors(self.horizon, self.first_year_discounted)
 
@@ -273,7 +279,7 @@ class Intervention(_Model):
         that goes with ``discounting`` (:func:`default_health_schedule`)."""
         return self.health_discounting or default_health_schedule(self.discounting)
 
-    def health_discount_factors(self):
+    def health_discount_factors(self) -> np.ndarray:
         """Discount factors for value components marked ``health: true``."""
         return self.health_schedule.factors(self.horizon, self.first_year_discounted)
 

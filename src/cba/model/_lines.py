@@ -172,6 +172,7 @@ class Outcome(_Model):
 
     @property
     def effective_quantity(self) -> float:
+        """Units of the value per success per benefit year: this ``quantity``, else the unit value's, else 1."""
         if self.quantity is not None:
             return self.quantity
         if self.value.quantity is not None:

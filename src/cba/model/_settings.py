@@ -12,7 +12,8 @@ renamed.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from itertools import pairwise
+from typing import TYPE_CHECKING, Annotated, Any, Literal, cast
 
 from pydantic import BeforeValidator, Field, model_serializer, model_validator
 
@@ -27,6 +28,9 @@ from cba.method._discounting import (
 )
 from cba.model._agencies import CANONICAL_AGENCIES
 from cba.model._base import AgencyId, Grade, Rate, _Model, _not_bool
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
 
 #: The longest horizon, lag, duration or band start, in years (whole numbers far beyond it
 #: would overflow the engine's integer arithmetic; no appraisal needs them).
@@ -46,6 +50,7 @@ class Agency(_Model):
 
     @classmethod
     def canonical(cls) -> list[Agency]:
+        """Every canonical agency (:data:`~cba.model.CANONICAL_AGENCIES`) with its display name."""
         return [cls(id=k, name=v) for k, v in CANONICAL_AGENCIES.items()]
 
 
@@ -117,7 +122,7 @@ class DiscountSchedule(_Model):
             return {"bands": [{"start_year": b.start_year, "rate": b.rate} for b in self.bands or []]}
         return self.kind
 
-    def rates(self, horizon: int):
+    def rates(self, horizon: int) -> np.ndarray:
         """Rate in force in each year ``0 .. horizon-1``."""
         if self.kind == "green_book":
             return banded_rates(horizon, GREEN_BOOK_BAND_STARTS, GREEN_BOOK_RATES)
@@ -126,15 +131,16 @@ class DiscountSchedule(_Model):
         if self.kind == "green_book_lower":
             return banded_rates(horizon, GREEN_BOOK_BAND_STARTS, GREEN_BOOK_LOWER_RATES)
         if self.kind == "constant":
-            return banded_rates(horizon, [0], [self.rate])
+            return banded_rates(horizon, [0], [cast(float, self.rate)])  # set: see _consistent
         bands = self.bands or []
         return banded_rates(horizon, [b.start_year for b in bands], [b.rate for b in bands])
 
-    def factors(self, horizon: int, first_year_discounted: bool = False):
+    def factors(self, horizon: int, first_year_discounted: bool = False) -> np.ndarray:
         """Discount factors for years ``0 .. horizon-1``."""
         return discount_factors(self.rates(horizon), first_year_discounted)
 
     def describe(self) -> str:
+        """The schedule in words, for reports and provenance."""
         if self.kind == "green_book":
             return "HM Treasury Green Book STPR (3.5% for years 0-30, declining thereafter)"
         if self.kind == "green_book_health":
@@ -196,7 +202,8 @@ class OptimismBiasTable(_Model):
     def _shorthand(cls, data: Any) -> Any:
         if isinstance(data, str):
             if data != "gm":
-                raise ValueError(f"unknown optimism-bias table {data!r}: use 'gm' or {{name: ..., grades: {{1: 0.0, ...}}}}")
+                raise ValueError(f"unknown optimism-bias table {data!r}: use 'gm' or "
+                                 "{name: ..., grades: {1: 0.0, ...}}")
             return {"name": "gm"}
         if isinstance(data, dict) and "grades" not in data and data.get("name", "gm") == "gm":
             return {"name": "gm"}
@@ -207,7 +214,7 @@ class OptimismBiasTable(_Model):
         if not self.grades:
             raise ValueError("grades: at least one grade is needed")
         items = sorted(self.grades.items())
-        for (g0, v0), (g1, v1) in zip(items, items[1:]):
+        for (g0, v0), (g1, v1) in pairwise(items):
             if v1 < v0:
                 raise ValueError(f"grades: the correction for grade {g1} ({v1}) is below that for grade {g0} ({v0})")
         return self

@@ -7,7 +7,7 @@ category (default: the Department for Transport's categories). The arithmetic is
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from pydantic import Field, model_validator
 
@@ -68,8 +68,8 @@ class ValueForMoneyBands(_Model):
             raise ValueError("bands: at least one band is needed")
         if self.bands[0].from_ is not None:
             raise ValueError("bands[0].from: the first band has no lower bound (leave 'from' out)")
-        starts = [b.from_ for b in self.bands[1:]]
-        if any(x is None for x in starts):
+        starts = [b.from_ for b in self.bands[1:] if b.from_ is not None]
+        if len(starts) < len(self.bands) - 1:
             raise ValueError("bands: every band after the first needs 'from'")
         if starts != sorted(set(starts)):
             raise ValueError("bands: 'from' must increase from one band to the next")
@@ -80,7 +80,7 @@ class ValueForMoneyBands(_Model):
 
     def edges(self) -> tuple[list[str], list[float]]:
         """Band names and the lower edges of every band but the first."""
-        return [b.name for b in self.bands], [float(b.from_) for b in self.bands[1:]]
+        return [b.name for b in self.bands], [float(cast(float, b.from_)) for b in self.bands[1:]]  # set: _ordered
 
     def category(self, ratio: float | None) -> str | None:
         """The band a ratio falls in; ``None`` when the ratio is none (NaN)."""
@@ -88,6 +88,7 @@ class ValueForMoneyBands(_Model):
         return value_for_money(ratio, names, edges)
 
     def describe(self) -> str:
+        """The bands in words: each category and the range of the ratio it covers."""
         names, edges = self.edges()
         parts = [f"{names[0]} below {edges[0]:g}"] if edges else [names[0]]
         for i, e in enumerate(edges, start=1):

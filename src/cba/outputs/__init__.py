@@ -11,15 +11,22 @@ matplotlib.
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 _SUBPACKAGES = ("charts", "export", "report", "tables")
 
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors
+    from cba.outputs import charts as charts
+    from cba.outputs import export as export
+    from cba.outputs import report as report
+    from cba.outputs import tables as tables
 
-def __getattr__(name: str) -> Any:
-    if name in _SUBPACKAGES:
-        return importlib.import_module(f"{__name__}.{name}")
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+if not TYPE_CHECKING:  # type checkers see the subpackages imported above, and no others
+    def __getattr__(name: str) -> Any:
+        if name in _SUBPACKAGES:
+            return importlib.import_module(f"{__name__}.{name}")
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:

@@ -33,6 +33,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
+    from cba.outputs.tables._headline import PlainTable
+
 #: Kinds of value a table column may hold, with how people see them.
 KINDS = {
     "money": "pounds, to the nearest pound (£23,401; -£9,662)",
@@ -115,22 +117,22 @@ def fmt(value, kind: str = "money") -> str:
 
 
 # ---------------------------------------------------------------- table metadata
-def visible_columns(frame: pd.DataFrame) -> list[str]:
+def visible_columns(frame: pd.DataFrame | PlainTable) -> list[str]:
     """Columns shown to people (all but ``attrs['hidden']``)."""
     hidden = set(frame.attrs.get("hidden", ()))
     return [c for c in frame.columns if c not in hidden]
 
 
-def column_label(frame: pd.DataFrame, column: str) -> str:
+def column_label(frame: pd.DataFrame | PlainTable, column: str) -> str:
     return str(frame.attrs.get("labels", {}).get(column, column))
 
 
-def column_values(frame: pd.DataFrame, column: str) -> list:
+def column_values(frame: pd.DataFrame | PlainTable, column: str) -> list:
     """A column's values as a Python list (one pass; no per-cell pandas lookups)."""
     return frame[column].tolist()
 
 
-def column_kinds(frame: pd.DataFrame, column: str) -> list[str]:
+def column_kinds(frame: pd.DataFrame | PlainTable, column: str) -> list[str]:
     """Kind of each value of ``column``, resolving ``"@col"`` kinds row by row."""
     kind = frame.attrs.get("kinds", {}).get(column)
     if kind is None:
@@ -146,7 +148,7 @@ def column_kinds(frame: pd.DataFrame, column: str) -> list[str]:
     return [kind] * len(frame)
 
 
-def cell_kind(frame: pd.DataFrame, column: str, row: int) -> str:
+def cell_kind(frame: pd.DataFrame | PlainTable, column: str, row: int) -> str:
     """Kind of the value at (row position, column), resolving ``"@col"`` kinds."""
     return column_kinds(frame, column)[row]
 
@@ -155,19 +157,19 @@ def is_numeric_kind(kind: str) -> bool:
     return kind not in ("text", "bool")
 
 
-def shows_blank(frame: pd.DataFrame, column: str, value) -> bool:
+def shows_blank(frame: pd.DataFrame | PlainTable, column: str, value) -> bool:
     """Whether a missing value in ``column`` means "not applicable" (shown blank)."""
     return column in frame.attrs.get("blank", ()) and _missing(value)
 
 
-def cell_text(frame: pd.DataFrame, column: str, row: int) -> str:
+def cell_text(frame: pd.DataFrame | PlainTable, column: str, row: int) -> str:
     value = column_values(frame, column)[row]
     if shows_blank(frame, column, value):
         return ""
     return fmt(value, cell_kind(frame, column, row))
 
 
-def _column_texts(frame: pd.DataFrame, column: str) -> tuple[list[str], bool]:
+def _column_texts(frame: pd.DataFrame | PlainTable, column: str) -> tuple[list[str], bool]:
     """The column as people see it, and whether it holds only numbers."""
     values, kinds = column_values(frame, column), column_kinds(frame, column)
     blank = column in frame.attrs.get("blank", ())
@@ -183,7 +185,7 @@ NONE_NOTE = ("none: the figure is not defined here (a ratio with no costs to div
              "within the horizon, or no internal rate of return because the net flows never change sign)")
 
 
-def none_note(frame: pd.DataFrame, body: list[list[str]]) -> str | None:
+def none_note(frame: pd.DataFrame | PlainTable, body: list[list[str]]) -> str | None:
     """The footnote explaining ``none`` when a number of the table shows as ``none``.
 
     A table may give its own explanation in ``attrs["none_note"]`` (an empty one
@@ -194,13 +196,13 @@ def none_note(frame: pd.DataFrame, body: list[list[str]]) -> str | None:
     return frame.attrs.get("none_note", NONE_NOTE) or None
 
 
-def _note_lines(frame: pd.DataFrame, body: list[list[str]] | None = None) -> list[str]:
+def _note_lines(frame: pd.DataFrame | PlainTable, body: list[list[str]] | None = None) -> list[str]:
     notes = [f"{n['label']}: {fmt(n.get('value'), n.get('kind', 'text'))}" for n in frame.attrs.get("notes", ())]
     extra = none_note(frame, body) if body is not None else None
     return notes + ([extra] if extra else [])
 
 
-def _grid(frame: pd.DataFrame) -> tuple[list[str], list[list[str]], list[bool]]:
+def _grid(frame: pd.DataFrame | PlainTable) -> tuple[list[str], list[list[str]], list[bool]]:
     cols = visible_columns(frame)
     header = [column_label(frame, c) for c in cols]
     columns = [_column_texts(frame, c) for c in cols]
@@ -217,7 +219,7 @@ def wrap_lines(text: str, width: int | None = None, indent: str = "  ") -> list[
     return wrap(text, text_width() if width is None else width, indent)
 
 
-def render_table_text(frame: pd.DataFrame, title: bool = True, width: int | None = None) -> str:
+def render_table_text(frame: pd.DataFrame | PlainTable, title: bool = True, width: int | None = None) -> str:
     """A table as aligned plain text (numbers right-aligned), with its notes.
 
     A table wider than ``width`` (default: the terminal's width, else 100 columns;
@@ -256,7 +258,7 @@ def _md_cell(text: str) -> str:
     return markdown_text(text, cell=True)
 
 
-def render_table_markdown(frame: pd.DataFrame, level: int = 2) -> str:
+def render_table_markdown(frame: pd.DataFrame | PlainTable, level: int = 2) -> str:
     """A table as GitHub-flavoured Markdown, with its title as a heading.
 
     >>> import pandas as pd
@@ -282,7 +284,7 @@ def render_table_markdown(frame: pd.DataFrame, level: int = 2) -> str:
     return "\n".join(out)
 
 
-def render_table_html(frame: pd.DataFrame) -> str:
+def render_table_html(frame: pd.DataFrame | PlainTable) -> str:
     """A table as an HTML ``<table>`` (every text escaped), with its notes."""
     header, body, right = _grid(frame)
     style = " style='text-align:right'"

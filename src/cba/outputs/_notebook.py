@@ -32,7 +32,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 #: The style of a result's block: tables left-aligned, a little space between them.
 STYLE = ("<style>.cba-result table{margin:0 0 1em 0}.cba-result caption{caption-side:top;padding:.3em 0;"
-         "text-align:left}.cba-result td,.cba-result th{padding:.15em .6em;vertical-align:bottom}.cba-result th{text-align:left}</style>")
+         "text-align:left}.cba-result td,.cba-result th{padding:.15em .6em;vertical-align:bottom}"
+         ".cba-result th{text-align:left}</style>")
 
 
 def block(title: str, lines: Iterable[str] = (), tables: Iterable[pd.DataFrame] = ()) -> str:

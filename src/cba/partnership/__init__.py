@@ -23,7 +23,7 @@ tables and charts in :mod:`cba.outputs`):
 Use it through :meth:`cba.Appraisal.partnership` or ``cba partnership MODEL.yaml``.
 """
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cba.model._deal_terms import Funding, GainShare, OutcomePayment, Partnership, Payment, PooledBudget, TopUp
 
@@ -43,9 +43,10 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str):  # the heavy modules load on first use
-    if name in ("appraise_deal", "PartnershipResult"):
-        import cba.partnership._results as results
+if not TYPE_CHECKING:  # type checkers see the names imported above, and no others
+    def __getattr__(name: str) -> Any:  # the heavy modules load on first use
+        if name in ("appraise_deal", "PartnershipResult"):
+            import cba.partnership._results as results
 
-        return getattr(results, name)
-    raise AttributeError(name)
+            return getattr(results, name)
+        raise AttributeError(name)

@@ -209,7 +209,7 @@ def evaluate_deal(model: CompiledModel, deal: CompiledDeal, flows: Flows,
     P, H = deal.n_partners, model.horizon
 
     def full(a):
-        return np.broadcast_to(a, (D,) + np.shape(a)[1:])
+        return np.broadcast_to(a, (D, *np.shape(a)[1:]))
 
     costs = full(flows.costs)                                        # (D, L, H)
     bearer = _one_hot(model.cost_agency, P)                          # (L, P)
@@ -225,6 +225,7 @@ def evaluate_deal(model: CompiledModel, deal: CompiledDeal, flows: Flows,
             contributions = spend[:, None, :] * deal.pool_shares[None, :, None]
         else:
             fixed = deal.pool_amounts                                # (P, H)
+            assert fixed is not None  # a pool without shares has amounts
             total = fixed.sum(axis=0)                                # (H,)
             host = np.zeros(P)
             host[deal.pool_host] = 1.0
@@ -301,7 +302,8 @@ def evaluate_deal(model: CompiledModel, deal: CompiledDeal, flows: Flows,
     return DealFlows(
         partners=deal.partners, costs_before=costs_before, funding_cash=funding_cash,
         funding_in_kind=funding_in_kind, savings=savings, savings_cashable=savings_cashable,
-        savings_discounted=savings_discounted, savings_cashable_discounted=savings_cashable_discounted, received=received, paid=paid, transfers=transfers,
+        savings_discounted=savings_discounted, savings_cashable_discounted=savings_cashable_discounted,
+        received=received, paid=paid, transfers=transfers,
         rows=rows, discount_factors=df, pool_spend=spend, pool_contributions=contributions,
     )
 

@@ -66,7 +66,7 @@ class PartnershipResult:
     1              nhs    -9661.84    4950.81
     """
 
-    def __init__(self, appraisal: Appraisal, deal: CompiledDeal, flows: DealFlows):
+    def __init__(self, appraisal: Appraisal, deal: CompiledDeal, flows: DealFlows) -> None:
         self.appraisal = appraisal
         self.deal = deal
         self.flows = flows
@@ -75,14 +75,17 @@ class PartnershipResult:
     # ---- identity
     @property
     def terms(self) -> Partnership:
+        """The deal's terms, as given."""
         return self.deal.terms
 
     @property
     def name(self) -> str:
+        """The deal's name, or the intervention's name with "partnership deal"."""
         return self.terms.name or f"{self.appraisal.intervention.name}: partnership deal"
 
     @property
     def partner_ids(self) -> tuple[str, ...]:
+        """The partners' agency ids."""
         return self.deal.partners
 
     def _name(self, partner: str) -> str:
@@ -177,7 +180,8 @@ class PartnershipResult:
         disc["net_before"] = disc["savings"] - disc["costs_before"]
         disc["net_after"] = disc["savings"] - disc["funding"] + disc["received"] - disc["paid"]
         data: dict[str, Any] = {
-            "agency": np.repeat(self.partner_ids, H), "agency_name": np.repeat([self._name(p) for p in self.partner_ids], H),
+            "agency": np.repeat(self.partner_ids, H),
+            "agency_name": np.repeat([self._name(p) for p in self.partner_ids], H),
             "year": np.tile(np.arange(H), P), "year_label": np.tile(self.appraisal.compiled.year_labels, P),
         }
         for k in YEAR_MEASURES:
@@ -259,6 +263,7 @@ class PartnershipResult:
         }
 
     def to_json(self, indent: int | None = 2) -> str:
+        """The deal's results as JSON text: :meth:`to_dict`, indented by ``indent`` spaces (``None``: on one line)."""
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False, allow_nan=False)
 
     @cached_property

@@ -347,8 +347,10 @@ def _value_ceiling(appraisal: Appraisal, deal, m: int, positions) -> float | Non
     payer = int(deal.pay_payer[m])
     outcome = int(deal.pay_outcome[m])
     flows = _flows(appraisal)
-    ks = np.nonzero((compiled.component_outcome == outcome) & (compiled.component_type == 0)
-                    & (compiled.component_agency == payer))[0] if payer < len(compiled.agencies) else []
+    ks: np.ndarray | list[int] = []
+    if payer < len(compiled.agencies):
+        ks = np.nonzero((compiled.component_outcome == outcome) & (compiled.component_type == 0)
+                        & (compiled.component_agency == payer))[0]
     if len(ks) == 0:
         return None
     df = flows.discount_factors[0]

@@ -16,12 +16,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from scipy import special
 
 from cba.core._errors import CBAError
 from cba.uncertainty._distribution_base import _INF, Distribution, _bound, _finite
+
+if TYPE_CHECKING:  # pragma: no cover
+    from numpy.typing import ArrayLike
 
 
 @dataclass(frozen=True)
@@ -36,20 +40,20 @@ class Uniform(Distribution):
     high: float
     name = "uniform"
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         object.__setattr__(self, "low", _finite("low", self.low))
         object.__setattr__(self, "high", _finite("high", self.high))
         if not self.low < self.high:
             raise CBAError(f"uniform: low ({self.low:g}) must be below high ({self.high:g})")
 
-    def ppf(self, u):
+    def ppf(self, u: ArrayLike) -> np.ndarray:
         return self.low + (self.high - self.low) * np.asarray(u, dtype=float)
 
     @property
-    def support(self):
+    def support(self) -> tuple[float, float]:
         return (self.low, self.high)
 
-    def expected_value(self):
+    def expected_value(self) -> float:
         return 0.5 * (self.low + self.high)
 
 
@@ -66,7 +70,7 @@ class Triangular(Distribution):
     high: float
     name = "triangular"
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         for k in ("low", "mode", "high"):
             object.__setattr__(self, k, _finite(k, getattr(self, k)))
         if not self.low < self.high:
@@ -75,7 +79,7 @@ class Triangular(Distribution):
             raise CBAError(f"triangular: mode ({self.mode:g}) must lie between low ({self.low:g}) "
                            f"and high ({self.high:g})")
 
-    def ppf(self, u):
+    def ppf(self, u: ArrayLike) -> np.ndarray:
         u = np.asarray(u, dtype=float)
         lo, m, hi = self.low, self.mode, self.high
         split = (m - lo) / (hi - lo)
@@ -94,10 +98,10 @@ class Triangular(Distribution):
         return right
 
     @property
-    def support(self):
+    def support(self) -> tuple[float, float]:
         return (self.low, self.high)
 
-    def expected_value(self):
+    def expected_value(self) -> float:
         return (self.low + self.mode + self.high) / 3.0
 
 
@@ -119,7 +123,7 @@ class PERT(Distribution):
     shape: float = 4.0
     name = "pert"
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         for k in ("low", "mode", "high", "shape"):
             object.__setattr__(self, k, _finite(k, getattr(self, k)))
         if not self.low < self.high:
@@ -131,26 +135,28 @@ class PERT(Distribution):
 
     @property
     def alpha(self) -> float:
+        """The beta distribution's first shape: ``1 + shape * (mode - low) / (high - low)``."""
         return 1.0 + self.shape * (self.mode - self.low) / (self.high - self.low)
 
     @property
     def beta(self) -> float:
+        """The beta distribution's second shape: ``1 + shape * (high - mode) / (high - low)``."""
         return 1.0 + self.shape * (self.high - self.mode) / (self.high - self.low)
 
-    def ppf(self, u):
+    def ppf(self, u: ArrayLike) -> np.ndarray:
         return self.low + (self.high - self.low) * special.betaincinv(self.alpha, self.beta, np.asarray(u, float))
 
-    def sample(self, rng, n):
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         x = rng.beta(self.alpha, self.beta, n)
         x *= self.high - self.low               # low + (high - low) x, in place
         x += self.low
         return x
 
     @property
-    def support(self):
+    def support(self) -> tuple[float, float]:
         return (self.low, self.high)
 
-    def expected_value(self):
+    def expected_value(self) -> float:
         return (self.low + self.shape * self.mode + self.high) / (self.shape + 2.0)
 
 
@@ -166,23 +172,23 @@ class Normal(Distribution):
     sd: float = 1.0
     name = "normal"
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         object.__setattr__(self, "mean", _finite("mean", self.mean))
         object.__setattr__(self, "sd", _finite("sd", self.sd))
         if not self.sd > 0:
             raise CBAError(f"normal: sd must be above 0, got {self.sd:g}")
 
-    def ppf(self, u):
+    def ppf(self, u: ArrayLike) -> np.ndarray:
         return self.mean + self.sd * special.ndtri(np.asarray(u, dtype=float))
 
-    def sample(self, rng, n):
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         return self.mean + self.sd * rng.standard_normal(n)
 
     @property
-    def support(self):
+    def support(self) -> tuple[float, float]:
         return (-_INF, _INF)
 
-    def expected_value(self):
+    def expected_value(self) -> float:
         return self.mean
 
 
@@ -204,7 +210,7 @@ class TruncatedNormal(Distribution):
     high: float = _INF
     name = "truncnormal"
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         object.__setattr__(self, "mean", _finite("mean", self.mean))
         object.__setattr__(self, "sd", _finite("sd", self.sd))
         object.__setattr__(self, "low", _bound("low", self.low, -_INF))
@@ -223,7 +229,7 @@ class TruncatedNormal(Distribution):
     def _ab(self) -> tuple[float, float]:
         return (self.low - self.mean) / self.sd, (self.high - self.mean) / self.sd
 
-    def ppf(self, u):
+    def ppf(self, u: ArrayLike) -> np.ndarray:
         u = np.asarray(u, dtype=float)
         a, b = self._ab()
         flip = a > 0
@@ -241,19 +247,16 @@ class TruncatedNormal(Distribution):
         return np.clip(z, self.low, self.high, out=z)
 
     @property
-    def support(self):
+    def support(self) -> tuple[float, float]:
         return (self.low, self.high)
 
-    def expected_value(self):
+    def expected_value(self) -> float:
         a, b = self._ab()
         pdf = lambda x: 0.0 if math.isinf(x) else math.exp(-0.5 * x * x) / math.sqrt(2 * math.pi)  # noqa: E731
-        if a > 0:
-            mass = special.ndtr(-a) - special.ndtr(-b)
-        else:
-            mass = special.ndtr(b) - special.ndtr(a)
+        mass = special.ndtr(-a) - special.ndtr(-b) if a > 0 else special.ndtr(b) - special.ndtr(a)
         return float(self.mean + self.sd * (pdf(a) - pdf(b)) / mass)
 
-    def to_dict(self):
+    def to_dict(self) -> dict[str, Any]:
         out = {"dist": self.name, "mean": self.mean, "sd": self.sd}
         if math.isfinite(self.low):
             out["low"] = self.low
@@ -276,7 +279,7 @@ class Beta(Distribution):
     high: float = 1.0
     name = "beta"
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         for k in ("a", "b", "low", "high"):
             object.__setattr__(self, k, _finite(k, getattr(self, k)))
         if not (self.a > 0 and self.b > 0):
@@ -284,17 +287,17 @@ class Beta(Distribution):
         if not self.low < self.high:
             raise CBAError(f"beta: low ({self.low:g}) must be below high ({self.high:g})")
 
-    def ppf(self, u):
+    def ppf(self, u: ArrayLike) -> np.ndarray:
         return self.low + (self.high - self.low) * special.betaincinv(self.a, self.b, np.asarray(u, float))
 
-    def sample(self, rng, n):
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         return self.low + (self.high - self.low) * rng.beta(self.a, self.b, n)
 
     @property
-    def support(self):
+    def support(self) -> tuple[float, float]:
         return (self.low, self.high)
 
-    def expected_value(self):
+    def expected_value(self) -> float:
         return self.low + (self.high - self.low) * self.a / (self.a + self.b)
 
 
@@ -314,7 +317,7 @@ class LogNormal(Distribution):
     sigma: float
     name = "lognormal"
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         object.__setattr__(self, "mu", _finite("mu", self.mu))
         object.__setattr__(self, "sigma", _finite("sigma", self.sigma))
         if not self.sigma > 0:
@@ -329,16 +332,16 @@ class LogNormal(Distribution):
         s2 = math.log1p((sd / mean) ** 2)
         return cls(math.log(mean) - 0.5 * s2, math.sqrt(s2))
 
-    def ppf(self, u):
+    def ppf(self, u: ArrayLike) -> np.ndarray:
         return np.exp(self.mu + self.sigma * special.ndtri(np.asarray(u, dtype=float)))
 
-    def sample(self, rng, n):
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         return np.exp(self.mu + self.sigma * rng.standard_normal(n))
 
     @property
-    def support(self):
+    def support(self) -> tuple[float, float]:
         return (0.0, _INF)
 
-    def expected_value(self):
+    def expected_value(self) -> float:
         return math.exp(self.mu + 0.5 * self.sigma ** 2)
 

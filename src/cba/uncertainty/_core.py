@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -29,13 +30,21 @@ import cba.core._limits as limits
 import cba.engine._finite as finite
 from cba.core._errors import CBAError, shown
 from cba.core._numbers import guard, number
-from cba.engine._evaluate import CompiledModel, compile_model, evaluate_totals
+from cba.engine._evaluate import CompiledModel, Totals, compile_model, evaluate_totals
 from cba.engine._loading import load_intervention
-from cba.engine._metrics import AGENCY_METRIC_NAMES, METRIC_NAMES, compute
+from cba.engine._metrics import AGENCY_METRIC_NAMES, METRIC_NAMES, PresentValues, compute
 from cba.engine._profiles import present_values
 from cba.model._intervention import Intervention
 from cba.uncertainty._overrides import build_overrides
 from cba.uncertainty._parameters import Parameter
+
+if TYPE_CHECKING:  # pragma: no cover
+    from typing import TypeAlias
+
+    from cba.ledger._appraisal import Appraisal
+
+    #: A model in any form :func:`as_compiled` accepts.
+    ModelLike: TypeAlias = CompiledModel | Intervention | Appraisal | dict[str, Any] | str | Path
 
 #: Thresholds used when none is given: break-even of each case (metric, ">", value).
 DEFAULT_THRESHOLDS: dict[str, float] = {
@@ -55,7 +64,7 @@ _AGENCY_METRIC = re.compile(r"^([a-z_]+)\[([a-z][a-z0-9_]*)\]$")
 _OPS = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le}
 
 
-def as_compiled(model) -> CompiledModel:
+def as_compiled(model: ModelLike) -> CompiledModel:
     """A :class:`~cba.engine._evaluate.CompiledModel` from a model in any form.
 
     Accepts a compiled model, an :class:`~cba.model._intervention.Intervention`, a dict, an
@@ -289,8 +298,8 @@ def thresholds_for(model: CompiledModel, metrics: Sequence[str],
         t = parse_threshold(model, name, spec)
         out[t.metric] = t
     for name in metrics:
-        if name not in out and (t := default_threshold(model, name)) is not None:
-            out[name] = t
+        if name not in out and (default := default_threshold(model, name)) is not None:
+            out[name] = default
     return out
 
 
@@ -324,7 +333,7 @@ def run(model: CompiledModel, parameters: Sequence[Parameter], values: Mapping[s
         overrides = build_overrides(model, parameters, values, checked=checked, buffers=buffers, cost_scale=True)
         deal_overrides = {k: overrides.pop(k) for k in list(overrides) if k.startswith("deal.")}
         # per-timing profiles when the draws allow them, else the general path
-        totals = present_values(model, overrides, buffers=buffers)
+        totals: Totals | PresentValues | None = present_values(model, overrides, buffers=buffers)
         if totals is None:
             totals = evaluate_totals(model, overrides)
         metrics, agency = compute(totals, include_irr=include_irr)

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from cba.core._errors import CBAError, shown
 from cba.uncertainty._distribution_base import Distribution, _finite
+
+if TYPE_CHECKING:  # pragma: no cover
+    from numpy.typing import ArrayLike
 
 
 @dataclass(frozen=True)
@@ -27,20 +31,20 @@ class Fixed(Distribution):
     value: float
     name = "fixed"
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         object.__setattr__(self, "value", _finite("value", self.value))
 
-    def ppf(self, u):
+    def ppf(self, u: ArrayLike) -> np.ndarray:
         return np.full(np.shape(u), self.value)
 
-    def sample(self, rng, n):
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         return np.full(n, self.value)
 
     @property
-    def support(self):
+    def support(self) -> tuple[float, float]:
         return (self.value, self.value)
 
-    def expected_value(self):
+    def expected_value(self) -> float:
         return self.value
 
 
@@ -59,7 +63,7 @@ class Discrete(Distribution):
     probabilities: tuple[float, ...] | None = None
     name = "discrete"
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if isinstance(self.values, (str, bytes)) or not isinstance(self.values, Sequence) or not self.values:
             raise CBAError(f"discrete: values must be a non-empty list of numbers, got {shown(self.values)}")
         vals = tuple(_finite("values", v) for v in self.values)
@@ -78,9 +82,11 @@ class Discrete(Distribution):
         object.__setattr__(self, "values", vals)
         object.__setattr__(self, "probabilities", probs)
 
-    def ppf(self, u):
+    def ppf(self, u: ArrayLike) -> np.ndarray:
         u = np.asarray(u, dtype=float)
-        cum = np.cumsum(self.probabilities)
+        probabilities = self.probabilities
+        assert probabilities is not None  # filled in by __post_init__
+        cum = np.cumsum(probabilities)
         if len(cum) <= 16:
             # the number of cumulative probabilities at or below u, as searchsorted(...,
             # side="right") counts them, capped at the last value: the same index, faster
@@ -92,9 +98,11 @@ class Discrete(Distribution):
         return np.asarray(self.values, dtype=float)[idx]
 
     @property
-    def support(self):
+    def support(self) -> tuple[float, float]:
         return (min(self.values), max(self.values))
 
-    def expected_value(self):
-        return float(np.dot(self.values, self.probabilities))
+    def expected_value(self) -> float:
+        probabilities = self.probabilities
+        assert probabilities is not None  # filled in by __post_init__
+        return float(np.dot(self.values, probabilities))
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -41,7 +41,12 @@ from cba.uncertainty._portfolio import evaluate_many
 from cba.uncertainty._sampling import Sampler
 
 if TYPE_CHECKING:  # pragma: no cover
+    from pathlib import Path
+
     import pandas as pd
+    from distributed import Client
+
+    from cba.ledger._appraisal import Appraisal
 
 
 def _require_distributed():
@@ -127,7 +132,8 @@ def _as_intervention(m, i: int) -> Intervention:
     return load_intervention(m)
 
 
-def appraise_many(models: Iterable, *, include_irr: bool = True, client=None,
+def appraise_many(models: Iterable[Intervention | Appraisal | dict[str, Any] | str | Path], *,
+                  include_irr: bool = True, client: Client | None = None,
                   batch_size: int = 16) -> pd.DataFrame:
     """Appraise a portfolio of interventions: one row of metrics each.
 

@@ -11,10 +11,14 @@ and ``_bound`` check a distribution's arguments.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from cba.core._errors import CBAError, shown
+
+if TYPE_CHECKING:  # pragma: no cover
+    from numpy.typing import ArrayLike
 
 _INF = float("inf")
 #: Half the spacing of ``Generator.random()``'s grid: adding it keeps uniforms inside (0, 1).
@@ -59,7 +63,8 @@ class Distribution:
 
     name = "distribution"
 
-    def ppf(self, u) -> np.ndarray:  # pragma: no cover - abstract
+    def ppf(self, u: ArrayLike) -> np.ndarray:  # pragma: no cover - abstract
+        """The quantiles at ``u`` (probabilities strictly between 0 and 1): the inverse of the CDF."""
         raise NotImplementedError
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
@@ -68,14 +73,16 @@ class Distribution:
 
     @property
     def support(self) -> tuple[float, float]:  # pragma: no cover - abstract
+        """``(low, high)``: the smallest and largest values a draw can take (infinite when open)."""
         raise NotImplementedError
 
     def expected_value(self) -> float:  # pragma: no cover - abstract
+        """The mean of the distribution."""
         raise NotImplementedError
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """The distribution as a mapping that :func:`from_spec` reads back."""
-        out = {"dist": self.name}
+        out: dict[str, Any] = {"dist": self.name}
         for k, v in self.__dict__.items():
             if k.startswith("_"):
                 continue
@@ -87,6 +94,7 @@ class Distribution:
         return out
 
     def describe(self) -> str:
+        """The distribution as short text, for example ``triangular(low=1, mode=2, high=4)``."""
         args = ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}"
                          for k, v in self.to_dict().items() if k != "dist")
         return f"{self.name}({args})"

@@ -74,7 +74,7 @@ _KEYS = {
 }
 
 
-def from_spec(spec, path: str = "") -> Distribution:
+def from_spec(spec: object, path: str = "") -> Distribution:
     """A distribution from a number, a mapping with ``dist``, or a :class:`Distribution`.
 
     Parameters

@@ -46,6 +46,7 @@ import itertools
 import os
 from collections.abc import Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -85,6 +86,12 @@ from cba.uncertainty._summary import (  # noqa: F401  (the summary's names, impo
     _summarise,
     summarise,
 )
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+    from distributed import Client
+
+    from cba.uncertainty._core import ModelLike
 
 #: Bytes of working memory allowed per chunk of draws (each worker thread has one).
 CHUNK_MEMORY = 64 * 2 ** 20
@@ -160,8 +167,8 @@ def bytes_per_draw(model: CompiledModel, sampler: Sampler) -> int:
         cells += 6 * R * H + 2 * P * H + 2 * E + 2 * C * H + (6 * R * H if timing else 0) + (3 * L * H if costs else 0)
         if np.ndim(model.params["component_cashable"]) == 2:   # shares by year: the override and each flow
             cells += 3 * K * H
-    if getattr(model.intervention, "partnership", None) is not None:
-        terms = model.intervention.partnership
+    terms = getattr(model.intervention, "partnership", None)
+    if terms is not None:
         partners = max(1, sum(n.startswith("net_after[") for n in names))
         agreements = len(terms.gain_share) + len(terms.outcome_payments) + len(terms.payments)
         cells += 6 * K * H + 3 * R * H + 3 * L * H + 12 * partners * H + 10 * agreements * H
@@ -244,12 +251,14 @@ def _whole(value, name: str, minimum: int) -> int:
     return int(value)
 
 
-def montecarlo(model, distributions: Mapping[str, object], draws: int = 10_000, seed=None, *,
-               correlation=None, thresholds: Mapping[str, object] | None = None,
+def montecarlo(model: ModelLike, distributions: Mapping[str, object], draws: int = 10_000,
+               seed: int | np.random.SeedSequence | None = None, *,
+               correlation: Mapping[Any, Any] | Sequence[Any] | pd.DataFrame | None = None,
+               thresholds: Mapping[str, object] | None = None,
                quantiles: Sequence[float] = DEFAULT_QUANTILES, include_irr: bool = False,
                keep_draws: bool = False, metrics: Sequence[str] | None = None,
                chunk_size: int | None = None, workers: int | None = None,
-               progress: bool | None = None, client=None, memory: int = MEMORY,
+               progress: bool | None = None, client: Client | None = None, memory: int = MEMORY,
                seed_scheme: int = SEED_SCHEME) -> MonteCarloResult:
     """Probabilistic sensitivity analysis of an intervention.
 

@@ -4,7 +4,8 @@ What :func:`cba.uncertainty._montecarlo` returns: the run's settings, the summar
 table (:mod:`cba.uncertainty._summary`) and, when kept, every draw; with the
 questions people ask of it (the chance a metric beats a threshold, each agency's
 position) and plain data for exports. Tables for people are in
-:mod:`cba.outputs.tables._uncertainty`; notebooks show it through the accessor ``result.html`` (:mod:`cba.core._accessors`).
+:mod:`cba.outputs.tables._uncertainty`; notebooks show it through the accessor
+``result.html`` (:mod:`cba.core._accessors`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -87,7 +89,7 @@ class MonteCarloResult:
     passes: int = 1
     seed_scheme: int = SEED_SCHEME
 
-    def probability(self, metric: str, threshold=None) -> float:
+    def probability(self, metric: str, threshold: float | str | tuple[str, float] | None = None) -> float:
         """Share of draws in which ``metric`` beats a threshold.
 
         With no ``threshold`` the run's own threshold for the metric is used; a
@@ -97,7 +99,7 @@ class MonteCarloResult:
         if threshold is None:
             if metric not in self.summary.index:
                 raise CBAError(f"unknown metric {metric!r}: use one of {', '.join(self.summary.index)}")
-            p = self.summary.loc[metric, "probability"]
+            p = cast(float, self.summary.loc[metric, "probability"])  # one cell: a share or NaN
             if pd.isna(p):
                 raise CBAError(f"{metric} has no threshold in this run; give one, e.g. probability({metric!r}, 0)")
             return float(p)
@@ -105,6 +107,7 @@ class MonteCarloResult:
             raise CBAError("a new threshold needs the draws: run montecarlo(..., keep_draws=True)")
         if metric not in self.metrics:
             raise CBAError(f"unknown metric {metric!r}: use one of {', '.join(self.metrics)}")
+        assert self.model is not None  # montecarlo() keeps the model with the draws
         t = core.parse_threshold(self.model, metric, threshold)
         return float(t.beats(self.values[:, self.metrics.index(t.metric)]).mean())
 
@@ -155,6 +158,7 @@ class MonteCarloResult:
         }
 
     def to_json(self, indent: int | None = 2) -> str:
+        """The results as JSON text: :meth:`to_dict`, indented by ``indent`` spaces (``None``: on one line)."""
         return json.dumps(self.to_dict(), indent=indent, allow_nan=False)
 
     def __repr__(self) -> str:

@@ -88,7 +88,7 @@ def build_overrides(model: CompiledModel, parameters: Sequence[Parameter],
     for p in sorted(parameters, key=lambda q: q.mode != "set"):
         if p.target not in arrays:
             base = _base(model, p)
-            arrays[p.target] = _buffer(buffers, p.target, (D,) + base.shape, base.dtype)
+            arrays[p.target] = _buffer(buffers, p.target, (D, *base.shape), base.dtype)
             arrays[p.target][...] = base
         p.write(arrays[p.target], out[p.path], model.horizon)
     return arrays

@@ -8,11 +8,15 @@ one in :mod:`cba.uncertainty._deal_parameters`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from cba.core._errors import CBAError
 from cba.method._discounting import discount_factors
+
+if TYPE_CHECKING:  # pragma: no cover
+    from numpy.typing import ArrayLike
 
 _INF = float("inf")
 
@@ -64,7 +68,7 @@ class Parameter:
     base_array: np.ndarray | None = field(default=None, repr=False)
 
     # ---- checking values
-    def check(self, values) -> np.ndarray:
+    def check(self, values: ArrayLike) -> np.ndarray:
         """Values as floats, or :class:`~cba.core._errors.CBAError` naming this parameter.
 
         ``NaN`` (keep the base value) passes; infinities, values out of range and
@@ -119,7 +123,7 @@ class Parameter:
         """Write or scale this parameter's cells of ``array`` (``(D,) + base shape``) in place."""
         v = np.asarray(values, dtype=float)
         keep = np.isnan(v)
-        sel = (slice(None),) + self.cells
+        sel = (slice(None), *self.cells)
         current = array[sel]
         cell_dims = current.ndim - 1
         if not keep.any():  # every draw has a value: no need to keep any base value

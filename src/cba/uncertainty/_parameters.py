@@ -124,7 +124,8 @@ def _outcome(model: CompiledModel, i: int, path: str):
 def _cost(model: CompiledModel, l: int, path: str):
     costs = model.intervention.costs
     if l >= len(costs):
-        raise CBAError(f"{path}: the model has {len(costs)} cost line(s)" if costs else f"{path}: the model has no cost lines")
+        raise CBAError(f"{path}: the model has {len(costs)} cost line(s)" if costs
+                       else f"{path}: the model has no cost lines")
     return costs[l]
 
 

@@ -49,6 +49,7 @@ import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
+from typing import Any, cast
 
 import numpy as np
 from scipy import special
@@ -84,7 +85,7 @@ def generator(entropy: int, key: tuple[int, int], block: int) -> np.random.Gener
     return np.random.Generator(np.random.PCG64(np.random.SeedSequence(entropy, spawn_key=(*key, block))))
 
 
-def stream_state(entropy: int, key: tuple[int, int]) -> dict:
+def stream_state(entropy: int, key: tuple[int, int]) -> Mapping[str, Any]:
     """Scheme 2: the state of one parameter's (or group's) PCG64 stream at its start."""
     return np.random.PCG64(np.random.SeedSequence(entropy, spawn_key=key)).state
 
@@ -256,7 +257,7 @@ class Sampler:
                 raise CBAError(f"seed: must be a whole number 0 or more, got {shown(seed)}")
             ss = np.random.SeedSequence(None if seed is None else int(seed))
         #: The entropy of the run: pass it as ``seed`` to repeat the run exactly.
-        self.seed: int = int(ss.entropy)
+        self.seed: int = int(cast(int, ss.entropy))  # one whole number: from an int or None
         #: The seed scheme: pass it as ``seed_scheme`` (with ``seed``) to repeat the run exactly.
         self.seed_scheme: int = check_seed_scheme(seed_scheme)
         names = [p.path for p in self.parameters]
@@ -266,7 +267,7 @@ class Sampler:
         self._group_key = stream_key("correlated:" + "|".join(self.correlated))
         if len(set(self._keys.values())) != len(self._keys):  # pragma: no cover - a sha256 collision
             raise CBAError("two parameters share a random stream; rename one")
-        self._states: dict[tuple[int, int], dict] = {}
+        self._states: dict[tuple[int, int], Mapping[str, Any]] = {}
         if self.seed_scheme == 2:
             keys = [self._keys[p] for p in names if p not in set(self.correlated)]
             keys += [self._group_key] if self.correlated else []
@@ -275,7 +276,7 @@ class Sampler:
 
     def _init_cache(self) -> None:
         # the last few blocks, so that chunks smaller than a block do not redraw it
-        self._cache: OrderedDict[int, dict[str, np.ndarray]] = OrderedDict()
+        self._cache: OrderedDict[int, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
         self._local = threading.local()             # scheme 2: one generator per thread
 
@@ -294,7 +295,7 @@ class Sampler:
             rng = self._local.rng = np.random.Generator(np.random.PCG64(0))
         bits = rng.bit_generator
         bits.state = self._states[key]
-        bits.advance(b * STRIDE)
+        cast(np.random.PCG64, bits).advance(b * STRIDE)  # made as a PCG64 above
         return rng
 
     def __setstate__(self, state):
@@ -323,6 +324,7 @@ class Sampler:
             if p.path not in group:
                 out[j] = d.sample(self._stream(self._keys[p.path], b), BLOCK)
         if self.correlated:
+            assert self._factor is not None  # made for the correlated parameters
             z = self._stream(self._group_key, b).standard_normal((BLOCK, len(self.correlated)))
             u = np.clip(special.ndtr(z @ self._factor.T), _TINY, 1.0 - 2 * _TINY)
             row = {path: j for j, path in enumerate(self.paths)}

@@ -27,6 +27,7 @@ import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -36,6 +37,9 @@ from cba.core._accessors import accessor
 from cba.core._errors import CBAError
 from cba.core._numbers import number
 from cba.uncertainty._parameters import Parameter, canonical, resolve_many
+
+if TYPE_CHECKING:  # pragma: no cover
+    from cba.uncertainty._core import ModelLike
 
 #: Names a scenario may not take: columns of the results tables.
 RESERVED = frozenset({"metric", "parameter", "label", "unit"})
@@ -62,9 +66,11 @@ class ScenarioResult:
 
     @property
     def names(self) -> list[str]:
+        """The scenario names, in the order of the table's columns."""
         return list(self.table.columns)
 
     def to_dict(self) -> dict:
+        """Plain data: each scenario's assumptions and each metric's result in each scenario (none for no result)."""
         def clean(x):
             return None if isinstance(x, float) and math.isnan(x) else x
 
@@ -75,13 +81,14 @@ class ScenarioResult:
         }
 
     def to_json(self, indent: int | None = 2) -> str:
+        """The scenario results as JSON text: :meth:`to_dict`, indented by ``indent`` spaces (``None``: on one line)."""
         return json.dumps(self.to_dict(), indent=indent, allow_nan=False)
 
     def _repr_html_(self) -> str:  # notebooks: labelled tables
         return str(accessor("result.html")(self))
 
 
-def scenarios(model, scenarios: Mapping[str, Mapping[str, float]], *, include_base: bool = True,
+def scenarios(model: ModelLike, scenarios: Mapping[str, Mapping[str, float]], *, include_base: bool = True,
               include_irr: bool = True, metrics: Sequence[str] | None = None) -> ScenarioResult:
     """Appraise named scenarios side by side.
 
@@ -123,15 +130,15 @@ def scenarios(model, scenarios: Mapping[str, Mapping[str, float]], *, include_ba
         if names.count(n) > 1:
             raise CBAError(f"scenarios.{n}: two scenarios are named {n!r}; give each its own name")
     if include_base:
-        names = ["base"] + names
+        names = ["base", *names]
     paths: list[str] = []
     for name, overrides in scenarios.items():
         if overrides is None:
             continue
         if not isinstance(overrides, Mapping):
             raise CBAError(f"scenarios.{name}: expected a mapping of parameter path to value")
-        for p in overrides:
-            c = canonical(p)
+        for key in overrides:
+            c = canonical(key)
             if c not in paths:
                 paths.append(c)
     try:

@@ -44,7 +44,14 @@ from cba.core._numbers import number
 from cba.uncertainty._parameters import Parameter, resolve_many
 
 if TYPE_CHECKING:  # pragma: no cover
+    from typing import TypeAlias
+
     from matplotlib.figure import Figure
+
+    from cba.uncertainty._core import ModelLike
+
+    #: The ranges of a one-way analysis: path -> (low, high), or paths with ``relative``.
+    Ranges: TypeAlias = Mapping[str, Sequence[float]] | Sequence[str]
 
 #: Columns of :attr:`SensitivityResult.table`.
 COLUMNS = ("metric", "parameter", "label", "unit", "base_value", "low_value", "high_value",
@@ -71,6 +78,7 @@ class SensitivityResult:
 
     @property
     def metrics(self) -> list[str]:
+        """The metrics in the table, each once, in their order there."""
         return list(dict.fromkeys(self.table["metric"]))
 
     def tornado(self, metric: str = "net_present_public_value") -> pd.DataFrame:
@@ -124,7 +132,7 @@ def _ranges(model, ranges, relative) -> tuple[list[Parameter], list[tuple[float,
     return params, lows_highs
 
 
-def one_way(model, ranges, *, relative: float | None = None, metrics: Sequence[str] | None = None,
+def one_way(model: ModelLike, ranges: Ranges, *, relative: float | None = None, metrics: Sequence[str] | None = None,
             include_irr: bool = True) -> SensitivityResult:
     """One-way sensitivity of every metric to each parameter in turn.
 
@@ -183,7 +191,8 @@ def one_way(model, ranges, *, relative: float | None = None, metrics: Sequence[s
     return SensitivityResult(table=table, model=compiled)
 
 
-def tornado_data(model, ranges, metric: str = "net_present_public_value", **kwargs) -> pd.DataFrame:
+def tornado_data(model: ModelLike, ranges: Ranges, metric: str = "net_present_public_value",
+                 **kwargs: Any) -> pd.DataFrame:
     """Tornado data for one metric: :func:`one_way` then :meth:`SensitivityResult.tornado`."""
     compiled = core.as_compiled(model)
     metric = core.check_metric(compiled, metric)

@@ -68,6 +68,7 @@ class UncertaintySpec:
 
     @classmethod
     def from_dict(cls, data: Any, source: str | None = None) -> UncertaintySpec:
+        """An uncertainty file's parsed sections, checked; a mistake raises a CBAError naming ``source``."""
         where = f"{source}: " if source else ""
         if data is None:
             data = {}

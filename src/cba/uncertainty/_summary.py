@@ -262,9 +262,9 @@ class _Accumulator:
         np.maximum(self.kmax, other.kmax, out=self.kmax)
         for i, pieces in other.collected.items():
             self.collected.setdefault(i, []).extend(pieces)
-        for b, pieces in other.pieces.items():
+        for b, parts in other.pieces.items():
             mine = self.pieces.setdefault(b, [])
-            mine += pieces
+            mine += parts
             if sum(len(p) for _, p in mine) == min(BLOCK, plan.draws - b * BLOCK):
                 mine.sort(key=lambda piece: piece[0])
                 self.add_block(plan, np.concatenate([p for _, p in mine]))

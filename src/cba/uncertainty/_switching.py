@@ -40,8 +40,9 @@ net[local_authority] stays below 0 for every outcomes[0].success in [0, 1] (from
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -52,6 +53,9 @@ from cba.core._accessors import accessor
 from cba.core._errors import CBAError
 from cba.core._numbers import number
 from cba.uncertainty._parameters import Parameter, resolve
+
+if TYPE_CHECKING:  # pragma: no cover
+    from cba.uncertainty._core import ModelLike
 
 #: Grid points used to find crossings of a continuous parameter.
 GRID = 257
@@ -105,6 +109,7 @@ class SwitchingValue:
         return str(accessor("result.html")(self))
 
     def to_dict(self) -> dict:
+        """Plain data: the parameter, the metric, its threshold and the switching value (none if not found)."""
         def clean(x):
             return None if isinstance(x, float) and math.isnan(x) else x
 
@@ -125,7 +130,7 @@ def _metric_fn(model, p: Parameter, column: int, include_irr: bool):
     return f
 
 
-def switching_value(model, parameter: str, metric: str = "financial_roi", threshold: float | None = None, *,
+def switching_value(model: ModelLike, parameter: str, metric: str = "financial_roi", threshold: float | None = None, *,
                     within: tuple[float, float] | None = None, xtol: float = 1e-12) -> SwitchingValue:
     """The value of ``parameter`` at which ``metric`` crosses ``threshold``.
 
@@ -187,7 +192,8 @@ def switching_value(model, parameter: str, metric: str = "financial_roi", thresh
             xs = np.unique(np.append(xs, p.base))
     ys = f(xs) - threshold
     finite = ~np.isnan(ys)
-    seen = (float(np.nanmin(ys) + threshold), float(np.nanmax(ys) + threshold)) if finite.any() else (math.nan, math.nan)
+    seen = ((float(np.nanmin(ys) + threshold), float(np.nanmax(ys) + threshold)) if finite.any()
+            else (math.nan, math.nan))
 
     # brackets: neighbouring defined points on opposite sides of (or on) the threshold
     brackets = []
@@ -209,7 +215,8 @@ def switching_value(model, parameter: str, metric: str = "financial_roi", thresh
         elif p.integer:
             root = math.nan  # resolved below, relative to the base
         else:
-            root = brentq(lambda x: float(f(np.array([x]))[0] - threshold), a, b, xtol=xtol, rtol=4 * np.finfo(float).eps)
+            root = brentq(lambda x: float(f(np.array([x]))[0] - threshold), a, b, xtol=xtol,
+                          rtol=4 * np.finfo(float).eps)
         crossings.append(root)
 
     ref = p.base if p.base is not None else lo
@@ -262,8 +269,9 @@ class SwitchingTable(pd.DataFrame):
         return str(accessor("result.html")(self))
 
 
-def switching_values(model, parameters, metric: str = "financial_roi", threshold: float | None = None,
-                     **kwargs) -> pd.DataFrame:
+def switching_values(model: ModelLike, parameters: str | Sequence[str] | Mapping[str, tuple[float, float] | None],
+                     metric: str = "financial_roi", threshold: float | None = None,
+                     **kwargs: Any) -> pd.DataFrame:
     """:func:`switching_value` for several parameters, as a table.
 
     ``parameters`` is a list of paths, or a mapping of path to its ``within``

@@ -9,12 +9,14 @@ These names are also importable from :mod:`cba.unit_costs._resolve`.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from cba.core._errors import CBAError
 from cba.unit_costs._record_types import UnitCost, UnitCostValue
 
 if TYPE_CHECKING:
+    from cba.model._lines import ValueComponent
     from cba.unit_costs._database import UnitCostDatabase
 
 VALUE_KINDS = ("fiscal", "economic", "social")
@@ -34,7 +36,7 @@ def _source(cost: UnitCost, row: UnitCost, v: UnitCostValue) -> str:
     return text
 
 
-def _component(cost: UnitCost, row: UnitCost, v: UnitCostValue):
+def _component(cost: UnitCost, row: UnitCost, v: UnitCostValue) -> ValueComponent:
     from cba.model._lines import ValueComponent
 
     if v.price_year is None:
@@ -49,7 +51,8 @@ def _component(cost: UnitCost, row: UnitCost, v: UnitCostValue):
     )
 
 
-def components_for(cost: UnitCost, db: UnitCostDatabase, *, agency_names=None) -> list:
+def components_for(cost: UnitCost, db: UnitCostDatabase, *,
+                   agency_names: Collection[str] | None = None) -> list[ValueComponent]:
     """The value components of one unit of ``cost`` (amounts at their own price years).
 
     Parameters
@@ -76,7 +79,8 @@ def components_for(cost: UnitCost, db: UnitCostDatabase, *, agency_names=None) -
     >>> from cba.unit_costs import default
     >>> db = default()
     >>> [(c.type, c.agency, c.amount, c.transfer, c.label) for c in db.components("E&E1.0")]
-    [('fiscal', 'dwp', 9234.0, True, 'E&E1.0.1'), ('fiscal', 'nhs', 566.0, False, 'E&E1.0.2'), ('economic', None, 14044.0, False, 'E&E1.0')]
+    [('fiscal', 'dwp', 9234.0, True, 'E&E1.0.1'), ('fiscal', 'nhs', 566.0, False, 'E&E1.0.2'),
+     ('economic', None, 14044.0, False, 'E&E1.0')]
     """
     if cost.value("total") is not None and not any(cost.value(k) for k in VALUE_KINDS):
         raise CBAError(f"{cost.code} is a total of fiscal, economic and social costs in one figure; it cannot value "
@@ -89,10 +93,12 @@ def components_for(cost: UnitCost, db: UnitCostDatabase, *, agency_names=None) -
         parts = db.fiscal_split(cost.code) if cost.code in db else None
         if parts:
             for p in parts:
-                if p.fiscal.transfer == "part":
+                part = p.fiscal
+                assert part is not None  # the constituents of a fiscal split all have a fiscal value
+                if part.transfer == "part":
                     raise CBAError(f"the fiscal value of {p.code} is partly a transfer payment and nothing says which "
                                    "part; value the outcome with components")
-                out.append(_component(cost, p, p.fiscal))
+                out.append(_component(cost, p, part))
         else:
             if fiscal.transfer == "part":
                 raise CBAError(f"the fiscal value of {cost.code} is partly a transfer payment and its constituents "

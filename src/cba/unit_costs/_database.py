@@ -34,9 +34,11 @@ import difflib
 import hashlib
 import io
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from functools import cached_property, lru_cache
+from itertools import pairwise
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -58,6 +60,11 @@ from cba.unit_costs._shipped import (
     read_notes_csv,
     supplementary_codes,
 )
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from cba.model._lines import ValueComponent
 from cba.unit_costs._tidy_csv import CSV_COLUMNS, read_csv_text, to_csv_text
 
 
@@ -78,7 +85,7 @@ def _words(text: str) -> list[str]:
 def _vocabulary(text: str) -> frozenset[str]:
     """The words of a text, plus each pair of adjacent words joined (``job seekers`` -> ``jobseekers``)."""
     words = _words(text)
-    return frozenset(words) | frozenset(a + b for a, b in zip(words, words[1:]))
+    return frozenset(words) | frozenset(a + b for a, b in pairwise(words))
 
 
 class UnitCostDatabase:
@@ -109,7 +116,7 @@ class UnitCostDatabase:
 
     def __init__(self, costs: Iterable[UnitCost], *, name: str = "", title: str = "", version: str = "",
                  deflator: str | None = None, notes: Iterable[DataNote] = (), licence: str = "",
-                 attribution: str = ""):
+                 attribution: str = "") -> None:
         self._costs: dict[str, UnitCost] = {}
         for c in costs:
             self._costs[code_key(c.code)] = c
@@ -159,6 +166,7 @@ class UnitCostDatabase:
 
     @property
     def codes(self) -> list[str]:
+        """Every unit cost's code, in the database's order."""
         return [c.code for c in self]
 
     # ---- hierarchy
@@ -185,7 +193,7 @@ class UnitCostDatabase:
         key = code_key(code)
         return [n for n in self.notes if n.code and code_key(n.code) == key]
 
-    def check(self):
+    def check(self) -> pd.DataFrame:
         """The data notes as a DataFrame (columns ``code``, ``kind``, ``message``)."""
         import pandas as pd
 
@@ -308,9 +316,7 @@ class UnitCostDatabase:
                 return False
             if rags is not None and c.rag not in rags:
                 return False
-            if levels is not None and c.level not in levels:
-                return False
-            return True
+            return levels is None or c.level in levels
 
         return self._subset([c for c in self if keep(c)])
 
@@ -320,7 +326,7 @@ class UnitCostDatabase:
                                 notes=[n for n in self.source_notes if not n.code or n.code in {c.code for c in costs}])
 
     # ---- tables
-    def to_frame(self):
+    def to_frame(self) -> pd.DataFrame:
         """A pandas view: one row per code and value type (the tidy CSV columns).
 
         ``value`` and ``updated_value`` are floats, ``row`` an integer (or missing).
@@ -338,7 +344,7 @@ class UnitCostDatabase:
         """The tidy CSV text (see :data:`~cba.unit_costs._records.CSV_COLUMNS`)."""
         return to_csv_text(self)
 
-    def uplift(self, price_base: str, deflator: str | Deflator | None = None):
+    def uplift(self, price_base: str, deflator: str | Deflator | None = None) -> pd.DataFrame:
         """Every value at one price base.
 
         Parameters
@@ -388,11 +394,12 @@ class UnitCostDatabase:
         c = self.lookup(code)
         v = c.value(value_type)
         if v is None:
-            raise CBAError(f"unit cost {c.code} has no {value_type} value (it has {', '.join(c.value_types) or 'none'})")
+            raise CBAError(f"unit cost {c.code} has no {value_type} value "
+                           f"(it has {', '.join(c.value_types) or 'none'})")
         d = get_deflator(deflator or DEFAULT_DEFLATOR)  # an unknown series: its own error, before the uplift
         return uplifted_value(c, v, price_base, d)
 
-    def components(self, code: str, *, agency_names=None):
+    def components(self, code: str, *, agency_names: Collection[str] | None = None) -> list[ValueComponent]:
         """The value components an outcome valued by this code gets.
 
         See :func:`~cba.unit_costs._components.components_for`.
@@ -419,13 +426,13 @@ class UnitCostDatabase:
                                 deflator=self.deflator, notes=notes, licence=self.licence,
                                 attribution=self.attribution)
 
-    def with_local(self, path: str | Path, *, agency_ids=None) -> UnitCostDatabase:
+    def with_local(self, path: str | Path, *, agency_ids: Collection[str] | None = None) -> UnitCostDatabase:
         """This database with a user's unit costs (tidy CSV) merged on top."""
         return self.merge(from_csv(path, agency_ids=agency_ids))
 
     # ---- readers
     @classmethod
-    def from_csv(cls, path: str | Path, **kwargs) -> UnitCostDatabase:
+    def from_csv(cls, path: str | Path, **kwargs: Any) -> UnitCostDatabase:
         """Read a user's tidy CSV file (see :func:`from_csv`)."""
         return from_csv(path, **kwargs)
 
@@ -445,7 +452,8 @@ class UnitCostDatabase:
         return db
 
 
-def from_csv(path: str | Path, *, agency_ids=None, name: str | None = None) -> UnitCostDatabase:
+def from_csv(path: str | Path, *, agency_ids: Collection[str] | None = None,
+             name: str | None = None) -> UnitCostDatabase:
     """A database from a tidy CSV file (a user's own, or one written by ``cba unit-costs import``).
 
     Errors name the file, row and column (see :func:`~cba.unit_costs._tidy_csv.read_csv_text`).

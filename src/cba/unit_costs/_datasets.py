@@ -102,7 +102,8 @@ def combined(database: str = DEFAULT_DATABASE, *, use_supplementary: bool = Fals
     if database not in DATASETS:
         dbp = Path(database)
         if not dbp.exists():
-            raise CBAError(f"unknown unit cost database {database!r}: use {', '.join(DATASETS)} or the path of a CSV file")
+            raise CBAError(f"unknown unit cost database {database!r}: use {', '.join(DATASETS)} "
+                           "or the path of a CSV file")
         db_key, db_stamp = str(dbp.resolve()), dbp.stat().st_mtime_ns
     return _combined(db_key, db_stamp, use_supplementary, tuple(stamped), frozenset(agency_ids))
 

@@ -68,7 +68,7 @@ def fiscal_split(cost: UnitCost, children: Mapping[str, list[UnitCost]]) -> list
     if fiscal is None:
         return None
     parts = [c for c in children.get(code_key(cost.code), []) if c.fiscal is not None]
-    if parts and splits(fiscal.value, [c.fiscal.value for c in parts]):
+    if parts and splits(fiscal.value, [c.fiscal.value for c in parts if c.fiscal is not None]):
         return parts
     return None
 
@@ -100,7 +100,7 @@ def check_hierarchy(costs: Iterable[UnitCost]) -> list[DataNote]:
         if not parts_all:
             continue
         for v in c.values:
-            parts = [(p.code, p.value(v.value_type).value) for p in parts_all if p.value(v.value_type) is not None]
+            parts = [(p.code, pv.value) for p in parts_all if (pv := p.value(v.value_type)) is not None]
             if not parts:
                 continue
             total = sum(x for _, x in parts)

@@ -64,6 +64,7 @@ def read_lookups_table(wb) -> tuple[list[tuple[str, float | None, float, bool]],
                     header, year_col, pct_col, idx_col = cell.row, cell.column, pct, idx
     if header is None:
         raise CBAError("sheet 'Lookups': no GDP table found (a 'Year' header with a 'GDP cumulative' column)")
+    assert year_col is not None  # found with the header
     rows: list[tuple[str, float | None, float, bool]] = []
     previous = None
     for r in range(header + 1, ws.max_row + 1):
@@ -74,15 +75,15 @@ def read_lookups_table(wb) -> tuple[list[tuple[str, float | None, float, bool]],
             year = financial_year(str(label).strip())
         except CBAError:
             break
-        pct = ws.cell(r, pct_col).value if pct_col else None
-        pct = float(pct) if isinstance(pct, (int, float)) else None
+        cell_pct = ws.cell(r, pct_col).value if pct_col else None
+        change = float(cell_pct) if isinstance(cell_pct, (int, float)) else None
         index = ws.cell(r, idx_col).value
         if not isinstance(index, (int, float)):
-            if previous is None or pct is None:
+            if previous is None or change is None:
                 raise CBAError(f"sheet 'Lookups', row {r}: no index value for {year} and none can be computed")
-            index = (1 + pct / 100) * previous
+            index = (1 + change / 100) * previous
         forecast = _norm(ws.cell(r, year_col - 1).value) == "f" if year_col > 1 else False
-        rows.append((year, pct, float(index), forecast))
+        rows.append((year, change, float(index), forecast))
         previous = float(index)
     return rows, current_year, vintage
 

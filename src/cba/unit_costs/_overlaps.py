@@ -123,7 +123,9 @@ def double_counting(model, components) -> list[str]:
     ...         {"type": "fiscal", "agency": "local_authority", "amount": 1, "unit_cost": "E&S1.0.4"}]}}]})
     >>> for w in double_counting(m, [(i, o.value.components[0]) for i, o in enumerate(m.outcomes)]):
     ...     print(w)
-    possible double counting: outcome 'Truancy' is valued with the headline E&S1.0 and outcome 'Care' with one of its own constituents, E&S1.0.4; count the value once, or declare the outcomes mutually_exclusive if no person can have both
+    possible double counting: outcome 'Truancy' is valued with the headline E&S1.0 and outcome 'Care' with one
+    of its own constituents, E&S1.0.4; count the value once, or declare the outcomes mutually_exclusive if no
+    person can have both
     """
     outcomes = model.outcomes
     group: dict[int, int] = {}

@@ -129,18 +129,22 @@ class UnitCost:
 
     @property
     def fiscal(self) -> UnitCostValue | None:
+        """The fiscal value, or None if the unit cost has none."""
         return self.value("fiscal")
 
     @property
     def economic(self) -> UnitCostValue | None:
+        """The economic value, or None if the unit cost has none."""
         return self.value("economic")
 
     @property
     def social(self) -> UnitCostValue | None:
+        """The social value, or None if the unit cost has none."""
         return self.value("social")
 
     @property
     def value_types(self) -> tuple[str, ...]:
+        """The value types the unit cost has (``fiscal``, ``economic``, ``social``), in order."""
         return tuple(v.value_type for v in self.values)
 
     @property

@@ -34,6 +34,7 @@ here too.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 import cba.method._deflators as deflators
 from cba.core._errors import CBAError
@@ -42,8 +43,12 @@ from cba.unit_costs._database import UnitCostDatabase
 from cba.unit_costs._datasets import combined
 from cba.unit_costs._shipped import DATASETS
 
+if TYPE_CHECKING:  # pragma: no cover
+    from cba.model._intervention import Intervention
+    from cba.model._lines import UnitValue, ValueComponent
 
-def database_for(intervention) -> UnitCostDatabase:
+
+def database_for(intervention: Intervention) -> UnitCostDatabase:
     """The unit cost data an intervention's ``unit_costs`` settings select."""
     settings = getattr(intervention, "unit_costs", None)
     base = getattr(intervention, "_base_dir", None)
@@ -62,7 +67,7 @@ def database_for(intervention) -> UnitCostDatabase:
                     local=[where(p) for p in settings.local], agency_ids=extra)
 
 
-def resolve_unit_value(value, intervention) -> list:
+def resolve_unit_value(value: UnitValue, intervention: Intervention) -> list[ValueComponent]:
     """Value components for ``value.unit_cost`` in an intervention (called by the engine).
 
     Parameters
@@ -93,7 +98,7 @@ def resolve_unit_value(value, intervention) -> list:
     [('fiscal', 'police', 500.0, '2002/03', 'GMCA Unit Cost Database v1.4')]
     """
     db = database_for(intervention)
-    cost = db.lookup(value.unit_cost)
+    cost = db.lookup(cast(str, value.unit_cost))  # a value with a code: see Parameters
     comps = components_for(cost, db, agency_names=intervention.agency_names)
     series = deflators.get(intervention.deflator)
     for c in comps:

@@ -15,7 +15,9 @@ from __future__ import annotations
 import csv
 import io
 import math
+from collections.abc import Collection, Iterable
 from pathlib import Path
+from typing import Any
 
 from cba.core._errors import CBAError
 from cba.unit_costs._codes import code_key, code_level, normalise_code
@@ -51,7 +53,7 @@ def format_number(x: float | None) -> str:
     return repr(x)
 
 
-def to_csv_text(costs) -> str:
+def to_csv_text(costs: Iterable[UnitCost]) -> str:
     """The tidy CSV text of unit costs (UTF-8, ``\\n`` line ends, deterministic).
 
     Examples
@@ -96,7 +98,7 @@ _FALSE = {"no", "n", "false", "0", ""}
 
 
 def read_csv_text(text: str, origin: str, *, database: str | None = None,
-                  agency_ids=None) -> list[UnitCost]:
+                  agency_ids: Collection[str] | None = None) -> list[UnitCost]:
     """Read tidy CSV text into unit costs; mistakes name the file, row and column.
 
     Parameters
@@ -128,7 +130,8 @@ def read_csv_text(text: str, origin: str, *, database: str | None = None,
     try:
         header = next(reader)
     except StopIteration:
-        raise CBAError(f"{origin}: the file is empty (expected a header line with {', '.join(REQUIRED_COLUMNS)})") from None
+        raise CBAError(f"{origin}: the file is empty (expected a header line with "
+                       f"{', '.join(REQUIRED_COLUMNS)})") from None
     except csv.Error as exc:
         raise CBAError(f"{origin}, row 1{_quote_problem(text, 1, []) or f': not valid CSV ({exc})'}") from None
     header = [h.strip().lstrip("\ufeff").strip() for h in header]
@@ -140,7 +143,8 @@ def read_csv_text(text: str, origin: str, *, database: str | None = None,
             raise CBAError(f"{origin}, row 1, column {i} {h!r}: the column appears twice")
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
-        raise CBAError(f"{origin}, row 1: missing column{'s' if len(missing) > 1 else ''} {', '.join(map(repr, missing))}")
+        raise CBAError(f"{origin}, row 1: missing column{'s' if len(missing) > 1 else ''} "
+                       f"{', '.join(map(repr, missing))}")
 
     order: list[str] = []
     fields: dict[str, dict] = {}
@@ -154,7 +158,8 @@ def read_csv_text(text: str, origin: str, *, database: str | None = None,
         except StopIteration:
             break
         except csv.Error as exc:
-            raise CBAError(f"{origin}, row {row_no}{_quote_problem(text, row_no, header) or f': not valid CSV ({exc})'}") from None
+            raise CBAError(f"{origin}, row {row_no}"
+                           f"{_quote_problem(text, row_no, header) or f': not valid CSV ({exc})'}") from None
         previous_line = reader.line_num
         if not any(cell.strip() for cell in raw):
             continue
@@ -185,8 +190,10 @@ def read_csv_text(text: str, origin: str, *, database: str | None = None,
             level, parent = code_level(code)
             agency_text = rec.get("agency", "")
             l1, l2 = rec.get("agency_level_1", ""), rec.get("agency_level_2", "")
+            agency: str | None
             if agency_text:
-                if agency_text in CANONICAL_AGENCIES or (SLUG.match(agency_text) and (agency_ids is None or agency_text in agency_ids)):
+                if (agency_text in CANONICAL_AGENCIES
+                        or (SLUG.match(agency_text) and (agency_ids is None or agency_text in agency_ids))):
                     agency = agency_text
                 elif is_known(agency_text):
                     agency = canonical_agency(agency_text)
@@ -316,7 +323,7 @@ def _quote_problem(text: str, row_no: int, header: list[str]) -> str:
     return f", column {field}{name}: {problem}"
 
 
-def read_csv(path: str | Path, **kwargs) -> list[UnitCost]:
+def read_csv(path: str | Path, **kwargs: Any) -> list[UnitCost]:
     """Read a tidy CSV file (see :func:`read_csv_text`)."""
     from cba.core._files import read_text
 

@@ -12,15 +12,24 @@ These names are also importable from :mod:`cba.unit_costs._workbook`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 
 from cba.unit_costs._hierarchy import children_of, fiscal_split
 from cba.unit_costs._layout import VALUE_KINDS
-from cba.unit_costs._records import DataNote, UnitCost, code_key, format_number
+from cba.unit_costs._records import DataNote, UnitCost, UnitCostValue, code_key, format_number
 from cba.unit_costs._transfers import parse_transfer_comment
 
 
-def apply_transfers(costs: list[UnitCost], further: dict[str, str], version: str = "") -> tuple[list[UnitCost], list[DataNote]]:
+def _fiscal(cost: UnitCost) -> UnitCostValue:
+    """The fiscal value of an entry known to have one."""
+    f = cost.fiscal
+    assert f is not None
+    return f
+
+
+def apply_transfers(costs: list[UnitCost], further: dict[str, str],
+                    version: str = "") -> tuple[list[UnitCost], list[DataNote]]:
     """Flag transfer payments from cell comments, the further list and the hierarchy.
 
     See :mod:`cba.unit_costs._transfers` for the rules. Returns the updated costs
@@ -33,7 +42,7 @@ def apply_transfers(costs: list[UnitCost], further: dict[str, str], version: str
 
     def flag(i: int, state: str, basis: str) -> None:
         c = costs[i]
-        f = c.fiscal
+        f = _fiscal(c)
         joined = f"{f.transfer_basis}; {basis}" if f.transfer_basis else basis
         costs[i] = c.with_value(replace(f, transfer=state, transfer_basis=joined))
 
@@ -51,7 +60,8 @@ def apply_transfers(costs: list[UnitCost], further: dict[str, str], version: str
         if amount is None or abs(amount - f.value) <= 0.5:
             flag(i, "yes", "the workbook's cell comment on the fiscal value calls it a transfer payment")
             continue
-        match = [k for k in kids.get(code_key(c.code), []) if k.fiscal is not None and abs(k.fiscal.value - amount) <= 0.5]
+        match = [k for k in kids.get(code_key(c.code), [])
+                 if k.fiscal is not None and abs(k.fiscal.value - amount) <= 0.5]
         if match:
             k = by_key[code_key(match[0].code)]
             flag(k, "yes", f"the workbook's cell comment on the fiscal value of {c.code} calls this "
@@ -66,23 +76,23 @@ def apply_transfers(costs: list[UnitCost], further: dict[str, str], version: str
                                                                 "value"))
     label = f"cba's transfer list for v{version}" if version else "cba's transfer list"
     for code, reason in further.items():
-        i = by_key.get(code_key(code))
-        if i is None or costs[i].fiscal is None:
+        at = by_key.get(code_key(code))
+        if at is None or costs[at].fiscal is None:
             notes.append(DataNote(code, "transfer_list", f"listed as a transfer in {label} but not in the data "
                                                          "with a fiscal value"))
             continue
-        flag(i, "yes", f"{label}: {reason}")
+        flag(at, "yes", f"{label}: {reason}")
     # parents of split constituents
     kids = children_of(costs)
     for i, c in enumerate(list(costs)):
         parts = fiscal_split(c, kids)
-        if not parts or c.fiscal.transfer != "no":
+        if not parts or _fiscal(c).transfer != "no":
             continue
-        states = [p.fiscal.transfer for p in parts]
+        states = [_fiscal(p).transfer for p in parts]
         if all(s == "yes" for s in states):
             flag(i, "yes", "all its constituents are transfer payments")
         elif any(s in ("yes", "part") for s in states):
-            which = ", ".join(p.code for p in parts if p.fiscal.transfer in ("yes", "part"))
+            which = ", ".join(p.code for p in parts if _fiscal(p).transfer in ("yes", "part"))
             flag(i, "part", f"its constituents {which} are transfer payments")
     # the public value the comments state, against the flags
     kids = children_of(costs)
@@ -96,7 +106,7 @@ def apply_transfers(costs: list[UnitCost], further: dict[str, str], version: str
     return costs, notes
 
 
-def public_value_of(cost: UnitCost, children=None) -> float | None:
+def public_value_of(cost: UnitCost, children: Mapping[str, list[UnitCost]] | None = None) -> float | None:
     """Public value of one unit at the entry's own prices: fiscal excluding transfers + economic + social.
 
     None when its values are at different price years (uplift them first).
@@ -116,9 +126,10 @@ def public_value_of(cost: UnitCost, children=None) -> float | None:
     if f is not None:
         parts = fiscal_split(cost, children) if children is not None else None
         if parts:
-            if len({p.fiscal.price_year for p in parts} | years) > 1 or any(p.fiscal.transfer == "part" for p in parts):
+            if (len({_fiscal(p).price_year for p in parts} | years) > 1
+                    or any(_fiscal(p).transfer == "part" for p in parts)):
                 return None
-            total += sum(p.fiscal.value for p in parts if p.fiscal.transfer != "yes")
+            total += sum(_fiscal(p).value for p in parts if _fiscal(p).transfer != "yes")
         elif f.transfer == "part":
             return None
         elif f.transfer != "yes":

@@ -26,7 +26,8 @@ import re
 
 _TRANSFER_WORDS = re.compile(r"transfer payment", re.I)
 _AMOUNT = re.compile(r"£\s*([0-9][0-9,]*(?:\.[0-9]+)?)")
-_PUBLIC_VALUE = re.compile(r"public value is\s*£\s*([0-9][0-9,]*(?:\.[0-9]+)?)(?:\s*\((\d{4}\s*/\s*\d{2}) prices\))?", re.I)
+_PUBLIC_VALUE = re.compile(r"public value is\s*£\s*([0-9][0-9,]*(?:\.[0-9]+)?)"
+                           r"(?:\s*\((\d{4}\s*/\s*\d{2}) prices\))?", re.I)
 
 
 def _money(text: str) -> float:

@@ -224,7 +224,8 @@ def read_workbook(path: str | Path, *, further_transfers: dict[str, str] | None 
                 fix = CODE_CORRECTIONS.get((version, fws.title, r))
                 if fix and description.startswith(fix[1]) and code_key(fix[0]) not in seen:
                     code = fix[0]
-                    notes.append(DataNote(code, "blank_code", f"sheet {fws.title!r}, row {r}: read as {code}: {fix[2]}"))
+                    notes.append(DataNote(code, "blank_code",
+                                          f"sheet {fws.title!r}, row {r}: read as {code}: {fix[2]}"))
                 else:
                     notes.append(DataNote("", "blank_code", f"sheet {fws.title!r}, row {r}: a row with a value but no "
                                                             f"cost code was left out ({description[:80]})"))
@@ -238,7 +239,8 @@ def read_workbook(path: str | Path, *, further_transfers: dict[str, str] | None 
             level, parent = code_level(code)
             if not level:
                 notes.append(DataNote(code, "unparsed_code", f"sheet {fws.title!r}, row {r}: the code does not follow "
-                                                             "the X.n / X.n.m scheme, so it has no place in the hierarchy"))
+                                                             "the X.n / X.n.m scheme, so it has no place in the "
+                                                             "hierarchy"))
             l1, l2 = text(r, "agency_level_1"), text(r, "agency_level_2")
             for name in (l1, l2):
                 if not is_known(name):
@@ -256,9 +258,9 @@ def read_workbook(path: str | Path, *, further_transfers: dict[str, str] | None 
                 year_raw = fws.cell(r, spec["year"]).value
                 if number is None:
                     if formula:
-                        notes.append(DataNote(code, "no_cached_value", f"the {kind} value is a formula ({formula}) with "
-                                                                       "no saved result; open and save the workbook "
-                                                                       "in a spreadsheet program"))
+                        notes.append(DataNote(code, "no_cached_value", f"the {kind} value is a formula ({formula}) "
+                                                                       "with no saved result; open and save the "
+                                                                       "workbook in a spreadsheet program"))
                     continue
                 if isinstance(number, str):
                     notes.append(DataNote(code, "not_a_number", f"the {kind} value {number!r} is not a number; "

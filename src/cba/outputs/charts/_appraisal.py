@@ -35,7 +35,9 @@ from __future__ import annotations
 
 import io
 import textwrap
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from itertools import pairwise
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 import numpy as np
 
@@ -59,18 +61,20 @@ COLOURS = PALETTE
 AGENCY_COLOURS = _AGENCY_CYCLE
 
 #: Hatching that tells the kinds of fiscal saving apart in print without colour.
-NON_CASHABLE_STYLE = {"hatch": "//", "edgecolor": "white", "linewidth": 0}
-TRANSFER_STYLE = {"hatch": "..", "edgecolor": "white", "linewidth": 0}
+NON_CASHABLE_STYLE: dict[str, Any] = {"hatch": "//", "edgecolor": "white", "linewidth": 0}
+TRANSFER_STYLE: dict[str, Any] = {"hatch": "..", "edgecolor": "white", "linewidth": 0}
 
 #: What each chart shows, in words (:data:`cba.outputs._palette.CAPTIONS`).
 CAPTIONS = _CAPTIONS
 
 #: Chart name -> function, in the order a report shows them.
-CHARTS: dict[str, Any] = {}
+CHARTS: dict[str, Callable[..., Figure]] = {}
+
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 
-def _chart(name: str):
-    def register(fn):
+def _chart(name: str) -> Callable[[_F], _F]:
+    def register(fn: _F) -> _F:
         CHARTS[name] = fn
         return fn
     return register
@@ -98,7 +102,7 @@ def _figure(width: float = 8.0, height: float = 4.8) -> tuple[Figure, Axes]:
     return fig, ax
 
 
-def _money_axis(ax: Axes, axis: str = "y", bins: int = 6) -> None:
+def _money_axis(ax: Axes, axis: Literal["x", "y"] = "y", bins: int = 6) -> None:
     """Whole-pound tick labels, at most about ``bins`` of them so they never run together."""
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
@@ -116,7 +120,7 @@ def _wrap_title(text: str, fig: Figure) -> str:
 def _title(ax: Axes, appraisal: Appraisal, what: str, basis: str = "present values") -> None:
     """Title: the intervention's name, what is drawn, and the units and price base."""
     model = appraisal.intervention
-    head = _wrap_title(f"{chart_text(model.name)}: {what}", ax.figure)
+    head = _wrap_title(f"{chart_text(model.name)}: {what}", cast("Figure", ax.figure))  # never a SubFigure
     ax.set_title(f"{head}\n({basis}, £, {chart_text(model.price_base)} prices)", fontsize=11, loc="left")
 
 
@@ -153,7 +157,7 @@ def widen_to_fit(ax: Axes, texts, lo: float, hi: float) -> None:
     rendered figure."""
     ax.set_xlim(lo, hi)
     for _ in range(4):
-        ax.figure.draw_without_rendering()
+        cast("Figure", ax.figure).draw_without_rendering()
         box = ax.get_window_extent()
         left = min([t.get_window_extent().x0 for t in texts] + [box.x0])
         right = max([t.get_window_extent().x1 for t in texts] + [box.x1])
@@ -272,11 +276,12 @@ def agency_chart(appraisal: Appraisal) -> Figure:
     parts = _fiscal_parts(appraisal, "agency", "discounted").reindex(agencies, fill_value=0.0)
     costs = table["pv_costs"].to_numpy(float)
     net = table["net"].to_numpy(float)
-    series = [(LABELS["cost"], -costs, COLOURS["cost"], {"always": True}),
-              (LABELS["cashable"], parts["cashable"].to_numpy(float), COLOURS["cashable"], {"always": True}),
-              (LABELS["non_cashable"], parts["non_cashable"].to_numpy(float), COLOURS["non_cashable"],
-               {**NON_CASHABLE_STYLE, "always": True}),
-              (LABELS["transfer"], parts["transfer"].to_numpy(float), COLOURS["transfer"], dict(TRANSFER_STYLE))]
+    series: list[tuple[str, np.ndarray, str, dict[str, Any]]] = [
+        (LABELS["cost"], -costs, COLOURS["cost"], {"always": True}),
+        (LABELS["cashable"], parts["cashable"].to_numpy(float), COLOURS["cashable"], {"always": True}),
+        (LABELS["non_cashable"], parts["non_cashable"].to_numpy(float), COLOURS["non_cashable"],
+         {**NON_CASHABLE_STYLE, "always": True}),
+        (LABELS["transfer"], parts["transfer"].to_numpy(float), COLOURS["transfer"], dict(TRANSFER_STYLE))]
     up, down = _stack(ax, x, series, 0.6)
     ax.plot(x, net, linestyle="none", marker="D", markersize=7, color=COLOURS["net"],
             markeredgecolor="white", markeredgewidth=0.8, label="Net position (savings minus costs)")
@@ -354,7 +359,7 @@ def _year_ticks(ax: Axes, years) -> None:
 
 def _overlapping(boxes) -> bool:
     return any(min(a.x1, b.x1) - max(a.x0, b.x0) > 0 and min(a.y1, b.y1) - max(a.y0, b.y0) > 0
-               for a, b in zip(boxes, boxes[1:]))
+               for a, b in pairwise(boxes))
 
 
 def fit_ticks(ax: Axes, axis: str = "x") -> None:
@@ -364,7 +369,7 @@ def fit_ticks(ax: Axes, axis: str = "x") -> None:
     labels left out stay as marks. Only ticks inside the axis limits count, and the
     limits do not change. Draws the figure (without rendering) to measure.
     """
-    ax.figure.draw_without_rendering()
+    cast("Figure", ax.figure).draw_without_rendering()
     limits = getattr(ax, f"get_{axis}lim")()
     low, high = sorted(limits)
     pairs = [(t, lab.get_text()) for t, lab in zip(getattr(ax, f"get_{axis}ticks")(),
@@ -377,7 +382,7 @@ def fit_ticks(ax: Axes, axis: str = "x") -> None:
         shown = [lab if i % k == 0 else "" for i, (_, lab) in enumerate(pairs)]
         getattr(ax, f"set_{axis}ticks")(ticks, shown)
         getattr(ax, f"set_{axis}lim")(limits)
-        ax.figure.draw_without_rendering()
+        cast("Figure", ax.figure).draw_without_rendering()
         boxes = [t.get_window_extent() for t in getattr(ax, f"get_{axis}ticklabels")() if t.get_text()]
         if not _overlapping(boxes):
             return

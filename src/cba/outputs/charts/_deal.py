@@ -19,7 +19,8 @@ Examples
 from __future__ import annotations
 
 import textwrap
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
@@ -30,27 +31,30 @@ from cba.outputs._palette import agency_colours, model_agencies
 from cba.outputs.charts._appraisal import _empty, _figure, _money_axis, _wrap, fit_ticks, widen_to_fit
 
 if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
     from cba.partnership._results import PartnershipResult
 
 #: How the bars of "today" and "after the deal" are drawn: both in the partner's own
 #: colour (:mod:`cba.outputs._palette`), today pale and hatched, after the deal solid.
-TODAY_STYLE = {"alpha": 0.45, "hatch": "///", "edgecolor": "white", "linewidth": 0}
+TODAY_STYLE: dict[str, Any] = {"alpha": 0.45, "hatch": "///", "edgecolor": "white", "linewidth": 0}
 AFTER_STYLE: dict[str, Any] = {}
 #: Names of each kind of flow between partners.
 FLOW_NAMES = {"gain_share": "Gain-share", "outcome_payment": "Outcome payment", "top_up": "Top-up",
               "payment": "Fixed payment"}
 
 #: Chart name -> function, in the order a report shows them.
-DEAL_CHARTS: dict[str, Any] = {}
+DEAL_CHARTS: dict[str, Callable[..., Figure]] = {}
+
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 #: What each chart of a deal shows, in words (:data:`cba.outputs._palette.DEAL_CAPTIONS`).
 DEAL_CAPTIONS = _DEAL_CAPTIONS
 
 
-def _chart(name: str):
-    def register(fn):
+def _chart(name: str) -> Callable[[_F], _F]:
+    def register(fn: _F) -> _F:
         DEAL_CHARTS[name] = fn
         return fn
     return register
@@ -60,7 +64,7 @@ def _colours(result: PartnershipResult) -> dict[str, str]:
     return agency_colours([*model_agencies(result.appraisal), *result.partner_ids])
 
 
-def _bar_axes(result: PartnershipResult, rows: int, per_row: float, what: str, xlabel: str):
+def _bar_axes(result: PartnershipResult, rows: int, per_row: float, what: str, xlabel: str) -> tuple[Figure, Axes]:
     """A figure of horizontal money bars, one row each, with its title and axis."""
     fig, ax = _figure(width=8.0, height=max(2.8, per_row * rows + 1.9))
     model = result.appraisal.intervention

@@ -34,6 +34,11 @@ from cba.outputs._palette import COLOURS
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
+    from cba.engine._compiled import CompiledModel
+    from cba.ledger._appraisal import Appraisal
+    from cba.model._intervention import Intervention
+    from cba.uncertainty._montecarlo_result import MonteCarloResult
+
 #: Colours of the low and high ends: greys, so that no concept's colour (costs, savings,
 #: an agency; :mod:`cba.outputs._palette`) is borrowed for something else.
 LOW_COLOUR = "#A6A6A6"
@@ -124,7 +129,7 @@ def _tick(v: float, kind: str) -> str:
 
 
 def tornado(data: pd.DataFrame, *, title: str | None = None, max_bars: int | None = None,
-            model=None) -> Figure:
+            model: Intervention | Appraisal | CompiledModel | None = None) -> Figure:
     """A tornado chart: each parameter's low and high end, largest swing on top.
 
     Parameters
@@ -225,7 +230,7 @@ def _room(ax, texts, low: float, high: float) -> None:
     widen_to_fit(ax, texts, lo, hi)
 
 
-def histogram(result, metric: str = "net_present_public_value", *, bins: int = 50,
+def histogram(result: MonteCarloResult, metric: str = "net_present_public_value", *, bins: int = 50,
               title: str | None = None) -> Figure:
     """The distribution of a metric over Monte Carlo draws, with its threshold.
 
@@ -234,11 +239,12 @@ def histogram(result, metric: str = "net_present_public_value", *, bins: int = 5
     in whole numbers (the payback period) is drawn as one bar at each whole
     number instead of ``bins`` bins.
     """
-    if getattr(result, "values", None) is None:
+    values = getattr(result, "values", None)
+    if values is None:
         raise CBAError("a histogram needs the draws: run montecarlo(..., keep_draws=True)")
     if metric not in result.metrics:
         raise CBAError(f"unknown metric {metric!r}: use one of {', '.join(result.metrics)}")
-    x = result.values[:, result.metrics.index(metric)]
+    x = values[:, result.metrics.index(metric)]
     ok = x[~np.isnan(x)]
     fig, ax = _figure(8.0, 4.5)
     kind = metric_kind(metric)

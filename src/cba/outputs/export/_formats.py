@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from cba.core._errors import CBAError
 from cba.core._escaping import csv_cell, csv_text, markdown_text
@@ -163,14 +163,15 @@ def assumption_records(appraisal: Appraisal) -> dict[str, list[dict[str, Any]]]:
     from cba.outputs.tables._tables import ASSUMPTION_TABLES, TABLES
 
     labels = list(appraisal.compiled.year_labels)
-    out = {}
+    out: dict[str, list[dict[str, Any]]] = {}
     for name in ASSUMPTION_TABLES:
         frame = TABLES[name](appraisal)
         if name == "cost_lines":
             amounts = frame[labels].to_numpy(dtype=float).tolist() if len(frame) else []
             frame = frame.drop(columns=labels)
             frame.insert(5, "amounts", pd.Series(amounts, dtype=object))
-        out[name] = [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
+        rows = cast("list[dict[str, Any]]", frame.to_dict(orient="records"))  # the columns are named by text
+        out[name] = [{k: _plain(v) for k, v in row.items()} for row in rows]
     return out
 
 

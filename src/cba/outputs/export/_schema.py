@@ -12,7 +12,7 @@ suite checks that every property the library writes is listed.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 from pydantic.json_schema import GenerateJsonSchema
@@ -34,12 +34,13 @@ class _ModelSchemaGenerator(GenerateJsonSchema):
 
         out = self.generate_inner(schema["schema"])
         fn = schema.get("function", {}).get("function")
-        extra = {
+        extras: dict[Any, dict[str, Any]] = {
             models._rate: {"minimum": 0, "maximum": 1},
             models._non_negative: {"minimum": 0},
             models._fy: {"pattern": _FY_PATTERN, "examples": ["2024/25"]},
             models._slug: {"pattern": "^[a-z][a-z0-9_]*$"},
-        }.get(fn)
+        }
+        extra = extras.get(fn)
         return {**out, **extra} if extra and "$ref" not in out else out
 
 
@@ -59,7 +60,7 @@ def model_schema() -> dict[str, Any]:
 
     schema = Intervention.model_json_schema(schema_generator=_ModelSchemaGenerator)
     defs = schema["$defs"]
-    kinds = list(DiscountSchedule.model_fields["kind"].annotation.__args__)
+    kinds = list(get_args(DiscountSchedule.model_fields["kind"].annotation))  # the Literal's values
     defs["DiscountSchedule"] = {
         "title": "DiscountSchedule",
         "description": defs["DiscountSchedule"].get("description", ""),
@@ -295,7 +296,7 @@ class AppraisalResult(_Open):
     name: str
     price_base: str
     horizon: int
-    metrics: Metrics  # type: ignore[valid-type]
+    metrics: Metrics
     by_agency: list[AgencyRow]
     by_year: list[YearRow]
     assumptions: Assumptions

@@ -334,7 +334,7 @@ def _widths(widths: list[int], text_len: list[int], least: int = _MIN_WIDTH) -> 
     """Column widths: numbers and headings' longest words as they are; text columns as wide
     as their longest text when the table then fits a portrait page, else narrower (the text wraps)."""
     for cap in (_MAX_WIDTH, _TEXT_WIDTH, 22):
-        final = [min(_MAX_WIDTH, max(least, max(w, min(t, cap)) + 2)) for w, t in zip(widths, text_len)]
+        final: list[float] = [min(_MAX_WIDTH, max(least, max(w, min(t, cap)) + 2)) for w, t in zip(widths, text_len)]
         if sum(final) <= PORTRAIT_WIDTH:
             break
     return final
@@ -348,6 +348,7 @@ def _wrapped_lines(text: str, width: float) -> int:
     """
     width = max(width, 1.0)
     total = 0
+    used: float
     for paragraph in str(text).split("\n"):
         lines, used = 1, 0
         for word in paragraph.split():
@@ -454,7 +455,9 @@ def workbook_bytes(sheets: Mapping[str, pd.DataFrame], title: str | None = None,
         The name in the printed footer (default: ``title``).
     """
     wb = Workbook()
-    wb.remove(wb.active)
+    blank = wb.active
+    assert blank is not None  # a new workbook has one sheet
+    wb.remove(blank)
     if title:
         wb.properties.title = _text(title)[:255]
     figures = dict(figures or {})

@@ -51,7 +51,8 @@ HEADLINES = (
     ("wrong_pocket_index", "Wrong-pocket index", "ratio"),
 )
 
-#: Captions of the charts, by the names in :data:`cba.outputs.charts._appraisal.CHARTS` (:data:`cba.outputs._palette.CAPTIONS`).
+#: Captions of the charts, by the names in :data:`cba.outputs.charts._appraisal.CHARTS`
+#: (:data:`cba.outputs._palette.CAPTIONS`).
 CHART_CAPTIONS = CAPTIONS
 
 #: Sections of tables after the charts: (heading, table names in :data:`cba.outputs.tables._tables.TABLES`).
@@ -91,7 +92,8 @@ tbody tr:last-child td { border-bottom: 2px solid var(--rule); }
 figure { margin: 1rem 0 1.8rem; }
 figure svg { width: 100%; max-width: 860px; height: auto; display: block; }
 figcaption { color: var(--muted); font-size: .88rem; margin-top: .3rem; }
-footer { margin-top: 3rem; color: var(--muted); font-size: .8rem; border-top: 1px solid var(--rule); padding-top: .6rem; }
+footer { margin-top: 3rem; color: var(--muted); font-size: .8rem; border-top: 1px solid var(--rule); \
+padding-top: .6rem; }
 @media print {
   @page { size: A4 portrait; margin: 16mm 12mm 16mm 12mm;
           @top-left { content: RUNNING_HEAD; font: 8pt system-ui, sans-serif; color: #555; vertical-align: bottom; }

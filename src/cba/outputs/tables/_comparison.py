@@ -7,7 +7,7 @@ under each, and where the numbers come from.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pandas as pd
 
@@ -177,7 +177,8 @@ def comparison_markdown(c: Comparison) -> str:
 def comparison_dict(c: Comparison) -> dict[str, Any]:
     """Plain data: the tables as records and every option's full results."""
     def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-        return [{k: plain(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
+        rows = cast("list[dict[str, Any]]", frame.to_dict(orient="records"))  # the columns are named by text
+        return [{k: plain(v) for k, v in row.items()} for row in rows]
 
     inc = incremental(c)
     return {"reference": c.reference, "options": list(c.names),

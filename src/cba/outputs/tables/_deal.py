@@ -68,11 +68,12 @@ def partner_table(result: PartnershipResult) -> pd.DataFrame:
                              **{c: float(p[c].sum()) for c in money},
                              "roi_after": np.nan, "payback_year_after": None, "peak_deficit_after": np.nan}
     frame = pd.concat([p, pd.DataFrame([total])], ignore_index=True)
-    kinds = {c: "money" for c in money + ["peak_deficit_after"]}
+    kinds = {c: "money" for c in [*money, "peak_deficit_after"]}
     kinds.update(agency="text", agency_name="text", roi_after="ratio", payback_year_after="text")
-    notes = [{"label": "How to read it", "kind": "text",
-              "value": "net today = savings banked - costs borne; net after the deal = savings - funding + "
-                       "received - paid. A deal moves money between partners, so the totals do not change."}]
+    notes: list[dict[str, Any]] = [
+        {"label": "How to read it", "kind": "text",
+         "value": "net today = savings banked - costs borne; net after the deal = savings - funding + "
+                  "received - paid. A deal moves money between partners, so the totals do not change."}]
     if result.shortfall() > 0:
         notes.append({"label": "The partnership as a whole does not break even: no split of the costs leaves "
                                "every partner ahead. Shortfall", "value": result.shortfall(), "kind": "money"})
@@ -118,6 +119,7 @@ def pool_table(result: PartnershipResult) -> pd.DataFrame | None:
     if pool is None:
         return None
     terms = result.terms.pooled_budget
+    assert terms is not None  # the pool is None without one
     names = {p: result._name(p) for p in result.partner_ids}
     labels = {"year": "Year", "spend": "Spend", **names}
     kinds = {c: "money" for c in pool.columns if c != "year"}

@@ -116,7 +116,8 @@ def summary(appraisal: Appraisal) -> PlainTable:
     none) and ``unit`` (the kind of ``value``).
     """
     metrics = {**appraisal.metrics, "pv_fiscal_excluding_transfers": pv_fiscal_excluding_transfers(appraisal)}
-    rows = [(case, m, label, _value(metrics[m]), kind) for case, m, label, kind in SUMMARY_ROWS]
+    rows: list[tuple[str, str, str, float | str, str]] = [
+        (case, m, label, _value(metrics[m]), kind) for case, m, label, kind in SUMMARY_ROWS]
     if "pv_cost_reduction" in metrics:  # the model classes savings: the financial case shows both
         at = next(i for i, r in enumerate(rows) if r[1] == "pv_cashable") + 1
         rows[at:at] = [("Financial case", m, label, _value(metrics[m]), "money")

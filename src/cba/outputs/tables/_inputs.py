@@ -9,13 +9,17 @@ are importable from :mod:`cba.outputs.tables._tables`.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from cba.model._agencies import display_name
 from cba.outputs.tables._assumptions import OUTCOME_RATES
 from cba.outputs.tables._frame import _MONEY, _table
+
+if TYPE_CHECKING:  # pragma: no cover
+    from cba.model._base import _Model
+    from cba.model._intervention import Intervention
 
 
 def _field_text(value: Any) -> str:
@@ -24,7 +28,7 @@ def _field_text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def fields_table(model) -> pd.DataFrame:
+def fields_table(model: _Model) -> pd.DataFrame:
     """Any input model (cost line, outcome, ...) as a two-column table of its fields."""
     data = model.to_dict()
     data = data if isinstance(data, dict) else {"value": data}
@@ -55,7 +59,7 @@ def _value_text(value, names: dict[str, str]) -> str:
     return "; ".join(parts)
 
 
-def model_tables(model) -> dict[str, pd.DataFrame]:
+def model_tables(model: Intervention) -> dict[str, pd.DataFrame]:
     """An :class:`~cba.model._intervention.Intervention` as tables, as entered (nothing computed).
 
     ``settings`` (price base, horizon, discounting, ...), ``costs`` (one row per cost

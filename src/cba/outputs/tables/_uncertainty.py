@@ -19,13 +19,22 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pandas as pd
 
 from cba.outputs._format import fmt, format_value, units_text
 from cba.outputs._labels import agency_names_of, metric_kind, metric_label
 from cba.outputs.tables._tables import _table
+
+if TYPE_CHECKING:  # pragma: no cover
+    from cba.engine._compiled import CompiledModel
+    from cba.ledger._appraisal import Appraisal
+    from cba.model._intervention import Intervention
+    from cba.uncertainty._montecarlo_result import MonteCarloResult
+    from cba.uncertainty._scenarios import ScenarioResult
+    from cba.uncertainty._sensitivity import SensitivityResult
+    from cba.uncertainty._switching import SwitchingValue
 
 #: Kind of a swing or a difference, by the kind of the metric.
 _SPREAD_KIND = {"years": "number"}
@@ -53,7 +62,8 @@ def _parameter_value(x: float, unit: str) -> str:
 
 
 # ---------------------------------------------------------------- scenarios
-def scenario_tables(result, model=None) -> dict[str, pd.DataFrame]:
+def scenario_tables(result: ScenarioResult,
+                    model: Intervention | Appraisal | CompiledModel | None = None) -> dict[str, pd.DataFrame]:
     """The metrics of each scenario side by side, and the assumptions behind them.
 
     Parameters
@@ -88,7 +98,8 @@ def scenario_tables(result, model=None) -> dict[str, pd.DataFrame]:
 
 
 # ---------------------------------------------------------------- one-way sensitivity
-def sensitivity_tables(result, model=None) -> dict[str, pd.DataFrame]:
+def sensitivity_tables(result: SensitivityResult,
+                       model: Intervention | Appraisal | CompiledModel | None = None) -> dict[str, pd.DataFrame]:
     """One table per metric: each parameter at its low and high value, largest swing first.
 
     Returns
@@ -135,7 +146,7 @@ def _switching_note(sv) -> str:
             f"(it runs from {fmt(low, kind)} to {fmt(high, kind)})")
 
 
-def switching_records(values: Sequence[Any]) -> pd.DataFrame:
+def switching_records(values: Sequence[SwitchingValue]) -> pd.DataFrame:
     """Switching values as the table of :func:`cba.uncertainty.switching_values` (same columns)."""
     import numpy as np
 
@@ -146,7 +157,8 @@ def switching_records(values: Sequence[Any]) -> pd.DataFrame:
                           "message": sv.message} for sv in values])
 
 
-def switching_tables(values: Sequence[Any], model=None) -> dict[str, pd.DataFrame]:
+def switching_tables(values: Sequence[SwitchingValue],
+                     model: Intervention | Appraisal | CompiledModel | None = None) -> dict[str, pd.DataFrame]:
     """One table per metric: each parameter's value in the model and its switching value.
 
     Parameters
@@ -199,7 +211,8 @@ def _quantile_label(column: str) -> str:
     return f"{q}{suffix} percentile"
 
 
-def montecarlo_tables(result, model=None) -> dict[str, pd.DataFrame]:
+def montecarlo_tables(result: MonteCarloResult,
+                      model: Intervention | Appraisal | CompiledModel | None = None) -> dict[str, pd.DataFrame]:
     """The spread of each metric over the draws, and the chance each test is met.
 
     Returns
@@ -243,12 +256,13 @@ def montecarlo_tables(result, model=None) -> dict[str, pd.DataFrame]:
     out = {"spread": spread,
            "range": frame_of(["min", *rest, "max"], "The range of the draws (smallest, largest and the other "
                                                     "quantiles)")}
-    tests = [(m, t) for m, t in result.thresholds.items() if m in s.index and not pd.isna(s.loc[m, "probability"])]
+    chance = cast("pd.Series[float]", s["probability"])  # a share of the draws, NaN without a test
+    tests = [(m, t) for m, t in result.thresholds.items() if m in s.index and not pd.isna(chance.loc[m])]
     if tests:
         rows = pd.DataFrame({
             "metric": [m for m, _ in tests], "label": [metric_label(m, names) for m, _ in tests],
             "test": [f"{t.op} {fmt(t.value, metric_kind(m))}" for m, t in tests],
-            "probability": [float(s.loc[m, "probability"]) for m, _ in tests]})
+            "probability": [float(chance.loc[m]) for m, _ in tests]})
         out["chances"] = _table(rows, "Chance of meeting each test (share of all draws; a draw where the result "
                                 "is not defined does not meet it)",
                                 kinds={"metric": "text", "label": "text", "test": "text", "probability": "share"},
