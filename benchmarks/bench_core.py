@@ -77,7 +77,8 @@ def verdict(ok: bool) -> str:
 
 def bench_appraise(repeat: int) -> None:
     import cba
-    from cba.engine._evaluate import compile_model, evaluate
+    from cba.engine import compile_model
+    from cba.engine._evaluate import evaluate
     from cba.ledger._appraisal import Appraisal
     from cba.ledger._ledger import build_ledger
 
@@ -120,7 +121,7 @@ def bench_startup(repeat: int) -> None:
 def bench_portfolio(repeat: int, size: int) -> None:
     sys.path.insert(0, str(HERE))
     from bench_montecarlo import synthetic_model
-    from cba.engine._evaluate import compile_model
+    from cba.engine import compile_model
     from cba.uncertainty import appraise_many
     from cba.uncertainty._distributed import appraisal_row
 
@@ -152,7 +153,8 @@ def bench_large(repeat: int, size: int) -> None:
     import cba
     import cba.engine._profiles as profiles
     from bench_montecarlo import synthetic_model
-    from cba.engine._evaluate import PARAMETER_SHAPES, compile_model, evaluate_totals
+    from cba.engine import PARAMETER_SHAPES, compile_model
+    from cba.engine._evaluate import evaluate_totals
 
     def engine_memory(compiled) -> tuple[float, float]:
         """Peak bytes of 64 draws through the general path (every parameter drawn) and the profiles."""

@@ -69,7 +69,7 @@ from scipy import special  # noqa: E402
 
 import cba  # noqa: E402
 import cba.uncertainty._core as core  # noqa: E402  (the BLAS thread count is set first)
-from cba.engine._evaluate import compile_model  # noqa: E402
+from cba.engine import compile_model  # noqa: E402
 from cba.uncertainty import montecarlo  # noqa: E402
 from cba.uncertainty._montecarlo import MEMORY  # noqa: E402
 from cba.uncertainty._sampling import Sampler  # noqa: E402

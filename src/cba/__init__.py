@@ -31,8 +31,9 @@ _LAZY = {
     "Deflator": "method._deflators",
     "CBAError": "core._errors", "ModelError": "core._errors",
     "load_intervention": "engine._loading",
-    **{name: "model._intervention" for name in ("Agency", "CostLine", "DiscountSchedule", "Intervention",
-                                                "OptimismBiasTable", "Outcome", "UnitValue", "ValueComponent")},
+    "Intervention": "model._intervention",
+    **{name: "model._settings" for name in ("Agency", "DiscountSchedule", "OptimismBiasTable")},
+    **{name: "model._lines" for name in ("CostLine", "Outcome", "UnitValue", "ValueComponent")},
 }
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors
@@ -50,16 +51,9 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors
     from cba.ledger._appraisal import Appraisal, appraise
     from cba.ledger._compare import Comparison, compare
     from cba.method._deflators import Deflator
-    from cba.model._intervention import (
-        Agency,
-        CostLine,
-        DiscountSchedule,
-        Intervention,
-        OptimismBiasTable,
-        Outcome,
-        UnitValue,
-        ValueComponent,
-    )
+    from cba.model._intervention import Intervention
+    from cba.model._lines import CostLine, Outcome, UnitValue, ValueComponent
+    from cba.model._settings import Agency, DiscountSchedule, OptimismBiasTable
 
 __all__ = [
     "Agency",

@@ -12,7 +12,8 @@ import yaml
 import cba
 from cba.cli._init import starter
 from cba.cli._main import main
-from cba.outputs.export._formats import FORMATS, model_schema, results_schema
+from cba.outputs.export._formats import FORMATS
+from cba.outputs.export._schema import model_schema, results_schema
 
 from ..conftest import EXAMPLES
 

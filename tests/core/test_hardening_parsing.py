@@ -17,7 +17,7 @@ from cba.core._errors import CBAError
 from cba.uncertainty import scenarios
 from cba.uncertainty._spec import UncertaintySpec, load_spec
 from cba.unit_costs import from_csv
-from cba.unit_costs._records import read_csv_text
+from cba.unit_costs._tidy_csv import read_csv_text
 
 from ..conftest import EXAMPLES
 

@@ -263,7 +263,7 @@ def test_a_file_that_is_not_a_zip_is_not_a_workbook(tmp_path):
 
 
 def test_a_workbook_is_read_from_disk_once(monkeypatch):
-    import cba.unit_costs._workbook as workbook
+    from cba.unit_costs import read_lookups_deflator
 
     workbook_path = (Path(__file__).resolve().parents[3] / "shared" / "reference" / "gmca"
                      / "unit-cost-database-v1.4.xlsx")
@@ -289,7 +289,7 @@ def test_a_workbook_is_read_from_disk_once(monkeypatch):
         return real_load(source, *args, **kwargs)
 
     monkeypatch.setattr(openpyxl, "load_workbook", load)
-    workbook.read_lookups_deflator(workbook_path)
+    read_lookups_deflator(workbook_path)
     assert calls == [workbook_path]
     assert all(kind == "BytesIO" for kind, _ in opened) and (("BytesIO", True) in opened)
 

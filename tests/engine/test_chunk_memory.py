@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import cba
-from cba.engine._evaluate import compile_model
+from cba.engine import compile_model
 from cba.uncertainty._montecarlo import bytes_per_draw, chunk_size_for, run_chunk
 from cba.uncertainty._sampling import BLOCK, Sampler
 

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 import cba
-from cba.engine._evaluate import compile_model
+from cba.engine import compile_model
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 MODELS = sorted(p for p in EXAMPLES.rglob("*.yaml")

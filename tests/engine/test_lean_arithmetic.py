@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 from scipy import special
 
 import cba.engine._profiles as profiles
-import cba.uncertainty._distributions as dist
+from cba.uncertainty import PERT, Triangular, TruncatedNormal
+from cba.uncertainty._distribution_base import open_uniform
 from cba.uncertainty._sampling import BLOCK, Sampler
 
 FINITE = st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False)
@@ -45,7 +46,7 @@ def test_triangular_inverse_cdf_is_the_plain_formula(low, at, width, seed, n):
     u = uniforms(seed, n)
     plain = np.where(u < (mode - lo) / (hi - lo), lo + np.sqrt(u * (hi - lo) * (mode - lo)),
                      hi - np.sqrt((1.0 - u) * (hi - lo) * (hi - mode)))
-    assert same_bits(dist.Triangular(lo, mode, hi).ppf(u), plain)
+    assert same_bits(Triangular(lo, mode, hi).ppf(u), plain)
 
 
 @settings(max_examples=200, deadline=None)
@@ -54,7 +55,7 @@ def test_triangular_inverse_cdf_is_the_plain_formula(low, at, width, seed, n):
 def test_truncated_normal_inverse_cdf_is_the_plain_formula(mean, sd, a, width, open_low, open_high, seed, n):
     low = -np.inf if open_low else mean + a * sd
     high = np.inf if open_high else mean + (a + width) * sd
-    d = dist.TruncatedNormal(mean, sd, low=low, high=high)
+    d = TruncatedNormal(mean, sd, low=low, high=high)
     u = uniforms(seed, n)
     za, zb = (low - mean) / sd, (high - mean) / sd
     flip, v = za > 0, u
@@ -69,11 +70,11 @@ def test_truncated_normal_inverse_cdf_is_the_plain_formula(mean, sd, a, width, o
 @settings(max_examples=100, deadline=None)
 @given(FINITE, st.floats(1e-3, 1e3), st.floats(0, 1), st.integers(0, 2 ** 32 - 1), st.integers(1, 500))
 def test_pert_draws_and_open_uniforms_are_the_plain_formulas(low, width, at, seed, n):
-    d = dist.PERT(low, low + at * width, low + width)
+    d = PERT(low, low + at * width, low + width)
     got = d.sample(np.random.default_rng(seed), n)
     plain = d.low + (d.high - d.low) * np.random.default_rng(seed).beta(d.alpha, d.beta, n)
     assert same_bits(got, plain)
-    assert same_bits(dist.open_uniform(np.random.default_rng(seed), n),
+    assert same_bits(open_uniform(np.random.default_rng(seed), n),
                      np.random.default_rng(seed).random(n) + 2.0 ** -54)
 
 
@@ -105,7 +106,7 @@ def test_rows_added_one_at_a_time_equal_numpys_sum_along_the_first_axis(case):
 def test_a_block_is_each_parameter_sampled_clipped_and_rounded_on_its_own():
     """The block of all parameters at once against the per-parameter steps it replaced."""
     import cba
-    from cba.engine._evaluate import compile_model
+    from cba.engine import compile_model
 
     m = compile_model(cba.Intervention.from_dict({
         "name": "Tiny", "price_base": "2024/25", "horizon": 5,

@@ -23,9 +23,11 @@ from hypothesis import strategies as st
 import cba
 import cba.engine._profiles as profiles
 import cba.uncertainty._core as core
-from cba.engine._evaluate import PARAMETER_SHAPES, compile_model, evaluate, evaluate_totals, reduce_flows
+from cba.engine import PARAMETER_SHAPES, compile_model
+from cba.engine._evaluate import evaluate, evaluate_totals, reduce_flows
 from cba.engine._metrics import METRIC_NAMES, PresentValues, compute, present_values
-from cba.uncertainty._parameters import build_overrides, resolve_many
+from cba.uncertainty._overrides import build_overrides
+from cba.uncertainty._parameters import resolve_many
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples"

@@ -16,14 +16,15 @@ from hypothesis import HealthCheck, given, settings
 
 import cba
 import cba.outputs.tables._tables as tables
-from cba.engine._evaluate import compile_model, evaluate
+from cba.engine import compile_model
+from cba.engine._evaluate import evaluate
 from cba.engine._metrics import METRIC_NAMES
+from cba.ledger import pv_fiscal_excluding_transfers
 from cba.ledger._appraisal import Appraisal
 from cba.ledger._groups import central_government_share
 from cba.ledger._ledger import build_ledger, totals_from_ledger
 from cba.outputs._format import render_table_html, render_table_text
 from cba.outputs._summary import render_html
-from cba.outputs.tables._tables import pv_fiscal_excluding_transfers
 
 from ..support.strategies import interventions
 
@@ -79,7 +80,8 @@ def ledger_pv_fiscal_excluding_transfers(a: Appraisal) -> float:
 
 def ledger_summary_table(a: Appraisal) -> pd.DataFrame:
     """The summary table as it was built before (a DataFrame of rows)."""
-    from cba.outputs.tables._tables import SUMMARY_ROWS, _table
+    from cba.outputs._labels import SUMMARY_ROWS
+    from cba.outputs.tables._frame import _table
 
     metrics = {**a.metrics, "pv_fiscal_excluding_transfers": ledger_pv_fiscal_excluding_transfers(a)}
     rows = [{"case": case, "metric": m, "label": label, "value": np.nan if metrics[m] is None else metrics[m],
@@ -99,7 +101,8 @@ def ledger_summary_table(a: Appraisal) -> pd.DataFrame:
 
 def frame_agency_table(a: Appraisal) -> pd.DataFrame:
     """The agency table as it was built before: by_agency() and a total row, in pandas."""
-    from cba.outputs.tables._tables import AGENCY_LABELS, _table
+    from cba.outputs.tables._frame import _table
+    from cba.outputs.tables._headline import AGENCY_LABELS
 
     by = a.by_agency()
     m = a.metrics

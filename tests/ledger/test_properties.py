@@ -9,7 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import cba
-from cba.engine._evaluate import compile_model, evaluate, reduce_flows
+from cba.engine import compile_model
+from cba.engine._evaluate import evaluate, reduce_flows
 from cba.engine._metrics import METRIC_NAMES, compute
 from cba.method._discounting import green_book_factors
 

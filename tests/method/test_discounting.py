@@ -9,7 +9,7 @@ from cba.method._discounting import (
     green_book_factors,
     present_value,
 )
-from cba.model._intervention import DiscountSchedule
+from cba.model import DiscountSchedule
 
 # Regression values printed in the method spec (Green Book standard schedule).
 SPEC_DF = {1: 0.966184, 5: 0.841973, 10: 0.708919, 30: 0.356278, 31: 0.345901,

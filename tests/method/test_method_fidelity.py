@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 
 import cba
 from cba.core._errors import CBAError, ModelError
-from cba.engine._evaluate import compile_model, evaluate, evaluate_totals, reduce_flows
+from cba.engine import compile_model
+from cba.engine._evaluate import evaluate, evaluate_totals, reduce_flows
 from cba.engine._metrics import compute
 from cba.ledger._ledger import totals_from_ledger
 
@@ -95,7 +96,7 @@ def test_health_discounting_names_another_schedule_and_green_book_health_keeps_i
 
 
 def test_the_lower_rate_sensitivity_schedule():
-    sched = cba.model._intervention.DiscountSchedule.from_dict("green_book_lower")
+    sched = cba.model.DiscountSchedule.from_dict("green_book_lower")
     rates = sched.rates(302)
     assert [rates[t] for t in (0, 30, 31, 75, 76, 125, 126, 200, 201, 300, 301)] == [
         0.03, 0.03, 0.0257, 0.0257, 0.0214, 0.0214, 0.0171, 0.0171, 0.0129, 0.0129, 0.0086]

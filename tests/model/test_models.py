@@ -5,7 +5,7 @@ import yaml
 
 from cba import CBAError, Intervention, ModelError
 from cba.engine._loading import load_intervention
-from cba.model._intervention import DiscountSchedule, OptimismBiasTable
+from cba.model import DiscountSchedule, OptimismBiasTable
 
 BASE = {
     "name": "m", "price_base": "2024/25", "horizon": 3,

@@ -10,15 +10,9 @@ import pytest
 import yaml
 
 import cba
-from cba.outputs.export._formats import (
-    SHEET_NAMES,
-    model_schema,
-    results_schema,
-    to_csv,
-    to_markdown,
-    to_xlsx,
-    write_file,
-)
+from cba.core._files import write_file
+from cba.outputs.export._formats import SHEET_NAMES, to_csv, to_markdown, to_xlsx
+from cba.outputs.export._schema import model_schema, results_schema
 from cba.outputs.export._xlsx import HEADER_ROW, NONE_FOOTNOTE, NUMBER_FORMATS
 
 from ..conftest import EXAMPLES, REPO

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from cba.core._errors import CBAError
 from cba.core._escaping import FORMULA_STARTS, csv_text, csv_uncell
-from cba.unit_costs._records import read_csv_text, to_csv_text
+from cba.unit_costs import to_csv_text
+from cba.unit_costs._tidy_csv import read_csv_text
 
 from ..support.strategies import csv_cells
 

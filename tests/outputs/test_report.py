@@ -24,9 +24,10 @@ import pytest
 import yaml
 
 import cba
+from cba.ledger import pv_fiscal_excluding_transfers
 from cba.outputs._format import fmt
+from cba.outputs._labels import SUMMARY_ROWS
 from cba.outputs.report._report import HEADLINES, inline_svg, render_report
-from cba.outputs.tables._tables import SUMMARY_ROWS, pv_fiscal_excluding_transfers
 
 from ..support.browser import browse, chromium
 

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import cba
-import cba.outputs.tables._tables as tables
+from cba.outputs import tables
 from cba.outputs._format import fmt, render_table_html, render_table_markdown, render_table_text
 
 from ..conftest import EXAMPLES

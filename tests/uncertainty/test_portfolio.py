@@ -12,7 +12,8 @@ import pytest
 import yaml
 
 import cba
-from cba.engine._evaluate import compile_model, evaluate_totals
+from cba.engine import compile_model
+from cba.engine._evaluate import evaluate_totals
 from cba.engine._metrics import AGENCY_METRIC_NAMES, METRIC_NAMES, compute
 from cba.uncertainty import appraise_many
 from cba.uncertainty._distributed import _batch_task, appraisal_row

@@ -14,7 +14,7 @@ import pytest
 import cba
 import cba.uncertainty._sampling as sampling
 from cba.core._errors import CBAError
-from cba.engine._evaluate import compile_model
+from cba.engine import compile_model
 from cba.uncertainty import montecarlo
 from cba.uncertainty._sampling import BLOCK, SEED_SCHEME, Sampler
 from cba.uncertainty._spec import UncertaintySpec

@@ -8,7 +8,7 @@ import pytest
 
 import cba
 from cba.core._errors import CBAError
-from cba.engine._evaluate import compile_model
+from cba.engine import compile_model
 from cba.uncertainty import appraise_many, montecarlo
 from cba.uncertainty._sampling import Sampler
 

@@ -10,20 +10,9 @@ from scipy import stats
 
 import cba
 from cba.core._errors import CBAError
-from cba.engine._evaluate import compile_model
-from cba.uncertainty._distributions import (
-    PERT,
-    Beta,
-    Discrete,
-    Fixed,
-    LogNormal,
-    Normal,
-    Triangular,
-    TruncatedNormal,
-    Uniform,
-    check_support,
-    from_spec,
-)
+from cba.engine import compile_model
+from cba.uncertainty import PERT, Beta, Discrete, Fixed, LogNormal, Normal, Triangular, TruncatedNormal, Uniform
+from cba.uncertainty._distributions import check_support, from_spec
 from cba.uncertainty._parameters import resolve
 from cba.uncertainty._sampling import BLOCK, Sampler, parse_correlation
 

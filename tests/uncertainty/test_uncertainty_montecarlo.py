@@ -137,7 +137,7 @@ def test_errors_are_clear(worked):
 
 
 def test_chunks_fit_the_memory_budget(worked):
-    from cba.engine._evaluate import compile_model
+    from cba.engine import compile_model
 
     m = compile_model(worked)
     s = Sampler(m, DISTS, seed=1)

@@ -120,7 +120,7 @@ def test_in_memory_quantiles_are_numpys(in_memory, worked):
         x = x[~np.isnan(x)]
         if not len(x):
             continue
-        got = r.summary.loc[m, [mc._qname(q) for q in QUANTILES]].to_numpy(dtype=float)
+        got = r.summary.loc[m, [summary_module._qname(q) for q in QUANTILES]].to_numpy(dtype=float)
         assert np.array_equal(got, np.quantile(x, QUANTILES), equal_nan=True), m
         assert r.summary.loc[m, "mean"] == pytest.approx(np.mean(x), rel=1e-13, abs=1e-300)
         if len(x) > 1:
@@ -225,18 +225,18 @@ def test_stream_summary_equals_summarise_on_any_values(data, rows, cols, block, 
             mp.setattr(module, "BLOCK", block)
         mp.setattr(streaming_module, "BINS", bins)
         mp.setattr(mc, "run_chunk", lambda model, sampler, a, b, *rest: (values[a:b].copy(), None))
-        ref = mc.summarise(values, names, base, thresholds, quantiles)
+        ref = summary_module.summarise(values, names, base, thresholds, quantiles)
         spans = mc.chunks(rows, size)
 
         def run_pass(plan):
-            acc = mc._Accumulator(plan)
+            acc = summary_module._Accumulator(plan)
             for a, b in order.sample(spans, len(spans)):         # chunks finish in any order
                 acc.merge(mc._pass_task(None, None, a, b, False, None, plan), plan)
             assert not acc.pieces
             return acc
 
-        got, passes = mc._stream_summary(run_pass, values[:block], names, base, thresholds, quantiles,
-                                         rows, memory)
+        got, passes = streaming_module._stream_summary(run_pass, values[:block], names, base, thresholds,
+                                                       quantiles, rows, memory)
     assert passes >= 1
     assert_identical(got, ref)
 
@@ -246,9 +246,9 @@ def test_stream_summary_equals_summarise_on_any_values(data, rows, cols, block, 
        quantiles=st.lists(st.floats(0, 1), min_size=1, max_size=8))
 def test_quantile_points_reproduce_numpy(x, quantiles):
     a = np.sort(np.array(x) + 0.0)
-    lower, upper, gamma = mc._quantile_points(len(a), quantiles)
+    lower, upper, gamma = summary_module._quantile_points(len(a), quantiles)
     with np.errstate(invalid="ignore"):                # inf - inf, in both
-        got = mc._interpolate(a[lower], a[upper], gamma)
+        got = summary_module._interpolate(a[lower], a[upper], gamma)
         want = np.quantile(a, quantiles)
     assert np.array_equal(np.where(np.isnan(got), np.nan, got).view(np.uint64),
                           np.where(np.isnan(want), np.nan, want).view(np.uint64))
@@ -258,9 +258,9 @@ def test_quantile_points_reproduce_numpy(x, quantiles):
 @given(x=st.lists(st.floats(allow_nan=False, width=64), min_size=2, max_size=40))
 def test_keys_keep_order_and_round_trip(x):
     v = np.array(x)
-    assert np.array_equal(mc._floats(mc._keys(v)).view(np.uint64), v.view(np.uint64))
+    assert np.array_equal(summary_module._floats(summary_module._keys(v)).view(np.uint64), v.view(np.uint64))
     v = v + 0.0                                  # as the summary sees them: no negative zero
-    k = mc._keys(v)
+    k = summary_module._keys(v)
     i, j = np.triu_indices(len(v), 1)
     assert np.array_equal(k[i] < k[j], v[i] < v[j]) and np.array_equal(k[i] == k[j], v[i] == v[j])
 
@@ -270,7 +270,7 @@ def test_keys_keep_order_and_round_trip(x):
        split=st.integers(0, 30))
 def test_exact_sum_is_the_exact_total_rounded_once(x, split):
     """Added in any grouping, the total is the exact rational sum divided and rounded once."""
-    s, t = mc._ExactSum(1), mc._ExactSum(1)
+    s, t = summary_module._ExactSum(1), summary_module._ExactSum(1)
     for v in x[:split]:
         s.add(np.array([v]))
     for v in x[split:]:
@@ -281,7 +281,7 @@ def test_exact_sum_is_the_exact_total_rounded_once(x, split):
 
 
 def test_exact_sum_hand_checked():
-    s = mc._ExactSum(2)
+    s = summary_module._ExactSum(2)
     with np.errstate(invalid="ignore"):
         for row in ([1e16, 1.0], [1.0, math.inf], [-1e16, -math.inf]):
             s.add(np.array(row))

@@ -10,10 +10,12 @@ from hypothesis import strategies as st
 
 import cba
 from cba.core._errors import CBAError
-from cba.engine._evaluate import compile_model, evaluate, evaluate_totals, reduce_flows
+from cba.engine import compile_model
+from cba.engine._evaluate import evaluate, evaluate_totals, reduce_flows
 from cba.engine._metrics import METRIC_NAMES, compute
 from cba.uncertainty import scenarios
-from cba.uncertainty._parameters import build_overrides, canonical, resolve, resolve_many
+from cba.uncertainty._overrides import build_overrides
+from cba.uncertainty._parameters import canonical, resolve, resolve_many
 
 from ..support.strategies import interventions
 

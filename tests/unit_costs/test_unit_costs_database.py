@@ -22,7 +22,7 @@ from cba.unit_costs import (
     supplementary,
     to_csv_text,
 )
-from cba.unit_costs._records import read_csv_text
+from cba.unit_costs._tidy_csv import read_csv_text
 
 HEADER = "code,description,agency,value_type,value,price_year,transfer,source\n"
 

@@ -18,7 +18,7 @@ import yaml
 import cba
 from cba import Intervention, UnitValue
 from cba.core._errors import CBAError, ModelError
-from cba.engine._evaluate import compile_model
+from cba.engine import compile_model
 from cba.unit_costs import default, resolve_unit_value
 
 REPO = Path(__file__).resolve().parents[2]

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 import cba.method._deflators as deflators
-from cba.unit_costs import default, public_value_of, read_lookups_deflator, read_workbook
+from cba.unit_costs import CSV_COLUMNS, default, public_value_of, read_lookups_deflator, read_workbook
 from cba.unit_costs._build import supplementary_files, workbook_files
-from cba.unit_costs._records import CSV_COLUMNS, code_key
+from cba.unit_costs._codes import code_key
 
 REPO = Path(__file__).resolve().parents[2]
 REFERENCE = REPO.parent / "shared" / "reference"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from cba.unit_costs import FURTHER_TRANSFERS, UnitCost, UnitCostValue, default, public_value_of
+from cba.unit_costs._transfer_flags import apply_transfers
 from cba.unit_costs._transfers import parse_transfer_comment
-from cba.unit_costs._workbook import apply_transfers
 
 COMMENTED = ["E&E1.0", "E&E2.0", "E&E3.0"] + [f"E&S{i}.0" for i in range(5, 14)]
 

@@ -22,8 +22,7 @@ import pytest
 openpyxl = pytest.importorskip("openpyxl")
 
 from cba.core._errors import CBAError  # noqa: E402
-from cba.unit_costs import read_workbook  # noqa: E402
-from cba.unit_costs._records import read_csv  # noqa: E402
+from cba.unit_costs import read_csv, read_workbook  # noqa: E402
 
 from .test_unit_costs_workbook import make_v14  # noqa: E402
 

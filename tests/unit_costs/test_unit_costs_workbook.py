@@ -16,7 +16,7 @@ from openpyxl.comments import Comment  # noqa: E402
 
 from cba.core._errors import CBAError  # noqa: E402
 from cba.unit_costs import UnitCostDatabase, read_lookups_deflator, read_workbook  # noqa: E402
-from cba.unit_costs._workbook import find_layout  # noqa: E402
+from cba.unit_costs._layout import find_layout  # noqa: E402
 
 V14_HEAD_1 = ["Outcome category", "Outcome detail", "Cost code", "Cost / saving detail", "Unit",
               "Agency bearing the cost / making the fiscal saving", None, "Fiscal value", None, None,

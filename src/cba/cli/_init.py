@@ -7,7 +7,7 @@ import shlex
 from pathlib import Path
 
 from cba.core._errors import CBAError
-from cba.outputs.export._formats import write_file
+from cba.core._files import write_file
 
 #: The starter model. Every figure is the method's worked example (docs/method.md,
 #: section 8), there only so that the file runs; each is marked for replacement.

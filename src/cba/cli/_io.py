@@ -43,7 +43,7 @@ def model_inputs(intervention) -> list[Path]:
         path = Path(p)
         return path if path.is_absolute() or base is None else Path(base) / path
 
-    from cba.unit_costs._database import DATASETS
+    from cba.unit_costs._shipped import DATASETS
 
     found = members + [where(p) for p in settings.local]
     if settings.database not in DATASETS:

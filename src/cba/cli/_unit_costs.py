@@ -108,7 +108,7 @@ def _database(args):
 
 def _inputs(args) -> list[str]:
     """The files a search, show or notes command reads: its database and local CSVs."""
-    from cba.unit_costs._database import DATASETS
+    from cba.unit_costs._shipped import DATASETS
 
     return [*args.local, *([] if args.database in DATASETS else [args.database])]
 
@@ -406,9 +406,10 @@ def _show_text(db, cost, split, kids, notes, base, deflator) -> str:
 
 # ---------------------------------------------------------------- import
 def run_import(args) -> int:
-    from cba.unit_costs._database import notes_csv_text
-    from cba.unit_costs._records import to_csv_text
-    from cba.unit_costs._workbook import deflator_csv_text, read_workbook
+    from cba.unit_costs._lookups import deflator_csv_text
+    from cba.unit_costs._shipped import notes_csv_text
+    from cba.unit_costs._tidy_csv import to_csv_text
+    from cba.unit_costs._workbook import read_workbook
 
     inputs = [args.workbook]
     check_suffix(args.output, ["csv"], inputs=inputs)

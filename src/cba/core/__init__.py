@@ -15,8 +15,9 @@ names load on first use (PEP 562).
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from cba.core._lazy import lazy_exports
 
 if TYPE_CHECKING:  # pragma: no cover
     from cba.core._errors import CBAError, ModelError
@@ -25,7 +26,4 @@ __all__ = ["CBAError", "ModelError"]
 
 
 if not TYPE_CHECKING:  # type checkers see the names imported above, and no others
-    def __getattr__(name: str) -> Any:
-        if name in __all__:
-            return getattr(importlib.import_module("cba.core._errors"), name)
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    __getattr__, __dir__ = lazy_exports(__name__, dict.fromkeys(__all__, "_errors"))

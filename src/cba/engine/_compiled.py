@@ -6,8 +6,7 @@ unit value resolved into value components, every confidence grade turned into an
 optimism bias correction. :data:`PARAMETER_SHAPES` names the arrays that
 :func:`cba.engine._evaluate.evaluate` accepts as overrides and their base shapes.
 
-This is the engine's first step: :mod:`cba.engine._evaluate` evaluates a compiled model, and
-re-exports every name defined here.
+This is the engine's first step: :mod:`cba.engine._evaluate` evaluates a compiled model.
 """
 
 from __future__ import annotations
@@ -20,7 +19,8 @@ import numpy as np
 
 import cba.method._deflators as deflators
 from cba.core._errors import CBAError, ModelError
-from cba.model._intervention import Intervention, Outcome, ValueComponent
+from cba.model._intervention import Intervention
+from cba.model._lines import Outcome, ValueComponent
 
 VALUE_TYPES = ("fiscal", "economic", "social")
 FISCAL, ECONOMIC, SOCIAL = 0, 1, 2

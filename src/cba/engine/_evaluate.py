@@ -2,9 +2,10 @@
 
 Two steps, both pure:
 
-1. :func:`compile_model` turns a validated :class:`~cba.model._intervention.Intervention` into
-   arrays at the appraisal's price base (:class:`CompiledModel`): every price
-   uplifted, every unit value resolved, every grade turned into a correction.
+1. :func:`~cba.engine._compiled.compile_model` turns a validated
+   :class:`~cba.model._intervention.Intervention` into arrays at the appraisal's price
+   base (:class:`CompiledModel`): every price uplifted, every unit value resolved,
+   every grade turned into a correction.
 2. :func:`evaluate` computes cost and benefit flows on arrays shaped
    ``(draws, lines, years)``. A deterministic appraisal is one draw; uncertainty
    analysis passes arrays of parameter draws as ``overrides`` and gets every draw
@@ -15,9 +16,7 @@ year that :mod:`cba.engine._metrics` turns into results; :func:`evaluate_totals`
 same totals for many draws without the per-line flows.
 
 Compiling lives in :mod:`cba.engine._compiled` and the segment sums and column layout of
-:func:`evaluate_totals` in :mod:`cba.engine._segments`; this module re-exports their names
-(``from cba.engine._evaluate import compile_model, CompiledModel, PARAMETER_SHAPES`` and the
-rest work as before).
+:func:`evaluate_totals` in :mod:`cba.engine._segments`.
 """
 
 from __future__ import annotations
@@ -28,22 +27,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from cba.core._errors import CBAError
-from cba.engine._compiled import (  # noqa: F401  (re-exported: cba.engine._evaluate is where these are imported from)
-    ECONOMIC,
-    FISCAL,
-    OUTCOME_PARAMETERS,
-    PARAMETER_SHAPES,
-    SAVING_CLASSES,
-    SOCIAL,
-    VALUE_TYPES,
-    CompiledModel,
-    _cashable,
-    _compile,
-    _components,
-    _double_counting,
-    compile_model,
-)
-from cba.engine._segments import _Columns, _columns, segment_sum  # noqa: F401  (re-exported)
+from cba.engine._compiled import ECONOMIC, FISCAL, PARAMETER_SHAPES, SOCIAL, CompiledModel
+from cba.engine._segments import _columns, segment_sum
 from cba.method._additionality import benefit_kernel, benefit_years, net_success_rate
 from cba.method._optimism_bias import reduce_benefits, uplift_costs
 
@@ -170,7 +155,7 @@ def evaluate(model: CompiledModel, overrides: Mapping[str, np.ndarray] | None = 
     Parameters
     ----------
     model : CompiledModel
-        From :func:`compile_model`.
+        From :func:`~cba.engine._compiled.compile_model`.
     overrides : mapping of str to numpy.ndarray, optional
         Parameter draws, each shaped ``(D,) + base shape`` (see
         :data:`PARAMETER_SHAPES`); parameters not given keep their base value in
@@ -359,8 +344,8 @@ def evaluate_totals(model: CompiledModel, overrides: Mapping[str, np.ndarray] | 
     one when only rates, amounts, costs, lags or durations vary). Benefit flows by
     value component ``(D, K, H)`` are never built: each component's amount is added
     into its outcome's weight in each column it lands in (fiscal, cashable and
-    transfer by agency, economic, social; :class:`_Columns`), only for the (outcome,
-    column) pairs that occur, then each column sums its outcomes' benefit units
+    transfer by agency, economic, social; :class:`~cba.engine._segments._Columns`), only
+    for the (outcome, column) pairs that occur, then each column sums its outcomes' benefit units
     times their weights. Both are segment sums (:func:`segment_sum`): no outcome x
     component or component x agency matrix, so memory and time grow linearly with
     the number of components. The totals equal :func:`reduce_flows` up to
@@ -393,6 +378,7 @@ def evaluate_totals(model: CompiledModel, overrides: Mapping[str, np.ndarray] | 
     Examples
     --------
     >>> import cba
+    >>> from cba.engine._compiled import compile_model
     >>> m = compile_model(cba.Intervention.from_dict({"name": "Tiny", "price_base": "2024/25",
     ...     "horizon": 2, "costs": [{"name": "Staff", "agency": "local_authority", "amounts": [1000]}],
     ...     "outcomes": [{"name": "Fewer call-outs", "cohort": 10, "success": 0.5,

@@ -27,7 +27,8 @@ from cba.core._errors import ModelError
 from cba.core._numbers import _TOO_LARGE
 
 if TYPE_CHECKING:  # pragma: no cover
-    from cba.engine._evaluate import CompiledModel, Flows, Totals
+    from cba.engine._compiled import CompiledModel
+    from cba.engine._evaluate import Flows, Totals
     from cba.engine._metrics import PresentValues
 
 # ---------------------------------------------------------------- the lines of a model
@@ -151,7 +152,7 @@ _PV_PART = {"pv_costs": "costs", "pv_fiscal": "fiscal", "pv_cashable": "cashable
 
 
 def _lines_of(model: CompiledModel, what: str, agency: int | None) -> str:
-    from cba.engine._evaluate import ECONOMIC, FISCAL, SOCIAL
+    from cba.engine._compiled import ECONOMIC, FISCAL, SOCIAL
 
     if what == "costs":
         index = [l for l in range(model.n_costs) if agency is None or model.cost_agency[l] == agency]

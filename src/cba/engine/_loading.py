@@ -26,7 +26,7 @@ works on a programme as on a single model; the deal refers to lines by those nam
 
 :func:`load_intervention` reads any model file: a single intervention, or a programme
 combined by :func:`build_programme`. Combining needs each member's unit values
-resolved (:func:`cba.engine._evaluate._components`), so reading files sits in the
+resolved (:func:`cba.engine._compiled._components`), so reading files sits in the
 engine layer, above the models it builds.
 """
 
@@ -38,7 +38,7 @@ from typing import Any
 
 from cba.core._errors import CBAError, ModelError, in_file
 from cba.core._files import data_format, decode_text, parse_data, read_bytes
-from cba.engine._evaluate import _cashable, _components
+from cba.engine._compiled import _cashable, _components
 from cba.model._intervention import Intervention
 
 #: Fields of a programme file (besides those it passes on to the combined model).
@@ -184,7 +184,7 @@ def _files_read(path: Path, model) -> list[str]:
     out = [str(path)]
     settings = model.unit_costs
     if settings is not None:
-        from cba.unit_costs._database import DATASETS
+        from cba.unit_costs._shipped import DATASETS
 
         base = Path(getattr(model, "_base_dir", None) or path.parent)
         names = list(settings.local) + ([] if settings.database in DATASETS else [settings.database])

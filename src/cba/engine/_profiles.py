@@ -12,7 +12,7 @@ that occurs in a call, and each draw combines them:
 
 - present values by agency and value type: each component's value is ``scale x
   PV(profile) x amount`` (``x`` its cashable share for the cashable column), summed
-  by agency with segment sums (:func:`cba.engine._evaluate.segment_sum`);
+  by agency with segment sums (:func:`cba.engine._segments.segment_sum`);
 - the yearly totals that payback and the internal rate of return need: costs by
   year, and fiscal savings by year, ``sum over outcomes of scale x fiscal amount x
   P[t]``.
@@ -35,7 +35,8 @@ multiplication), so they do not depend on the other draws of the call.
 Examples
 --------
 >>> import cba
->>> from cba.engine._evaluate import compile_model, evaluate_totals
+>>> from cba.engine._compiled import compile_model
+>>> from cba.engine._evaluate import evaluate_totals
 >>> from cba.engine._metrics import compute
 >>> m = compile_model(cba.Intervention.from_dict({"name": "Tiny", "price_base": "2024/25",
 ...     "horizon": 3, "costs": [{"name": "Staff", "agency": "local_authority", "amounts": [1000]}],
@@ -58,8 +59,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cba.engine._evaluate import FISCAL, PARAMETER_SHAPES, CompiledModel, _columns, _draws
+from cba.engine._compiled import FISCAL, PARAMETER_SHAPES, CompiledModel
+from cba.engine._evaluate import _draws
 from cba.engine._metrics import PresentValues
+from cba.engine._segments import _columns
 
 #: Parameters the profile path takes as overrides; drawing any other (a cohort, a
 #: drop-off) sends :func:`present_values` to the general path.
@@ -73,7 +76,7 @@ def applies(model: CompiledModel, names) -> bool:
     """Whether :func:`present_values` can take draws of these engine parameters.
 
     >>> import cba
-    >>> from cba.engine._evaluate import compile_model
+    >>> from cba.engine._compiled import compile_model
     >>> m = compile_model(cba.Intervention.from_dict({"name": "Tiny", "price_base": "2024/25"}))
     >>> applies(m, ["success", "duration", "cost_real"]), applies(m, ["drop_off"])
     (True, False)
@@ -177,7 +180,7 @@ class _Plan:
 
     Rows of benefit units are the outcomes, then each component with its own timing
     (as :func:`cba.engine._evaluate._benefit_rows` lays them out). Entries are the
-    (component, column) pairs of :func:`cba.engine._evaluate._columns`, sorted by column.
+    (component, column) pairs of :func:`cba.engine._segments._columns`, sorted by column.
     """
 
     rows: np.ndarray            # (K,) row of each component

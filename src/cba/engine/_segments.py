@@ -4,7 +4,7 @@
 one-hot matrix); :class:`_Columns` and :func:`_columns` lay out the columns of the
 totals by agency and value type that a component's value is added into. Both serve
 the fast paths for many draws (:func:`cba.engine._evaluate.evaluate_totals` and
-:mod:`cba.engine._profiles`); :mod:`cba.engine._evaluate` re-exports every name defined here.
+:mod:`cba.engine._profiles`).
 """
 
 from __future__ import annotations

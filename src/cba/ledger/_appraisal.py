@@ -26,7 +26,8 @@ from cba.core._errors import CBAError
 from cba.core._files import write_file
 from cba.core._numbers import guard
 from cba.core._plain import plain
-from cba.engine._evaluate import FISCAL, CompiledModel, Flows, Totals, compile_model, evaluate, reduce_flows
+from cba.engine._compiled import FISCAL, CompiledModel, compile_model
+from cba.engine._evaluate import Flows, Totals, evaluate, reduce_flows
 from cba.engine._loading import load_intervention
 from cba.engine._metrics import AGENCY_METRIC_NAMES, METRIC_NAMES, SAVING_METRIC_NAMES, compute
 from cba.ledger._groups import by_group, central_government_share
@@ -64,7 +65,7 @@ class Appraisal:
         ``pv_cost_avoidance`` when the model classes savings.
     value_for_money : str or None
         The category of the benefit-cost ratio (e.g. ``high``; see
-        :class:`~cba.model._intervention.ValueForMoneyBands`).
+        :class:`~cba.model._value_for_money.ValueForMoneyBands`).
     warnings : list of str
         What must be read beside the results (possible double counting); shown
         in every output, and an error with ``cba appraise --strict``.
@@ -123,7 +124,7 @@ class Appraisal:
     @property
     def value_for_money_bands(self) -> ValueForMoneyBands:
         """The bands that put the benefit-cost ratio in a value for money category."""
-        from cba.model._intervention import ValueForMoneyBands
+        from cba.model._value_for_money import ValueForMoneyBands
 
         return self.intervention.value_for_money or ValueForMoneyBands()
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cba.engine._evaluate import FISCAL, VALUE_TYPES, CompiledModel, Flows, Totals
+from cba.engine._compiled import FISCAL, VALUE_TYPES, CompiledModel
+from cba.engine._evaluate import Flows, Totals
 
 #: Ledger columns, in order.
 LEDGER_COLUMNS = ("source_type", "line", "source", "component", "unit_cost", "agency",

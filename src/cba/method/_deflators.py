@@ -16,7 +16,7 @@ from __future__ import annotations
 import csv
 import functools
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast, overload
@@ -188,7 +188,7 @@ class Deflator:
 DEFAULT_DEFLATOR = "hmt_2026_03"
 
 _REGISTRY: dict[str, Deflator] = {}
-_LOADERS: dict[str, object] = {}
+_LOADERS: dict[str, Callable[[], Deflator]] = {}
 
 
 def data_dir() -> Path:
@@ -255,5 +255,5 @@ def get(name: str | Deflator) -> Deflator:
         loader = _LOADERS.get(name)
         if loader is None:
             raise CBAError(f"unknown deflator series {name!r} (available: {', '.join(available())})")
-        _REGISTRY[name] = loader()  # type: ignore[operator]
+        _REGISTRY[name] = loader()
     return _REGISTRY[name]

@@ -101,7 +101,7 @@ class _Model(BaseModel):
             raise CBAError(f"{type(self).__name__}: the data is nested too deeply") from None
 
     # pydantic validates nested models without calling this __init__, as for its own
-    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
+    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]  # a marker on the function, set at run time
 
     def __setattr__(self, name: str, value: Any) -> None:
         from cba.model._checks import mark_changed, with_place

@@ -5,14 +5,15 @@ discounting, optimism-bias table, cost lines by agency and year, and outcomes wi
 their cohort, additionality rates, timing and unit value. Models validate on
 construction and serialise to and from JSON and YAML without loss.
 
-This module holds :class:`Intervention` (its checks across fields) and
-:func:`load_intervention`; the models nested in it live beside it and are importable
-from here too:
+This module holds :class:`Intervention` (its checks across fields); reading a model
+file is :func:`cba.engine._loading.load_intervention`. The models nested in it live
+beside it:
 
-- :mod:`cba.model._settings`: :class:`Agency`, :class:`DiscountSchedule`,
-  :class:`OptimismBiasTable`, :class:`UnitCostSettings`;
-- :mod:`cba.model._lines`: :class:`CostLine`, :class:`Outcome`, :class:`UnitValue`,
-  :class:`ValueComponent`;
+- :mod:`cba.model._settings`: :class:`~cba.model._settings.Agency`,
+  :class:`~cba.model._settings.DiscountSchedule`, :class:`~cba.model._settings.OptimismBiasTable`,
+  :class:`~cba.model._settings.UnitCostSettings`;
+- :mod:`cba.model._lines`: :class:`~cba.model._lines.CostLine`, :class:`~cba.model._lines.Outcome`,
+  :class:`~cba.model._lines.UnitValue`, :class:`~cba.model._lines.ValueComponent`;
 - :mod:`cba.model._base`: the shared field types; :mod:`cba.model._deal_terms`: the
   deal; :mod:`cba.model._value_for_money`: the value-for-money bands.
 
@@ -24,71 +25,26 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal  # noqa: F401  (Any, Literal: importable from here as before)
+from typing import TYPE_CHECKING, Annotated
 
-from pydantic import (  # noqa: F401  (model_serializer: importable from here as before)
-    BeforeValidator,
-    Field,
-    PrivateAttr,
-    model_serializer,
-    model_validator,
-)
+from pydantic import BeforeValidator, Field, PrivateAttr, model_validator
 
 from cba.core._accessors import accessor
 from cba.core._errors import ModelError
 from cba.method._deflators import DEFAULT_DEFLATOR
-from cba.method._discounting import (  # noqa: F401  (importable from here as before the nested models moved out)
-    GREEN_BOOK_BAND_STARTS,
-    GREEN_BOOK_HEALTH_RATES,
-    GREEN_BOOK_LOWER_RATES,
-    GREEN_BOOK_RATES,
-    banded_rates,
-    discount_factors,
-)
 from cba.model._agencies import CANONICAL_AGENCIES
-from cba.model._base import (  # noqa: F401  (re-exported: the field types are part of cba.model._intervention)
-    AgencyId,
-    FinancialYear,
-    Grade,
-    NonNegative,
-    NonNegativeWhole,
-    Number,
-    Rate,
-    Whole,
-    _fy,
-    _Model,
-    _non_negative,
-    _not_bool,
-    _rate,
-    _slug,
-)
-from cba.model._deal_terms import (  # noqa: F401  (the deal's models are part of the model file)
-    Funding,
-    GainShare,
-    OutcomePayment,
-    Partnership,
-    Payment,
-    PooledBudget,
-    TopUp,
-)
-from cba.model._lines import CostLine, Outcome, UnitValue, ValueComponent  # noqa: F401  (part of cba.model._intervention)
-from cba.model._settings import (  # noqa: F401  (part of cba.model._intervention)
-    GM_OPTIMISM_BIAS,
-    GREEN_BOOK_SCHEDULES,
+from cba.model._base import AgencyId, FinancialYear, _Model, _not_bool
+from cba.model._deal_terms import Partnership
+from cba.model._lines import CostLine, Outcome
+from cba.model._settings import (
     MAX_YEARS,
     Agency,
-    DiscountBand,
     DiscountSchedule,
     OptimismBiasTable,
     UnitCostSettings,
     default_health_schedule,
 )
-from cba.model._value_for_money import (  # noqa: F401  (re-exported: part of the model file format)
-    DFT_VALUE_FOR_MONEY,
-    DFT_VALUE_FOR_MONEY_SOURCE,
-    ValueForMoneyBand,
-    ValueForMoneyBands,
-)
+from cba.model._value_for_money import ValueForMoneyBands
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np

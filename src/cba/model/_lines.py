@@ -3,8 +3,7 @@
 A :class:`CostLine` is a cost borne by one agency, by year; an :class:`Outcome` is a
 change for part of a cohort, with its additionality rates, timing and the
 :class:`UnitValue` of one success, made of :class:`ValueComponent` parts (fiscal,
-economic, social). An :class:`~cba.model._intervention.Intervention` holds lists of both; all are
-importable from :mod:`cba.model._intervention`.
+economic, social). An :class:`~cba.model._intervention.Intervention` holds lists of both.
 
 Field names are the contract of the model file format: they may be added to, never
 renamed.

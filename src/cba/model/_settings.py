@@ -4,7 +4,7 @@ The models here say how an :class:`~cba.model._intervention.Intervention` is app
 what it does: the agencies it declares, the discount schedule (:class:`DiscountSchedule`,
 with the Green Book schedules of :mod:`cba.method._discounting`), the optimism-bias table
 (:class:`OptimismBiasTable`) and which unit cost data resolve ``unit_cost`` codes
-(:class:`UnitCostSettings`). All are importable from :mod:`cba.model._intervention`.
+(:class:`UnitCostSettings`).
 
 Field names are the contract of the model file format: they may be added to, never
 renamed.

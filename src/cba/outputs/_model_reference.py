@@ -95,9 +95,15 @@ def _factory_default(model: str, name: str) -> Any:
     """The default a ``default_factory`` makes (JSON schema leaves these out)."""
     from pydantic import BaseModel
 
-    import cba.model._intervention as models
+    import cba.model._deal_terms as deal_terms
+    import cba.model._intervention as intervention
+    import cba.model._lines as lines
+    import cba.model._settings as settings
+    import cba.model._value_for_money as value_for_money
 
-    cls = getattr(models, model, None)
+    # the modules that define the models of a model file
+    modules = (intervention, settings, value_for_money, lines, deal_terms)
+    cls = next((getattr(m, model) for m in modules if model in vars(m)), None)
     info = getattr(cls, "model_fields", {}).get(name)
     if info is None or info.default_factory is None:
         return None

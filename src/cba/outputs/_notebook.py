@@ -120,7 +120,7 @@ def switching_frame_html(frame: pd.DataFrame) -> str:
     """A table of switching values (columns of :func:`cba.uncertainty.switching_values`) as HTML."""
     from cba.outputs._format import fmt
     from cba.outputs._labels import metric_kind, metric_label
-    from cba.outputs.tables._tables import _table
+    from cba.outputs.tables._frame import _table
 
     tables = []
     for metric, rows in frame.groupby("metric", sort=False):

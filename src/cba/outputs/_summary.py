@@ -54,7 +54,7 @@ def render_html(appraisal: Appraisal) -> str:
 # ---------------------------------------------------------------- input models
 def render_model_text(model) -> str:
     """An intervention as readable text: settings, costs and outcomes as entered."""
-    from cba.outputs.tables._tables import model_tables
+    from cba.outputs.tables._inputs import model_tables
 
     t = model_tables(model)
     return "\n\n".join([render_table_text(t["settings"], title=True)]
@@ -63,7 +63,7 @@ def render_model_text(model) -> str:
 
 def render_model_html(model) -> str:
     """An intervention as HTML tables for notebooks."""
-    from cba.outputs.tables._tables import model_tables
+    from cba.outputs.tables._inputs import model_tables
 
     return "<div>" + "".join(render_table_html(f) for f in model_tables(model).values()) + "</div>"
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from cba.core._errors import CBAError, ModelError
-from cba.engine._evaluate import FISCAL, CompiledModel
+from cba.engine._compiled import FISCAL, CompiledModel
 from cba.model._deal_terms import Partnership
 
 #: Deal terms an analysis may vary, with their base shape (``G`` gain-shares,
@@ -139,7 +139,7 @@ def compile_deal(model: CompiledModel, terms: Partnership | None = None) -> Comp
     Parameters
     ----------
     model : CompiledModel
-        From :func:`cba.engine._evaluate.compile_model`.
+        From :func:`cba.engine._compiled.compile_model`.
     terms : Partnership, optional
         The deal; by default the model's own ``partnership`` section (or no deal).
 
@@ -259,7 +259,10 @@ def compile_deal(model: CompiledModel, terms: Partnership | None = None) -> Comp
         "deal.payments.amounts": amounts,
     }
     names = terms.agreement_names()
-    ints = lambda xs, n: np.array(xs, dtype=int).reshape(n)  # noqa: E731
+
+    def ints(xs: list[int], n: int) -> np.ndarray:
+        return np.array(xs, dtype=int).reshape(n)
+
     return CompiledDeal(
         terms=terms, partners=tuple(partners), horizon=H,
         funding_cash=cash, funding_in_kind=kind, pool_lines=pool_lines, pool_host=pool_host,

@@ -23,7 +23,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cba.engine._evaluate import FISCAL, CompiledModel, Flows
+from cba.engine._compiled import FISCAL, CompiledModel
+from cba.engine._evaluate import Flows
 from cba.engine._metrics import payback_period, ratio
 from cba.partnership._compile import DEAL_PARAMETER_SHAPES, CompiledDeal
 

@@ -21,23 +21,16 @@ This package imports every layer below it (core to partnership); its results rea
 their tables and charts in :mod:`cba.outputs` through :mod:`cba.core._accessors`.
 """
 
+from cba.uncertainty._continuous import PERT, Beta, LogNormal, Normal, Triangular, TruncatedNormal, Uniform
 from cba.uncertainty._core import DEFAULT_THRESHOLDS, Threshold, metric_names
+from cba.uncertainty._discrete import Discrete, Fixed
 from cba.uncertainty._distributed import appraise_many
-from cba.uncertainty._distributions import (
-    PERT,
-    Beta,
-    Discrete,
-    Distribution,
-    Fixed,
-    LogNormal,
-    Normal,
-    Triangular,
-    TruncatedNormal,
-    Uniform,
-    from_spec,
-)
-from cba.uncertainty._montecarlo import MonteCarloResult, montecarlo
-from cba.uncertainty._parameters import Parameter, resolve
+from cba.uncertainty._distribution_base import Distribution
+from cba.uncertainty._distributions import from_spec
+from cba.uncertainty._montecarlo import montecarlo
+from cba.uncertainty._montecarlo_result import MonteCarloResult
+from cba.uncertainty._parameter import Parameter
+from cba.uncertainty._parameters import resolve
 from cba.uncertainty._scenarios import ScenarioResult, scenarios
 from cba.uncertainty._sensitivity import SensitivityResult, one_way, tornado_data
 from cba.uncertainty._spec import UncertaintySpec, load_spec

@@ -252,7 +252,10 @@ class TruncatedNormal(Distribution):
 
     def expected_value(self) -> float:
         a, b = self._ab()
-        pdf = lambda x: 0.0 if math.isinf(x) else math.exp(-0.5 * x * x) / math.sqrt(2 * math.pi)  # noqa: E731
+
+        def pdf(x: float) -> float:  # the standard normal density, 0 at the infinite ends
+            return 0.0 if math.isinf(x) else math.exp(-0.5 * x * x) / math.sqrt(2 * math.pi)
+
         mass = special.ndtr(-a) - special.ndtr(-b) if a > 0 else special.ndtr(b) - special.ndtr(a)
         return float(self.mean + self.sd * (pdf(a) - pdf(b)) / mass)
 

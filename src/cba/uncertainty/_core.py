@@ -30,13 +30,14 @@ import cba.core._limits as limits
 import cba.engine._finite as finite
 from cba.core._errors import CBAError, shown
 from cba.core._numbers import guard, number
-from cba.engine._evaluate import CompiledModel, Totals, compile_model, evaluate_totals
+from cba.engine._compiled import CompiledModel, compile_model
+from cba.engine._evaluate import Totals, evaluate_totals
 from cba.engine._loading import load_intervention
 from cba.engine._metrics import AGENCY_METRIC_NAMES, METRIC_NAMES, PresentValues, compute
 from cba.engine._profiles import present_values
 from cba.model._intervention import Intervention
 from cba.uncertainty._overrides import build_overrides
-from cba.uncertainty._parameters import Parameter
+from cba.uncertainty._parameter import Parameter
 
 if TYPE_CHECKING:  # pragma: no cover
     from typing import TypeAlias
@@ -65,7 +66,7 @@ _OPS = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le
 
 
 def as_compiled(model: ModelLike) -> CompiledModel:
-    """A :class:`~cba.engine._evaluate.CompiledModel` from a model in any form.
+    """A :class:`~cba.engine._compiled.CompiledModel` from a model in any form.
 
     Accepts a compiled model, an :class:`~cba.model._intervention.Intervention`, a dict, an
     :class:`~cba.ledger._appraisal.Appraisal` or the path of a model file.
@@ -319,10 +320,10 @@ def run(model: CompiledModel, parameters: Sequence[Parameter], values: Mapping[s
     include_agencies : bool
         Add the agency columns of :func:`metric_names`.
     checked : bool
-        The values are known to be in range (see :func:`~cba.uncertainty._parameters.build_overrides`).
+        The values are known to be in range (see :func:`~cba.uncertainty._overrides.build_overrides`).
     buffers : dict, optional
         Scratch arrays reused from call to call for the engine's overrides (see
-        :func:`~cba.uncertainty._parameters.build_overrides`).
+        :func:`~cba.uncertainty._overrides.build_overrides`).
 
     Returns
     -------

@@ -22,7 +22,7 @@ path                                               kind       meaning (units)
 ``partnership.payments[j].amounts[t]``             value      the payment in year ``t`` (pounds)
 =================================================  =========  ==============================
 
-Each path resolves to a :class:`~cba.uncertainty._parameters.Parameter` whose
+Each path resolves to a :class:`~cba.uncertainty._parameter.Parameter` whose
 target is one of :data:`~cba.partnership._compile.DEAL_PARAMETER_SHAPES`; the
 engine never sees these, :func:`cba.partnership._evaluate.evaluate_deal` does.
 """
@@ -34,7 +34,7 @@ import re
 import numpy as np
 
 from cba.core._errors import CBAError
-from cba.engine._evaluate import CompiledModel
+from cba.engine._compiled import CompiledModel
 from cba.partnership._compile import compile_deal
 from cba.uncertainty._parameter import Parameter
 
@@ -52,7 +52,7 @@ PATH_FORMS = (
 
 
 def resolve_deal(model: CompiledModel, path: str):
-    """The :class:`~cba.uncertainty._parameters.Parameter` a ``partnership.`` path names."""
+    """The :class:`~cba.uncertainty._parameter.Parameter` a ``partnership.`` path names."""
     terms = getattr(model.intervention, "partnership", None)
     if terms is None:
         raise CBAError(f"{path}: the model has no partnership section")

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from cba.core._errors import CBAError
-from cba.engine._evaluate import CompiledModel, compile_model
+from cba.engine._compiled import CompiledModel, compile_model
 from cba.engine._loading import load_intervention
 from cba.engine._metrics import AGENCY_METRIC_NAMES, METRIC_NAMES
 from cba.model._intervention import Intervention

@@ -10,9 +10,9 @@ message.
 The distributions are defined in :mod:`cba.uncertainty._continuous` (uniform,
 triangular, PERT, normal, truncated normal, beta, lognormal) and
 :mod:`cba.uncertainty._discrete` (fixed, discrete), on the base class of
-:mod:`cba.uncertainty._distribution_base`; all are importable from here, which reads
-them from a file (:func:`from_spec`) and checks them against the parameter they are
-for (:func:`check_support`).
+:mod:`cba.uncertainty._distribution_base`; this module reads them from a file
+(:func:`from_spec`) and checks them against the parameter they are for
+(:func:`check_support`).
 
 In a file, a distribution is a mapping with a ``dist`` key::
 
@@ -38,23 +38,12 @@ References
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence  # noqa: F401  (Sequence: importable from here as before)
-from dataclasses import dataclass  # noqa: F401  (as above: the distributions moved out)
-
-import numpy as np  # noqa: F401  (as above)
-from scipy import special  # noqa: F401  (as above)
+from collections.abc import Mapping
 
 from cba.core._errors import CBAError, shown
 from cba.uncertainty._continuous import PERT, Beta, LogNormal, Normal, Triangular, TruncatedNormal, Uniform
 from cba.uncertainty._discrete import Discrete, Fixed
-from cba.uncertainty._distribution_base import (  # noqa: F401  (part of this module's interface)
-    _HALF_ULP,
-    _INF,
-    Distribution,
-    _bound,
-    _finite,
-    open_uniform,
-)
+from cba.uncertainty._distribution_base import Distribution
 
 #: Distribution name (and aliases) -> class.
 DISTRIBUTIONS: dict[str, type[Distribution]] = {

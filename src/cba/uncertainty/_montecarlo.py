@@ -52,40 +52,12 @@ import numpy as np
 
 import cba.uncertainty._core as core
 from cba.core._errors import CBAError, shown
-from cba.engine._evaluate import CompiledModel, _columns
-from cba.uncertainty._distributions import Distribution  # noqa: F401  (importable from here before the split)
+from cba.engine._compiled import CompiledModel
+from cba.engine._segments import _columns
 from cba.uncertainty._montecarlo_result import MonteCarloResult
 from cba.uncertainty._sampling import BLOCK, SEED_SCHEME, Sampler
-from cba.uncertainty._streaming import (  # noqa: F401  (the streaming summary's names, importable from here as before)
-    BINS,
-    _locate,
-    _pilot_starts,
-    _stream,
-    _stream_summary,
-    _Target,
-    _target_plan,
-)
-from cba.uncertainty._summary import (  # noqa: F401  (the summary's names, importable from here as before)
-    _NO_KEY,
-    _SIGN,
-    _UNIT,
-    DEFAULT_QUANTILES,
-    _Accumulator,
-    _check_quantiles,
-    _column_sums,
-    _ExactSum,
-    _floats,
-    _frame,
-    _interpolate,
-    _keys,
-    _needed_ranks,
-    _Plan,
-    _qname,
-    _quantile_points,
-    _quiet,
-    _summarise,
-    summarise,
-)
+from cba.uncertainty._streaming import _stream_summary
+from cba.uncertainty._summary import DEFAULT_QUANTILES, _Accumulator, _check_quantiles, _Plan, _quiet, _summarise
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -327,7 +299,7 @@ def montecarlo(model: ModelLike, distributions: Mapping[str, object], draws: int
     standard deviation add each block of 2,048 draws by NumPy's pairwise summation
     and the block sums exactly, rounding once; quantiles are NumPy's default
     (linear) quantiles of the draws where the metric is defined, from exact order
-    statistics; a negative zero counts as zero. See :func:`summarise`.
+    statistics; a negative zero counts as zero. See :func:`~cba.uncertainty._summary.summarise`.
     """
     compiled = core.as_compiled(model)
     draws = core.check_draws(draws)  # hardening: bounded before anything is allocated

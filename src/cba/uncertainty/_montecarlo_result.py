@@ -21,8 +21,8 @@ import pandas as pd
 import cba.uncertainty._core as core
 from cba.core._accessors import accessor
 from cba.core._errors import CBAError
-from cba.engine._evaluate import CompiledModel
-from cba.uncertainty._distributions import Distribution
+from cba.engine._compiled import CompiledModel
+from cba.uncertainty._distribution_base import Distribution
 from cba.uncertainty._sampling import SEED_SCHEME
 
 

@@ -1,6 +1,6 @@
 """Engine overrides from parameter values: the arrays an uncertainty analysis hands the engine.
 
-:func:`build_overrides` turns values of many :class:`~cba.uncertainty._parameters.Parameter`
+:func:`build_overrides` turns values of many :class:`~cba.uncertainty._parameter.Parameter`
 objects, one value per draw, into the ``overrides`` that :func:`cba.engine._evaluate.evaluate`,
 :func:`cba.engine._evaluate.evaluate_totals` and :func:`cba.engine._profiles.present_values` take: each
 engine array the parameters touch, with a leading draws axis, values written first and
@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from cba.core._errors import CBAError
-from cba.engine._evaluate import CompiledModel
+from cba.engine._compiled import CompiledModel
 
 if TYPE_CHECKING:  # parameters imports this module
-    from cba.uncertainty._parameters import Parameter
+    from cba.uncertainty._parameter import Parameter
 
 
 def _base(model: CompiledModel, p: Parameter) -> np.ndarray:

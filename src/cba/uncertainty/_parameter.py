@@ -32,7 +32,7 @@ class Parameter:
     label : str
         Readable name for tables and charts, e.g. ``Fewer repeat incidents: success``.
     target : str
-        Engine parameter written (a key of :data:`cba.engine._evaluate.PARAMETER_SHAPES`).
+        Engine parameter written (a key of :data:`cba.engine._compiled.PARAMETER_SHAPES`).
     cells : tuple
         Index into the target's base shape of the cells written.
     mode : {"set", "scale"}

@@ -3,8 +3,8 @@
 An uncertainty analysis names the assumptions it moves with the same field paths
 that error messages use (``outcomes[0].success``). :func:`resolve` turns a path
 into a :class:`Parameter`, which knows the engine array it writes, its allowed
-range and its value in the model; :func:`build_overrides` turns values of many
-parameters, one per draw, into the ``overrides`` that
+range and its value in the model; :func:`~cba.uncertainty._overrides.build_overrides`
+turns values of many parameters, one per draw, into the ``overrides`` that
 :func:`cba.engine._evaluate.evaluate` and :func:`cba.engine._evaluate.evaluate_totals` take.
 
 Paths
@@ -44,7 +44,8 @@ set; two values may not set the same cell.
 Examples
 --------
 >>> import cba
->>> from cba.engine._evaluate import compile_model
+>>> from cba.engine._compiled import compile_model
+>>> from cba.uncertainty._overrides import build_overrides
 >>> m = compile_model(cba.Intervention.from_yaml('''
 ... name: Tiny
 ... price_base: 2024/25
@@ -71,8 +72,8 @@ from collections.abc import Iterable
 import numpy as np
 
 from cba.core._errors import CBAError
-from cba.engine._evaluate import CompiledModel, _components
-from cba.uncertainty._overrides import _base, build_overrides  # noqa: F401  (build_overrides: importable from here as before)
+from cba.engine._compiled import CompiledModel, _components
+from cba.uncertainty._overrides import _base
 from cba.uncertainty._parameter import _INF, Parameter
 
 #: Outcome fields that are rates in [0, 1] and map one-to-one onto the engine.
@@ -165,7 +166,7 @@ def resolve(model: CompiledModel, path: str) -> Parameter:
     Parameters
     ----------
     model : CompiledModel
-        From :func:`cba.engine._evaluate.compile_model`.
+        From :func:`cba.engine._compiled.compile_model`.
     path : str
         One of the forms in the module docstring, e.g. ``outcomes[0].success``.
 

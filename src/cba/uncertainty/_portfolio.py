@@ -2,7 +2,7 @@
 
 Interventions with the same structure (horizon, cost lines, outcomes and value
 components at the same positions, paying and saving agencies in the same places)
-differ only in the values of the engine's parameters (:data:`cba.engine._evaluate.PARAMETER_SHAPES`:
+differ only in the values of the engine's parameters (:data:`cba.engine._compiled.PARAMETER_SHAPES`:
 cohorts, rates, amounts, discount factors, ...). Each such group is evaluated as
 the draws of one model: one call of :func:`cba.engine._evaluate.evaluate_totals` with every
 intervention's parameters as overrides, and one call of :func:`cba.engine._metrics.compute`
@@ -24,7 +24,8 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 
-from cba.engine._evaluate import PARAMETER_SHAPES, CompiledModel, evaluate_totals
+from cba.engine._compiled import PARAMETER_SHAPES, CompiledModel
+from cba.engine._evaluate import evaluate_totals
 from cba.engine._metrics import AGENCY_METRIC_NAMES, METRIC_NAMES, compute
 
 #: Fields of a compiled model that describe where numbers come from, not how they
@@ -90,7 +91,7 @@ def evaluate_group(models: Sequence[CompiledModel], include_irr: bool = True
     Examples
     --------
     >>> import cba
-    >>> from cba.engine._evaluate import compile_model
+    >>> from cba.engine._compiled import compile_model
     >>> ms = [compile_model(cba.Intervention.from_dict({"name": n, "price_base": "2024/25", "horizon": 1,
     ...     "costs": [{"name": "Staff", "agency": "local_authority", "amounts": [1000]}],
     ...     "outcomes": [{"name": "Fewer call-outs", "cohort": 10, "success": s,

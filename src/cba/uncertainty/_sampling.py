@@ -56,9 +56,11 @@ from scipy import special
 
 from cba.core._errors import CBAError, shown
 from cba.core._numbers import number
-from cba.engine._evaluate import CompiledModel
-from cba.uncertainty._distributions import Distribution, check_support, from_spec
-from cba.uncertainty._parameters import Parameter, canonical, resolve_many
+from cba.engine._compiled import CompiledModel
+from cba.uncertainty._distribution_base import Distribution
+from cba.uncertainty._distributions import check_support, from_spec
+from cba.uncertainty._parameter import Parameter
+from cba.uncertainty._parameters import canonical, resolve_many
 
 #: Draws per random-number block (the unit of reproducibility).
 BLOCK = 2048
@@ -228,7 +230,7 @@ class Sampler:
     Examples
     --------
     >>> import cba
-    >>> from cba.engine._evaluate import compile_model
+    >>> from cba.engine._compiled import compile_model
     >>> m = compile_model(cba.Intervention.from_dict({"name": "Tiny", "price_base": "2024/25",
     ...     "outcomes": [{"name": "A", "cohort": 10, "success": 0.5,
     ...                   "value": {"components": [{"type": "social", "amount": 1}]}}]}))

@@ -36,7 +36,8 @@ import cba.uncertainty._core as core
 from cba.core._accessors import accessor
 from cba.core._errors import CBAError
 from cba.core._numbers import number
-from cba.uncertainty._parameters import Parameter, canonical, resolve_many
+from cba.uncertainty._parameter import Parameter
+from cba.uncertainty._parameters import canonical, resolve_many
 
 if TYPE_CHECKING:  # pragma: no cover
     from cba.uncertainty._core import ModelLike

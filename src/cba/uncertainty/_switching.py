@@ -52,7 +52,8 @@ import cba.uncertainty._core as core
 from cba.core._accessors import accessor
 from cba.core._errors import CBAError
 from cba.core._numbers import number
-from cba.uncertainty._parameters import Parameter, resolve
+from cba.uncertainty._parameter import Parameter
+from cba.uncertainty._parameters import resolve
 
 if TYPE_CHECKING:  # pragma: no cover
     from cba.uncertainty._core import ModelLike

@@ -7,7 +7,7 @@ workbook and candidate list give the same bytes, which a test checks.
 Files (relative to ``unit_costs/``):
 
 * ``gmca_unit_cost_database_v1.4.csv``: every coded row of the workbook, one line
-  per code and value type (:data:`~cba.unit_costs._records.CSV_COLUMNS`);
+  per code and value type (:data:`~cba.unit_costs._tidy_csv.CSV_COLUMNS`);
 * ``gmca_unit_cost_database_v1.4_notes.csv``: what the reader noticed;
 * ``deflators/gmca_v1_4_lookups.csv``: the workbook's Lookups GDP table;
 * ``supplementary_unit_costs.csv`` and ``supplementary_excluded.csv``: cba's
@@ -20,9 +20,10 @@ from pathlib import Path
 
 from cba.core._errors import CBAError
 from cba.unit_costs._candidates import convert_candidates
+from cba.unit_costs._lookups import deflator_csv_text
 from cba.unit_costs._shipped import notes_csv_text
 from cba.unit_costs._tidy_csv import to_csv_text
-from cba.unit_costs._workbook import deflator_csv_text, read_workbook
+from cba.unit_costs._workbook import read_workbook
 
 
 def workbook_files(workbook: str | Path) -> dict[str, str]:

@@ -29,7 +29,7 @@ import re
 
 from cba.core._errors import CBAError
 from cba.method._deflators import financial_year
-from cba.unit_costs._records import UnitCost, UnitCostValue
+from cba.unit_costs._record_types import UnitCost, UnitCostValue
 
 TITLE = "cba supplementary unit costs"
 

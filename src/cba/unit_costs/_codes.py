@@ -5,8 +5,6 @@ Cost codes follow the GMCA Unit Cost Database: ``CR1.0`` is a headline cost,
 workbook's Guidance sheet). Codes are matched on :func:`code_key` (spaces removed,
 case folded), so ``e&e1.0`` and ``E&E 1.0`` name the same entry. Workbook text
 (descriptions, sources, comments) is made one line by :func:`clean_text`.
-
-These names are also importable from :mod:`cba.unit_costs._records`.
 """
 
 from __future__ import annotations

@@ -3,8 +3,6 @@
 :func:`components_for` turns one entry of a unit cost database into the value
 components an outcome valued by its code gets (see :mod:`cba.unit_costs._resolve`
 for the rules), each at its own price year and with its provenance.
-
-These names are also importable from :mod:`cba.unit_costs._resolve`.
 """
 
 from __future__ import annotations

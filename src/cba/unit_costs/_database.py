@@ -8,13 +8,12 @@ cba's separate set of newer figures from other public sources. A user's own
 unit costs in the tidy CSV format (:func:`from_csv`) merge on top with
 :meth:`UnitCostDatabase.merge` or :meth:`UnitCostDatabase.with_local`; their rows
 win on the same code. :meth:`UnitCostDatabase.value_at` re-prices one value to
-another price base (:func:`~cba.unit_costs._prices.uplifted_value`, importable
-from here too).
+another price base (:func:`~cba.unit_costs._prices.uplifted_value`).
 
 Loading the datasets (``default``, ``supplementary``, ``load``, ``combined``)
 lives in :mod:`cba.unit_costs._datasets`, which builds on this module; the
-shipped datasets' names and notes (:data:`DATASETS`, :func:`notes_csv_text`, ...)
-live in :mod:`cba.unit_costs._shipped` and are importable from here too.
+shipped datasets' names and notes (:data:`~cba.unit_costs._shipped.DATASETS`,
+:func:`~cba.unit_costs._shipped.notes_csv_text`, ...) live in :mod:`cba.unit_costs._shipped`.
 
 Examples
 --------
@@ -44,28 +43,21 @@ import numpy as np
 
 from cba.core._errors import CBAError
 from cba.core._escaping import csv_uncell
-from cba.method._deflators import DEFAULT_DEFLATOR, Deflator, data_dir, financial_year  # noqa: F401
+from cba.method._deflators import DEFAULT_DEFLATOR, Deflator, financial_year
 from cba.method._deflators import get as get_deflator
-from cba.unit_costs._agencies import AGENCY_NAMES, canonical_agency, normalise_name
+from cba.unit_costs._agencies import canonical_agency
 from cba.unit_costs._codes import code_key
 from cba.unit_costs._components import components_for
 from cba.unit_costs._hierarchy import check_hierarchy, children_of, fiscal_split
 from cba.unit_costs._prices import uplifted_value
 from cba.unit_costs._record_types import VALUE_TYPES, DataNote, UnitCost
-from cba.unit_costs._shipped import (
-    ATTRIBUTION,
-    DATASETS,
-    DEFAULT_DATABASE,
-    notes_csv_text,
-    read_notes_csv,
-    supplementary_codes,
-)
+from cba.unit_costs._shipped import DATASETS, supplementary_codes
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
     from cba.model._lines import ValueComponent
-from cba.unit_costs._tidy_csv import CSV_COLUMNS, read_csv_text, to_csv_text
+from cba.unit_costs._tidy_csv import read_csv_text, to_csv_text
 
 
 def _slug(text: str) -> str:
@@ -341,7 +333,7 @@ class UnitCostDatabase:
         return frame
 
     def to_csv_text(self) -> str:
-        """The tidy CSV text (see :data:`~cba.unit_costs._records.CSV_COLUMNS`)."""
+        """The tidy CSV text (see :data:`~cba.unit_costs._tidy_csv.CSV_COLUMNS`)."""
         return to_csv_text(self)
 
     def uplift(self, price_base: str, deflator: str | Deflator | None = None) -> pd.DataFrame:
@@ -477,15 +469,4 @@ def _canonical_ids() -> set[str]:
     return set(CANONICAL_AGENCIES)
 
 
-__all__ = [
-    "AGENCY_NAMES",
-    "ATTRIBUTION",
-    "CSV_COLUMNS",
-    "DATASETS",
-    "DEFAULT_DATABASE",
-    "UnitCostDatabase",
-    "from_csv",
-    "normalise_name",
-    "notes_csv_text",
-    "read_notes_csv",
-]
+__all__ = ["UnitCostDatabase", "from_csv"]

@@ -8,9 +8,6 @@ names both; their files are read by :mod:`cba.unit_costs._shipped`).
 costs, :func:`~cba.unit_costs._database.from_csv`) or a workbook by path;
 :func:`combined` merges the supplementary data and local files on top, cached by
 file time. Each returns a :class:`~cba.unit_costs._database.UnitCostDatabase`.
-
-The names of :mod:`cba.unit_costs._shipped` and :func:`from_csv` are importable
-from here too.
 """
 
 from __future__ import annotations
@@ -21,15 +18,7 @@ from pathlib import Path
 
 from cba.core._errors import CBAError
 from cba.unit_costs._database import UnitCostDatabase, from_csv
-from cba.unit_costs._shipped import (
-    ATTRIBUTION,
-    DATASETS,
-    DEFAULT_DATABASE,
-    notes_csv_text,
-    read_notes_csv,
-    read_shipped,
-    supplementary_codes,
-)
+from cba.unit_costs._shipped import DATASETS, DEFAULT_DATABASE, read_shipped
 
 
 def load(name: str) -> UnitCostDatabase:
@@ -108,7 +97,4 @@ def combined(database: str = DEFAULT_DATABASE, *, use_supplementary: bool = Fals
     return _combined(db_key, db_stamp, use_supplementary, tuple(stamped), frozenset(agency_ids))
 
 
-__all__ = [
-    "ATTRIBUTION", "DATASETS", "DEFAULT_DATABASE", "combined", "default", "from_csv", "load", "notes_csv_text",
-    "read_notes_csv", "supplementary", "supplementary_codes",
-]
+__all__ = ["combined", "default", "load", "supplementary"]

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from cba.unit_costs._records import DataNote, UnitCost, code_key
+from cba.unit_costs._codes import code_key
+from cba.unit_costs._record_types import DataNote, UnitCost
 
 #: Largest difference, in pounds per constituent, still taken as rounding.
 ROUNDING_PER_CONSTITUENT = 0.5

@@ -13,8 +13,6 @@ workings, lookup, guidance or log sheet, sheets of a database merged by local
 area and sheets without a theme sheet's columns are skipped with a data note; a
 sheet named as one of the v1.4 themes (:data:`THEME_SHEETS`) that lacks a needed
 column is an error.
-
-These names are also importable from :mod:`cba.unit_costs._workbook`.
 """
 
 from __future__ import annotations
@@ -24,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cba.core._errors import CBAError
-from cba.unit_costs._records import DataNote
+from cba.unit_costs._record_types import DataNote
 
 #: Value types of a workbook row, in column order.
 VALUE_KINDS = ("fiscal", "economic", "social")

@@ -7,8 +7,6 @@ forecasts) and the "current year" its "Updated cost/saving" columns are at.
 into a :class:`~cba.method._deflators.Deflator` and :func:`deflator_csv_text` writes it as
 the CSV cba ships.
 
-These names are also importable from :mod:`cba.unit_costs._workbook`.
-
 References
 ----------
 .. [1] New Economy / GMCA Research, "Unit Cost Database v1.4", March 2015,

@@ -35,7 +35,7 @@ import csv
 from dataclasses import dataclass
 from functools import lru_cache
 
-from cba.unit_costs._records import code_key, code_level, normalise_code
+from cba.unit_costs._codes import code_key, code_level, normalise_code
 
 #: The overlap rules shipped with cba (from the v1.4 workbook's comments).
 OVERLAP_FILE = "gmca_overlaps_v1.4.csv"

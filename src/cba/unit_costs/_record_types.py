@@ -4,8 +4,6 @@ A :class:`UnitCost` is one coded row of a unit cost database: a description, a
 unit, the agency bearing the fiscal cost and up to three values (fiscal, economic,
 social), each a :class:`UnitCostValue` with its price year. A :class:`DataNote`
 is something a reader of the data should know about one code.
-
-These names are also importable from :mod:`cba.unit_costs._records`.
 """
 
 from __future__ import annotations

@@ -26,9 +26,8 @@ Which data resolve codes is set on the intervention::
       supplementary: true        # add cba's supplementary figures
       local: [our_costs.csv]     # our own unit costs; they win on the same code
 
-Paths are relative to the model file. :func:`components_for`, the components of
-one entry, is defined in :mod:`cba.unit_costs._components` and importable from
-here too.
+Paths are relative to the model file. :func:`~cba.unit_costs._components.components_for`,
+the components of one entry, is defined in :mod:`cba.unit_costs._components`.
 """
 
 from __future__ import annotations
@@ -38,7 +37,7 @@ from typing import TYPE_CHECKING, cast
 
 import cba.method._deflators as deflators
 from cba.core._errors import CBAError
-from cba.unit_costs._components import VALUE_KINDS, _component, _source, components_for  # noqa: F401
+from cba.unit_costs._components import components_for
 from cba.unit_costs._database import UnitCostDatabase
 from cba.unit_costs._datasets import combined
 from cba.unit_costs._shipped import DATASETS

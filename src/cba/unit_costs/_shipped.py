@@ -6,9 +6,6 @@ cba's supplementary figures) with their files, titles and licences.
 :func:`supplementary_codes` lists the supplementary codes. Nothing here builds a
 :class:`~cba.unit_costs._database.UnitCostDatabase`: that is
 :mod:`cba.unit_costs._datasets`, which loads these files into databases.
-
-These names are also importable from :mod:`cba.unit_costs._datasets` and
-:mod:`cba.unit_costs._database`.
 """
 
 from __future__ import annotations

@@ -6,8 +6,6 @@ The tidy CSV holds one line per code and value type, in the columns of
 it (deterministic, safe to open in a spreadsheet, read back exactly);
 :func:`read_csv_text` reads it into :class:`~cba.unit_costs._record_types.UnitCost`
 records, and every mistake names the file, row and column.
-
-These names are also importable from :mod:`cba.unit_costs._records`.
 """
 
 from __future__ import annotations

@@ -6,8 +6,6 @@ fiscal value a transfer (``yes``), a part transfer (``part``) or neither, from t
 workbook's cell comments, cba's further list and the code hierarchy, and notes
 what does not fit. :func:`public_value_of` adds up the public value of one entry
 with those flags: fiscal value less transfers, plus economic and social values.
-
-These names are also importable from :mod:`cba.unit_costs._workbook`.
 """
 
 from __future__ import annotations
@@ -15,9 +13,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 
+from cba.unit_costs._codes import code_key
 from cba.unit_costs._hierarchy import children_of, fiscal_split
 from cba.unit_costs._layout import VALUE_KINDS
-from cba.unit_costs._records import DataNote, UnitCost, UnitCostValue, code_key, format_number
+from cba.unit_costs._record_types import DataNote, UnitCost, UnitCostValue
+from cba.unit_costs._tidy_csv import format_number
 from cba.unit_costs._transfers import parse_transfer_comment
 
 

@@ -6,7 +6,7 @@ text, not from fixed positions, because the layout moved between versions: v1.2
 had no economic or social columns and put the unit after the agencies; v1.4 added
 the economic and social value columns and moved the agencies next to the fiscal
 value; v3.0 keeps the v1.4 leading columns. The header may sit in any of the first
-:data:`HEADER_ROWS` rows (title rows above it are skipped). A value column is one
+:data:`~cba.unit_costs._layout.HEADER_ROWS` rows (title rows above it are skipped). A value column is one
 headed "Estimated cost/saving" (or, in fiscal-only layouts, "Cost/saving",
 "Unit cost", "Cost (£)", "Value (£)"), with a "Year" or "Price year" column beside it.
 
@@ -16,7 +16,7 @@ that are not theme sheets are skipped with a data note, not an error: index,
 contents, summary, workings, lookup, guidance and log sheets (by name), sheets of
 a database merged by local area (a "Local authority" or "Area" column beside the
 code), and any other sheet that lacks a theme sheet's columns. A sheet named as
-one of the v1.4 themes (:data:`THEME_SHEETS`) that lacks a needed column is an
+one of the v1.4 themes (:data:`~cba.unit_costs._layout.THEME_SHEETS`) that lacks a needed column is an
 error, since it is then the data that is malformed. Theme-named sheets are read
 first, so that a code repeated on another sheet never replaces the theme sheet's
 row.
@@ -41,13 +41,12 @@ sheet's "current year"; cba keeps them to check its own uplift against.
 
 The ``Lookups`` sheet's GDP table (year, % change on previous year, cumulative
 index with 1989/90 = 100, "f" marking forecasts) is read by
-:func:`read_lookups_deflator` (in :mod:`cba.unit_costs._lookups`).
+:func:`~cba.unit_costs._lookups.read_lookups_deflator` (in :mod:`cba.unit_costs._lookups`).
 
-This module reads the rows; the reader's other parts live beside it and their
-names are importable from here as before: :mod:`cba.unit_costs._layout` (the
-workbook's version, which sheets are theme sheets, their header columns),
-:mod:`cba.unit_costs._lookups` (the Lookups sheet's GDP deflator table) and
-:mod:`cba.unit_costs._transfer_flags` (transfer flags and public value).
+This module reads the rows; the reader's other parts live beside it:
+:mod:`cba.unit_costs._layout` (the workbook's version, which sheets are theme sheets,
+their header columns), :mod:`cba.unit_costs._lookups` (the Lookups sheet's GDP deflator
+table) and :mod:`cba.unit_costs._transfer_flags` (transfer flags and public value).
 
 References
 ----------
@@ -63,42 +62,13 @@ from pathlib import Path
 from cba.core._errors import CBAError
 from cba.method._deflators import Deflator, financial_year
 from cba.unit_costs._agencies import canonical_agency, is_known
-from cba.unit_costs._hierarchy import children_of, fiscal_split  # noqa: F401  (importable from here, as before the split)
-from cba.unit_costs._layout import (  # noqa: F401
-    _PLAIN_VALUE,
-    _SUB_HEADER_WORDS,
-    _VERSION_FILE,
-    _VERSION_TEXT,
-    AREA_HEADERS,
-    HEADER_ROWS,
-    NON_THEME_WORDS,
-    THEME_SHEETS,
-    VALUE_KINDS,
-    Layout,
-    _is_code_header,
-    _load,
-    _norm,
-    _skip,
-    _theme_layout,
-    _version,
-    code_header_row,
-    find_layout,
-    is_non_theme_sheet_name,
-    is_theme_sheet_name,
-)
-from cba.unit_costs._lookups import _deflator_from_rows, deflator_csv_text, read_lookups_deflator, read_lookups_table  # noqa: F401
-from cba.unit_costs._records import (
-    DataNote,
-    UnitCost,
-    UnitCostValue,
-    clean_text,
-    code_key,
-    code_level,
-    format_number,
-    normalise_code,
-)
-from cba.unit_costs._transfer_flags import apply_transfers, public_value_of  # noqa: F401
-from cba.unit_costs._transfers import FURTHER_TRANSFERS, parse_transfer_comment  # noqa: F401
+from cba.unit_costs._codes import clean_text, code_key, code_level, normalise_code
+from cba.unit_costs._layout import VALUE_KINDS, _load, _theme_layout, _version, is_theme_sheet_name
+from cba.unit_costs._lookups import _deflator_from_rows, read_lookups_table
+from cba.unit_costs._record_types import DataNote, UnitCost, UnitCostValue
+from cba.unit_costs._tidy_csv import format_number
+from cba.unit_costs._transfer_flags import apply_transfers
+from cba.unit_costs._transfers import FURTHER_TRANSFERS
 
 #: Rows of a workbook version whose cost code cell is blank but which are coded
 #: rows: (version, sheet, row) -> (code, start of the description, reason).

@@ -8,8 +8,9 @@ from the defining module.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from cba.core._lazy import lazy_exports
 
 #: Public name -> the module that defines it.
 _LAZY = {
@@ -39,12 +40,4 @@ __all__ = sorted(_LAZY)
 
 
 if not TYPE_CHECKING:  # type checkers see the names imported above, and no others
-    def __getattr__(name: str) -> Any:
-        module = _LAZY.get(name)
-        if module is None:
-            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        return getattr(importlib.import_module(f"{__name__}.{module}"), name)
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+    __getattr__, __dir__ = lazy_exports(__name__, _LAZY)

@@ -160,6 +160,7 @@ def assumption_records(appraisal: Appraisal) -> dict[str, list[dict[str, Any]]]:
     """
     import pandas as pd
 
+    from cba.core._plain import plain
     from cba.outputs.tables._tables import ASSUMPTION_TABLES, TABLES
 
     labels = list(appraisal.compiled.year_labels)
@@ -171,24 +172,8 @@ def assumption_records(appraisal: Appraisal) -> dict[str, list[dict[str, Any]]]:
             frame = frame.drop(columns=labels)
             frame.insert(5, "amounts", pd.Series(amounts, dtype=object))
         rows = cast("list[dict[str, Any]]", frame.to_dict(orient="records"))  # the columns are named by text
-        out[name] = [{k: _plain(v) for k, v in row.items()} for row in rows]
+        out[name] = [{k: plain(v) for k, v in row.items()} for row in rows]
     return out
-
-
-def _plain(value: Any) -> Any:
-    import math
-
-    import numpy as np
-
-    if isinstance(value, (np.floating, float)):
-        return None if math.isnan(value) else float(value)
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, np.bool_):
-        return bool(value)
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
 
 
 #: Output formats of an appraisal: name -> function(appraisal) -> str or bytes.

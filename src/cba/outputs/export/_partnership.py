@@ -14,12 +14,12 @@ risk analysis the partnership gains ``"risk"``. The CSV is one row per partner
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from cba.core._plain import plain
 from cba.outputs._format import render_table_markdown, render_table_text, units_text
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -37,12 +37,6 @@ def _frames(result: PartnershipResult, risk: pd.DataFrame | None) -> dict[str, p
 
         frames["deal_risk"] = risk_table(risk, result.appraisal.intervention.price_base)
     return frames
-
-
-def _plain(v: Any) -> Any:
-    if hasattr(v, "item"):
-        v = v.item()
-    return None if isinstance(v, float) and math.isnan(v) else v
 
 
 def _heading(result: PartnershipResult, solution) -> list[str]:
@@ -80,7 +74,7 @@ def to_dict(result: PartnershipResult, solution=None, risk=None) -> dict[str, An
     data["warnings"] = list(getattr(result.appraisal, "warnings", []))
     if risk is not None:
         data["risk"] = {"draws": risk.attrs.get("draws"), "seed": risk.attrs.get("seed"),
-                        "partners": [{k: _plain(v) for k, v in row.items()}
+                        "partners": [{k: plain(v) for k, v in row.items()}
                                      for row in risk.to_dict(orient="records")]}
     if solution is not None:
         return {"solution": solution.to_dict(), "partnership": data}

@@ -30,15 +30,15 @@ class _ModelSchemaGenerator(GenerateJsonSchema):
     """Adds the ranges and patterns that the models check in validator functions."""
 
     def function_after_schema(self, schema):
-        import cba.model._intervention as models
+        import cba.model._base as base
 
         out = self.generate_inner(schema["schema"])
         fn = schema.get("function", {}).get("function")
         extras: dict[Any, dict[str, Any]] = {
-            models._rate: {"minimum": 0, "maximum": 1},
-            models._non_negative: {"minimum": 0},
-            models._fy: {"pattern": _FY_PATTERN, "examples": ["2024/25"]},
-            models._slug: {"pattern": "^[a-z][a-z0-9_]*$"},
+            base._rate: {"minimum": 0, "maximum": 1},
+            base._non_negative: {"minimum": 0},
+            base._fy: {"pattern": _FY_PATTERN, "examples": ["2024/25"]},
+            base._slug: {"pattern": "^[a-z][a-z0-9_]*$"},
         }
         extra = extras.get(fn)
         return {**out, **extra} if extra and "$ref" not in out else out
@@ -56,7 +56,8 @@ def model_schema() -> dict[str, Any]:
     >>> s["title"], s["required"]
     ('Intervention', ['name', 'price_base'])
     """
-    from cba.model._intervention import DiscountSchedule, Intervention
+    from cba.model._intervention import Intervention
+    from cba.model._settings import DiscountSchedule
 
     schema = Intervention.model_json_schema(schema_generator=_ModelSchemaGenerator)
     defs = schema["$defs"]
@@ -116,7 +117,7 @@ _METRIC_DOCS = {
     "wrong_pocket_index": "mismatch of cost and fiscal shares across agencies, 0 to 1; null when undefined",
 }
 
-Metrics = create_model(  # type: ignore[call-overload]
+Metrics = create_model(  # type: ignore[call-overload]  # mypy takes `float | None` for a value, not a type
     "Metrics", __base__=_Open,
     **{name: (Num, Field(description=_METRIC_DOCS.get(name, name))) for name in METRIC_NAMES},
     value_for_money=(str | None, Field(description="value for money category of the benefit-cost ratio "

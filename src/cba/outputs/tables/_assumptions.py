@@ -3,7 +3,7 @@
 :func:`cost_line_table`, :func:`outcome_table` and :func:`unit_value_table` list what
 was entered beside what the appraisal made of it (price uplift, optimism bias, net
 success rate, present values) and where each value comes from. They are the
-:data:`cba.outputs.tables._tables.ASSUMPTION_TABLES` and are importable from :mod:`cba.outputs.tables._tables`.
+:data:`cba.outputs.tables._tables.ASSUMPTION_TABLES`.
 """
 
 from __future__ import annotations
@@ -137,7 +137,7 @@ _UNIT_VALUE_KNOWN = {"outcome", "outcome_name", "type", "agency", "amount", "pri
                      "real_amount", "cashable", "transfer", "unit_cost", "source", "label"}
 
 
-def _plain(value: Any) -> Any:
+def _cell(value: Any) -> Any:
     """Provenance values as table cells: numbers and text stay, others become text."""
     if value is None or isinstance(value, (str, bool, int, float)):
         return value
@@ -175,7 +175,7 @@ def unit_value_table(appraisal: Appraisal) -> pd.DataFrame:
                "transfer": bool(c.get("transfer")), "source": c.get("source")}
         for key in (*UNIT_VALUE_PROVENANCE, *(k for k in c if k not in _UNIT_VALUE_KNOWN)):
             if key in c and key not in row:
-                row[key] = _plain(c[key])
+                row[key] = _cell(c[key])
                 if key not in extras:
                     extras.append(key)
         rows.append(row)

@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from cba.outputs.tables._tables import TOTAL, _table
+from cba.outputs.tables._frame import _table
+from cba.outputs.tables._headline import TOTAL
 
 if TYPE_CHECKING:  # pragma: no cover
     from cba.partnership._results import PartnershipResult

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from cba.engine._evaluate import FISCAL
 from cba.engine._metrics import AGENCY_METRIC_NAMES
+from cba.ledger._appraisal import pv_fiscal_excluding_transfers
 from cba.model._agencies import display_name
 from cba.outputs._labels import SUMMARY_ROWS
 
@@ -94,18 +94,6 @@ def _attrs(title: str, kinds: dict[str, str], labels: dict[str, str], hidden: tu
 def _value(x: Any) -> float:
     """A metric as a float, NaN for "none"."""
     return float("nan") if x is None else float(x)
-
-
-def pv_fiscal_excluding_transfers(appraisal: Appraisal) -> float:
-    """Present value of fiscal benefits that are not transfer payments (pounds).
-
-    The fiscal part of public value: ``pv_fiscal - PV(transfer fiscal flows)``
-    (method spec, section 5), summed from the flows of the fiscal components that
-    are not transfers.
-    """
-    c = appraisal.compiled
-    keep = (c.component_type == FISCAL) & ~c.component_transfer
-    return float(np.sum(appraisal.flows.benefits[0][keep] * appraisal.flows.discount_factors[0]))
 
 
 def summary(appraisal: Appraisal) -> PlainTable:

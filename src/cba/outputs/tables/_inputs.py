@@ -2,8 +2,7 @@
 
 :func:`model_tables` shows an :class:`~cba.model._intervention.Intervention` (settings, costs,
 outcomes) and :func:`fields_table` any nested model (a cost line, an outcome) as
-tables; :mod:`cba.outputs._format` renders them for ``print(model)`` and notebooks. Both
-are importable from :mod:`cba.outputs.tables._tables`.
+tables; :mod:`cba.outputs._format` renders them for ``print(model)`` and notebooks.
 """
 
 from __future__ import annotations

@@ -23,11 +23,12 @@ The tables:
 
 Rows that are totals carry the agency id ``"total"``; drop them before summing.
 
-The tables by year are built in :mod:`cba.outputs.tables._year`, the assumption tables in
-:mod:`cba.outputs.tables._assumptions` and the tables of a model as entered
-(:func:`model_tables`, :func:`fields_table`) in :mod:`cba.outputs.tables._inputs`; all are
-importable from here, which also holds the headline two (from :mod:`cba.outputs.tables._headline`),
-provenance, the ledger, warnings and the catalogue :data:`TABLES`.
+This module holds the headline two (built by :mod:`cba.outputs.tables._headline`),
+provenance, the ledger, warnings and the catalogue :data:`TABLES`, which also names the
+tables by year (built in :mod:`cba.outputs.tables._year`) and the assumption tables (in
+:mod:`cba.outputs.tables._assumptions`). The tables of a model as entered
+(:func:`~cba.outputs.tables._inputs.model_tables`, :func:`~cba.outputs.tables._inputs.fields_table`)
+are in :mod:`cba.outputs.tables._inputs`.
 """
 
 from __future__ import annotations
@@ -36,28 +37,13 @@ import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-import numpy as np  # noqa: F401  (importable from here as before the tables moved out)
 import pandas as pd
 
 import cba.outputs.tables._headline as headline
-from cba.method._additionality import net_success_rate  # noqa: F401  (as above)
-from cba.model._agencies import display_name  # noqa: F401  (as above)
 from cba.outputs._format import render_table_text
-from cba.outputs.tables._assumptions import (  # noqa: F401  (part of this module's interface)
-    _UNIT_VALUE_KNOWN,
-    OUTCOME_RATES,
-    UNIT_VALUE_PROVENANCE,
-    _cashable_text,
-    _line_pv,
-    _plain,
-    cost_line_table,
-    outcome_table,
-    unit_value_table,
-)
+from cba.outputs.tables._assumptions import cost_line_table, outcome_table, unit_value_table
 from cba.outputs.tables._frame import _MONEY, _table
-from cba.outputs.tables._headline import AGENCY_LABELS, SUMMARY_ROWS, TOTAL  # noqa: F401  (part of this module's interface)
-from cba.outputs.tables._inputs import _field_text, _value_text, fields_table, model_tables  # noqa: F401  (ditto)
-from cba.outputs.tables._year import _money_kinds, _wide, _year_grid, benefit_table, cost_table  # noqa: F401  (ditto)
+from cba.outputs.tables._year import benefit_table, cost_table
 
 if TYPE_CHECKING:  # pragma: no cover
     from cba.ledger._appraisal import Appraisal
@@ -69,15 +55,6 @@ def text(frame: pd.DataFrame) -> str:
 
 
 # ---------------------------------------------------------------- the cases
-def pv_fiscal_excluding_transfers(appraisal: Appraisal) -> float:
-    """Present value of fiscal benefits that are not transfer payments (pounds).
-
-    The fiscal part of public value: ``pv_fiscal - PV(transfer fiscal flows)``
-    (method spec, section 5). See :func:`cba.outputs.tables._headline.pv_fiscal_excluding_transfers`.
-    """
-    return headline.pv_fiscal_excluding_transfers(appraisal)
-
-
 def summary_table(appraisal: Appraisal) -> pd.DataFrame:
     """The financial case and the economic case, one metric per row.
 

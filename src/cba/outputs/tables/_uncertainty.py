@@ -25,7 +25,7 @@ import pandas as pd
 
 from cba.outputs._format import fmt, format_value, units_text
 from cba.outputs._labels import agency_names_of, metric_kind, metric_label
-from cba.outputs.tables._tables import _table
+from cba.outputs.tables._frame import _table
 
 if TYPE_CHECKING:  # pragma: no cover
     from cba.engine._compiled import CompiledModel

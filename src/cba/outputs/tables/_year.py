@@ -3,7 +3,7 @@
 :func:`cost_table` (costs by agency and year) and :func:`benefit_table` (benefits by
 value type, agency and year), each summed from the ledger as two blocks of rows
 (``real``: at the price base, undiscounted; ``discounted``: the present values). Both
-are in :data:`cba.outputs.tables._tables.TABLES` and importable from :mod:`cba.outputs.tables._tables`.
+are in :data:`cba.outputs.tables._tables.TABLES`.
 """
 
 from __future__ import annotations
