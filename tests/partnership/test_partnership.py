@@ -192,6 +192,48 @@ def test_pooled_budget_with_shares_of_spend():
     assert p["local_authority"]["funding"] == pytest.approx(200) and p["nhs"]["funding"] == pytest.approx(200)
 
 
+# B, the NHS's line, is nurse time given in kind: 50 of the pool's spend of 150 in year 0, 150 of 250 in year 1
+POOL_IN_KIND = {**POOL_MODEL, "costs": [POOL_MODEL["costs"][0], {**POOL_MODEL["costs"][1], "kind": "in_kind"}]}
+LA, NHS, DWP = "local_authority", "nhs", "dwp"
+
+
+@pytest.mark.parametrize("contributions, variance, in_kind, cash", [
+    # shares of the spend: share x 50 and share x 150 in kind, share x 100 in cash each year
+    ({LA: 0.5, NHS: 0.5}, "proportional", {LA: [25, 75], NHS: [25, 75]}, {LA: [50, 50], NHS: [50, 50]}),
+    ({LA: 0.5, NHS: 0.3, DWP: 0.2}, "proportional", {LA: [25, 75], NHS: [15, 45], DWP: [10, 30]},
+     {LA: [50, 50], NHS: [30, 30], DWP: [20, 20]}),
+    # fixed amounts: the contributions after the variance (93.75, 156.25 and 56.25, 93.75; or 90, 190 and
+    # 60, 60 when the host bears it) are in kind in the share of the spend that is: 1/3, then 0.6
+    ({LA: [100, 100], NHS: [60, 60]}, "proportional", {LA: [31.25, 93.75], NHS: [18.75, 56.25]},
+     {LA: [62.5, 62.5], NHS: [37.5, 37.5]}),
+    ({LA: [100, 100], NHS: [60, 60]}, "host", {LA: [30, 114], NHS: [20, 36]}, {LA: [60, 76], NHS: [40, 24]}),
+])
+def test_an_in_kind_line_paid_from_a_pooled_budget_stays_in_kind(contributions, variance, in_kind, cash):
+    r = appraise(POOL_IN_KIND, {"pooled_budget": {"host": LA, "variance": variance,
+                                                  "contributions": contributions}}).partnership()
+    f = r.flows
+    for p in contributions:
+        i = r.partner_ids.index(p)
+        np.testing.assert_allclose(f.funding_in_kind[0, i], in_kind[p], rtol=1e-12)
+        np.testing.assert_allclose(f.funding_cash[0, i], cash[p], rtol=1e-12)
+    # what the partners fund in kind is what the in-kind line costs, and the pool's contributions are unchanged
+    np.testing.assert_allclose(f.funding_in_kind[0].sum(axis=0), [50, 150], rtol=1e-12)
+    np.testing.assert_allclose(f.pool_contributions[0].sum(axis=0), [150, 250], rtol=1e-12)
+    assert r.check().empty
+
+
+def test_a_pool_funds_an_in_kind_line_in_kind_as_funding_shares_do():
+    shares = {LA: 0.5, NHS: 0.3, DWP: 0.2}
+    pooled = appraise(POOL_IN_KIND, {"pooled_budget": {"host": LA, "contributions": shares}}).partnership()
+    funded = appraise(POOL_IN_KIND, {"funding": [{"cost": "A", "shares": shares},
+                                                 {"cost": "B", "shares": shares}]}).partnership()
+    p, q = partners(pooled), partners(funded)
+    for agency in shares:
+        assert p[agency]["funding_in_kind"] == pytest.approx(q[agency]["funding_in_kind"], rel=1e-12)
+        assert p[agency]["funding_cash"] == pytest.approx(q[agency]["funding_cash"], rel=1e-12)
+    assert (p[NHS]["funding_in_kind"], p[NHS]["funding_cash"]) == pytest.approx((60, 60), rel=1e-12)
+
+
 # ---------------------------------------------------------------- gain-share
 GAIN = {
     "name": "Gain", "price_base": "2024/25", "horizon": 3, "discounting": {"rate": 0},
@@ -280,6 +322,74 @@ def test_fixed_payments_take_their_price_year():
     factor = old.compiled.deflator.factor("2020/21", "2024/25")
     assert partners(old.partnership())["investor"]["paid"] == pytest.approx(100 * factor)
     assert factor > 1
+
+
+# ---------------------------------------------------------------- break-even price
+def rare_outcome(success: float, cost: float = 1e5, cohort: list | None = None, horizon: int = 2,
+                 rate: float = 0.035, lag: int = 1, **agreement) -> dict:
+    """A provider spends ``cost`` in year 0; ``cohort x success`` outcomes are paid for ``lag`` years later."""
+    return {"name": "Rare outcome", "price_base": "2024/25", "horizon": horizon, "discounting": {"rate": rate},
+            "agencies": [{"id": "provider", "name": "Provider"}],
+            "costs": [{"name": "Delivery", "agency": "provider", "amounts": [cost]}],
+            "outcomes": [{"name": "Rare", "cohort": cohort or [1], "success": success, "lag": lag,
+                          "value": {"components": [{"type": "fiscal", "agency": "nhs", "amount": 1e6}]}}],
+            "partnership": {"outcome_payments": [{"payer": "nhs", "payee": "provider", "outcome": "Rare",
+                                                  "basis": "gross", **agreement}]}}
+
+
+@pytest.mark.parametrize("success, cost, terms, price", [
+    # one participant; success x price paid in year 1, discounted by 1.035, covers 100,000 spent in year 0
+    (1e-4, 1e5, {}, 1.035e9),                                    # the old search gave up here
+    (1e-6, 1e5, {}, 1.035e11),
+    (1e-10, 1e5, {}, 1.035e15),
+    # an attachment fee of 1,000,000 in year 0 covers all but 100,000 of 1,100,000
+    (1e-6, 1.1e6, {"attachment_fee": 1e6}, 1.035e11),
+])
+def test_a_break_even_price_of_any_size_is_found_in_closed_form(success, cost, terms, price):
+    a = appraise(rare_outcome(success, cost, **terms))
+    s = solvers.break_even_price(a, "Rare", "provider")
+    assert s.feasible and s.method == "closed form"
+    assert s.value == pytest.approx(price, rel=1e-9)
+    # the payer's value ceiling: its savings (1,000,000 x success) over what it pays per pound (success)
+    assert s.details["value_ceiling"] == pytest.approx(1e6, rel=1e-9)
+    assert f"breaks even at £{price:,.0f} per outcome" in s.message
+    assert partners(s.result(a))["provider"]["net_after"] == pytest.approx(0, abs=1e-9 * cost)
+
+
+def test_a_break_even_price_beyond_a_binding_cap_is_found():
+    # 1 and 0.1 participants succeed at 1e-6, paid in years 1 and 2 (no discounting); year 1 is capped at 90,000,
+    # so year 2's 1e-7 per pound must cover the last 10,000: a price of 10,000 / 1e-7 = 10^11
+    a = appraise(rare_outcome(1e-6, cohort=[1, 0.1], horizon=3, rate=0, cap_per_year=90_000))
+    s = solvers.break_even_price(a, "Rare", "provider")
+    assert s.feasible and s.method == "root finding (Brent's method)"
+    assert s.value == pytest.approx(1e11, rel=1e-9)
+
+
+@pytest.mark.parametrize("terms, words, short", [
+    ({"cap_per_year": 50_000}, "the agreement's cap of £50,000 a year limits what provider can be paid under it "
+                               "to £50,000 in present value", "£50,000"),
+    ({"cap": 60_000}, "the agreement's cap of £60,000 over the contract limits what provider can be paid under it "
+                      "to £60,000 in present value", "£40,000"),
+    ({"cap": 60_000, "cap_per_year": 50_000}, "the agreement's cap of £50,000 a year limits", "£50,000"),
+])
+def test_no_break_even_price_when_a_cap_binds_names_the_cap(terms, words, short):
+    # the provider spends 100,000; the caps hold what it can be paid for outcomes below that, whatever the price
+    s = solvers.break_even_price(appraise(rare_outcome(1e-6, rate=0, **terms)), "Rare", "provider")
+    assert not s.feasible and s.value is None and s.details["reason"] == "cap"
+    assert words in s.message and f"provider stays {short} short" in s.message
+    assert "threshold" not in s.message
+
+
+@pytest.mark.parametrize("model, words, reason", [
+    (rare_outcome(0.3, rate=0, threshold=0.5), "the outcome's success rate counted gross (30.00%) is below the "
+     "agreement's success threshold (50.00%)", "threshold"),
+    (rare_outcome(0.3, rate=0, lag=5), "the agreement pays for no outcome achieved within the appraisal's 2 years",
+     "no outcomes"),
+])
+def test_no_break_even_price_without_results_payments_says_why(model, words, reason):
+    s = solvers.break_even_price(appraise(model), "Rare", "provider")
+    assert not s.feasible and s.details["reason"] == reason
+    assert words in s.message and "provider stays £100,000 short" in s.message and "cap" not in s.message
 
 
 # ---------------------------------------------------------------- timing: payback and peak deficit

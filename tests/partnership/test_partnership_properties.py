@@ -62,16 +62,31 @@ def test_payments_are_linear_in_the_tariff_and_the_gain_share_rate(data, k):
     deal = data["partnership"]
     # without caps or thresholds, doubling every price, fee and share scales every payment
     for p in deal.get("outcome_payments", []):
-        for key in ("cap", "cap_per_year", "threshold"):
+        for key in ("cap", "cap_per_year", "threshold", "threshold_overall"):
             p.pop(key, None)
+        for payer in p.get("payers", []):         # below every maximum, a contract is linear too
+            payer.pop("maximum", None)
+        if "top_up" in p:
+            p["top_up"].pop("award", None)
+        for tariff in p.get("tariffs", []):
+            tariff.pop("per_person_cap", None)
     for g in deal.get("gain_share", []):
         g.pop("cap", None)
         g["share"] = min(g["share"], 1 / k)
     base = cba.appraise(data).partnership()
     scaled = copy.deepcopy(data)
+    def times_k(price):
+        return [x * k for x in price] if isinstance(price, list) else price * k
+
     for p in scaled["partnership"].get("outcome_payments", []):
-        p["price"] = [x * k for x in p["price"]] if isinstance(p["price"], list) else p["price"] * k
+        if "price" in p:
+            p["price"] = times_k(p["price"])
         p["attachment_fee"] *= k
+        for tariff in p.get("tariffs", []):
+            if "price" in tariff:
+                tariff["price"] = times_k(tariff["price"])
+            for rung in tariff.get("rungs", []):
+                rung["price"] = times_k(rung["price"])
     for g in scaled["partnership"].get("gain_share", []):
         g["share"] *= k
     r = cba.appraise(scaled).partnership()

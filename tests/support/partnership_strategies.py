@@ -74,6 +74,8 @@ def deals(draw, data: dict) -> dict:
             p["cap"] = draw(money)
         if draw(st.booleans()):
             p["top_up"] = {"payer": draw(st.sampled_from([x for x in PARTNERS if x != b])), "share": draw(rates)}
+        if draw(st.booleans()):
+            p = draw(_as_contract(p, outcomes, H, money, rates))
         pays.append(p)
     if pays:
         deal["outcome_payments"] = pays
@@ -84,6 +86,46 @@ def deals(draw, data: dict) -> dict:
     if fixed:
         deal["payments"] = fixed
     return deal
+
+
+@st.composite
+def _as_contract(draw, p: dict, outcomes: list[str], H: int, money, rates) -> dict:
+    """The agreement written as a contract: a rate card (with ladders), several payers, maxima, a lag."""
+    p = dict(p)
+    price = p.pop("price")
+    outcome = p.pop("outcome")
+    tariffs = [{"outcome": outcome, "price": price}]
+    for _ in range(draw(st.integers(0, 2))):
+        rungs = [{"price": draw(money), "lag": draw(st.integers(0, 2)), "reach": draw(rates)}
+                 for _ in range(draw(st.integers(1, 3)))]
+        tariff = {"outcome": draw(st.sampled_from(outcomes)), "rungs": rungs}
+        if draw(st.booleans()):
+            tariff["per_person_cap"] = draw(money)
+        tariffs.append(tariff)
+    p["tariffs"] = tariffs
+    if draw(st.booleans()):
+        payer = p.pop("payer")
+        others = [x for x in PARTNERS if x not in (payer, p["payee"])]
+        second = draw(st.sampled_from(others))
+        maxima = [draw(st.one_of(st.none(), money)) for _ in range(2)]
+        if draw(st.booleans()):
+            s = draw(rates)
+            p["payers"] = [{"payer": payer, "share": s}, {"payer": second, "share": 1.0 - s}]
+        else:
+            p["split"] = "in_order"
+            p["payers"] = [{"payer": payer}, {"payer": second}]
+        for row, most in zip(p["payers"], maxima, strict=True):
+            if most is not None:
+                row["maximum"] = most
+    if draw(st.booleans()):
+        p["payment_lag"] = draw(st.integers(0, H))
+    if draw(st.booleans()):
+        p["funded_count"] = draw(st.floats(0, 1e5))
+    if draw(st.booleans()):
+        p["threshold_overall"] = draw(rates)
+    if "top_up" in p and draw(st.booleans()):
+        p["top_up"] = {**p["top_up"], "award": draw(money)}
+    return p
 
 
 @st.composite

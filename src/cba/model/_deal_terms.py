@@ -37,13 +37,12 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import Field, model_validator
 
 from cba.model._base import AgencyId, FinancialYear, NonNegative, NonNegativeWhole, Rate, _Model
+from cba.model._outcome_terms import Amounts, OutcomePayment
 
 if TYPE_CHECKING:  # pragma: no cover
     from cba.model._intervention import Intervention
 
 Year = NonNegativeWhole
-#: A price, fee or contribution: one amount for every year, or a list by year.
-Amounts = NonNegative | list[NonNegative]
 #: What a gain-share is a share of.
 SAVINGS_BASES = ("cashable", "fiscal", "fiscal_excluding_transfers")
 #: Tolerance for shares that must sum to 1.
@@ -72,7 +71,9 @@ class PooledBudget(_Model):
     amounts by year; with fixed amounts, the difference between spend and
     contributions (an overspend, or an underspend returned) is shared by
     ``variance``: ``proportional`` to each partner's contribution that year, or
-    borne by the ``host``.
+    borne by the ``host``. A pooled line of kind ``in_kind`` stays in kind: each
+    contribution in a year is in kind in the share of that year's spend that is on
+    in-kind lines, and in cash for the rest.
     """
 
     name: str = Field("Pooled budget", description="Name of the pool, shown in tables.")
@@ -143,53 +144,6 @@ class GainShare(_Model):
         if self.start_year is not None and self.end_year is not None and self.end_year < self.start_year:
             raise ValueError(f"end_year: {self.end_year} is before start_year {self.start_year}")
         return self
-
-
-class TopUp(_Model):
-    """A third partner that pays a share of every outcome payment (a top-up fund)."""
-
-    payer: AgencyId = Field(description="Partner that pays the top-up, e.g. a central fund.")
-    share: Rate = Field(description="Share of each payment the top-up payer covers. A fraction in [0, 1].")
-
-
-class OutcomePayment(_Model):
-    """Payment by results: a payer pays a payee for outcomes achieved.
-
-    For participants starting in year ``c`` (the outcome's cohort), the payee
-    receives ``attachment_fee[c]`` per participant in year ``c`` and ``price[c]`` per
-    outcome achieved in the year the outcome is first achieved (``c + lag``), both
-    for the ``funded_share`` of the cohort only. Outcomes are counted on ``basis``:
-    ``gross`` (every success, what a commissioner observes) or ``net`` (successes
-    net of deadweight, as against a comparison group), after the outcome's
-    optimism-bias correction unless ``optimism_bias`` is false. No results payment
-    is made while the outcome's success rate on that basis is below
-    ``threshold``. Payments are capped at ``cap_per_year`` each year and ``cap``
-    over the contract; a ``top_up`` payer covers its share of what is paid.
-    """
-
-    name: str | None = Field(None, description="Name of the agreement, shown in tables.")
-    payer: AgencyId = Field(description="Partner that pays for the outcomes (the commissioner).")
-    payee: AgencyId = Field(description="Partner paid for the outcomes (a provider, or a council).")
-    outcome: str = Field(description="Name of the outcome paid for (as in `outcomes`).")
-    basis: Literal["gross", "net"] = Field(
-        description="Count outcomes `gross` (every success) or `net` of deadweight; must be chosen.")
-    price: Amounts = Field(0.0, description="Pounds per outcome achieved: one price, or a list by year of "
-                           "intake (the year the participant started).")
-    attachment_fee: Amounts = Field(0.0, description="Pounds per participant engaged, paid in the year of "
-                                    "intake: one fee, or a list by year of intake.")
-    funded_share: Rate = Field(1.0, description="Share of the cohort the agreement pays for (Troubled "
-                               "Families: 5 of every 6 families). A fraction in [0, 1].")
-    threshold: Rate | None = Field(None, description="Success rate (on `basis`) below which no results "
-                                   "payment is made. A fraction in [0, 1].")
-    cap_per_year: NonNegative | None = Field(None, description="Largest total payment in any one year "
-                                             "(pounds at the price base).")
-    cap: NonNegative | None = Field(None, description="Largest total payment over the contract (pounds at "
-                                    "the price base, undiscounted).")
-    top_up: TopUp | None = Field(None, description="A partner that covers a share of every payment.")
-    optimism_bias: bool = Field(True, description="Reduce the expected count of outcomes by the outcome's "
-                                "optimism-bias correction, as its benefits are.")
-    price_year: FinancialYear | None = Field(None, description="Price year of `price` and "
-                                             "`attachment_fee`; none means the price base.")
 
 
 class Payment(_Model):
@@ -300,18 +254,7 @@ class Partnership(_Model):
                     yield f"{p}.{y}", f"year {v} is beyond the horizon ({H} years: 0 .. {H - 1})"
 
         for i, o in enumerate(self.outcome_payments):
-            p = f"{prefix}.outcome_payments[{i}]"
-            yield from agency(f"{p}.payer", o.payer)
-            yield from agency(f"{p}.payee", o.payee)
-            yield from outcome(f"{p}.outcome", o.outcome)
-            if o.payer == o.payee:
-                yield f"{p}.payee", f"a partner cannot pay itself ({o.payee!r} is also the payer)"
-            if o.top_up is not None:
-                yield from agency(f"{p}.top_up.payer", o.top_up.payer)
-                if o.top_up.payer == o.payee:
-                    yield f"{p}.top_up.payer", f"a partner cannot pay itself ({o.payee!r} is the payee)"
-            yield from by_year(f"{p}.price", o.price)
-            yield from by_year(f"{p}.attachment_fee", o.attachment_fee)
+            yield from _outcome_payment_problems(o, f"{prefix}.outcome_payments[{i}]", agency, outcome, by_year)
 
         for i, pay in enumerate(self.payments):
             p = f"{prefix}.payments[{i}]"
@@ -335,7 +278,8 @@ class Partnership(_Model):
         would otherwise share it.
         """
         out = [g.name or f"Gain-share {g.from_} to {g.to}" for g in self.gain_share]
-        out += [o.name or f"Outcome payments for {o.outcome}" for o in self.outcome_payments]
+        out += [o.name or f"Outcome payments for {o.outcomes[0]}" + (" (rate card)" if o.tariffs else "")
+                for o in self.outcome_payments]
         out += [p.name or f"Payment {p.from_} to {p.to}" for p in self.payments]
         seen: dict[str, int] = {}
         for i, n in enumerate(out):
@@ -355,9 +299,7 @@ class Partnership(_Model):
         for g in self.gain_share:
             seen.update(dict.fromkeys((g.from_, g.to)))
         for o in self.outcome_payments:
-            seen.update(dict.fromkeys((o.payer, o.payee)))
-            if o.top_up is not None:
-                seen[o.top_up.payer] = None
+            seen.update(dict.fromkeys([*o.payer_ids[:1], o.payee, *o.payer_ids[1:]]))
         for p in self.payments:
             seen.update(dict.fromkeys((p.from_, p.to)))
         return list(seen)
@@ -374,3 +316,31 @@ def _names(names: list[str]) -> str:
         return "none"
     shown = ", ".join(repr(n) for n in names[:8])
     return shown + (f", ... ({len(names)} in all)" if len(names) > 8 else "")
+
+
+def _outcome_payment_problems(o: OutcomePayment, p: str, agency: Any, outcome: Any, by_year: Any
+                              ) -> Iterator[tuple[str, str]]:
+    """The checks of one outcome-payment agreement against the model (see :meth:`Partnership.problems`)."""
+    if o.payer is not None:
+        yield from agency(f"{p}.payer", o.payer)
+    for j, payer in enumerate(o.payers or []):
+        yield from agency(f"{p}.payers[{j}].payer", payer.payer)
+        if payer.payer == o.payee:
+            yield f"{p}.payers[{j}].payer", f"a partner cannot pay itself ({o.payee!r} is the payee)"
+    yield from agency(f"{p}.payee", o.payee)
+    if o.outcome is not None:
+        yield from outcome(f"{p}.outcome", o.outcome)
+    for j, tariff in enumerate(o.tariffs or []):
+        yield from outcome(f"{p}.tariffs[{j}].outcome", tariff.outcome)
+        yield from by_year(f"{p}.tariffs[{j}].price", tariff.price)
+        for k, rung in enumerate(tariff.rungs or []):
+            yield from by_year(f"{p}.tariffs[{j}].rungs[{k}].price", rung.price)
+    if o.payer is not None and o.payer == o.payee:
+        yield f"{p}.payee", f"a partner cannot pay itself ({o.payee!r} is also the payer)"
+    if o.top_up is not None:
+        yield from agency(f"{p}.top_up.payer", o.top_up.payer)
+        if o.top_up.payer == o.payee:
+            yield f"{p}.top_up.payer", f"a partner cannot pay itself ({o.payee!r} is the payee)"
+    yield from by_year(f"{p}.price", o.price)
+    yield from by_year(f"{p}.attachment_fee", o.attachment_fee)
+

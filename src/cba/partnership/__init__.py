@@ -25,7 +25,8 @@ Use it through :meth:`cba.Appraisal.partnership` or ``cba partnership MODEL.yaml
 
 from typing import TYPE_CHECKING, Any
 
-from cba.model._deal_terms import Funding, GainShare, OutcomePayment, Partnership, Payment, PooledBudget, TopUp
+from cba.model._deal_terms import Funding, GainShare, Partnership, Payment, PooledBudget
+from cba.model._outcome_terms import OutcomePayment, TopUp
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers, editors and the API reference
     from cba.partnership._results import PartnershipResult, appraise_deal

@@ -17,6 +17,7 @@ import numpy as np
 from cba.core._errors import CBAError, ModelError
 from cba.engine._compiled import FISCAL, CompiledModel
 from cba.model._deal_terms import Partnership
+from cba.partnership._contracts import CompiledContract, compile_contract
 
 #: Deal terms an analysis may vary, with their base shape (``G`` gain-shares,
 #: ``M`` outcome-payment agreements, ``F`` fixed payments, ``H`` years).
@@ -50,6 +51,9 @@ class CompiledDeal:
         (rows of pooled lines are zero).
     pool_lines : numpy.ndarray of bool
         ``(L,)`` lines paid from the pooled budget.
+    pool_in_kind : numpy.ndarray of bool
+        ``(L,)`` pooled lines of kind ``in_kind``: the partners' contributions for
+        their spend are in kind.
     pool_host : int
         Partner index of the pool's host (``-1`` with no pool).
     pool_shares : numpy.ndarray or None
@@ -69,7 +73,8 @@ class CompiledDeal:
     gain_window : numpy.ndarray
         ``(G, H)`` 1 in the years the agreement runs.
     pay_payer, pay_payee, pay_top_up_payer, pay_outcome : numpy.ndarray of int
-        ``(M,)`` indices (``-1`` for no top-up payer).
+        ``(M,)`` indices (``-1`` for no top-up payer); for a contract, its first payer
+        and its first tariff's outcome.
     pay_net, pay_optimism_bias : numpy.ndarray of bool
         ``(M,)`` count outcomes net of deadweight; apply the outcome's optimism bias.
     fixed_from, fixed_to : numpy.ndarray of int
@@ -87,6 +92,7 @@ class CompiledDeal:
     funding_cash: np.ndarray
     funding_in_kind: np.ndarray
     pool_lines: np.ndarray
+    pool_in_kind: np.ndarray
     pool_host: int
     pool_shares: np.ndarray | None
     pool_amounts: np.ndarray | None
@@ -106,6 +112,8 @@ class CompiledDeal:
     fixed_to: np.ndarray
     params: dict[str, np.ndarray] = field(default_factory=dict)
     names: dict[str, list[str]] = field(default_factory=dict)
+    #: Agreements written as contracts (rate cards, several payers, ...), by index.
+    contracts: dict[int, CompiledContract] = field(default_factory=dict)
 
     @property
     def n_partners(self) -> int:
@@ -203,6 +211,8 @@ def compile_deal(model: CompiledModel, terms: Partnership | None = None) -> Comp
             pool_amounts = np.zeros((P, H))
             for a, v in pool.contributions.items():
                 pool_amounts[index[a]] = _by_year(v, H, pad_last=False) * f
+    # the contributions for the spend on in-kind lines are in kind, as a line funded in kind
+    pool_in_kind = pool_lines & np.array([info["kind"] == "in_kind" for info in model.cost_info], dtype=bool)
 
     # ---- gain-shares
     G = len(terms.gain_share)
@@ -227,10 +237,15 @@ def compile_deal(model: CompiledModel, terms: Partnership | None = None) -> Comp
     M = len(terms.outcome_payments)
     price = np.zeros((M, H))
     fee = np.zeros((M, H))
+    contracts: dict[int, CompiledContract] = {}
     for m, term in enumerate(terms.outcome_payments):
         f = uplift(f"partnership.outcome_payments[{m}].price_year", term.price_year)
-        price[m] = _by_year(term.price, H, pad_last=True) * f
-        fee[m] = _by_year(term.attachment_fee, H, pad_last=True) * f
+        if term.is_simple:
+            price[m] = _by_year(term.price, H, pad_last=True) * f
+            fee[m] = _by_year(term.attachment_fee, H, pad_last=True) * f
+        else:  # evaluated on its own (cba.partnership._contracts); its rows here pay nothing
+            contracts[m] = compile_contract(term, m, index, outcome_names,
+                                            lambda v: _by_year(v, H, pad_last=True), f)
     ops = terms.outcome_payments
 
     # ---- fixed payments
@@ -265,21 +280,23 @@ def compile_deal(model: CompiledModel, terms: Partnership | None = None) -> Comp
 
     return CompiledDeal(
         terms=terms, partners=tuple(partners), horizon=H,
-        funding_cash=cash, funding_in_kind=kind, pool_lines=pool_lines, pool_host=pool_host,
+        funding_cash=cash, funding_in_kind=kind, pool_lines=pool_lines, pool_in_kind=pool_in_kind,
+        pool_host=pool_host,
         pool_shares=pool_shares, pool_amounts=pool_amounts, pool_variance_host=variance_host,
         gain_from=ints([index[g.from_] for g in terms.gain_share], G),
         gain_to=ints([index[g.to] for g in terms.gain_share], G),
         gain_weights=weights,
         gain_cashable=np.array([g.basis == "cashable" for g in terms.gain_share], dtype=bool).reshape(G),
         gain_window=window,
-        pay_payer=ints([index[o.payer] for o in ops], M),
+        pay_payer=ints([index[o.payer_ids[0]] for o in ops], M),
         pay_payee=ints([index[o.payee] for o in ops], M),
         pay_top_up_payer=ints([index[o.top_up.payer] if o.top_up else -1 for o in ops], M),
-        pay_outcome=ints([outcome_names.index(o.outcome) for o in ops], M),
+        pay_outcome=ints([outcome_names.index(o.outcomes[0]) for o in ops], M),
         pay_net=np.array([o.basis == "net" for o in ops], dtype=bool).reshape(M),
         pay_optimism_bias=np.array([o.optimism_bias for o in ops], dtype=bool).reshape(M),
         fixed_from=ints([index[p.from_] for p in terms.payments], F),
         fixed_to=ints([index[p.to] for p in terms.payments], F),
         params=params,
         names={"gain_share": names[:G], "outcome_payments": names[G:G + M], "payments": names[G + M:]},
+        contracts=contracts,
     )

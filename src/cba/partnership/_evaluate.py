@@ -27,6 +27,7 @@ from cba.engine._compiled import FISCAL, CompiledModel
 from cba.engine._evaluate import Flows
 from cba.engine._metrics import payback_period, ratio
 from cba.partnership._compile import DEAL_PARAMETER_SHAPES, CompiledDeal
+from cba.partnership._contracts import ContractMoney, capped, contract_payments, engine_parameter, shift_by_lag
 
 #: Kinds of flow between partners.
 FLOW_KINDS = ("gain_share", "outcome_payment", "top_up", "payment")
@@ -74,6 +75,10 @@ class DealFlows:
     discount_factors: np.ndarray
     pool_spend: np.ndarray
     pool_contributions: np.ndarray
+    #: ``(D, M, H)`` what each outcome-payment agreement owes but no payer covers (zero but for contracts).
+    unfunded: np.ndarray | None = None
+    #: The money of each agreement written as a contract, by its index (cba.partnership._contracts).
+    contracts: dict[int, ContractMoney] | None = None
 
     @property
     def funding(self) -> np.ndarray:
@@ -82,11 +87,6 @@ class DealFlows:
     @property
     def draws(self) -> int:
         return self.costs_before.shape[0]
-
-
-def _get(model: CompiledModel, overrides: Mapping[str, np.ndarray], name: str) -> np.ndarray:
-    """An engine parameter per draw (the base value with a draws axis of 1 when not varied)."""
-    return np.asarray(overrides[name]) if name in overrides else model.params[name][None]
 
 
 def _deal_param(deal: CompiledDeal, overrides: Mapping[str, np.ndarray], name: str) -> np.ndarray:
@@ -119,34 +119,6 @@ def _one_hot(index: np.ndarray, n: int) -> np.ndarray:
     return m
 
 
-def _shift_by_lag(by_intake: np.ndarray, lag: np.ndarray) -> np.ndarray:
-    """Move amounts from the year of intake ``c`` to year ``c + lag`` (dropped past the horizon).
-
-    Parameters
-    ----------
-    by_intake : numpy.ndarray
-        ``(D, M, H)`` amounts by year of intake.
-    lag : numpy.ndarray of int
-        ``(D|1, M)`` whole years.
-    """
-    D, M, H = by_intake.shape
-    lag = np.broadcast_to(np.asarray(lag, dtype=int), (D, M))
-    target = np.arange(H)[None, None, :] + lag[..., None]             # (D, M, H)
-    out = np.zeros((D, M, H + 1))
-    # every amount landing past the horizon goes to the spare column H and is dropped
-    np.put_along_axis(out, np.minimum(target, H), by_intake, axis=-1)
-    return out[..., :H]
-
-
-def _capped(amounts: np.ndarray, per_year: np.ndarray, total: np.ndarray) -> np.ndarray:
-    """Amounts ``(D, M, H)`` capped at ``per_year`` each year and ``total`` in all, in year order."""
-    x = np.minimum(amounts, per_year[..., None])
-    if np.isfinite(total).any():
-        cum = np.minimum(np.cumsum(x, axis=-1), total[..., None])
-        x = np.diff(cum, axis=-1, prepend=0.0)
-    return x
-
-
 def outcome_payment_amounts(model: CompiledModel, deal: CompiledDeal, engine_overrides: Mapping[str, np.ndarray],
                             deal_overrides: Mapping[str, np.ndarray], D: int) -> np.ndarray:
     """Total payment under each outcome-payment agreement by year, ``(D, M, H)``, after caps.
@@ -163,9 +135,9 @@ def outcome_payment_amounts(model: CompiledModel, deal: CompiledDeal, engine_ove
     o = deal.pay_outcome
 
     def outcome_param(name):
-        return _get(model, engine_overrides, name)[:, o]              # (D|1, M)
+        return engine_parameter(model, engine_overrides, name)[:, o]              # (D|1, M)
 
-    cohort = _get(model, engine_overrides, "cohort")[:, o, :]        # (D|1, M, H)
+    cohort = engine_parameter(model, engine_overrides, "cohort")[:, o, :]        # (D|1, M, H)
     funded = _deal_param(deal, deal_overrides, "deal.outcome_payments.funded_share")
     participants = cohort * (outcome_param("engagement") * funded)[..., None]
     rate = outcome_param("success") * np.where(deal.pay_net, 1.0 - outcome_param("deadweight"), 1.0)
@@ -178,8 +150,8 @@ def outcome_payment_amounts(model: CompiledModel, deal: CompiledDeal, engine_ove
     fee = _deal_param(deal, deal_overrides, "deal.outcome_payments.attachment_fee")
     results = np.broadcast_to(achieved * price, (D, M, H))
     attachment = participants * fee
-    total = attachment + _shift_by_lag(results, outcome_param("lag"))
-    return _capped(np.broadcast_to(total, (D, M, H)),
+    total = attachment + shift_by_lag(results, outcome_param("lag"))
+    return capped(np.broadcast_to(total, (D, M, H)),
                    _deal_param(deal, deal_overrides, "deal.outcome_payments.cap_per_year"),
                    _deal_param(deal, deal_overrides, "deal.outcome_payments.cap"))
 
@@ -218,7 +190,7 @@ def evaluate_deal(model: CompiledModel, deal: CompiledDeal, flows: Flows,
     funding_cash = np.einsum("dlh,lp->dph", costs, deal.funding_cash)
     funding_in_kind = np.einsum("dlh,lp->dph", costs, deal.funding_in_kind)
 
-    # the pooled budget: the host pays the pooled lines; partners pay in
+    # the pooled budget: the host pays the pooled lines; partners pay in, in kind for the spend on in-kind lines
     spend = costs[:, deal.pool_lines, :].sum(axis=1)                 # (D, H)
     contributions = np.zeros((D, P, H))
     if deal.pool_host >= 0:
@@ -241,7 +213,14 @@ def evaluate_deal(model: CompiledModel, deal: CompiledDeal, flows: Flows,
                 low = (spend < 0.5 * total[None]) & (total[None] > 0)             # (D, H)
                 if low.any():
                     contributions = np.where(low[:, None, :], spend[:, None, :] * weight[None], contributions)
-        funding_cash = funding_cash + contributions
+        if deal.pool_in_kind.any():  # each contribution is in kind in the share of the spend on in-kind lines
+            on_kind = costs[:, deal.pool_in_kind, :].sum(axis=1)                # (D, H)
+            part = np.divide(on_kind, spend, out=np.zeros_like(spend), where=spend > 0)
+            in_kind = contributions * part[:, None, :]
+            funding_in_kind = funding_in_kind + in_kind
+            funding_cash = funding_cash + (contributions - in_kind)
+        else:
+            funding_cash = funding_cash + contributions
 
     # savings each partner banks
     K = model.n_components
@@ -277,7 +256,9 @@ def evaluate_deal(model: CompiledModel, deal: CompiledDeal, flows: Flows,
         rows += [{"from": int(deal.gain_from[g]), "to": int(deal.gain_to[g]), "agreement": deal.names["gain_share"][g],
                   "kind": "gain_share"} for g in range(G)]
     M = len(deal.pay_outcome)
-    if M:
+    unfunded = np.zeros((D, M, H))
+    contract_money = {}
+    if M and not deal.contracts:
         total = outcome_payment_amounts(model, deal, engine_overrides, deal_overrides, D)
         top = _deal_param(deal, deal_overrides, "deal.outcome_payments.top_up_share")   # (D|1, M)
         parts.append(total * (1.0 - top)[..., None])
@@ -288,6 +269,33 @@ def evaluate_deal(model: CompiledModel, deal: CompiledDeal, flows: Flows,
             parts.append(np.broadcast_to(total[:, tops] * top[:, tops, None], (D, len(tops), H)))
             rows += [{"from": int(deal.pay_top_up_payer[m]), "to": int(deal.pay_payee[m]),
                       "agreement": deal.names["outcome_payments"][m], "kind": "top_up"} for m in tops]
+    elif M:  # some agreements are contracts (cba.partnership._contracts): each row in agreement order
+        total = outcome_payment_amounts(model, deal, engine_overrides, deal_overrides, D)
+        top = np.broadcast_to(_deal_param(deal, deal_overrides, "deal.outcome_payments.top_up_share"), (D, M))
+        top_parts, top_rows = [], []
+        for m in range(M):
+            name = deal.names["outcome_payments"][m]
+            receiver = int(deal.pay_payee[m])
+            if m in deal.contracts:
+                c = deal.contracts[m]
+                money = contract_payments(model, c, engine_overrides, D)
+                contract_money[m] = money
+                unfunded[:, m] = money.unfunded
+                parts.append(money.by_payer)
+                rows += [{"from": int(j), "to": receiver, "agreement": name, "kind": "outcome_payment"}
+                         for j in c.payers]
+                if c.top_up_payer >= 0:
+                    top_parts.append(money.top_up[:, None, :])
+                    top_rows.append({"from": c.top_up_payer, "to": receiver, "agreement": name, "kind": "top_up"})
+                continue
+            parts.append(total[:, m:m + 1] * (1.0 - top[:, m:m + 1])[..., None])
+            rows.append({"from": int(deal.pay_payer[m]), "to": receiver, "agreement": name, "kind": "outcome_payment"})
+            if deal.pay_top_up_payer[m] >= 0:
+                top_parts.append(total[:, m:m + 1] * top[:, m:m + 1, None])
+                top_rows.append({"from": int(deal.pay_top_up_payer[m]), "to": receiver, "agreement": name,
+                                 "kind": "top_up"})
+        parts += [np.broadcast_to(x, (D, 1, H)) for x in top_parts]
+        rows += top_rows
     F = len(deal.fixed_from)
     if F:
         amounts = _deal_param(deal, deal_overrides, "deal.payments.amounts")
@@ -306,6 +314,7 @@ def evaluate_deal(model: CompiledModel, deal: CompiledDeal, flows: Flows,
         savings_discounted=savings_discounted, savings_cashable_discounted=savings_cashable_discounted,
         received=received, paid=paid, transfers=transfers,
         rows=rows, discount_factors=df, pool_spend=spend, pool_contributions=contributions,
+        unfunded=unfunded, contracts=contract_money,
     )
 
 

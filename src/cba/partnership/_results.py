@@ -191,6 +191,28 @@ class PartnershipResult:
         data["cumulative_discounted_net_after"] = np.cumsum(disc["net_after"], axis=-1).reshape(-1)
         return pd.DataFrame(data)
 
+    def contracts(self) -> pd.DataFrame | None:
+        """Each agreement written as a contract: what it earned, what the caps let it pay, who
+        paid and what no payer covers (real pounds, and the unfunded part's present value).
+
+        Columns: ``agreement``, ``earned``, ``due`` (after the contract maximum and the
+        yearly cap), ``payers``, ``top_up``, ``unfunded`` and ``unfunded_pv``. ``None``
+        when no agreement is written as a contract (see :mod:`cba.partnership._contracts`).
+        """
+        import pandas as pd
+
+        money = self.flows.contracts
+        if not money:
+            return None
+        df = self.flows.discount_factors[0]
+        rows = []
+        for m, c in money.items():
+            rows.append({"agreement": self.deal.names["outcome_payments"][m], "earned": float(c.earned[0].sum()),
+                         "due": float(c.paid[0].sum()), "payers": float(c.by_payer[0].sum()),
+                         "top_up": float(c.top_up[0].sum()), "unfunded": float(c.unfunded[0].sum()),
+                         "unfunded_pv": float((c.unfunded[0] * df).sum())})
+        return pd.DataFrame(rows)
+
     def pool(self) -> pd.DataFrame | None:
         """The pooled budget by year: spend, and each partner's contribution (real pounds).
 
@@ -259,6 +281,8 @@ class PartnershipResult:
             "pool": None if pool is None else [{k: plain(v) for k, v in r.items()}
                                                 for r in pool.to_dict(orient="records")],
             "shortfall": self.shortfall(),
+            **({} if (contracts := self.contracts()) is None
+               else {"contracts": [{k: plain(v) for k, v in r.items()} for r in contracts.to_dict(orient="records")]}),
             "terms": self.terms.to_dict(),
         }
 

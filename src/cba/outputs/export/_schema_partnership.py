@@ -86,6 +86,18 @@ class Risk(_Open):
     partners: list[RiskRow]
 
 
+class ContractRow(_Open):
+    """An outcome-payment agreement written as a contract (rate card, several payers, ...)."""
+
+    agreement: str
+    earned: float = Field(description="what the outcomes and fees earned before any cap (undiscounted)")
+    due: float = Field(description="what was due after the contract maximum and the yearly cap")
+    payers: float = Field(description="what the payers paid")
+    top_up: float = Field(description="what the top-up paid")
+    unfunded: float = Field(description="due but beyond every payer's maximum: not paid to the payee")
+    unfunded_pv: float = Field(description="the unfunded part's present value")
+
+
 class PartnershipResultSchema(_Open):
     """A partnership deal laid over an appraisal (cba partnership --format json)."""
 
@@ -97,6 +109,8 @@ class PartnershipResultSchema(_Open):
     flows: list[FlowRow]
     pool: list[PoolRow] | None
     shortfall: float = Field(description="how far the partnership as a whole is from breaking even; 0 when it does")
+    contracts: list[ContractRow] | None = Field(None, description="only when an agreement is written as a "
+                                                "contract: what each earned, was due, paid and left unfunded")
     terms: dict[str, Any] = Field(description="the deal's terms, as in the model file")
     risk: Risk | None = Field(None, description="with --spec: each partner's net position under uncertainty")
     warnings: list[str] = Field(default_factory=list, description="the appraisal's warnings (possible double "

@@ -131,6 +131,22 @@ def pool_table(result: PartnershipResult) -> pd.DataFrame | None:
                   kinds=kinds, labels=labels)
 
 
+def contract_table(result: PartnershipResult) -> pd.DataFrame | None:
+    """Each agreement written as a contract: earned, due after its maximum, paid, and unfunded."""
+    contracts = result.contracts()
+    if contracts is None:
+        return None
+    notes = [{"label": "unfunded", "kind": "text",
+              "value": "due under the contract but beyond every payer's committed maximum: the payee is not "
+                       "paid it"}]
+    return _table(contracts, f"Outcomes contracts: earned, due and paid (undiscounted, pounds at "
+                  f"{result.appraisal.intervention.price_base} prices)",
+                  kinds={**{c: "money" for c in contracts.columns if c != "agreement"}, "agreement": "text"},
+                  labels={"agreement": "Agreement", "earned": "Earned", "due": "Due after the maximum",
+                          "payers": "Paid by the payers", "top_up": "Paid by the top-up", "unfunded": "Unfunded",
+                          "unfunded_pv": "Unfunded (present value)"}, notes=notes)
+
+
 def deal_tables(result: PartnershipResult) -> dict[str, pd.DataFrame]:
     """Every table of a deal, by name, in the order a report shows them."""
     out = {"deal_partners": partner_table(result), "deal_flows": flow_table(result),
@@ -138,6 +154,9 @@ def deal_tables(result: PartnershipResult) -> dict[str, pd.DataFrame]:
     pool = pool_table(result)
     if pool is not None:
         out["deal_pool"] = pool
+    contracts = contract_table(result)
+    if contracts is not None:
+        out["deal_contracts"] = contracts
     return out
 
 

@@ -1,0 +1,182 @@
+"""Outcomes contracts as signed: rate cards, ladders, per-person caps, thresholds, payers, top-up award.
+
+Every figure is worked out by hand in the comments. The models are made up for the
+arithmetic (assumptions, not sourced figures).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import cba
+from cba.core._errors import CBAError
+
+NO_VALUE = {"components": [{"type": "social", "amount": 0}]}
+# 100 participants in year 0, half achieve each outcome; no deadweight, no optimism bias, no lag
+BASE = {
+    "name": "Contract", "price_base": "2024/25", "horizon": 4,
+    "agencies": [{"id": "provider", "name": "Provider"}, {"id": "fund", "name": "Outcomes fund"}],
+    "outcomes": [
+        {"name": "Housed", "cohort": [100], "success": 0.5, "value": NO_VALUE},
+        {"name": "Working", "cohort": [100], "success": 0.2, "value": NO_VALUE},
+    ],
+}
+
+
+def deal(model_extra: dict | None = None, **agreement):
+    data = {**BASE, **(model_extra or {})}
+    data["partnership"] = {"outcome_payments": [{"payee": "provider", "basis": "gross", **agreement}]}
+    return cba.appraise(data).partnership()
+
+
+def by_kind(result, kind: str, who: str | None = None) -> np.ndarray:
+    """Yearly amounts (draw 0) of the flow rows of one kind (and one payer)."""
+    idx = [i for i, r in enumerate(result.flows.rows)
+           if r["kind"] == kind and (who is None or result.partner_ids[r["from"]] == who)]
+    return result.flows.transfers[0, idx].sum(axis=0)
+
+
+def test_a_rate_card_pays_each_tariff():
+    # Housed: 100 x 0.5 x 1,000 = 50,000; Working: 100 x 0.2 x 2,500 = 50,000; all in year 0
+    r = deal(payer="local_authority", tariffs=[{"outcome": "Housed", "price": 1000},
+                                               {"outcome": "Working", "price": 2500}])
+    np.testing.assert_allclose(by_kind(r, "outcome_payment"), [100_000, 0, 0, 0])
+
+
+def test_a_rate_card_over_its_maximum_pays_exactly_the_maximum_cut_pro_rata():
+    # earned 100,000 in year 0 against a maximum of 60,000: each tariff is paid 60% of what it earned
+    r = deal(payer="local_authority", cap=60_000,
+             tariffs=[{"outcome": "Housed", "price": 1000}, {"outcome": "Working", "price": 2500}])
+    assert by_kind(r, "outcome_payment").sum() == 60_000
+    money = r.flows.contracts[0]
+    np.testing.assert_allclose(money.by_tariff[0, :, 0], [30_000, 30_000])
+    np.testing.assert_allclose(money.earned[0], [100_000, 0, 0, 0])
+
+
+def test_the_maximum_binds_in_time_order():
+    # Housed paid in year 0 (50,000), Working a year later (lag 1: 50,000): a maximum of 80,000
+    # pays 50,000 then the 30,000 left
+    data = {"outcomes": [BASE["outcomes"][0], {**BASE["outcomes"][1], "lag": 1}]}
+    r = deal(data, payer="local_authority", cap=80_000,
+             tariffs=[{"outcome": "Housed", "price": 1000}, {"outcome": "Working", "price": 2500}])
+    np.testing.assert_allclose(by_kind(r, "outcome_payment"), [50_000, 30_000, 0, 0])
+
+
+def test_a_ladder_with_a_per_person_cap_pays_the_capped_sums_rung_by_rung():
+    # 50 housed; rungs: entry 4,000 (all 50), 3 months 4,000 (60%: 30, a year later), 6 months 4,000
+    # (of those, 50%: 15, a year after that); per person at most 10,000, so the third rung pays
+    # 10,000 - 8,000 = 2,000: year 0 50 x 4,000 = 200,000; year 1 30 x 4,000 = 120,000; year 2 15 x 2,000 = 30,000
+    r = deal(payer="local_authority", tariffs=[{
+        "outcome": "Housed", "per_person_cap": 10_000,
+        "rungs": [{"name": "entry", "price": 4000}, {"name": "3 months", "price": 4000, "lag": 1, "reach": 0.6},
+                  {"name": "6 months", "price": 4000, "lag": 1, "reach": 0.5}]}])
+    np.testing.assert_allclose(by_kind(r, "outcome_payment"), [200_000, 120_000, 30_000, 0])
+    # nobody is paid more than the cap: 15 reach the top and earn 10,000 each, 15 stop at rung 2 (8,000)
+    # and 20 at rung 1 (4,000): 150,000 + 120,000 + 80,000 = 350,000
+    assert by_kind(r, "outcome_payment").sum() == pytest.approx(350_000, abs=1e-6)
+
+
+@pytest.mark.parametrize("own, overall, pays", [
+    (0.4, None, True),      # Housed's own rate 0.5 >= 0.4
+    (0.6, None, False),     # 0.5 < 0.6
+    (None, 0.3, True),      # the card's rate (50 x 0.5 + ...)/...: Housed alone, 0.5 >= 0.3
+    (0.6, 0.45, True),      # either condition pays: the overall one holds
+    (0.6, 0.55, False),     # neither holds
+])
+def test_the_dual_threshold_pays_when_either_condition_holds(own, overall, pays):
+    terms = {"threshold": own} if own is not None else {}
+    if overall is not None:
+        terms["threshold_overall"] = overall
+    r = deal(payer="local_authority", tariffs=[{"outcome": "Housed", "price": 1000}], **terms)
+    assert by_kind(r, "outcome_payment").sum() == (50_000 if pays else 0)
+
+
+def test_the_overall_threshold_weights_the_outcomes_by_participants():
+    # Housed 0.5 and Working 0.2 over 100 participants each: the card's rate is 0.35
+    tariffs = [{"outcome": "Housed", "price": 1000}, {"outcome": "Working", "price": 2500}]
+    assert by_kind(deal(payer="local_authority", tariffs=tariffs, threshold_overall=0.35), "outcome_payment").sum() \
+        == 100_000
+    assert by_kind(deal(payer="local_authority", tariffs=tariffs, threshold_overall=0.36), "outcome_payment").sum() == 0
+
+
+def test_payers_shares_stop_at_their_maxima_and_the_rest_is_unfunded():
+    # 100,000 due in year 0, split 60/40; the council's maximum is 45,000 (it would owe 60,000)
+    r = deal(payers=[{"payer": "local_authority", "share": 0.6, "maximum": 45_000},
+                     {"payer": "nhs", "share": 0.4}],
+             tariffs=[{"outcome": "Housed", "price": 1000}, {"outcome": "Working", "price": 2500}])
+    assert by_kind(r, "outcome_payment", "local_authority").sum() == 45_000
+    assert by_kind(r, "outcome_payment", "nhs").sum() == pytest.approx(40_000)
+    assert r.flows.unfunded[0, 0].sum() == pytest.approx(15_000)
+    assert r.flows.received[0, r.partner_ids.index("provider")].sum() == pytest.approx(85_000)
+
+
+def test_payers_in_order_each_pay_up_to_their_maximum():
+    # 100,000 due: the first pays 70,000 (its maximum), the second 25,000 (its maximum), 5,000 unfunded
+    r = deal(split="in_order", payers=[{"payer": "local_authority", "maximum": 70_000},
+                                       {"payer": "nhs", "maximum": 25_000}],
+             tariffs=[{"outcome": "Housed", "price": 1000}, {"outcome": "Working", "price": 2500}])
+    assert by_kind(r, "outcome_payment", "local_authority").sum() == 70_000
+    assert by_kind(r, "outcome_payment", "nhs").sum() == 25_000
+    assert r.flows.unfunded[0, 0].sum() == pytest.approx(5_000)
+
+
+def test_a_top_up_stops_at_its_award():
+    # 50,000 in year 0 and 50,000 in year 1 (Working a year later); the fund pays 30% until its award
+    # of 20,000: 15,000 in year 0, then 5,000; the council pays the rest: 35,000 and 45,000
+    data = {"outcomes": [BASE["outcomes"][0], {**BASE["outcomes"][1], "lag": 1}]}
+    r = deal(data, payer="local_authority", top_up={"payer": "fund", "share": 0.3, "award": 20_000},
+             tariffs=[{"outcome": "Housed", "price": 1000}, {"outcome": "Working", "price": 2500}])
+    np.testing.assert_allclose(by_kind(r, "top_up"), [15_000, 5_000, 0, 0])
+    np.testing.assert_allclose(by_kind(r, "outcome_payment", "local_authority"), [35_000, 45_000, 0, 0])
+
+
+def test_a_payment_lag_moves_the_cash_and_drops_what_falls_past_the_horizon():
+    r = deal(payer="local_authority", payment_lag=2, attachment_fee=100,
+             tariffs=[{"outcome": "Housed", "price": 1000}])
+    # fee 100 x 100 participants and 50,000 for Housed, both paid two years on
+    np.testing.assert_allclose(by_kind(r, "outcome_payment"), [0, 0, 60_000, 0])
+    r = deal(payer="local_authority", payment_lag=4, tariffs=[{"outcome": "Housed", "price": 1000}])
+    assert by_kind(r, "outcome_payment").sum() == 0
+
+
+def test_a_count_cap_funds_the_first_participants_only():
+    # 100 in year 0 and 100 in year 1, up to 150 funded: year 0 all 100, year 1 the first 50
+    data = {"outcomes": [{**BASE["outcomes"][0], "cohort": [100, 100]}]}
+    r = deal(data, payer="local_authority", funded_count=150, attachment_fee=10,
+             tariffs=[{"outcome": "Housed", "price": 1000}])
+    # year 0: 100 x 10 + 50 x 1,000 = 51,000; year 1: 50 x 10 + 25 x 1,000 = 25,500
+    np.testing.assert_allclose(by_kind(r, "outcome_payment"), [51_000, 25_500, 0, 0])
+
+
+def test_money_is_conserved_with_every_contract_term():
+    r = deal(payers=[{"payer": "local_authority", "share": 0.5, "maximum": 30_000},
+                     {"payer": "nhs", "share": 0.5}],
+             top_up={"payer": "fund", "share": 0.25, "award": 10_000}, cap=90_000, payment_lag=1,
+             tariffs=[{"outcome": "Housed", "price": 1000},
+                      {"outcome": "Working", "rungs": [{"price": 1000}, {"price": 3000, "lag": 1, "reach": 0.5}],
+                       "per_person_cap": 3500}])
+    f = r.flows
+    assert f.paid[0].sum() == pytest.approx(f.received[0].sum(), rel=1e-12)
+    money = f.contracts[0]
+    np.testing.assert_allclose(money.paid[0], (money.by_payer[0].sum(axis=0) + money.top_up[0]
+                                               + money.unfunded[0]), rtol=0, atol=1e-9)
+    assert money.paid[0].sum() <= 90_000 + 1e-9
+
+
+@pytest.mark.parametrize("terms, message", [
+    ({"payer": "local_authority", "payers": [{"payer": "nhs", "share": 1}], "outcome": "Housed"},
+     "give either payer or payers"),
+    ({"payer": "local_authority", "outcome": "Housed", "tariffs": [{"outcome": "Housed", "price": 1}]},
+     "give either outcome"),
+    ({"payers": [{"payer": "nhs", "share": 0.5}, {"payer": "dwp", "share": 0.4}], "outcome": "Housed"},
+     "must sum to 1"),
+    ({"payers": [{"payer": "nhs", "share": 1}], "split": "in_order", "outcome": "Housed"},
+     "give no shares"),
+    ({"payer": "nhs", "tariffs": [{"outcome": "Nowhere", "price": 1}]}, "no outcome is called 'Nowhere'"),
+    ({"payer": "nhs", "tariffs": [{"outcome": "Housed", "price": 5, "rungs": [{"price": 1}]}]},
+     "give either price or rungs"),
+])
+def test_contract_mistakes_name_the_field(terms, message):
+    with pytest.raises(CBAError, match=message):
+        deal(**terms)
