@@ -180,3 +180,60 @@ def test_money_is_conserved_with_every_contract_term():
 def test_contract_mistakes_name_the_field(terms, message):
     with pytest.raises(CBAError, match=message):
         deal(**terms)
+
+
+# ---------------------------------------------------------------- a social investor in the deal
+def sib(success: float, costs=(40_000, 40_000, 40_000), lag: int = 1, **investment):
+    """A provider spending 40,000 a year for 3 years, paid 1,000 per person housed a year later."""
+    data = {**BASE, "horizon": 4,
+            "costs": [{"name": "Service", "agency": "provider", "amounts": list(costs)}],
+            "outcomes": [{**BASE["outcomes"][0], "cohort": [100], "success": success, "lag": lag}]}
+    data["agencies"] = [*BASE["agencies"], {"id": "investor", "name": "Social investor"}]
+    data["partnership"] = {
+        "outcome_payments": [{"payer": "local_authority", "payee": "provider", "basis": "gross",
+                              "tariffs": [{"outcome": "Housed", "price": 1000}]}],
+        "investments": [{"investor": "investor", "provider": "provider", "commitment": 100_000, **investment}]}
+    return cba.appraise(data).partnership()
+
+
+def test_an_investor_with_no_outcome_achieved_loses_exactly_its_capital_drawn():
+    # costs 40,000 a year: the investor draws 40,000, 40,000 then the 20,000 left of its 100,000
+    r = sib(0.0, return_cap=0.5)
+    row = r.investors().iloc[0]
+    assert row["drawn"] == 100_000 and row["net"] == -100_000 and row["maximum_loss"] == 100_000
+    np.testing.assert_allclose(by_kind(r, "investment"), [40_000, 40_000, 20_000, 0])
+    assert by_kind(r, "investor_repayment").sum() == 0
+
+
+def test_the_investor_is_repaid_capital_then_a_capped_return_and_money_is_conserved():
+    # 100 x 0.9 x 1,000 = 90,000 paid in year 1: the investor has drawn 80,000 by then (40,000 a year),
+    # so 80,000 repays its capital and 10,000 is return (cap 0.5 x 80,000 = 40,000 not reached);
+    # year 2's 40,000 of costs: the provider has no cash left, so the investor draws its last 20,000
+    # and the provider funds 20,000 itself; no more receipts
+    r = sib(0.9, return_cap=0.5)
+    np.testing.assert_allclose(by_kind(r, "investment"), [40_000, 40_000, 20_000, 0])
+    np.testing.assert_allclose(by_kind(r, "investor_repayment"), [0, 90_000, 0, 0])
+    row = r.investors().iloc[0]
+    assert row["repaid_capital"] == 80_000 and row["return_paid"] == 10_000
+    assert row["money_multiple"] == pytest.approx(0.9)
+    assert r.check().empty
+    f = r.flows
+    assert f.paid[0].sum() == pytest.approx(f.received[0].sum(), rel=1e-12)
+    assert "investors" in r.to_dict() and "investors" not in sib_free_dict()
+
+
+def sib_free_dict():
+    data = {**BASE, "partnership": {"outcome_payments": [
+        {"payer": "local_authority", "payee": "provider", "basis": "gross", "outcome": "Housed", "price": 1}]}}
+    return cba.appraise(data).partnership().to_dict()
+
+
+def test_the_investors_irr_matches_numpy_financial():
+    npf = pytest.importorskip("numpy_financial")
+    # two years of costs drawn (40,000 each), 90,000 paid in year 2: -40,000, -40,000, +90,000
+    r = sib(0.9, costs=(40_000, 40_000), lag=2, return_cap=0.5)
+    w = r.flows.investors[0]
+    np.testing.assert_allclose(w.investor_net[0], [-40_000, -40_000, 90_000, 0])
+    expected = npf.irr([-40_000, -40_000, 90_000, 0])
+    assert np.isfinite(expected)
+    assert r.investors().iloc[0]["irr"] == pytest.approx(expected, abs=1e-9)

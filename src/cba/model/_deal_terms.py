@@ -1,6 +1,6 @@
 """The terms of a partnership deal, as written in a model file's ``partnership:`` section.
 
-A deal moves money between partners; it never creates any. Five mechanisms, each
+A deal moves money between partners; it never creates any. Six mechanisms, each
 optional, each an agreement a partnership board can sign:
 
 =====================  ==================================================================
@@ -17,6 +17,9 @@ optional, each an agreement a partnership board can sign:
                        threshold, caps and an optional top-up payer
 ``payments``           fixed amounts by year from one partner to another (grants,
                        upfront finance, repayments)
+``investments``        a social investor funds a provider's costs ahead of its outcome
+                       payments and is repaid from them: capital, a capped return, a
+                       share of the surplus
 =====================  ==================================================================
 
 Partners are agencies: the canonical ones and any declared under ``agencies`` (a
@@ -37,6 +40,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import Field, model_validator
 
 from cba.model._base import AgencyId, FinancialYear, NonNegative, NonNegativeWhole, Rate, _Model
+from cba.model._investment_terms import Investment
 from cba.model._outcome_terms import Amounts, OutcomePayment
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -175,6 +179,8 @@ class Partnership(_Model):
     outcome_payments: list[OutcomePayment] = Field(default_factory=list, description="Payment-by-results "
                                                    "agreements.")
     payments: list[Payment] = Field(default_factory=list, description="Fixed payments between partners.")
+    investments: list[Investment] | None = Field(None, description="Social investors funding a "
+                                          "provider's costs ahead of its outcome payments, repaid from them.")
 
     # ---- checks against the model
     def problems(self, model: Intervention, known: dict[str, str], prefix: str = "partnership"
@@ -264,8 +270,11 @@ class Partnership(_Model):
                 yield f"{p}.to", f"a partner cannot pay itself ({pay.to!r} is also 'from')"
             yield from by_year(f"{p}.amounts", pay.amounts)
 
-        agreements: list[GainShare | OutcomePayment | Payment] = [*self.gain_share, *self.outcome_payments,
-                                                                  *self.payments]
+        for i, inv in enumerate(self.investments or []):
+            yield from inv.problems(known, f"{prefix}.investments[{i}]")
+
+        agreements: list[GainShare | OutcomePayment | Payment | Investment] = [
+            *self.gain_share, *self.outcome_payments, *self.payments, *(self.investments or [])]
         names = [a.name for a in agreements if a.name]
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
@@ -281,6 +290,7 @@ class Partnership(_Model):
         out += [o.name or f"Outcome payments for {o.outcomes[0]}" + (" (rate card)" if o.tariffs else "")
                 for o in self.outcome_payments]
         out += [p.name or f"Payment {p.from_} to {p.to}" for p in self.payments]
+        out += [v.name or f"Investment by {v.investor}" for v in self.investments or []]
         seen: dict[str, int] = {}
         for i, n in enumerate(out):
             seen[n] = seen.get(n, 0) + 1
@@ -302,13 +312,15 @@ class Partnership(_Model):
             seen.update(dict.fromkeys([*o.payer_ids[:1], o.payee, *o.payer_ids[1:]]))
         for p in self.payments:
             seen.update(dict.fromkeys((p.from_, p.to)))
+        for v in self.investments or []:
+            seen.update(dict.fromkeys((v.investor, v.provider)))
         return list(seen)
 
     @property
     def is_empty(self) -> bool:
         """No agreement at all: every partner stays where today's appraisal puts it."""
         return not (self.funding or self.pooled_budget or self.gain_share or self.outcome_payments
-                    or self.payments)
+                    or self.payments or self.investments)
 
 
 def _names(names: list[str]) -> str:

@@ -33,6 +33,7 @@ DEAL_PARAMETER_SHAPES = {
     "deal.outcome_payments.top_up_share": ("M",),
     "deal.payments.amounts": ("F", "H"),
 }
+_INF = float("inf")
 #: Gain-share bases, in the order of their codes.
 BASES = ("cashable", "fiscal", "fiscal_excluding_transfers")
 
@@ -114,6 +115,8 @@ class CompiledDeal:
     names: dict[str, list[str]] = field(default_factory=dict)
     #: Agreements written as contracts (rate cards, several payers, ...), by index.
     contracts: dict[int, CompiledContract] = field(default_factory=dict)
+    #: Social investments: (investor, provider, commitment at the price base, return cap, surplus share).
+    investments: list[tuple[int, int, float, float, float]] = field(default_factory=list)
 
     @property
     def n_partners(self) -> int:
@@ -297,6 +300,11 @@ def compile_deal(model: CompiledModel, terms: Partnership | None = None) -> Comp
         fixed_from=ints([index[p.from_] for p in terms.payments], F),
         fixed_to=ints([index[p.to] for p in terms.payments], F),
         params=params,
-        names={"gain_share": names[:G], "outcome_payments": names[G:G + M], "payments": names[G + M:]},
+        names={"gain_share": names[:G], "outcome_payments": names[G:G + M], "payments": names[G + M:G + M + F],
+               "investments": names[G + M + F:]},
+        investments=[(index[v.investor], index[v.provider],
+                      v.commitment * uplift(f"partnership.investments[{i}].price_year", v.price_year),
+                      _INF if v.return_cap is None else float(v.return_cap), float(v.surplus_share))
+                     for i, v in enumerate(terms.investments or [])],
         contracts=contracts,
     )

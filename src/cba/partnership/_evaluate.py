@@ -28,9 +28,10 @@ from cba.engine._evaluate import Flows
 from cba.engine._metrics import payback_period, ratio
 from cba.partnership._compile import DEAL_PARAMETER_SHAPES, CompiledDeal
 from cba.partnership._contracts import ContractMoney, capped, contract_payments, engine_parameter, shift_by_lag
+from cba.partnership._investor import InvestorFlows, investor_flows
 
 #: Kinds of flow between partners.
-FLOW_KINDS = ("gain_share", "outcome_payment", "top_up", "payment")
+FLOW_KINDS = ("gain_share", "outcome_payment", "top_up", "payment", "investment", "investor_repayment")
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,8 @@ class DealFlows:
     unfunded: np.ndarray | None = None
     #: The money of each agreement written as a contract, by its index (cba.partnership._contracts).
     contracts: dict[int, ContractMoney] | None = None
+    #: Each social investment's waterfall, by its index (cba.partnership._investor).
+    investors: dict[int, InvestorFlows] | None = None
 
     @property
     def funding(self) -> np.ndarray:
@@ -91,6 +94,19 @@ class DealFlows:
 
 def _deal_param(deal: CompiledDeal, overrides: Mapping[str, np.ndarray], name: str) -> np.ndarray:
     return np.asarray(overrides[name]) if name in overrides else deal.params[name][None]
+
+
+def _rows_of(parts: list[np.ndarray], rows: list[dict], payee: int) -> list[tuple[np.ndarray, int]]:
+    """The (part, row within it) of every outcome payment and top-up paid to ``payee`` so far."""
+    out, start = [], 0
+    for part in parts:
+        n = part.shape[1]
+        for k in range(n):
+            r = rows[start + k]
+            if r["to"] == payee and r["kind"] in ("outcome_payment", "top_up"):
+                out.append((part, k))
+        start += n
+    return out
 
 
 def check_deal_overrides(deal: CompiledDeal, overrides: Mapping[str, np.ndarray]) -> int:
@@ -302,6 +318,18 @@ def evaluate_deal(model: CompiledModel, deal: CompiledDeal, flows: Flows,
         parts.append(np.broadcast_to(amounts, (D, F, H)))
         rows += [{"from": int(deal.fixed_from[j]), "to": int(deal.fixed_to[j]), "agreement": deal.names["payments"][j],
                   "kind": "payment"} for j in range(F)]
+    investor_money: dict[int, InvestorFlows] = {}
+    for i, (investor, provider, commitment, return_cap, surplus) in enumerate(deal.investments):
+        # the provider's cash costs (after the pool) ahead of the outcome payments it receives
+        receipts = sum((np.broadcast_to(part, (D, part.shape[1], H))[:, [k]].sum(axis=1)
+                        for part, k in _rows_of(parts, rows, provider)), np.zeros((D, H)))
+        waterfall = investor_flows(np.broadcast_to(funding_cash[:, provider], (D, H)), receipts, commitment,
+                                   return_cap, surplus)
+        investor_money[i] = waterfall
+        name = deal.names["investments"][i]
+        parts += [waterfall.drawn[:, None, :], waterfall.to_investor[:, None, :]]
+        rows += [{"from": investor, "to": provider, "agreement": name, "kind": "investment"},
+                 {"from": provider, "to": investor, "agreement": name, "kind": "investor_repayment"}]
     transfers = np.concatenate(parts, axis=1) if parts else np.zeros((D, 0, H))
     payer = _one_hot(np.array([r["from"] for r in rows], dtype=int), P)
     payee = _one_hot(np.array([r["to"] for r in rows], dtype=int), P)
@@ -314,7 +342,7 @@ def evaluate_deal(model: CompiledModel, deal: CompiledDeal, flows: Flows,
         savings_discounted=savings_discounted, savings_cashable_discounted=savings_cashable_discounted,
         received=received, paid=paid, transfers=transfers,
         rows=rows, discount_factors=df, pool_spend=spend, pool_contributions=contributions,
-        unfunded=unfunded, contracts=contract_money,
+        unfunded=unfunded, contracts=contract_money, investors=investor_money,
     )
 
 

@@ -213,6 +213,37 @@ class PartnershipResult:
                          "unfunded_pv": float((c.unfunded[0] * df).sum())})
         return pd.DataFrame(rows)
 
+    def investors(self) -> pd.DataFrame | None:
+        """Each social investment: what the investor drew and got back, its return and its risk.
+
+        Columns: ``agreement``, ``investor``, ``provider``, ``commitment``, ``drawn``,
+        ``repaid_capital``, ``return_paid``, ``surplus_paid``, ``net`` (received minus
+        drawn, undiscounted), ``net_pv``, ``money_multiple`` (received / drawn), ``irr``
+        (NaN when the flows never change sign) and ``maximum_loss`` (the capital it draws
+        when no outcome is achieved). ``None`` without an investment.
+        """
+        import pandas as pd
+
+        from cba.partnership._investor import irr, maximum_loss, money_multiple
+
+        money = self.flows.investors
+        if not money:
+            return None
+        df = self.flows.discount_factors[0]
+        rows = []
+        for i, w in money.items():
+            investor, provider, commitment, _cap, _surplus = self.deal.investments[i]
+            costs = self.flows.funding_cash[0, provider]
+            rows.append({
+                "agreement": self.deal.names["investments"][i], "investor": self.partner_ids[investor],
+                "provider": self.partner_ids[provider], "commitment": commitment,
+                "drawn": float(w.drawn[0].sum()), "repaid_capital": float(w.repaid_capital[0].sum()),
+                "return_paid": float(w.return_paid[0].sum()), "surplus_paid": float(w.surplus_paid[0].sum()),
+                "net": float(w.investor_net[0].sum()), "net_pv": float((w.investor_net[0] * df).sum()),
+                "money_multiple": float(money_multiple(w)[0]), "irr": float(irr(w.investor_net[:1])[0]),
+                "maximum_loss": float(maximum_loss(costs[None], commitment)[0])})
+        return pd.DataFrame(rows)
+
     def pool(self) -> pd.DataFrame | None:
         """The pooled budget by year: spend, and each partner's contribution (real pounds).
 
@@ -283,6 +314,8 @@ class PartnershipResult:
             "shortfall": self.shortfall(),
             **({} if (contracts := self.contracts()) is None
                else {"contracts": [{k: plain(v) for k, v in r.items()} for r in contracts.to_dict(orient="records")]}),
+            **({} if (investors := self.investors()) is None
+               else {"investors": [{k: plain(v) for k, v in r.items()} for r in investors.to_dict(orient="records")]}),
             "terms": self.terms.to_dict(),
         }
 

@@ -42,7 +42,8 @@ TODAY_STYLE: dict[str, Any] = {"alpha": 0.45, "hatch": "///", "edgecolor": "whit
 AFTER_STYLE: dict[str, Any] = {}
 #: Names of each kind of flow between partners.
 FLOW_NAMES = {"gain_share": "Gain-share", "outcome_payment": "Outcome payment", "top_up": "Top-up",
-              "payment": "Fixed payment"}
+              "payment": "Fixed payment", "investment": "Investment drawn",
+              "investor_repayment": "Investor repaid"}
 
 #: Chart name -> function, in the order a report shows them.
 DEAL_CHARTS: dict[str, Callable[..., Figure]] = {}

@@ -27,8 +27,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 #: Sheet names of the deal's tables in a workbook.
 SHEET_NAMES = {"deal_partners": "Partners", "deal_flows": "Flows", "deal_years": "Partners by year",
-               "deal_pool": "Pooled budget", "deal_contracts": "Contracts", "deal_risk": "Risk",
-               "deal_programme": "Interventions"}
+               "deal_pool": "Pooled budget", "deal_contracts": "Contracts", "deal_investors": "Investors",
+               "deal_risk": "Risk", "deal_programme": "Interventions"}
 
 
 def _frames(result: PartnershipResult, risk: pd.DataFrame | None) -> dict[str, pd.DataFrame]:

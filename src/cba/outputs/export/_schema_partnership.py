@@ -98,6 +98,24 @@ class ContractRow(_Open):
     unfunded_pv: float = Field(description="the unfunded part's present value")
 
 
+class InvestorRow(_Open):
+    """A social investment: the investor's money under the deal (undiscounted unless stated)."""
+
+    agreement: str
+    investor: str
+    provider: str
+    commitment: float
+    drawn: float
+    repaid_capital: float
+    return_paid: float
+    surplus_paid: float
+    net: float
+    net_pv: float = Field(description="present value of what the investor got back minus what it drew")
+    money_multiple: Num = Field(description="received / drawn; null when nothing was drawn")
+    irr: Num = Field(description="internal rate of return; null when the flows never change sign")
+    maximum_loss: float = Field(description="the capital drawn when no outcome is achieved")
+
+
 class PartnershipResultSchema(_Open):
     """A partnership deal laid over an appraisal (cba partnership --format json)."""
 
@@ -111,6 +129,7 @@ class PartnershipResultSchema(_Open):
     shortfall: float = Field(description="how far the partnership as a whole is from breaking even; 0 when it does")
     contracts: list[ContractRow] | None = Field(None, description="only when an agreement is written as a "
                                                 "contract: what each earned, was due, paid and left unfunded")
+    investors: list[InvestorRow] | None = Field(None, description="only with social investments")
     terms: dict[str, Any] = Field(description="the deal's terms, as in the model file")
     risk: Risk | None = Field(None, description="with --spec: each partner's net position under uncertainty")
     warnings: list[str] = Field(default_factory=list, description="the appraisal's warnings (possible double "

@@ -36,7 +36,8 @@ PARTNER_LABELS = {
     "payback_year_after": "Breaks even in", "peak_deficit_after": "Peak deficit",
 }
 FLOW_KIND_NAMES = {"gain_share": "Gain-share", "outcome_payment": "Outcome payment", "top_up": "Top-up",
-                   "payment": "Fixed payment"}
+                   "payment": "Fixed payment", "investment": "Investment drawn",
+                   "investor_repayment": "Investor repaid"}
 
 
 def _units(result: PartnershipResult) -> str:
@@ -147,6 +148,31 @@ def contract_table(result: PartnershipResult) -> pd.DataFrame | None:
                           "unfunded_pv": "Unfunded (present value)"}, notes=notes)
 
 
+def investor_table(result: PartnershipResult) -> pd.DataFrame | None:
+    """Each social investment: drawn, repaid, return, net, money multiple, IRR and maximum loss."""
+    investors = result.investors()
+    if investors is None:
+        return None
+    names = {p: result._name(p) for p in result.partner_ids}
+    frame = investors.assign(investor_name=investors["investor"].map(names),
+                             provider_name=investors["provider"].map(names))
+    first = ["agreement", "investor", "provider", "investor_name", "provider_name"]
+    frame = frame[first + [c for c in frame.columns if c not in first]]
+    money = ("commitment", "drawn", "repaid_capital", "return_paid", "surplus_paid", "net", "net_pv",
+             "maximum_loss")
+    return _table(frame, f"Social investment (undiscounted unless stated, pounds at "
+                  f"{result.appraisal.intervention.price_base} prices)",
+                  kinds={**dict.fromkeys(money, "money"), "money_multiple": "ratio", "irr": "rate",
+                         **dict.fromkeys(("agreement", "investor", "provider", "investor_name", "provider_name"),
+                                         "text")},
+                  labels={"agreement": "Agreement", "investor_name": "Investor", "provider_name": "Provider",
+                          "commitment": "Committed", "drawn": "Drawn", "repaid_capital": "Capital repaid",
+                          "return_paid": "Return", "surplus_paid": "Surplus share", "net": "Net",
+                          "net_pv": "Net (present value)", "money_multiple": "Money multiple", "irr": "IRR",
+                          "maximum_loss": "Loss if no outcome"},
+                  hidden=("investor", "provider"))
+
+
 def deal_tables(result: PartnershipResult) -> dict[str, pd.DataFrame]:
     """Every table of a deal, by name, in the order a report shows them."""
     out = {"deal_partners": partner_table(result), "deal_flows": flow_table(result),
@@ -157,6 +183,9 @@ def deal_tables(result: PartnershipResult) -> dict[str, pd.DataFrame]:
     contracts = contract_table(result)
     if contracts is not None:
         out["deal_contracts"] = contracts
+    investors = investor_table(result)
+    if investors is not None:
+        out["deal_investors"] = investors
     return out
 
 
