@@ -237,3 +237,72 @@ def test_the_investors_irr_matches_numpy_financial():
     expected = npf.irr([-40_000, -40_000, 90_000, 0])
     assert np.isfinite(expected)
     assert r.investors().iloc[0]["irr"] == pytest.approx(expected, abs=1e-9)
+
+
+# ---------------------------------------------------------------- the risk paths
+def _contract_model(edits: dict | None = None):
+    deal = {"outcome_payments": [{"payer": "local_authority", "payee": "provider", "basis": "gross", "cap": 80_000,
+                                  "top_up": {"payer": "fund", "share": 0.2, "award": 10_000},
+                                  "tariffs": [{"outcome": "Housed", "per_person_cap": 1200,
+                                               "rungs": [{"price": 1000}, {"price": 500, "reach": 0.5}]}]}],
+            "investments": [{"investor": "investor", "provider": "provider", "commitment": 100_000,
+                             "return_cap": 0.5}]}
+    for (i, key), value in (edits or {}).items():
+        target = deal["outcome_payments"][0] if i == "op" else deal["investments"][0]
+        *path, last = key.split(".")
+        for p in path:
+            target = target[int(p)] if p.isdigit() else target[p]
+        target[last] = value
+    return cba.Intervention.from_dict({
+        **BASE, "costs": [{"name": "Service", "agency": "provider", "amounts": [40_000, 40_000, 40_000]}],
+        "outcomes": [{**BASE["outcomes"][0], "success": 0.9, "lag": 1}],
+        "agencies": [*BASE["agencies"], {"id": "investor", "name": "Social investor"}], "partnership": deal})
+
+
+METRICS = ["net_after[investor]", "net_after[provider]", "net_after[local_authority]", "net_after[fund]"]
+
+
+@pytest.mark.parametrize("path, key, value", [
+    ("partnership.outcome_payments[0].tariffs[0].rungs[0].price", ("op", "tariffs.0.rungs.0.price"), 700.0),
+    ("partnership.outcome_payments[0].tariffs[0].rungs[1].reach", ("op", "tariffs.0.rungs.1.reach"), 0.9),
+    ("partnership.outcome_payments[0].tariffs[0].per_person_cap", ("op", "tariffs.0.per_person_cap"), 1000.0),
+    ("partnership.outcome_payments[0].cap", ("op", "cap"), 50_000.0),
+    ("partnership.outcome_payments[0].top_up.award", ("op", "top_up.award"), 2_000.0),
+    ("partnership.investments[0].commitment", ("inv", "commitment"), 30_000.0),
+    ("partnership.investments[0].return_cap", ("inv", "return_cap"), 0.1),
+])
+def test_a_scenario_on_a_contract_term_equals_appraising_the_edited_deal(path, key, value):
+    from cba.uncertainty import scenarios
+
+    s = scenarios(_contract_model(), {"x": {path: value}}, metrics=METRICS).table["x"]
+    edited = cba.appraise(_contract_model({key: value})).partnership()
+    for metric in METRICS:
+        who = metric[len("net_after["):-1]
+        assert s[metric] == pytest.approx(float(edited.positions["net_after"][edited.partner_ids.index(who)]),
+                                          rel=1e-12, abs=1e-6), metric
+
+
+def test_monte_carlo_on_contract_terms_equals_deterministic_runs_draw_by_draw():
+    from cba.uncertainty import montecarlo
+
+    dists = {"outcomes[0].success": {"dist": "uniform", "low": 0.2, "high": 1.0},
+             "partnership.outcome_payments[0].tariffs[0].rungs[1].reach": {"dist": "uniform", "low": 0, "high": 1}}
+    r = montecarlo(_contract_model(), dists, draws=6, seed=3, progress=False, keep_draws=True,
+                   metrics=["net_after[investor]"])
+    frame = r.draws_frame()
+    for _, row in frame.iterrows():
+        one = cba.appraise(_contract_model({("op", "tariffs.0.rungs.1.reach"): row[
+            "partnership.outcome_payments[0].tariffs[0].rungs[1].reach"]}).model_copy(
+            update={"outcomes": [_contract_model().outcomes[0].model_copy(
+                update={"success": row["outcomes[0].success"]})]})).partnership()
+        assert row["net_after[investor]"] == pytest.approx(
+            float(one.positions["net_after"][one.partner_ids.index("investor")]), rel=1e-12, abs=1e-6)
+
+
+def test_an_unknown_contract_path_names_the_forms():
+    from cba.uncertainty import scenarios
+
+    with pytest.raises(CBAError, match="the ladder has 2 rung"):
+        scenarios(_contract_model(), {"x": {"partnership.outcome_payments[0].tariffs[0].rungs[5].price": 1}})
+    with pytest.raises(CBAError, match="this tariff is a ladder"):
+        scenarios(_contract_model(), {"x": {"partnership.outcome_payments[0].tariffs[0].price": 1}})

@@ -17,7 +17,7 @@ import numpy as np
 from cba.core._errors import CBAError, ModelError
 from cba.engine._compiled import FISCAL, CompiledModel
 from cba.model._deal_terms import Partnership
-from cba.partnership._contracts import CompiledContract, compile_contract
+from cba.partnership._contracts import CONTRACT_PARAMETER_SHAPES, CompiledContract, compile_contracts
 
 #: Deal terms an analysis may vary, with their base shape (``G`` gain-shares,
 #: ``M`` outcome-payment agreements, ``F`` fixed payments, ``H`` years).
@@ -32,6 +32,10 @@ DEAL_PARAMETER_SHAPES = {
     "deal.outcome_payments.cap": ("M",),
     "deal.outcome_payments.top_up_share": ("M",),
     "deal.payments.amounts": ("F", "H"),
+    **CONTRACT_PARAMETER_SHAPES,
+    "deal.investments.commitment": ("I",),
+    "deal.investments.return_cap": ("I",),
+    "deal.investments.surplus_share": ("I",),
 }
 _INF = float("inf")
 #: Gain-share bases, in the order of their codes.
@@ -115,8 +119,8 @@ class CompiledDeal:
     names: dict[str, list[str]] = field(default_factory=dict)
     #: Agreements written as contracts (rate cards, several payers, ...), by index.
     contracts: dict[int, CompiledContract] = field(default_factory=dict)
-    #: Social investments: (investor, provider, commitment at the price base, return cap, surplus share).
-    investments: list[tuple[int, int, float, float, float]] = field(default_factory=list)
+    #: Social investments: (investor, provider) partner indices; their terms are in ``params``.
+    investments: list[tuple[int, int]] = field(default_factory=list)
 
     @property
     def n_partners(self) -> int:
@@ -240,15 +244,15 @@ def compile_deal(model: CompiledModel, terms: Partnership | None = None) -> Comp
     M = len(terms.outcome_payments)
     price = np.zeros((M, H))
     fee = np.zeros((M, H))
-    contracts: dict[int, CompiledContract] = {}
+    factors = []
     for m, term in enumerate(terms.outcome_payments):
         f = uplift(f"partnership.outcome_payments[{m}].price_year", term.price_year)
-        if term.is_simple:
+        factors.append(f)
+        fee[m] = _by_year(term.attachment_fee, H, pad_last=True) * f
+        if term.is_simple:  # a contract's prices are its tariffs' (cba.partnership._contracts)
             price[m] = _by_year(term.price, H, pad_last=True) * f
-            fee[m] = _by_year(term.attachment_fee, H, pad_last=True) * f
-        else:  # evaluated on its own (cba.partnership._contracts); its rows here pay nothing
-            contracts[m] = compile_contract(term, m, index, outcome_names,
-                                            lambda v: _by_year(v, H, pad_last=True), f)
+    contracts, contract_params = compile_contracts(terms.outcome_payments, index, outcome_names,
+                                                   lambda v: _by_year(v, H, pad_last=True), factors, H)
     ops = terms.outcome_payments
 
     # ---- fixed payments
@@ -259,6 +263,7 @@ def compile_deal(model: CompiledModel, terms: Partnership | None = None) -> Comp
         amounts[j] = _by_year(term.amounts, H, pad_last=False) * f
 
     inf = float("inf")
+    investments = terms.investments or []
     params = {
         "deal.gain_share.share": np.array([g.share for g in terms.gain_share], dtype=float).reshape(G),
         "deal.gain_share.cap": np.array([inf if g.cap is None else g.cap for g in terms.gain_share],
@@ -275,6 +280,14 @@ def compile_deal(model: CompiledModel, terms: Partnership | None = None) -> Comp
         "deal.outcome_payments.top_up_share": np.array([o.top_up.share if o.top_up else 0.0 for o in ops],
                                                        dtype=float).reshape(M),
         "deal.payments.amounts": amounts,
+        **contract_params,
+        "deal.investments.commitment": np.array(
+            [v.commitment * uplift(f"partnership.investments[{i}].price_year", v.price_year)
+             for i, v in enumerate(investments)], dtype=float).reshape(len(investments)),
+        "deal.investments.return_cap": np.array([_INF if v.return_cap is None else v.return_cap
+                                                 for v in investments], dtype=float).reshape(len(investments)),
+        "deal.investments.surplus_share": np.array([v.surplus_share for v in investments],
+                                                   dtype=float).reshape(len(investments)),
     }
     names = terms.agreement_names()
 
@@ -302,9 +315,6 @@ def compile_deal(model: CompiledModel, terms: Partnership | None = None) -> Comp
         params=params,
         names={"gain_share": names[:G], "outcome_payments": names[G:G + M], "payments": names[G + M:G + M + F],
                "investments": names[G + M + F:]},
-        investments=[(index[v.investor], index[v.provider],
-                      v.commitment * uplift(f"partnership.investments[{i}].price_year", v.price_year),
-                      _INF if v.return_cap is None else float(v.return_cap), float(v.surplus_share))
-                     for i, v in enumerate(terms.investments or [])],
+        investments=[(index[v.investor], index[v.provider]) for v in terms.investments or []],
         contracts=contracts,
     )

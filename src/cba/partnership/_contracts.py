@@ -5,7 +5,7 @@ payer) is evaluated for all such agreements at once by
 :func:`cba.partnership._evaluate.outcome_payment_amounts`. An agreement written as a
 contract is signed (:class:`cba.model.OutcomePayment` with ``tariffs``, ``payers``,
 ``payment_lag``, ``funded_count``, ``threshold_overall`` or a top-up ``award``) is
-compiled here by :func:`compile_contract` and evaluated by :func:`contract_payments`,
+compiled here by :func:`compile_contracts` and evaluated by :func:`contract_payments`,
 vectorised over draws; the loop is over its tariffs and rungs only.
 
 How the money is counted, for participants starting in intake year ``c``:
@@ -82,31 +82,15 @@ def capped(amounts: np.ndarray, per_year: np.ndarray, total: np.ndarray) -> np.n
     return x
 
 
-def _cumulative_cap(amounts: np.ndarray, most: float) -> np.ndarray:
-    """``(D, H)`` amounts paid in year order until ``most`` in all is reached."""
-    if not np.isfinite(most):
-        return amounts
-    return np.diff(np.minimum(np.cumsum(amounts, axis=-1), most), axis=-1, prepend=0.0)
-
-
-def marginal_prices(prices: np.ndarray, per_person_cap: float) -> np.ndarray:
-    """Rung prices ``(K, H)`` cut so that no participant earns more than ``per_person_cap``.
-
-    A participant reaching rung ``k`` earns ``min(p_1 + ... + p_k, cap)``, so rung
-    ``k`` pays ``min(P_k, cap) - min(P_(k-1), cap)`` with ``P_k`` the cumulative price.
-
-    >>> marginal_prices(np.array([[4000.0], [4000.0], [4000.0]]), 10000.0)[:, 0]
-    array([4000., 4000., 2000.])
-    """
-    if not np.isfinite(per_person_cap):
-        return prices
-    cum = np.minimum(np.cumsum(prices, axis=0), per_person_cap)
-    return np.diff(cum, axis=0, prepend=0.0)
-
-
 @dataclass(frozen=True)
 class CompiledContract:
-    """One contract-form agreement as arrays (see the module docstring).
+    """One contract-form agreement: where its terms are in the deal's parameters.
+
+    Its numbers are kept in :attr:`cba.partnership._compile.CompiledDeal.params`, so
+    that an uncertainty analysis can vary them like any deal term: the agreement's own
+    row ``index`` of the ``deal.outcome_payments.*`` arrays, and its slices of the rows
+    of every contract's tariffs (``tariffs``), rungs (``rungs``) and payers
+    (``payers``).
 
     Attributes
     ----------
@@ -115,93 +99,113 @@ class CompiledContract:
     cohort : int
         Outcome index of the agreement's participants (its first tariff's outcome).
     tariff_names : list of str
-        ``(T,)`` names of the rate card's tariffs.
+        Names of the rate card's tariffs.
     tariff_outcome : numpy.ndarray of int
         ``(T,)`` outcome index of each tariff.
     rung_tariff, rung_lag : numpy.ndarray of int
-        ``(R,)`` each rung's tariff and its lag after the outcome is achieved.
-    rung_reach : numpy.ndarray
-        ``(R,)`` share of a tariff's achievers that reach each rung.
-    rung_price : numpy.ndarray
-        ``(R, H)`` price of each rung by intake year, after the per-person cap.
-    fee : numpy.ndarray
-        ``(H,)`` attachment fee by intake year.
+        ``(R,)`` each rung's tariff (within the card) and its lag after the outcome
+        is achieved.
     payers : numpy.ndarray of int
         Partner index of each payer, in the order listed.
-    payer_share, payer_maximum : numpy.ndarray
-        Each payer's share (``NaN`` when paying in order) and maximum (``inf``: none).
     """
 
     index: int
     cohort: int
     net: bool
     optimism_bias: bool
-    funded_share: float
-    funded_count: float
-    threshold: float
-    threshold_overall: float
-    cap_per_year: float
-    cap: float
     payment_lag: int
     tariff_names: list[str]
     tariff_outcome: np.ndarray
+    tariffs: slice
     rung_tariff: np.ndarray
     rung_lag: np.ndarray
-    rung_reach: np.ndarray
-    rung_price: np.ndarray
-    fee: np.ndarray
+    rungs: slice
     payers: np.ndarray
-    payer_share: np.ndarray
-    payer_maximum: np.ndarray
+    payer_rows: slice
     in_order: bool
     top_up_payer: int
-    top_up_share: float
-    top_up_award: float
 
 
-def compile_contract(term: OutcomePayment, m: int, index: Mapping[str, int], outcome_names: list[str],
-                     by_year: Callable[[Amounts], np.ndarray], factor: float) -> CompiledContract:
-    """Compile one contract-form agreement; ``by_year`` turns a price into ``(H,)`` by intake year
-    and ``factor`` is the uplift of its price year to the price base."""
-    card = term.card
-    rung_tariff, rung_lag, rung_reach, prices = [], [], [], []
-    for j, tariff in enumerate(card):
-        ladder = tariff.ladder()
-        raw = np.array([by_year(r.price) * factor for r in ladder])              # (K, H)
-        cap = _INF if tariff.per_person_cap is None else tariff.per_person_cap * factor
-        prices.append(marginal_prices(raw, cap))
-        lag, reach = 0, 1.0
-        for r in ladder:
-            lag += r.lag
-            reach *= r.reach
-            rung_tariff.append(j)
-            rung_lag.append(lag)
-            rung_reach.append(reach)
-    payers = term.payers or []
+#: The contract terms kept as deal parameters, with their base shape (``R`` rungs and
+#: ``T`` tariffs of every contract, ``J`` payers of every contract, ``M`` agreements).
+CONTRACT_PARAMETER_SHAPES = {
+    "deal.outcome_payments.rung_price": ("R", "H"),
+    "deal.outcome_payments.rung_reach": ("R",),
+    "deal.outcome_payments.per_person_cap": ("T",),
+    "deal.outcome_payments.payer_share": ("J",),
+    "deal.outcome_payments.payer_maximum": ("J",),
+    "deal.outcome_payments.top_up_award": ("M",),
+    "deal.outcome_payments.funded_count": ("M",),
+    "deal.outcome_payments.threshold_overall": ("M",),
+}
 
-    def number(x: float | None, default: float) -> float:
-        return default if x is None else float(x)
 
-    return CompiledContract(
-        index=m, cohort=outcome_names.index(card[0].outcome), net=term.basis == "net",
-        optimism_bias=term.optimism_bias, funded_share=float(term.funded_share),
-        funded_count=number(term.funded_count, _INF), threshold=number(term.threshold, np.nan),
-        threshold_overall=number(term.threshold_overall, np.nan),
-        cap_per_year=number(term.cap_per_year, _INF), cap=number(term.cap, _INF),
-        payment_lag=int(term.payment_lag or 0),
-        tariff_names=[t.name or t.outcome for t in card],
-        tariff_outcome=np.array([outcome_names.index(t.outcome) for t in card], dtype=int),
-        rung_tariff=np.array(rung_tariff, dtype=int), rung_lag=np.array(rung_lag, dtype=int),
-        rung_reach=np.array(rung_reach, dtype=float), rung_price=np.concatenate(prices, axis=0),
-        fee=by_year(term.attachment_fee) * factor,
-        payers=np.array([index[p.payer] for p in payers] if payers else [index[str(term.payer)]], dtype=int),
-        payer_share=np.array([number(p.share, np.nan) for p in payers] if payers else [1.0], dtype=float),
-        payer_maximum=np.array([number(p.maximum, _INF) for p in payers] if payers else [_INF], dtype=float),
-        in_order=term.split == "in_order",
-        top_up_payer=index[term.top_up.payer] if term.top_up is not None else -1,
-        top_up_share=float(term.top_up.share) if term.top_up is not None else 0.0,
-        top_up_award=number(term.top_up.award, _INF) if term.top_up is not None else _INF,
-    )
+def compile_contracts(terms: list[OutcomePayment], index: Mapping[str, int], outcome_names: list[str],
+                      by_year: Callable[[Amounts], np.ndarray], factors: list[float], H: int
+                      ) -> tuple[dict[int, CompiledContract], dict[str, np.ndarray]]:
+    """Compile every contract-form agreement of a deal: the contracts, and the base values of
+    :data:`CONTRACT_PARAMETER_SHAPES` (``by_year`` turns a price into ``(H,)`` by intake year;
+    ``factors[m]`` uplifts agreement ``m``'s prices to the price base)."""
+    contracts: dict[int, CompiledContract] = {}
+    prices: list[np.ndarray] = []
+    reaches: list[float] = []
+    caps: list[float] = []
+    shares: list[float] = []
+    maxima: list[float] = []
+    M = len(terms)
+    award, count, overall = np.full(M, _INF), np.full(M, _INF), np.full(M, np.nan)
+    for m, term in enumerate(terms):
+        if term.is_simple:
+            continue
+        f = factors[m]
+        card = term.card
+        t0, r0, j0 = len(caps), len(reaches), len(shares)
+        rung_tariff, rung_lag = [], []
+        for j, tariff in enumerate(card):
+            caps.append(_INF if tariff.per_person_cap is None else tariff.per_person_cap * f)
+            lag = 0
+            for rung in tariff.ladder():
+                lag += rung.lag
+                rung_tariff.append(j)
+                rung_lag.append(lag)
+                prices.append(by_year(rung.price) * f)
+                reaches.append(float(rung.reach))
+        payers = term.payers or []
+        if payers:
+            shares += [np.nan if p.share is None else float(p.share) for p in payers]
+            maxima += [_INF if p.maximum is None else float(p.maximum) for p in payers]
+            ids = [index[p.payer] for p in payers]
+        else:
+            shares.append(1.0)
+            maxima.append(_INF)
+            ids = [index[str(term.payer)]]
+        if term.top_up is not None and term.top_up.award is not None:
+            award[m] = float(term.top_up.award)
+        if term.funded_count is not None:
+            count[m] = float(term.funded_count)
+        if term.threshold_overall is not None:
+            overall[m] = float(term.threshold_overall)
+        contracts[m] = CompiledContract(
+            index=m, cohort=outcome_names.index(card[0].outcome), net=term.basis == "net",
+            optimism_bias=term.optimism_bias, payment_lag=int(term.payment_lag or 0),
+            tariff_names=[t.name or t.outcome for t in card],
+            tariff_outcome=np.array([outcome_names.index(t.outcome) for t in card], dtype=int),
+            tariffs=slice(t0, len(caps)), rung_tariff=np.array(rung_tariff, dtype=int),
+            rung_lag=np.array(rung_lag, dtype=int), rungs=slice(r0, len(reaches)),
+            payers=np.array(ids, dtype=int), payer_rows=slice(j0, len(shares)),
+            in_order=term.split == "in_order",
+            top_up_payer=index[term.top_up.payer] if term.top_up is not None else -1)
+    params = {
+        "deal.outcome_payments.rung_price": np.array(prices, dtype=float).reshape(len(prices), H),
+        "deal.outcome_payments.rung_reach": np.array(reaches, dtype=float),
+        "deal.outcome_payments.per_person_cap": np.array(caps, dtype=float),
+        "deal.outcome_payments.payer_share": np.array(shares, dtype=float),
+        "deal.outcome_payments.payer_maximum": np.array(maxima, dtype=float),
+        "deal.outcome_payments.top_up_award": award,
+        "deal.outcome_payments.funded_count": count,
+        "deal.outcome_payments.threshold_overall": overall,
+    }
+    return contracts, params
 
 
 @dataclass(frozen=True)
@@ -233,23 +237,35 @@ class ContractMoney:
     unfunded: np.ndarray
 
 
+def _cumulative_caps(amounts: np.ndarray, most: np.ndarray) -> np.ndarray:
+    """``(D, H)`` amounts paid in year order until ``most`` (``(D,)``, ``inf`` for none) in all."""
+    return np.diff(np.minimum(np.cumsum(amounts, axis=-1), most[:, None]), axis=-1, prepend=0.0)
+
+
 def contract_payments(model: CompiledModel, c: CompiledContract, engine_overrides: Mapping[str, np.ndarray],
-                      D: int) -> ContractMoney:
-    """The money of one contract-form agreement for every draw (see the module docstring)."""
-    H = model.horizon
+                      term: Callable[[str], np.ndarray], D: int) -> ContractMoney:
+    """The money of one contract-form agreement for every draw (see the module docstring).
+
+    ``term(name)`` gives the deal parameter ``name`` per draw, ``(D|1, ...)`` (its base
+    value, or an uncertainty analysis's draws of it).
+    """
+    H, m = model.horizon, c.index
+
+    def own(name: str) -> np.ndarray:                   # the agreement's value of an (M,) term, (D,)
+        return np.broadcast_to(term(f"deal.outcome_payments.{name}")[:, m], (D,))
 
     def outcome_param(name: str) -> np.ndarray:
         return np.broadcast_to(engine_parameter(model, engine_overrides, name), (D, model.n_outcomes))
 
     cohort = np.broadcast_to(engine_parameter(model, engine_overrides, "cohort"), (D, model.n_outcomes, H))
-    engagement = outcome_param("engagement")
     success, deadweight = outcome_param("success"), outcome_param("deadweight")
     ob, lag = outcome_param("outcome_ob"), outcome_param("lag")
     rate = success * (1.0 - deadweight) if c.net else success                       # (D, O)
-    participants = cohort * (engagement * c.funded_share)[..., None]                # (D, O, H)
-    if np.isfinite(c.funded_count):  # the first participants, in intake order, up to the count
+    participants = cohort * (outcome_param("engagement") * own("funded_share")[:, None])[..., None]   # (D, O, H)
+    count = own("funded_count")
+    if np.isfinite(count).any():  # the first participants, in intake order, up to the count
         base = participants[:, c.cohort, :]
-        funded = np.diff(np.minimum(np.cumsum(base, axis=-1), c.funded_count), axis=-1, prepend=0.0)
+        funded = np.diff(np.minimum(np.cumsum(base, axis=-1), count[:, None]), axis=-1, prepend=0.0)
         with np.errstate(invalid="ignore", divide="ignore"):
             fraction = np.where(base > 0, funded / np.where(base > 0, base, 1.0), 0.0)
         participants = participants * fraction[:, None, :]
@@ -257,55 +273,61 @@ def contract_payments(model: CompiledModel, c: CompiledContract, engine_override
     # which tariffs pay: their own outcome's rate, or the card's participant-weighted rate
     outcome_of = c.tariff_outcome
     tariff_rate = rate[:, outcome_of]                                               # (D, T)
-    own = tariff_rate >= c.threshold if not np.isnan(c.threshold) else None
-    overall = None
-    if not np.isnan(c.threshold_overall):
+    threshold, overall = own("threshold"), own("threshold_overall")
+    with np.errstate(invalid="ignore"):
+        passes_own = tariff_rate >= threshold[:, None]
         unique = np.unique(outcome_of)
         weights = participants[:, unique, :].sum(axis=-1)                           # (D, U)
-        with np.errstate(invalid="ignore", divide="ignore"):
+        with np.errstate(divide="ignore"):
             card_rate = (weights * rate[:, unique]).sum(axis=-1) / weights.sum(axis=-1)
-        overall = np.broadcast_to((card_rate >= c.threshold_overall)[:, None], tariff_rate.shape)
-    if own is None and overall is None:
-        pays = np.ones(tariff_rate.shape, dtype=bool)
-    elif own is None:
-        pays = np.asarray(overall)
-    elif overall is None:
-        pays = own
-    else:
-        pays = own | overall
+        passes_all = (card_rate >= overall)[:, None]
+    has_own, has_all = ~np.isnan(threshold)[:, None], ~np.isnan(overall)[:, None]
+    pays = np.where(has_own & has_all, passes_own | passes_all,
+                    np.where(has_own, passes_own, np.where(has_all, passes_all, True)))
 
     achieved_rate = tariff_rate * np.where(c.optimism_bias, 1.0 - ob[:, outcome_of], 1.0) * pays   # (D, T)
+    price = np.broadcast_to(term("deal.outcome_payments.rung_price")[:, c.rungs], (D, c.rungs.stop - c.rungs.start, H))
+    reach = np.broadcast_to(term("deal.outcome_payments.rung_reach")[:, c.rungs], (D, c.rungs.stop - c.rungs.start))
+    per_person = np.broadcast_to(term("deal.outcome_payments.per_person_cap")[:, c.tariffs],
+                                 (D, len(c.tariff_names)))
     T = len(c.tariff_names)
     by_tariff = np.zeros((D, T, H))
-    for r in range(len(c.rung_tariff)):
-        j = int(c.rung_tariff[r])
+    for j in range(T):
+        rows = np.nonzero(c.rung_tariff == j)[0]
         o = int(outcome_of[j])
-        due = participants[:, o, :] * (achieved_rate[:, j] * c.rung_reach[r])[:, None] * c.rung_price[r][None, :]
-        when = lag[:, o].astype(int) + int(c.rung_lag[r]) + c.payment_lag
-        by_tariff[:, j, :] += shift_by_lag(due[:, None, :], when[:, None])[:, 0, :]
-    fees = shift_by_lag((participants[:, c.cohort, :] * c.fee[None, :])[:, None, :],
-                        np.full((D, 1), c.payment_lag))[:, 0, :]
+        reached = np.cumprod(reach[:, rows], axis=1)                                # (D, K)
+        earned_by = np.minimum(np.cumsum(price[:, rows, :], axis=1), per_person[:, j, None, None])
+        marginal = np.diff(earned_by, axis=1, prepend=0.0)                         # (D, K, H): capped per person
+        for k, r in enumerate(rows):
+            due = participants[:, o, :] * (achieved_rate[:, j] * reached[:, k])[:, None] * marginal[:, k, :]
+            when = lag[:, o].astype(int) + int(c.rung_lag[r]) + c.payment_lag
+            by_tariff[:, j, :] += shift_by_lag(due[:, None, :], when[:, None])[:, 0, :]
+    fee = np.broadcast_to(term("deal.outcome_payments.attachment_fee")[:, m, :], (D, H))
+    fees = shift_by_lag((participants[:, c.cohort, :] * fee)[:, None, :], np.full((D, 1), c.payment_lag))[:, 0, :]
     earned = fees + by_tariff.sum(axis=1)
-    paid = capped(earned[:, None, :], np.array([[c.cap_per_year]]), np.array([[c.cap]]))[:, 0, :]
+    paid = capped(earned[:, None, :], own("cap_per_year")[:, None], own("cap")[:, None])[:, 0, :]
     with np.errstate(invalid="ignore", divide="ignore"):
         kept = np.where(earned > 0, paid / np.where(earned > 0, earned, 1.0), 0.0)   # pro rata in a cut year
     by_tariff = by_tariff * kept[:, None, :]
 
-    top = _cumulative_cap(paid * c.top_up_share, c.top_up_award) if c.top_up_payer >= 0 else np.zeros_like(paid)
+    if c.top_up_payer >= 0:
+        top = _cumulative_caps(paid * own("top_up_share")[:, None], own("top_up_award"))
+    else:
+        top = np.zeros_like(paid)
     rest = paid - top
-    J = len(c.payers)
-    by_payer = np.zeros((D, J, H))
+    shares = np.broadcast_to(term("deal.outcome_payments.payer_share")[:, c.payer_rows], (D, len(c.payers)))
+    maxima = np.broadcast_to(term("deal.outcome_payments.payer_maximum")[:, c.payer_rows], (D, len(c.payers)))
+    by_payer = np.zeros((D, len(c.payers), H))
     if c.in_order:  # payer j covers the slice of the cumulative bill between the maxima before it and its own
         bill = np.cumsum(rest, axis=-1)
-        before = 0.0
-        for j in range(J):
-            most = c.payer_maximum[j]
-            covered = np.clip(bill - before, 0.0, most)
+        before = np.zeros(D)
+        for j in range(len(c.payers)):
+            covered = np.clip(bill - before[:, None], 0.0, maxima[:, j, None])
             by_payer[:, j, :] = np.diff(covered, axis=-1, prepend=0.0)
-            before += most
+            before = before + maxima[:, j]
     else:
-        for j in range(J):
-            by_payer[:, j, :] = _cumulative_cap(rest * c.payer_share[j], c.payer_maximum[j])
+        for j in range(len(c.payers)):
+            by_payer[:, j, :] = _cumulative_caps(rest * shares[:, j, None], maxima[:, j])
     unfunded = rest - by_payer.sum(axis=1)
     return ContractMoney(earned=earned, paid=paid, by_tariff=by_tariff, by_payer=by_payer, top_up=top,
                          unfunded=unfunded)

@@ -294,7 +294,8 @@ def evaluate_deal(model: CompiledModel, deal: CompiledDeal, flows: Flows,
             receiver = int(deal.pay_payee[m])
             if m in deal.contracts:
                 c = deal.contracts[m]
-                money = contract_payments(model, c, engine_overrides, D)
+                money = contract_payments(model, c, engine_overrides,
+                                          lambda name: _deal_param(deal, deal_overrides, name), D)
                 contract_money[m] = money
                 unfunded[:, m] = money.unfunded
                 parts.append(money.by_payer)
@@ -319,12 +320,15 @@ def evaluate_deal(model: CompiledModel, deal: CompiledDeal, flows: Flows,
         rows += [{"from": int(deal.fixed_from[j]), "to": int(deal.fixed_to[j]), "agreement": deal.names["payments"][j],
                   "kind": "payment"} for j in range(F)]
     investor_money: dict[int, InvestorFlows] = {}
-    for i, (investor, provider, commitment, return_cap, surplus) in enumerate(deal.investments):
+    for i, (investor, provider) in enumerate(deal.investments):
+        def term(name: str, i: int = i) -> np.ndarray:
+            return np.broadcast_to(_deal_param(deal, deal_overrides, f"deal.investments.{name}")[:, i], (D,))
+
         # the provider's cash costs (after the pool) ahead of the outcome payments it receives
         receipts = sum((np.broadcast_to(part, (D, part.shape[1], H))[:, [k]].sum(axis=1)
                         for part, k in _rows_of(parts, rows, provider)), np.zeros((D, H)))
-        waterfall = investor_flows(np.broadcast_to(funding_cash[:, provider], (D, H)), receipts, commitment,
-                                   return_cap, surplus)
+        waterfall = investor_flows(np.broadcast_to(funding_cash[:, provider], (D, H)), receipts,
+                                   term("commitment"), term("return_cap"), term("surplus_share"))
         investor_money[i] = waterfall
         name = deal.names["investments"][i]
         parts += [waterfall.drawn[:, None, :], waterfall.to_investor[:, None, :]]

@@ -232,7 +232,8 @@ class PartnershipResult:
         df = self.flows.discount_factors[0]
         rows = []
         for i, w in money.items():
-            investor, provider, commitment, _cap, _surplus = self.deal.investments[i]
+            investor, provider = self.deal.investments[i]
+            commitment = float(self.deal.params["deal.investments.commitment"][i])
             costs = self.flows.funding_cash[0, provider]
             rows.append({
                 "agreement": self.deal.names["investments"][i], "investor": self.partner_ids[investor],

@@ -30,6 +30,7 @@ engine never sees these, :func:`cba.partnership._evaluate.evaluate_deal` does.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -37,6 +38,9 @@ from cba.core._errors import CBAError
 from cba.engine._compiled import CompiledModel
 from cba.partnership._compile import compile_deal
 from cba.uncertainty._parameter import Parameter
+
+if TYPE_CHECKING:  # pragma: no cover
+    from cba.model._deal_terms import Partnership
 
 _INF = float("inf")
 _TERM = re.compile(r"^partnership\.(gain_share|outcome_payments|payments)\[(\d+)\]\.([a-z_.]+?)(?:\[(\d+)\])?$")
@@ -51,14 +55,106 @@ PATH_FORMS = (
 )
 
 
-def resolve_deal(model: CompiledModel, path: str):
+_CONTRACT = re.compile(r"^partnership\.outcome_payments\[(\d+)\]\.(?:tariffs\[(\d+)\]\.(?:(price|per_person_cap)|"
+                       r"rungs\[(\d+)\]\.(price|reach))|payers\[(\d+)\]\.(maximum)|(top_up\.award|funded_count|"
+                       r"threshold_overall))$")
+_INVESTMENT = re.compile(r"^partnership\.investments\[(\d+)\]\.(commitment|return_cap|surplus_share)$")
+CONTRACT_PATH_FORMS = (
+    "partnership.outcome_payments[m].tariffs[j].price, partnership.outcome_payments[m].tariffs[j].per_person_cap, "
+    "partnership.outcome_payments[m].tariffs[j].rungs[k].price, "
+    "partnership.outcome_payments[m].tariffs[j].rungs[k].reach, partnership.outcome_payments[m].payers[j].maximum, "
+    "partnership.outcome_payments[m].top_up.award, partnership.outcome_payments[m].funded_count, "
+    "partnership.outcome_payments[m].threshold_overall, partnership.investments[i].commitment, "
+    "partnership.investments[i].return_cap, partnership.investments[i].surplus_share"
+)
+
+
+def _resolve_contract(model: CompiledModel, terms: Partnership, path: str) -> Parameter | None:
+    """A contract's or an investment's term as a parameter (None when ``path`` names neither)."""
+    deal = compile_deal(model, terms)
+
+    def param(target: str, cells: tuple, label: str, lower: float, upper: float, base: float | None,
+              unit: str, names: list[str], i: int, factor: float = 1.0) -> Parameter:
+        return Parameter(path, f"{names[i]}: {label}", target, cells, "set", lower, upper, base=base, unit=unit,
+                         factor=factor, base_array=deal.params[target])
+
+    if (inv := _INVESTMENT.match(path)) is not None:
+        i, what = int(inv[1]), inv[2]
+        items = terms.investments or []
+        if i >= len(items):
+            raise CBAError(f"{path}: the deal has {len(items)} investment(s)")
+        base = deal.params[f"deal.investments.{what}"][i]
+        upper = 1.0 if what == "surplus_share" else _INF
+        return param(f"deal.investments.{what}", (i,), what.replace("_", " "), 0.0, upper,
+                     None if not np.isfinite(base) else float(base), "share" if upper == 1.0 else
+                     ("multiplier" if what == "return_cap" else "pounds"), deal.names["investments"], i)
+    if (c := _CONTRACT.match(path)) is None:
+        return None
+    m = int(c[1])
+    if m >= len(terms.outcome_payments):
+        raise CBAError(f"{path}: the deal has {len(terms.outcome_payments)} outcome payments agreement(s)")
+    contract = deal.contracts.get(m)
+    term = terms.outcome_payments[m]
+    names = deal.names["outcome_payments"]
+    if contract is None:
+        raise CBAError(f"{path}: agreement {m} is not written as a contract (tariffs, payers, ...)")
+    if c[8] is not None:                                    # an agreement-wide term
+        what = c[8]
+        target = "deal.outcome_payments." + ("top_up_award" if what == "top_up.award" else what)
+        if what == "top_up.award" and term.top_up is None:
+            raise CBAError(f"{path}: this agreement has no top-up")
+        base = float(deal.params[target][m])
+        upper = 1.0 if what == "threshold_overall" else _INF
+        return param(target, (m,), what.replace("_", " ").replace(".", " "), 0.0, upper,
+                     base if np.isfinite(base) else None, "share" if upper == 1.0 else
+                     ("people" if what == "funded_count" else "pounds"), names, m)
+    if c[6] is not None:                                    # a payer's maximum
+        j = int(c[6])
+        rows = range(contract.payer_rows.start, contract.payer_rows.stop)
+        if j >= len(rows):
+            raise CBAError(f"{path}: the agreement has {len(rows)} payer(s)")
+        base = float(deal.params["deal.outcome_payments.payer_maximum"][rows[j]])
+        return param("deal.outcome_payments.payer_maximum", (rows[j],), f"payer {j} maximum", 0.0, _INF,
+                     base if np.isfinite(base) else None, "pounds", names, m)
+    j = int(c[2])
+    card = term.card
+    if j >= len(card):
+        raise CBAError(f"{path}: the rate card has {len(card)} tariff(s)")
+    if c[3] == "per_person_cap":
+        row = contract.tariffs.start + j
+        base = float(deal.params["deal.outcome_payments.per_person_cap"][row])
+        return param("deal.outcome_payments.per_person_cap", (row,), f"{card[j].outcome}: per-person cap", 0.0,
+                     _INF, base if np.isfinite(base) else None, "pounds", names, m)
+    k = 0 if c[3] == "price" else int(c[4])
+    if c[3] == "price" and card[j].rungs is not None:
+        raise CBAError(f"{path}: this tariff is a ladder; vary its rungs' prices (tariffs[{j}].rungs[k].price)")
+    ladder = card[j].ladder()
+    if k >= len(ladder):
+        raise CBAError(f"{path}: the ladder has {len(ladder)} rung(s)")
+    row = contract.rungs.start + sum(len(t.ladder()) for t in card[:j]) + k
+    if (c[5] or "price") == "reach":
+        return param("deal.outcome_payments.rung_reach", (row,), f"{card[j].outcome}: reach of rung {k}", 0.0, 1.0,
+                     float(ladder[k].reach), "share", names, m)
+    factor = 1.0
+    if term.price_year is not None and model.deflator is not None:
+        factor = float(model.deflator.factor(term.price_year, model.intervention.price_base))
+    prices = deal.params["deal.outcome_payments.rung_price"][row] / factor
+    base = float(prices[0]) if np.all(prices == prices[0]) else None
+    return param("deal.outcome_payments.rung_price", (row, slice(None)), f"{card[j].outcome}: price of rung {k}",
+                 0.0, _INF, base, "pounds", names, m, factor)
+
+
+def resolve_deal(model: CompiledModel, path: str) -> Parameter:
     """The :class:`~cba.uncertainty._parameter.Parameter` a ``partnership.`` path names."""
     terms = getattr(model.intervention, "partnership", None)
     if terms is None:
         raise CBAError(f"{path}: the model has no partnership section")
+    contract = _resolve_contract(model, terms, path)
+    if contract is not None:
+        return contract
     m = _TERM.match(path)
     if not m:
-        raise CBAError(f"{path}: unknown deal parameter; use one of {PATH_FORMS}")
+        raise CBAError(f"{path}: unknown deal parameter; use one of {PATH_FORMS}, {CONTRACT_PATH_FORMS}")
     section, i, what, year = m[1], int(m[2]), m[3], m[4]
     items = getattr(terms, section)
     if i >= len(items):
