@@ -8,7 +8,8 @@ The convention (docs/cli.md, "Commands in the documentation run as tests"):
 - only commands that start with ``cba`` or ``python -m cba`` are run (installs and
   other tools are not);
 - the commands of one file run in order, in one fresh scratch folder holding copies
-  of ``examples/`` and ``unit_costs/``, so ``cba init x`` then ``cba appraise
+  of ``examples/``, ``unit_costs/`` and ``tests/data/indigo/`` (the INDIGO project
+  files the docs read), so ``cba init x`` then ``cba appraise
   x.yaml`` works and ``-o`` files never land in the repository;
 - each must exit 0, unless its line ends with a comment ``# exit N``.
 """
@@ -31,7 +32,7 @@ from ..conftest import REPO
 FENCE = re.compile(r"^\s*(```+|~~~+)\s*([\w+-]*)")
 SHELL_LANGUAGES = {"bash", "sh", "shell", "zsh"}
 EXPECT = re.compile(r"\s+#\s*exits?\s+(\d+)\s*$")
-COPIED = ("examples", "unit_costs")
+COPIED = ("examples", "unit_costs", "tests/data/indigo")
 
 
 @dataclass(frozen=True)

@@ -190,3 +190,11 @@ def test_fewer_metrics(worked):
     with pytest.raises(CBAError, match="kept no agency's net position"):
         montecarlo(worked, {"outcomes[0].success": Uniform(0.3, 0.5)}, draws=5, metrics=["pv_costs"],
                    progress=False).agency_table()
+
+
+def test_the_mean_of_huge_finite_draws_is_finite():
+    # 64 draws of a cost of 2.8e306: their sum overflows a float, their mean does not (found by fuzzing)
+    r = montecarlo("examples/worked_example.yaml", {"costs[0].amounts[0]": 2.8088955232223686e+306}, draws=64,
+                   seed=0, progress=False, workers=1)
+    row = r.summary.loc["pv_costs"]
+    assert row["mean"] == row["min"] == row["max"] == 2.8088955232223686e+306

@@ -88,10 +88,17 @@ class _ExactSum:
         self.total = [0] * m
         self.special = np.zeros(m)
 
-    def add(self, sums: np.ndarray) -> None:
+    def add(self, sums: np.ndarray, values: np.ndarray | None = None) -> None:
+        """Add one block's column sums; where a sum overflowed but the block's ``values``
+        (``(n, M)``) in that column are all finite, add those values one by one instead, so
+        that a mean of huge finite draws is their exact mean, not infinity."""
         total = self.total
         for j, s in enumerate(sums.tolist()):
-            if math.isfinite(s):
+            if not math.isfinite(s) and values is not None and np.isfinite(values[:, j]).all():
+                for v in values[:, j].tolist():
+                    num, den = v.as_integer_ratio()
+                    total[j] += num << (_UNIT + 1 - den.bit_length())
+            elif math.isfinite(s):
                 num, den = s.as_integer_ratio()          # den is a power of two
                 total[j] += num << (_UNIT + 1 - den.bit_length())
             else:
@@ -228,7 +235,8 @@ class _Accumulator:
         """Sums over one whole block of draws ``x`` (zeros made positive)."""
         undefined = np.isnan(x)
         if plan.moments:
-            self.sums.add(_column_sums(np.where(undefined, 0.0, x)))
+            defined = np.where(undefined, 0.0, x)
+            self.sums.add(_column_sums(defined), defined)
         if plan.mean is not None:
             d = x - plan.mean
             self.squares.add(_column_sums(np.where(undefined, 0.0, d * d)))
