@@ -306,3 +306,14 @@ def test_an_unknown_contract_path_names_the_forms():
         scenarios(_contract_model(), {"x": {"partnership.outcome_payments[0].tariffs[0].rungs[5].price": 1}})
     with pytest.raises(CBAError, match="this tariff is a ladder"):
         scenarios(_contract_model(), {"x": {"partnership.outcome_payments[0].tariffs[0].price": 1}})
+
+
+def test_an_alternative_tariff_pays_only_those_who_do_not_achieve_the_other():
+    # Troubled Families phase 1 paid for results or, alternatively, for continuous employment: Working
+    # (rate 0.2) pays 4,000 for 20 people; Housed pays 1,000 only for those not working: 100 x 0.5 x 0.8 = 40
+    r = deal(payer="local_authority", tariffs=[{"outcome": "Working", "price": 4000},
+                                               {"outcome": "Housed", "price": 1000, "unless": "Working"}])
+    assert by_kind(r, "outcome_payment").sum() == pytest.approx(20 * 4000 + 40 * 1000)
+    with pytest.raises(CBAError, match=r"tariffs\[1\]\.unless: 'Nobody' is not another tariff"):
+        deal(payer="local_authority", tariffs=[{"outcome": "Working", "price": 4000},
+                                               {"outcome": "Housed", "price": 1000, "unless": "Nobody"}])

@@ -72,6 +72,9 @@ class Tariff(_Model):
                                      "lag and the share reaching it.")
     per_person_cap: NonNegative | None = Field(None, description="The most paid for one participant over "
                                                "the ladder's rungs (pounds at the price base).")
+    unless: str | None = Field(None, description="Name of another tariff of the card: this one pays only for "
+                               "participants who do not achieve that one (an alternative results payment); "
+                               "counted as if the two outcomes were independent.")
 
     @model_validator(mode="after")
     def _one_form(self) -> Tariff:
@@ -174,6 +177,11 @@ class OutcomePayment(_Model):
         if self.tariffs is not None:
             if not self.tariffs:
                 raise ValueError("tariffs: give at least one tariff")
+            names = [tariff.name or tariff.outcome for tariff in self.tariffs]
+            for j, tariff in enumerate(self.tariffs):
+                if tariff.unless is not None and (tariff.unless not in names or names.index(tariff.unless) == j):
+                    raise ValueError(f"tariffs[{j}].unless: {tariff.unless!r} is not another tariff of the card "
+                                     f"(tariffs: {', '.join(names)})")
             if self.price != 0.0:
                 raise ValueError("price: a rate card's prices are its tariffs'; give either price or tariffs")
         return self

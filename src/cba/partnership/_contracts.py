@@ -15,7 +15,9 @@ How the money is counted, for participants starting in intake year ``c``:
    intake order up to that number (each intake year's participants of every
    outcome are scaled by the same funded fraction);
 2. each tariff's outcome is achieved by its own outcome's participants times its
-   success rate (on ``basis``, after optimism bias), unless a threshold fails: a
+   success rate (on ``basis``, after optimism bias), times ``1 - rate`` of the tariff it
+   is an alternative to (``unless``: as if the outcomes were independent), unless a
+   threshold fails: a
    tariff pays when its outcome's rate reaches ``threshold`` (per cohort, that is per
    outcome) or when the participant-weighted rate across the card reaches
    ``threshold_overall``; with only one of them given, that one decides;
@@ -117,6 +119,7 @@ class CompiledContract:
     tariff_names: list[str]
     tariff_outcome: np.ndarray
     tariffs: slice
+    tariff_unless: np.ndarray
     rung_tariff: np.ndarray
     rung_lag: np.ndarray
     rungs: slice
@@ -190,7 +193,10 @@ def compile_contracts(terms: list[OutcomePayment], index: Mapping[str, int], out
             optimism_bias=term.optimism_bias, payment_lag=int(term.payment_lag or 0),
             tariff_names=[t.name or t.outcome for t in card],
             tariff_outcome=np.array([outcome_names.index(t.outcome) for t in card], dtype=int),
-            tariffs=slice(t0, len(caps)), rung_tariff=np.array(rung_tariff, dtype=int),
+            tariffs=slice(t0, len(caps)),
+            tariff_unless=np.array([[t.name or t.outcome for t in card].index(t.unless) if t.unless else -1
+                                    for t in card], dtype=int),
+            rung_tariff=np.array(rung_tariff, dtype=int),
             rung_lag=np.array(rung_lag, dtype=int), rungs=slice(r0, len(reaches)),
             payers=np.array(ids, dtype=int), payer_rows=slice(j0, len(shares)),
             in_order=term.split == "in_order",
@@ -286,6 +292,9 @@ def contract_payments(model: CompiledModel, c: CompiledContract, engine_override
                     np.where(has_own, passes_own, np.where(has_all, passes_all, True)))
 
     achieved_rate = tariff_rate * np.where(c.optimism_bias, 1.0 - ob[:, outcome_of], 1.0) * pays   # (D, T)
+    for j, other in enumerate(c.tariff_unless.tolist()):
+        if other >= 0:  # an alternative: only those who do not achieve the other tariff's outcome
+            achieved_rate[:, j] = achieved_rate[:, j] * (1.0 - np.clip(tariff_rate[:, other], 0.0, 1.0))
     price = np.broadcast_to(term("deal.outcome_payments.rung_price")[:, c.rungs], (D, c.rungs.stop - c.rungs.start, H))
     reach = np.broadcast_to(term("deal.outcome_payments.rung_reach")[:, c.rungs], (D, c.rungs.stop - c.rungs.start))
     per_person = np.broadcast_to(term("deal.outcome_payments.per_person_cap")[:, c.tariffs],
