@@ -73,6 +73,11 @@ def test_the_deal_is_a_model_files_sections_and_runs(capsys, tmp_path):
     for payer in project.payers:
         assert paid[payer.payer] == pytest.approx(payer.maximum, rel=1e-12)
     assert sum(paid[p.payer] for p in project.payers) == pytest.approx(3_241_776, rel=1e-12)
+    # its four investors are one syndicate (one investor per provider): the provider pays the
+    # syndicate no more than the outcome payments and the capital it receives
+    assert len(deal["partnership"]["investments"]) == 1
+    provider = next(r for r in result.to_dict()["partners"] if r["agency"] == "indigo_org_1116")
+    assert provider["paid"] <= provider["received"] + 1e-6
 
 
 def test_the_deal_by_the_output_suffix_and_its_format_checks(capsys, tmp_path):

@@ -170,3 +170,21 @@ def test_rough_sleeping_sib_investor_draws_is_repaid_and_takes_the_surplus_under
     assert p["mhclg"]["paid"] == pytest.approx(
         float((r.flows.contracts[0].paid[0] * r.flows.discount_factors[0]).sum()), rel=1e-12)
     assert p["social_investor"]["peak_deficit_after"] == pytest.approx(600_000)
+
+
+@pytest.mark.parametrize("folder, fixture", [("rough_sleeping_sib", "gm_rough_sleeping"),
+                                             ("life_chances_fund_top_up", "skill_mill")])
+def test_the_rate_cards_are_the_hand_built_indigo_fixtures(folder, fixture):
+    """The examples and the INDIGO fixtures (tests/data/indigo/) were read from the same data: the same
+    prices, the same maximum."""
+    import yaml
+
+    path = REPO / "tests" / "data" / "indigo" / f"{fixture}.json"
+    if not path.exists():
+        pytest.skip("no INDIGO fixture")
+    indigo = json.loads(path.read_text())
+    terms = yaml.safe_load((DEALS / folder / "model.yaml").read_text())["partnership"]["outcome_payments"][0]
+    prices = sorted(rung["price"] for tariff in terms["tariffs"] for rung in tariff["rungs"])
+    assert prices == sorted(p["price_per_unit"]["amount"]["value"] for p in indigo["outcome_pricings"])
+    finance = indigo["overall_project_finance"]
+    assert terms["cap"] == finance["maximum_potential_outcome_payment_v2"]["amount"]["value"]

@@ -317,3 +317,22 @@ def test_an_alternative_tariff_pays_only_those_who_do_not_achieve_the_other():
     with pytest.raises(CBAError, match=r"tariffs\[1\]\.unless: 'Nobody' is not another tariff"):
         deal(payer="local_authority", tariffs=[{"outcome": "Working", "price": 4000},
                                                {"outcome": "Housed", "price": 1000, "unless": "Nobody"}])
+
+
+def test_the_break_even_price_solver_refuses_a_rate_card():
+    from cba.partnership._solvers import break_even_price
+
+    data = {**BASE, "partnership": {"outcome_payments": [{"payer": "local_authority", "payee": "provider",
+                                                          "basis": "gross",
+                                                          "tariffs": [{"outcome": "Housed", "price": 1000}]}]}}
+    with pytest.raises(CBAError, match=r"outcome_payments\[0\] pays 'provider' for 'Housed' under a rate card"):
+        break_even_price(cba.appraise(data), "Housed", "provider")
+
+
+def test_two_investors_in_one_provider_are_refused_naming_the_field():
+    data = {**BASE, "agencies": [*BASE["agencies"], {"id": "investor", "name": "Investor"},
+                                 {"id": "bank", "name": "Bank"}],
+            "partnership": {"investments": [{"investor": "investor", "provider": "provider", "commitment": 1},
+                                            {"investor": "bank", "provider": "provider", "commitment": 1}]}}
+    with pytest.raises(CBAError, match=r"partnership\.investments\[1\]\.provider: 'provider' already has an investor"):
+        cba.appraise(data)

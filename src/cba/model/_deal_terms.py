@@ -270,8 +270,15 @@ class Partnership(_Model):
                 yield f"{p}.to", f"a partner cannot pay itself ({pay.to!r} is also 'from')"
             yield from by_year(f"{p}.amounts", pay.amounts)
 
+        providers: dict[str, int] = {}
         for i, inv in enumerate(self.investments or []):
             yield from inv.problems(known, f"{prefix}.investments[{i}]")
+            if inv.provider in providers:
+                yield (f"{prefix}.investments[{i}].provider",
+                       f"{inv.provider!r} already has an investor (investments[{providers[inv.provider]}]); several "
+                       "investors in one provider are not modelled yet: give one investment with their combined "
+                       "commitment")
+            providers.setdefault(inv.provider, i)
 
         agreements: list[GainShare | OutcomePayment | Payment | Investment] = [
             *self.gain_share, *self.outcome_payments, *self.payments, *(self.investments or [])]

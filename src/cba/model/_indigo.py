@@ -132,10 +132,11 @@ class IndigoProject:
             section["name"] = self.name
         if self.payment is not None:
             section["outcome_payments"] = [_plain(self.payment)]
+        agencies = [a.to_dict() for a in self.agencies]
         if self.investments and "investments" in Partnership.model_fields:
-            section["investments"] = [_plain(i) for i in self.investments]
+            section["investments"] = [_plain(i) for i in _one_per_provider(self.investments, agencies)]
         with_source(self.source, lambda: Partnership.from_dict(section))
-        return {"agencies": [a.to_dict() for a in self.agencies], "partnership": section}
+        return {"agencies": agencies, "partnership": section}
 
     def to_dict(self) -> dict[str, Any]:
         """Everything read, as plain data (JSON types): the terms as in a model file."""
@@ -149,6 +150,29 @@ class IndigoProject:
             "agencies": [{**a.to_dict(), "indigo_id": self.organisation_ids.get(a.id)} for a in self.agencies],
             "problems": [{"path": p, "message": m} for p, m in self.problems],
         }
+
+
+def _one_per_provider(investments: list[Investment], agencies: list[dict[str, Any]]) -> list[Investment]:
+    """Several investors in one provider as one syndicate (a deal models one investor per provider):
+    their combined commitment, a return cap only when every one states the same, no surplus share.
+    The syndicate is declared in ``agencies`` as ``investors`` (its members named)."""
+    by_provider: dict[str, list[Investment]] = {}
+    for inv in investments:
+        by_provider.setdefault(inv.provider, []).append(inv)
+    out = []
+    names = {a["id"]: a["name"] for a in agencies}
+    for provider, group in by_provider.items():
+        if len(group) == 1:
+            out.append(group[0])
+            continue
+        caps = {inv.return_cap for inv in group}
+        syndicate = f"investors_{provider}" if len(by_provider) > 1 else "investors"
+        members = ", ".join(names.get(inv.investor, inv.investor) for inv in group)
+        agencies.append({"id": syndicate, "name": f"Investors ({members})"})
+        out.append(Investment(name=f"Investment in {provider} ({len(group)} investors)", investor=syndicate,
+                              provider=provider, commitment=sum(inv.commitment for inv in group),
+                              return_cap=caps.pop() if len(caps) == 1 else None))
+    return out
 
 
 def _plain(terms: OutcomePayment | Investment) -> dict[str, Any]:

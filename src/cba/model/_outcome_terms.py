@@ -208,7 +208,7 @@ class OutcomePayment(_Model):
     @property
     def is_simple(self) -> bool:
         """One outcome, one payer, no maxima on payers or top-up, no lag, count cap or overall threshold:
-        the form every agreement had before rate cards (evaluated exactly as then)."""
+        the form every agreement had before rate cards (evaluated by the same code as then, so to the last digit)."""
         return (self.tariffs is None and self.payers is None and not self.payment_lag
                 and self.funded_count is None and self.threshold_overall is None
                 and (self.top_up is None or self.top_up.award is None))

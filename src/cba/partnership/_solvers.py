@@ -330,6 +330,12 @@ def break_even_price(appraisal: Appraisal, outcome: str, payee: str, payer: str 
     names = [o.name for o in appraisal.intervention.outcomes]
     if outcome not in names:
         raise CBAError(f"--outcome: no outcome is called {outcome!r} (outcomes: {', '.join(map(repr, names))})")
+    cards = [m for m, o in enumerate(base.outcome_payments)
+             if o.tariffs is not None and outcome in o.outcomes and o.payee == payee]
+    if cards:
+        raise CBAError(f"partnership.outcome_payments[{cards[0]}] pays {payee!r} for {outcome!r} under a rate card: "
+                       "the break-even price solves one price for one outcome; vary the card's tariffs in a "
+                       "scenario or switching value instead")
     matches = [m for m, o in enumerate(base.outcome_payments)
                if o.outcome == outcome and o.payee == payee and (payer is None or o.payer == payer)]
     if len(matches) > 1:
