@@ -71,7 +71,8 @@ class Tariff(_Model):
     rungs: list[Rung] | None = Field(None, description="A ladder: the rungs in order, each with its price, "
                                      "lag and the share reaching it.")
     per_person_cap: NonNegative | None = Field(None, description="The most paid for one participant over "
-                                               "the ladder's rungs (pounds at the price base).")
+                                               "the ladder's rungs (pounds at the prices' price year, like "
+                                               "the prices).")
     unless: str | None = Field(None, description="Name of another tariff of the card: this one pays only for "
                                "participants who do not achieve that one (an alternative results payment); "
                                "counted as if the two outcomes were independent.")

@@ -244,8 +244,10 @@ class ContractMoney:
 
 
 def _cumulative_caps(amounts: np.ndarray, most: np.ndarray) -> np.ndarray:
-    """``(D, H)`` amounts paid in year order until ``most`` (``(D,)``, ``inf`` for none) in all."""
-    return np.diff(np.minimum(np.cumsum(amounts, axis=-1), most[:, None]), axis=-1, prepend=0.0)
+    """``(D, H)`` amounts paid in year order until ``most`` (``(D,)``, ``inf`` for none) in all
+    (the amounts themselves, untouched by rounding, where there is no limit)."""
+    capped_ = np.diff(np.minimum(np.cumsum(amounts, axis=-1), most[:, None]), axis=-1, prepend=0.0)
+    return np.where(np.isfinite(most)[:, None], capped_, amounts)
 
 
 def contract_payments(model: CompiledModel, c: CompiledContract, engine_overrides: Mapping[str, np.ndarray],
@@ -331,12 +333,20 @@ def contract_payments(model: CompiledModel, c: CompiledContract, engine_override
         bill = np.cumsum(rest, axis=-1)
         before = np.zeros(D)
         for j in range(len(c.payers)):
+            if np.isinf(maxima[:, j]).all() and not before.any():
+                by_payer[:, j, :] = rest                      # the first payer with no maximum pays it all
+                before = maxima[:, j].copy()
+                continue
             covered = np.clip(bill - before[:, None], 0.0, maxima[:, j, None])
             by_payer[:, j, :] = np.diff(covered, axis=-1, prepend=0.0)
             before = before + maxima[:, j]
+        beyond = np.maximum(bill - before[:, None], 0.0)     # past every payer's maximum
+        unfunded = np.diff(np.where(np.isfinite(before)[:, None], beyond, 0.0), axis=-1, prepend=0.0)
     else:
+        unfunded = np.zeros((D, H))
         for j in range(len(c.payers)):
-            by_payer[:, j, :] = _cumulative_caps(rest * shares[:, j, None], maxima[:, j])
-    unfunded = rest - by_payer.sum(axis=1)
+            due = rest * shares[:, j, None]
+            by_payer[:, j, :] = _cumulative_caps(due, maxima[:, j])
+            unfunded = unfunded + (due - by_payer[:, j, :])   # what this payer's maximum leaves unpaid
     return ContractMoney(earned=earned, paid=paid, by_tariff=by_tariff, by_payer=by_payer, top_up=top,
                          unfunded=unfunded)

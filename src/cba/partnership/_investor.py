@@ -1,7 +1,7 @@
 """The social investor of a social impact bond: drawdown, repayment, return, for every draw.
 
-How it is meant to be called (not yet wired into :class:`~cba.model._deal_terms.Partnership`
-or :func:`~cba.partnership._evaluate.evaluate_deal`): with an
+How :func:`~cba.partnership._evaluate.evaluate_deal` calls it for each of a deal's
+``investments`` (one investor per provider): with an
 :class:`~cba.model._investment_terms.Investment` ``terms``, take the provider's costs
 from the deal's funding and the outcome payments it receives from the evaluated deal::
 
