@@ -85,6 +85,13 @@ def deals(draw, data: dict) -> dict:
         fixed.append({"from": a, "to": b, "amounts": draw(st.lists(money, min_size=1, max_size=H))})
     if fixed:
         deal["payments"] = fixed
+    if draw(st.booleans()):  # a social investor funding one partner's costs, repaid from its receipts
+        investor, provider = draw(st.lists(st.sampled_from(PARTNERS), min_size=2, max_size=2, unique=True))
+        inv = {"investor": investor, "provider": provider, "commitment": draw(money),
+               "surplus_share": draw(rates)}
+        if draw(st.booleans()):
+            inv["return_cap"] = draw(st.floats(0, 2))
+        deal["investments"] = [inv]
     return deal
 
 
