@@ -119,3 +119,19 @@ def test_indigo_is_listed_in_help(capsys):
     with pytest.raises(SystemExit):
         main(["--help"])
     assert "indigo" in capsys.readouterr().out
+
+
+def test_a_folder_is_the_tabular_export_read_for_one_project(capsys):
+    tabular = str(FIXTURES / "tabular")
+    code, out, _ = run(capsys, "indigo", tabular, "--project", "INDIGO-POJ-0195", "--format", "json")
+    data = json.loads(out)
+    assert code == 0 and data.pop("source") == tabular
+    from_json = read_indigo(SKILL_MILL).to_dict()
+    from_json.pop("source")
+    assert data == from_json
+    code, out, err = run(capsys, "indigo", tabular)
+    assert code == 2 and out == "" and "give --project ID" in err
+    code, _, err = run(capsys, "indigo", tabular, "--project", "INDIGO-POJ-9999")
+    assert code == 2 and "original_projects.csv: no project 'INDIGO-POJ-9999'" in err
+    code, _, err = run(capsys, "indigo", SKILL_MILL, "--project", "INDIGO-POJ-0195")
+    assert code == 2 and "--project chooses a project of a tabular export folder" in err

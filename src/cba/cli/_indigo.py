@@ -3,13 +3,16 @@
 Examples::
 
     cba indigo tests/data/indigo/skill_mill.json
+    cba indigo tests/data/indigo/tabular --project INDIGO-POJ-0195
     cba indigo tests/data/indigo/skill_mill.json --format json -o skill_mill_terms.json
     cba indigo tests/data/indigo/skill_mill.json --deal -o skill_mill_deal.yaml
 
 Prints the rate card (each outcome metric with its price, target and outcomes achieved),
 the outcome payers with their maxima, the investors, the agencies a model must declare
 and what does not add up (:mod:`cba.model._indigo`). ``--deal`` prints the ``agencies``
-and ``partnership`` sections a model file can use instead.
+and ``partnership`` sections a model file can use instead. A folder is the dataset's
+tabular export (one CSV file per component), read for the project ``--project`` names
+(:mod:`cba.model._indigo_tables`).
 """
 
 from __future__ import annotations
@@ -30,8 +33,11 @@ def register(subparsers) -> None:
                     "terms: the rate card (one tariff per priced outcome metric, under the project's maximum "
                     "potential outcome payment), the outcome payers with their maxima, the investors, the agencies "
                     "to declare, and what does not add up. --deal prints the 'agencies' and 'partnership' "
-                    "sections of a model file instead.")
-    p.add_argument("project", help="INDIGO project file (JSON)")
+                    "sections of a model file instead. A folder is the dataset's tabular export (one CSV file "
+                    "per component), read for the project --project names.")
+    p.add_argument("project", help="INDIGO project file (JSON), or a folder of the tabular export (CSV files)")
+    p.add_argument("--project", dest="project_id", metavar="ID",
+                   help="the project to read from a tabular export folder (its INDIGO id, such as INDIGO-POJ-0195)")
     p.add_argument("--format", "-f", choices=FORMATS, default=None,
                    help="output format (default: from the -o file's suffix, else table); yaml is the deal (--deal)")
     p.add_argument("--deal", action="store_true",
@@ -44,13 +50,24 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from cba.model._indigo import read_indigo
+    from pathlib import Path
 
+    from cba.model._indigo import read_indigo
+    from cba.model._indigo_tables import read_indigo_tables
+
+    tabular = Path(args.project).is_dir()
+    if tabular and not args.project_id:
+        raise CBAError(f"{args.project}: a folder is the INDIGO tabular export; give --project ID, the project's "
+                       "INDIGO id (such as INDIGO-POJ-0195)")
+    if args.project_id and not tabular:
+        raise CBAError(f"{args.project}: --project chooses a project of a tabular export folder; a project file "
+                       "holds one project")
     if args.deal and args.format not in (None, "yaml"):
         raise CBAError(f"--deal writes YAML; leave out --format {args.format} or give --format yaml")
     fmt = output_format(args.output, "yaml" if args.deal else args.format, FORMATS, inputs=[args.project])
     check_outputs([args.output], args.force, [args.project])
-    project = read_indigo(args.project, payee=args.payee)
+    project = (read_indigo_tables(args.project, args.project_id, payee=args.payee) if tabular
+               else read_indigo(args.project, payee=args.payee))
     if fmt == "json":
         text = json.dumps(project.to_dict(), indent=2, ensure_ascii=False)
     elif fmt == "yaml":
