@@ -18,11 +18,11 @@ openpyxl or matplotlib when they are first asked for.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from cba import _wiring  # noqa: F401  (fills the accessors of result objects: see cba.core._accessors)
 from cba._version import __version__
+from cba.core._lazy import lazy_exports
 
 #: Public name -> the module that defines it.
 _LAZY = {
@@ -35,6 +35,9 @@ _LAZY = {
     **{name: "model._settings" for name in ("Agency", "DiscountSchedule", "OptimismBiasTable")},
     **{name: "model._lines" for name in ("CostLine", "Outcome", "UnitValue", "ValueComponent")},
 }
+#: The subpackages, attributes of ``cba`` (``cba.uncertainty``) once it is imported.
+_SUBPACKAGES = ("core", "method", "model", "unit_costs", "engine", "ledger", "partnership", "uncertainty",
+                "outputs", "cli")
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors
     from cba import core as core
@@ -77,20 +80,4 @@ __all__ = [
 
 
 if not TYPE_CHECKING:  # type checkers see the names imported above, and no others
-    def __getattr__(name: str) -> Any:
-        module = _LAZY.get(name)
-        if module is None:
-            if not name.startswith("_"):           # a subpackage, e.g. cba.uncertainty, as after an eager import
-                try:
-                    return importlib.import_module(f"cba.{name}")
-                except ModuleNotFoundError as exc:
-                    if exc.name != f"cba.{name}":
-                        raise
-            raise AttributeError(f"module 'cba' has no attribute {name!r}")
-        value = getattr(importlib.import_module(f"cba.{module}"), name)
-        globals()[name] = value          # once imported, a plain attribute
-        return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+    __getattr__, __dir__ = lazy_exports(__name__, {**dict.fromkeys(_SUBPACKAGES, ""), **_LAZY})

@@ -14,6 +14,8 @@ Examples
 Traceback (most recent call last):
 ...
 AttributeError: module 'cba.core' has no attribute 'nope'
+>>> lazy_exports("cba.outputs", {"charts": ""})[0]("charts").__name__
+'cba.outputs.charts'
 """
 
 from __future__ import annotations
@@ -27,11 +29,14 @@ from typing import Any
 def lazy_exports(package: str, where: Mapping[str, str]
                  ) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
     """The ``__getattr__`` and ``__dir__`` of ``package``, whose name ``n`` is defined in
-    its module ``where[n]`` (a name relative to the package, e.g. ``"_appraisal"``)."""
+    its module ``where[n]`` (a name relative to the package, e.g. ``"_appraisal"``, or
+    ``""`` when ``n`` is itself a subpackage, e.g. ``cba.outputs.charts``)."""
     def __getattr__(name: str) -> Any:
         module = where.get(name)
         if module is None:
             raise AttributeError(f"module {package!r} has no attribute {name!r}")
+        if not module:
+            return importlib.import_module(f"{package}.{name}")
         return getattr(importlib.import_module(f"{package}.{module}"), name)
 
     def __dir__() -> list[str]:

@@ -10,8 +10,9 @@ matplotlib.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from cba.core._lazy import lazy_exports
 
 _SUBPACKAGES = ("charts", "export", "report", "tables")
 
@@ -23,11 +24,4 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors
 
 
 if not TYPE_CHECKING:  # type checkers see the subpackages imported above, and no others
-    def __getattr__(name: str) -> Any:
-        if name in _SUBPACKAGES:
-            return importlib.import_module(f"{__name__}.{name}")
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_SUBPACKAGES))
+    __getattr__, __dir__ = lazy_exports(__name__, dict.fromkeys(_SUBPACKAGES, ""))

@@ -23,8 +23,9 @@ tables and charts in :mod:`cba.outputs`):
 Use it through :meth:`cba.Appraisal.partnership` or ``cba partnership MODEL.yaml``.
 """
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from cba.core._lazy import lazy_exports
 from cba.model._deal_terms import Funding, GainShare, Partnership, Payment, PooledBudget
 from cba.model._outcome_terms import OutcomePayment, TopUp
 
@@ -45,9 +46,5 @@ __all__ = [
 
 
 if not TYPE_CHECKING:  # type checkers see the names imported above, and no others
-    def __getattr__(name: str) -> Any:  # the heavy modules load on first use
-        if name in ("appraise_deal", "PartnershipResult"):
-            import cba.partnership._results as results
-
-            return getattr(results, name)
-        raise AttributeError(name)
+    # the heavy module loads on first use
+    __getattr__, __dir__ = lazy_exports(__name__, {"appraise_deal": "_results", "PartnershipResult": "_results"})

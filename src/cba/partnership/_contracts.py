@@ -273,7 +273,7 @@ def contract_payments(model: CompiledModel, c: CompiledContract, engine_override
     count = own("funded_count")
     if np.isfinite(count).any():  # the first participants, in intake order, up to the count
         base = participants[:, c.cohort, :]
-        funded = np.diff(np.minimum(np.cumsum(base, axis=-1), count[:, None]), axis=-1, prepend=0.0)
+        funded = _cumulative_caps(base, count)
         with np.errstate(invalid="ignore", divide="ignore"):
             fraction = np.where(base > 0, funded / np.where(base > 0, base, 1.0), 0.0)
         participants = participants * fraction[:, None, :]

@@ -103,19 +103,6 @@ def _sum_by(select: np.ndarray, x: np.ndarray) -> np.ndarray:
     return np.matmul(select.T, x)
 
 
-def _rows_of(parts: list[np.ndarray], rows: list[dict], payee: int) -> list[tuple[np.ndarray, int]]:
-    """The (part, row within it) of every outcome payment and top-up paid to ``payee`` so far."""
-    out, start = [], 0
-    for part in parts:
-        n = part.shape[1]
-        for k in range(n):
-            r = rows[start + k]
-            if r["to"] == payee and r["kind"] in ("outcome_payment", "top_up"):
-                out.append((part, k))
-        start += n
-    return out
-
-
 def check_deal_overrides(deal: CompiledDeal, overrides: Mapping[str, np.ndarray]) -> int:
     """The number of draws in deal overrides (1 when none), checking their shapes."""
     from cba.core._errors import CBAError
@@ -281,18 +268,7 @@ def evaluate_deal(model: CompiledModel, deal: CompiledDeal, flows: Flows,
     M = len(deal.pay_outcome)
     unfunded = np.zeros((D, M, H))
     contract_money = {}
-    if M and not deal.contracts:
-        total = outcome_payment_amounts(model, deal, engine_overrides, deal_overrides, D)
-        top = _deal_param(deal, deal_overrides, "deal.outcome_payments.top_up_share")   # (D|1, M)
-        parts.append(total * (1.0 - top)[..., None])
-        rows += [{"from": int(deal.pay_payer[m]), "to": int(deal.pay_payee[m]),
-                  "agreement": deal.names["outcome_payments"][m], "kind": "outcome_payment"} for m in range(M)]
-        tops = np.nonzero(deal.pay_top_up_payer >= 0)[0]
-        if len(tops):
-            parts.append(np.broadcast_to(total[:, tops] * top[:, tops, None], (D, len(tops), H)))
-            rows += [{"from": int(deal.pay_top_up_payer[m]), "to": int(deal.pay_payee[m]),
-                      "agreement": deal.names["outcome_payments"][m], "kind": "top_up"} for m in tops]
-    elif M:  # some agreements are contracts (cba.partnership._contracts): each row in agreement order
+    if M:  # a row per payer in agreement order, then the top-ups (contracts: cba.partnership._contracts)
         total = outcome_payment_amounts(model, deal, engine_overrides, deal_overrides, D)
         top = np.broadcast_to(_deal_param(deal, deal_overrides, "deal.outcome_payments.top_up_share"), (D, M))
         top_parts, top_rows = [], []
@@ -302,7 +278,7 @@ def evaluate_deal(model: CompiledModel, deal: CompiledDeal, flows: Flows,
             if m in deal.contracts:
                 c = deal.contracts[m]
                 money = contract_payments(model, c, engine_overrides,
-                                          lambda name: _deal_param(deal, deal_overrides, name), D)
+                                          lambda key: _deal_param(deal, deal_overrides, key), D)
                 contract_money[m] = money
                 unfunded[:, m] = money.unfunded
                 parts.append(money.by_payer)
@@ -332,8 +308,11 @@ def evaluate_deal(model: CompiledModel, deal: CompiledDeal, flows: Flows,
             return np.broadcast_to(_deal_param(deal, deal_overrides, f"deal.investments.{name}")[:, i], (D,))
 
         # the provider's cash costs (after the pool) ahead of the outcome payments it receives
-        receipts = sum((np.broadcast_to(part, (D, part.shape[1], H))[:, [k]].sum(axis=1)
-                        for part, k in _rows_of(parts, rows, provider)), np.zeros((D, H)))
+        so_far = np.concatenate([np.broadcast_to(p, (D, p.shape[1], H)) for p in parts], axis=1) if parts \
+            else np.zeros((D, 0, H))
+        paid_to = [r for r, row in enumerate(rows) if row["to"] == provider and row["kind"] in ("outcome_payment",
+                                                                                                "top_up")]
+        receipts = so_far[:, paid_to].sum(axis=1)
         waterfall = investor_flows(np.broadcast_to(funding_cash[:, provider], (D, H)), receipts,
                                    term("commitment"), term("return_cap"), term("surplus_share"))
         investor_money[i] = waterfall

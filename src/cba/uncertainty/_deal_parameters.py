@@ -73,21 +73,25 @@ def _resolve_contract(model: CompiledModel, terms: Partnership, path: str) -> Pa
     """A contract's or an investment's term as a parameter (None when ``path`` names neither)."""
     deal = compile_deal(model, terms)
 
-    def param(target: str, cells: tuple, label: str, lower: float, upper: float, base: float | None,
-              unit: str, names: list[str], i: int, factor: float = 1.0) -> Parameter:
-        return Parameter(path, f"{names[i]}: {label}", target, cells, "set", lower, upper, base=base, unit=unit,
-                         factor=factor, base_array=deal.params[target])
+    def param(target: str, cells: tuple, label: str, upper: float, unit: str, names: list[str], i: int,
+              *, prices_factor: float | None = None) -> Parameter:
+        """The parameter at ``cells`` of ``target``, from 0 to ``upper``, with its base value read
+        there (none when unlimited, or for prices that differ by year). Prices are in the
+        terms' price year: ``prices_factor`` brings them to the price base."""
+        value = np.asarray(deal.params[target][cells], dtype=float) / (prices_factor or 1.0)
+        first = float(value.flat[0])
+        base = first if np.isfinite(first) and np.all(value == first) else None
+        return Parameter(path, f"{names[i]}: {label}", target, cells, "set", 0.0, upper, base=base, unit=unit,
+                         factor=prices_factor or 1.0, base_array=deal.params[target])
 
     if (inv := _INVESTMENT.match(path)) is not None:
         i, what = int(inv[1]), inv[2]
         items = terms.investments or []
         if i >= len(items):
             raise CBAError(f"{path}: the deal has {len(items)} investment(s)")
-        base = deal.params[f"deal.investments.{what}"][i]
-        upper = 1.0 if what == "surplus_share" else _INF
-        return param(f"deal.investments.{what}", (i,), what.replace("_", " "), 0.0, upper,
-                     None if not np.isfinite(base) else float(base), "share" if upper == 1.0 else
-                     ("multiplier" if what == "return_cap" else "pounds"), deal.names["investments"], i)
+        unit = {"surplus_share": "share", "return_cap": "multiplier"}.get(what, "pounds")
+        return param(f"deal.investments.{what}", (i,), what.replace("_", " "), 1.0 if unit == "share" else _INF,
+                     unit, deal.names["investments"], i)
     if (c := _CONTRACT.match(path)) is None:
         return None
     m = int(c[1])
@@ -100,31 +104,25 @@ def _resolve_contract(model: CompiledModel, terms: Partnership, path: str) -> Pa
         raise CBAError(f"{path}: agreement {m} is not written as a contract (tariffs, payers, ...)")
     if c[8] is not None:                                    # an agreement-wide term
         what = c[8]
-        target = "deal.outcome_payments." + ("top_up_award" if what == "top_up.award" else what)
         if what == "top_up.award" and term.top_up is None:
             raise CBAError(f"{path}: this agreement has no top-up")
-        base = float(deal.params[target][m])
-        upper = 1.0 if what == "threshold_overall" else _INF
-        return param(target, (m,), what.replace("_", " ").replace(".", " "), 0.0, upper,
-                     base if np.isfinite(base) else None, "share" if upper == 1.0 else
-                     ("people" if what == "funded_count" else "pounds"), names, m)
+        unit = {"threshold_overall": "share", "funded_count": "people"}.get(what, "pounds")
+        return param("deal.outcome_payments." + what.replace("top_up.award", "top_up_award"), (m,),
+                     what.replace("_", " ").replace(".", " "), 1.0 if unit == "share" else _INF, unit, names, m)
     if c[6] is not None:                                    # a payer's maximum
         j = int(c[6])
         rows = range(contract.payer_rows.start, contract.payer_rows.stop)
         if j >= len(rows):
             raise CBAError(f"{path}: the agreement has {len(rows)} payer(s)")
-        base = float(deal.params["deal.outcome_payments.payer_maximum"][rows[j]])
-        return param("deal.outcome_payments.payer_maximum", (rows[j],), f"payer {j} maximum", 0.0, _INF,
-                     base if np.isfinite(base) else None, "pounds", names, m)
+        return param("deal.outcome_payments.payer_maximum", (rows[j],), f"payer {j} maximum", _INF, "pounds",
+                     names, m)
     j = int(c[2])
     card = term.card
     if j >= len(card):
         raise CBAError(f"{path}: the rate card has {len(card)} tariff(s)")
     if c[3] == "per_person_cap":
-        row = contract.tariffs.start + j
-        base = float(deal.params["deal.outcome_payments.per_person_cap"][row])
-        return param("deal.outcome_payments.per_person_cap", (row,), f"{card[j].outcome}: per-person cap", 0.0,
-                     _INF, base if np.isfinite(base) else None, "pounds", names, m)
+        return param("deal.outcome_payments.per_person_cap", (contract.tariffs.start + j,),
+                     f"{card[j].outcome}: per-person cap", _INF, "pounds", names, m)
     k = 0 if c[3] == "price" else int(c[4])
     if c[3] == "price" and card[j].rungs is not None:
         raise CBAError(f"{path}: this tariff is a ladder; vary its rungs' prices (tariffs[{j}].rungs[k].price)")
@@ -133,15 +131,13 @@ def _resolve_contract(model: CompiledModel, terms: Partnership, path: str) -> Pa
         raise CBAError(f"{path}: the ladder has {len(ladder)} rung(s)")
     row = contract.rungs.start + sum(len(t.ladder()) for t in card[:j]) + k
     if (c[5] or "price") == "reach":
-        return param("deal.outcome_payments.rung_reach", (row,), f"{card[j].outcome}: reach of rung {k}", 0.0, 1.0,
-                     float(ladder[k].reach), "share", names, m)
+        return param("deal.outcome_payments.rung_reach", (row,), f"{card[j].outcome}: reach of rung {k}", 1.0,
+                     "share", names, m)
     factor = 1.0
     if term.price_year is not None and model.deflator is not None:
         factor = float(model.deflator.factor(term.price_year, model.intervention.price_base))
-    prices = deal.params["deal.outcome_payments.rung_price"][row] / factor
-    base = float(prices[0]) if np.all(prices == prices[0]) else None
     return param("deal.outcome_payments.rung_price", (row, slice(None)), f"{card[j].outcome}: price of rung {k}",
-                 0.0, _INF, base, "pounds", names, m, factor)
+                 _INF, "pounds", names, m, prices_factor=factor)
 
 
 def resolve_deal(model: CompiledModel, path: str) -> Parameter:
