@@ -29,15 +29,17 @@ from typing import Any
 def lazy_exports(package: str, where: Mapping[str, str]
                  ) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
     """The ``__getattr__`` and ``__dir__`` of ``package``, whose name ``n`` is defined in
-    its module ``where[n]`` (a name relative to the package, e.g. ``"_appraisal"``, or
-    ``""`` when ``n`` is itself a subpackage, e.g. ``cba.outputs.charts``)."""
+    its module ``where[n]``: a name relative to the package (``"_appraisal"``), a whole
+    name from another package it re-exports (``"cba.core._files"``), or ``""`` when ``n``
+    is itself a subpackage (``cba.outputs.charts``)."""
     def __getattr__(name: str) -> Any:
         module = where.get(name)
         if module is None:
             raise AttributeError(f"module {package!r} has no attribute {name!r}")
         if not module:
             return importlib.import_module(f"{package}.{name}")
-        return getattr(importlib.import_module(f"{package}.{module}"), name)
+        whole = module if module.startswith("cba.") else f"{package}.{module}"
+        return getattr(importlib.import_module(whole), name)
 
     def __dir__() -> list[str]:
         return sorted(set(vars(sys.modules[package])) | set(where))

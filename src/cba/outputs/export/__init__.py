@@ -16,8 +16,8 @@ from cba.core._lazy import lazy_exports
 #: Public name -> the module that defines it.
 _LAZY = {
     **{name: "_formats" for name in ("BINARY_FORMATS", "FORMATS", "SUFFIXES", "assumption_records", "check_output",
-                                     "export", "format_for_path", "to_csv", "to_json", "to_markdown", "to_xlsx",
-                                     "write_file", "write_files")},
+                                     "export", "format_for_path", "to_csv", "to_json", "to_markdown", "to_xlsx")},
+    **{name: "cba.core._files" for name in ("write_file", "write_files")},     # re-exported for exports' users
     **{name: "_schema" for name in ("model_schema", "results_schema")},
     "partnership_schema": "_schema_partnership",
     "workbook_bytes": "_xlsx",

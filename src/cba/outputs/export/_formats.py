@@ -22,8 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from cba.core._errors import CBAError
-from cba.core._escaping import csv_cell, csv_text, markdown_text
-from cba.core._files import write_file, write_files
+from cba.core._escaping import csv_text, markdown_text
 
 # pandas, the tables and the schema models are imported when first needed, so that
 # the command line can register its options without them
@@ -31,15 +30,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
     from cba.ledger._appraisal import Appraisal
-    from cba.outputs.export._schema import model_schema, results_schema
 
-
-def __getattr__(name: str) -> Any:
-    if name in ("model_schema", "results_schema"):
-        import cba.outputs.export._schema as schema
-
-        return getattr(schema, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "BINARY_FORMATS",
@@ -47,19 +38,12 @@ __all__ = [
     "SUFFIXES",
     "assumption_records",
     "check_output",
-    "csv_cell",
-    "csv_text",
     "export",
     "format_for_path",
-    "markdown_text",
-    "model_schema",
-    "results_schema",
     "to_csv",
     "to_json",
     "to_markdown",
     "to_xlsx",
-    "write_file",
-    "write_files",
 ]
 
 #: Sheet names of the workbook, by table name.
