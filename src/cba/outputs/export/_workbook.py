@@ -67,10 +67,12 @@ def deal_figures(appraisal: Appraisal) -> dict[str, str]:
         "deal_years": f"Each partner's net position after the deal: real terms by year (pounds at {b['pb']} "
                       "prices, undiscounted), and cumulative discounted.",
         "deal_pool": b["real"] + " Spend from the pooled budget and each partner's contribution.",
-        "deal_contracts": b["real"] + " What each outcomes contract earned, what was due after its maximum, "
-                                      "who paid, and what no payer covered.",
-        "deal_investors": b["real"] + " What each social investor drew and got back; the money multiple, IRR "
-                                      "and the loss if no outcome is achieved.",
+        "deal_contracts": f"Totals over the appraisal in pounds at {b['pb']} prices, undiscounted (the unfunded "
+                          "part also as a present value): what each outcomes contract earned, what was due after "
+                          "its maximum, who paid, and what no payer covered.",
+        "deal_investors": f"Totals over the appraisal in pounds at {b['pb']} prices, undiscounted (the net also as "
+                          "a present value): what each social investor drew and got back; the money multiple, IRR "
+                          "and the loss if no outcome is achieved.",
         "deal_risk": f"Present values in pounds at {b['pb']} prices over Monte Carlo draws: each partner's net "
                      "position after the deal.",
         "deal_programme": b["pv"],
