@@ -68,6 +68,12 @@ def shift_by_lag(by_intake: np.ndarray, lag: np.ndarray) -> np.ndarray:
     """
     D, M, H = by_intake.shape
     lag = np.broadcast_to(np.asarray(lag, dtype=int), (D, M))
+    if M == 1 and D and lag[0, 0] >= 0 and (lag == lag[0, 0]).all():   # one lag for every draw: a slice
+        out1 = np.zeros((D, 1, H))
+        k = int(lag[0, 0])
+        if k < H:
+            out1[..., k:] = by_intake[..., :H - k]
+        return out1
     target = np.arange(H)[None, None, :] + lag[..., None]             # (D, M, H)
     out = np.zeros((D, M, H + 1))
     # every amount landing past the horizon goes to the spare column H and is dropped

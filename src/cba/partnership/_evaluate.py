@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -62,13 +63,9 @@ class DealFlows:
     """
 
     partners: tuple[str, ...]
-    costs_before: np.ndarray
     funding_cash: np.ndarray
     funding_in_kind: np.ndarray
-    savings: np.ndarray
-    savings_cashable: np.ndarray
     savings_discounted: np.ndarray
-    savings_cashable_discounted: np.ndarray
     received: np.ndarray
     paid: np.ndarray
     transfers: np.ndarray
@@ -82,6 +79,9 @@ class DealFlows:
     contracts: dict[int, ContractMoney] | None = None
     #: Each social investment's waterfall, by its index (cba.partnership._investor).
     investors: dict[int, InvestorFlows] | None = None
+    #: What the sums below are made from; they are added up when first asked for, as a
+    #: Monte Carlo run of a deal (:func:`deal_metrics`) needs none of them.
+    sums_from: _SumInputs | None = None
 
     @property
     def funding(self) -> np.ndarray:
@@ -89,7 +89,47 @@ class DealFlows:
 
     @property
     def draws(self) -> int:
-        return self.costs_before.shape[0]
+        return self.funding_cash.shape[0]
+
+    def _inputs(self) -> _SumInputs:
+        assert self.sums_from is not None  # evaluate_deal always sets it
+        return self.sums_from
+
+    @cached_property
+    def costs_before(self) -> np.ndarray:
+        i = self._inputs()
+        return np.einsum("dlh,lp->dph", i.costs, i.bearer)
+
+    @cached_property
+    def savings(self) -> np.ndarray:
+        i = self._inputs()
+        return _sum_by(i.saver, i.benefits)
+
+    @cached_property
+    def savings_cashable(self) -> np.ndarray:
+        i = self._inputs()
+        return _sum_by(i.saver, i.cashable_benefits)
+
+    @cached_property
+    def savings_cashable_discounted(self) -> np.ndarray:
+        i = self._inputs()
+        return _sum_by(i.saver, i.cashable_benefits * i.component_discount_factors)
+
+
+@dataclass(frozen=True)
+class _SumInputs:
+    """The arrays :class:`DealFlows` adds up on demand."""
+
+    costs: np.ndarray                        # (D, L, H) each cost line
+    bearer: np.ndarray                       # (L, P) who bears each line today
+    saver: np.ndarray                        # (K, P) who banks each value component
+    benefits: np.ndarray                     # (D, K, H)
+    cashable_share: np.ndarray               # (D|1, K, H|1)
+    component_discount_factors: np.ndarray   # (D|1, K|1, H)
+
+    @property
+    def cashable_benefits(self) -> np.ndarray:
+        return self.benefits * self.cashable_share
 
 
 def _deal_param(deal: CompiledDeal, overrides: Mapping[str, np.ndarray], name: str) -> np.ndarray:
@@ -196,7 +236,6 @@ def evaluate_deal(model: CompiledModel, deal: CompiledDeal, flows: Flows,
 
     costs = full(flows.costs)                                        # (D, L, H)
     bearer = _one_hot(model.cost_agency, P)                          # (L, P)
-    costs_before = np.einsum("dlh,lp->dph", costs, bearer)
     funding_cash = np.einsum("dlh,lp->dph", costs, deal.funding_cash)
     funding_in_kind = np.einsum("dlh,lp->dph", costs, deal.funding_in_kind)
 
@@ -241,15 +280,13 @@ def evaluate_deal(model: CompiledModel, deal: CompiledDeal, flows: Flows,
     cashable_share = np.asarray(flows.cashable)
     if cashable_share.ndim == 2:                                     # (D, K): the same share every year
         cashable_share = cashable_share[..., None]
-    cashable_b = benefits * cashable_share
-    savings = _sum_by(saver, benefits)
-    savings_cashable = _sum_by(saver, cashable_b)
     df = full(flows.discount_factors)                                # (D, H)
     # a value component may have its own schedule (health values); payments and costs do not
     comp_df = getattr(flows, "component_discount_factors", None)
     comp_df = df[:, None, :] if comp_df is None else np.broadcast_to(comp_df, benefits.shape)
     savings_discounted = _sum_by(saver, benefits * comp_df)
-    savings_cashable_discounted = _sum_by(saver, cashable_b * comp_df)
+    sums_from = _SumInputs(costs=costs, bearer=bearer, saver=saver, benefits=benefits,
+                           cashable_share=cashable_share, component_discount_factors=comp_df)
 
     # flows between partners
     rows: list[dict] = []
@@ -257,7 +294,7 @@ def evaluate_deal(model: CompiledModel, deal: CompiledDeal, flows: Flows,
     G = len(deal.gain_from)
     if G:
         whole = _sum_by(deal.gain_weights.T, benefits)
-        cash = _sum_by(deal.gain_weights.T, cashable_b) if K else whole
+        cash = _sum_by(deal.gain_weights.T, sums_from.cashable_benefits) if K else whole
         basis = np.where(deal.gain_cashable[None, :, None], cash, whole)
         share = _deal_param(deal, deal_overrides, "deal.gain_share.share")
         cap = _deal_param(deal, deal_overrides, "deal.gain_share.cap")
@@ -327,12 +364,10 @@ def evaluate_deal(model: CompiledModel, deal: CompiledDeal, flows: Flows,
     received = _sum_by(payee, transfers)
 
     return DealFlows(
-        partners=deal.partners, costs_before=costs_before, funding_cash=funding_cash,
-        funding_in_kind=funding_in_kind, savings=savings, savings_cashable=savings_cashable,
-        savings_discounted=savings_discounted, savings_cashable_discounted=savings_cashable_discounted,
-        received=received, paid=paid, transfers=transfers,
+        partners=deal.partners, funding_cash=funding_cash, funding_in_kind=funding_in_kind,
+        savings_discounted=savings_discounted, received=received, paid=paid, transfers=transfers,
         rows=rows, discount_factors=df, pool_spend=spend, pool_contributions=contributions,
-        unfunded=unfunded, contracts=contract_money, investors=investor_money,
+        unfunded=unfunded, contracts=contract_money, investors=investor_money, sums_from=sums_from,
     )
 
 
@@ -348,6 +383,24 @@ def _peak_deficit(gets: np.ndarray, puts: np.ndarray) -> np.ndarray:
     """Largest cumulative discounted shortfall of ``gets`` against ``puts`` (0 when never short)."""
     cum = np.cumsum(gets - puts, axis=-1)
     return np.maximum(-cum.min(axis=-1), 0.0)
+
+
+def deal_metrics(f: DealFlows) -> dict[str, np.ndarray]:
+    """The present values of :data:`DEAL_METRIC_NAMES` per partner, ``(D, P)`` each.
+
+    The same arithmetic as :func:`net_positions` (the same numbers, bit for bit),
+    without the paybacks and the before-deal measures an uncertainty run does not
+    report: the Monte Carlo of a deal calls this once per chunk of draws.
+    """
+    df = f.discount_factors[:, None, :]
+    disc = {k: getattr(f, k) * df for k in ("funding_cash", "funding_in_kind", "received", "paid")}
+    pv = {k: v.sum(axis=-1) for k, v in disc.items()}
+    savings_d = f.savings_discounted
+    pv["funding"] = pv["funding_cash"] + pv["funding_in_kind"]
+    pv["net_after"] = savings_d.sum(axis=-1) - pv["funding"] + pv["received"] - pv["paid"]
+    pv["peak_deficit_after"] = _peak_deficit(savings_d + disc["received"],
+                                             disc["funding_cash"] + disc["funding_in_kind"] + disc["paid"])
+    return {k: pv[k] for k in DEAL_METRIC_NAMES}
 
 
 def net_positions(f: DealFlows) -> dict[str, np.ndarray]:

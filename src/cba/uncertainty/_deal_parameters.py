@@ -233,9 +233,9 @@ def deal_metric_names(model: CompiledModel) -> list[str]:
 def deal_columns(model: CompiledModel, engine_overrides: dict, deal_overrides: dict) -> np.ndarray:
     """``(D, len(deal_metric_names(model)))``: each partner's deal metrics for every draw."""
     from cba.engine._evaluate import evaluate
-    from cba.partnership._evaluate import DEAL_METRIC_NAMES, evaluate_deal, net_positions
+    from cba.partnership._evaluate import DEAL_METRIC_NAMES, deal_metrics, evaluate_deal
 
     deal = compile_deal(model)
     flows = evaluate(model, engine_overrides)
-    pos = net_positions(evaluate_deal(model, deal, flows, engine_overrides, deal_overrides))
+    pos = deal_metrics(evaluate_deal(model, deal, flows, engine_overrides, deal_overrides))
     return np.concatenate([pos[k] for k in DEAL_METRIC_NAMES], axis=1)
