@@ -271,11 +271,14 @@ METRICS = ["net_after[investor]", "net_after[provider]", "net_after[local_author
     ("partnership.investments[0].commitment", ("inv", "commitment"), 30_000.0),
     ("partnership.investments[0].return_cap", ("inv", "return_cap"), 0.1),
 ])
-def test_a_scenario_on_a_contract_term_equals_appraising_the_edited_deal(path, key, value):
+@pytest.mark.parametrize("price_year", [None, "2020/21"])
+def test_a_scenario_on_a_contract_term_equals_appraising_the_edited_deal(path, key, value, price_year):
+    # with a price year, the value set is read in it, as the terms written in the file are
     from cba.uncertainty import scenarios
 
-    s = scenarios(_contract_model(), {"x": {path: value}}, metrics=METRICS).table["x"]
-    edited = cba.appraise(_contract_model({key: value})).partnership()
+    year = {} if price_year is None else {("op", "price_year"): price_year, ("inv", "price_year"): price_year}
+    s = scenarios(_contract_model(year), {"x": {path: value}}, metrics=METRICS).table["x"]
+    edited = cba.appraise(_contract_model({**year, key: value})).partnership()
     for metric in METRICS:
         who = metric[len("net_after["):-1]
         assert s[metric] == pytest.approx(float(edited.positions["net_after"][edited.partner_ids.index(who)]),
@@ -336,3 +339,30 @@ def test_two_investors_in_one_provider_are_refused_naming_the_field():
                                             {"investor": "bank", "provider": "provider", "commitment": 1}]}}
     with pytest.raises(CBAError, match=r"partnership\.investments\[1\]\.provider: 'provider' already has an investor"):
         cba.appraise(data)
+
+
+
+def test_every_amount_of_an_agreement_is_in_its_price_year():
+    # prices, per-person caps, the maximum, the payers' maxima and the top-up's award all move
+    # to the price base by the same deflator factor f: the money is that of the agreement
+    # written at the price base with every amount times f
+    def terms(f: float) -> dict:
+        return {"tariffs": [{"outcome": "Housed", "price": 1000 * f, "per_person_cap": 800 * f},
+                            {"outcome": "Working", "price": 2500 * f}],
+                "cap": 60_000 * f, "payers": [{"payer": "local_authority", "share": 0.5, "maximum": 20_000 * f},
+                                              {"payer": "nhs", "share": 0.5}],
+                "top_up": {"payer": "fund", "share": 0.25, "award": 5_000 * f}}
+
+    old = deal(price_year="2020/21", **terms(1.0))
+    f = cba.appraise({**BASE}).compiled.deflator.factor("2020/21", "2024/25")
+    assert f > 1
+    new = deal(**terms(f))
+    for kind in ("outcome_payment", "top_up"):
+        np.testing.assert_allclose(by_kind(old, kind), by_kind(new, kind), rtol=1e-12)
+    # by hand: earned 100 x 0.5 x 800f + 100 x 0.2 x 2,500f = 90,000f, cut to the maximum 60,000f;
+    # the top-up pays 25% of it up to its award, 5,000f; of the 55,000f left each payer owes half,
+    # 27,500f: the council stops at its maximum of 20,000f (7,500f unfunded), the NHS pays 27,500f
+    np.testing.assert_allclose(by_kind(old, "top_up"), [5_000 * f, 0, 0, 0], rtol=1e-12)
+    np.testing.assert_allclose(by_kind(old, "outcome_payment", "local_authority"), [20_000 * f, 0, 0, 0], rtol=1e-12)
+    np.testing.assert_allclose(by_kind(old, "outcome_payment", "nhs"), [27_500 * f, 0, 0, 0], rtol=1e-12)
+    np.testing.assert_allclose(old.flows.unfunded[0, 0], [7_500 * f, 0, 0, 0], rtol=1e-12)

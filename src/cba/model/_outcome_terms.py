@@ -150,8 +150,10 @@ class OutcomePayment(_Model):
     top_up: TopUp | None = Field(None, description="A partner that covers a share of every payment.")
     optimism_bias: bool = Field(True, description="Reduce the expected count of outcomes by the outcome's "
                                 "optimism-bias correction, as its benefits are.")
-    price_year: FinancialYear | None = Field(None, description="Price year of `price`, `attachment_fee` and "
-                                             "the tariffs' prices; none means the price base.")
+    price_year: FinancialYear | None = Field(None, description="Price year of every amount of the agreement "
+                                             "(`price`, `attachment_fee`, the tariffs' prices and per-person caps, "
+                                             "`cap`, `cap_per_year`, the payers' maxima and the top-up's award); "
+                                             "none means the price base.")
 
     @model_validator(mode="after")
     def _one_form(self) -> OutcomePayment:

@@ -273,9 +273,10 @@ def compile_deal(model: CompiledModel, terms: Partnership | None = None) -> Comp
         "deal.outcome_payments.funded_share": np.array([o.funded_share for o in ops], dtype=float).reshape(M),
         "deal.outcome_payments.threshold": np.array([np.nan if o.threshold is None else o.threshold
                                                      for o in ops], dtype=float).reshape(M),
-        "deal.outcome_payments.cap_per_year": np.array([inf if o.cap_per_year is None else o.cap_per_year
-                                                        for o in ops], dtype=float).reshape(M),
-        "deal.outcome_payments.cap": np.array([inf if o.cap is None else o.cap for o in ops],
+        # every amount of an agreement is in its price year (caps included)
+        "deal.outcome_payments.cap_per_year": np.array([inf if o.cap_per_year is None else o.cap_per_year * f
+                                                        for o, f in zip(ops, factors)], dtype=float).reshape(M),
+        "deal.outcome_payments.cap": np.array([inf if o.cap is None else o.cap * f for o, f in zip(ops, factors)],
                                               dtype=float).reshape(M),
         "deal.outcome_payments.top_up_share": np.array([o.top_up.share if o.top_up else 0.0 for o in ops],
                                                        dtype=float).reshape(M),

@@ -182,14 +182,14 @@ def compile_contracts(terms: list[OutcomePayment], index: Mapping[str, int], out
         payers = term.payers or []
         if payers:
             shares += [np.nan if p.share is None else float(p.share) for p in payers]
-            maxima += [_INF if p.maximum is None else float(p.maximum) for p in payers]
+            maxima += [_INF if p.maximum is None else float(p.maximum) * f for p in payers]
             ids = [index[p.payer] for p in payers]
         else:
             shares.append(1.0)
             maxima.append(_INF)
             ids = [index[str(term.payer)]]
         if term.top_up is not None and term.top_up.award is not None:
-            award[m] = float(term.top_up.award)
+            award[m] = float(term.top_up.award) * f
         if term.funded_count is not None:
             count[m] = float(term.funded_count)
         if term.threshold_overall is not None:

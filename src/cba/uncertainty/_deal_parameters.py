@@ -74,15 +74,20 @@ def _resolve_contract(model: CompiledModel, terms: Partnership, path: str) -> Pa
     deal = compile_deal(model, terms)
 
     def param(target: str, cells: tuple, label: str, upper: float, unit: str, names: list[str], i: int,
-              *, prices_factor: float | None = None) -> Parameter:
+              *, factor: float = 1.0) -> Parameter:
         """The parameter at ``cells`` of ``target``, from 0 to ``upper``, with its base value read
-        there (none when unlimited, or for prices that differ by year). Prices are in the
-        terms' price year: ``prices_factor`` brings them to the price base."""
-        value = np.asarray(deal.params[target][cells], dtype=float) / (prices_factor or 1.0)
+        there (none when unlimited, or for prices that differ by year). Amounts in pounds are in
+        the terms' price year: ``factor`` brings them to the price base."""
+        value = np.asarray(deal.params[target][cells], dtype=float) / factor
         first = float(value.flat[0])
         base = first if np.isfinite(first) and np.all(value == first) else None
         return Parameter(path, f"{names[i]}: {label}", target, cells, "set", 0.0, upper, base=base, unit=unit,
-                         factor=prices_factor or 1.0, base_array=deal.params[target])
+                         factor=factor, base_array=deal.params[target])
+
+    def to_price_base(price_year: str | None) -> float:
+        if price_year is None or model.deflator is None:
+            return 1.0
+        return float(model.deflator.factor(price_year, model.intervention.price_base))
 
     if (inv := _INVESTMENT.match(path)) is not None:
         i, what = int(inv[1]), inv[2]
@@ -91,7 +96,8 @@ def _resolve_contract(model: CompiledModel, terms: Partnership, path: str) -> Pa
             raise CBAError(f"{path}: the deal has {len(items)} investment(s)")
         unit = {"surplus_share": "share", "return_cap": "multiplier"}.get(what, "pounds")
         return param(f"deal.investments.{what}", (i,), what.replace("_", " "), 1.0 if unit == "share" else _INF,
-                     unit, deal.names["investments"], i)
+                     unit, deal.names["investments"], i,
+                     factor=to_price_base(items[i].price_year) if unit == "pounds" else 1.0)
     if (c := _CONTRACT.match(path)) is None:
         return None
     m = int(c[1])
@@ -102,27 +108,29 @@ def _resolve_contract(model: CompiledModel, terms: Partnership, path: str) -> Pa
     names = deal.names["outcome_payments"]
     if contract is None:
         raise CBAError(f"{path}: agreement {m} is not written as a contract (tariffs, payers, ...)")
+    f = to_price_base(term.price_year)              # every amount of the agreement is in its price year
     if c[8] is not None:                                    # an agreement-wide term
         what = c[8]
         if what == "top_up.award" and term.top_up is None:
             raise CBAError(f"{path}: this agreement has no top-up")
         unit = {"threshold_overall": "share", "funded_count": "people"}.get(what, "pounds")
         return param("deal.outcome_payments." + what.replace("top_up.award", "top_up_award"), (m,),
-                     what.replace("_", " ").replace(".", " "), 1.0 if unit == "share" else _INF, unit, names, m)
+                     what.replace("_", " ").replace(".", " "), 1.0 if unit == "share" else _INF, unit, names, m,
+                     factor=f if unit == "pounds" else 1.0)
     if c[6] is not None:                                    # a payer's maximum
         j = int(c[6])
         rows = range(contract.payer_rows.start, contract.payer_rows.stop)
         if j >= len(rows):
             raise CBAError(f"{path}: the agreement has {len(rows)} payer(s)")
         return param("deal.outcome_payments.payer_maximum", (rows[j],), f"payer {j} maximum", _INF, "pounds",
-                     names, m)
+                     names, m, factor=f)
     j = int(c[2])
     card = term.card
     if j >= len(card):
         raise CBAError(f"{path}: the rate card has {len(card)} tariff(s)")
     if c[3] == "per_person_cap":
         return param("deal.outcome_payments.per_person_cap", (contract.tariffs.start + j,),
-                     f"{card[j].outcome}: per-person cap", _INF, "pounds", names, m)
+                     f"{card[j].outcome}: per-person cap", _INF, "pounds", names, m, factor=f)
     k = 0 if c[3] == "price" else int(c[4])
     if c[3] == "price" and card[j].rungs is not None:
         raise CBAError(f"{path}: this tariff is a ladder; vary its rungs' prices (tariffs[{j}].rungs[k].price)")
@@ -133,11 +141,8 @@ def _resolve_contract(model: CompiledModel, terms: Partnership, path: str) -> Pa
     if (c[5] or "price") == "reach":
         return param("deal.outcome_payments.rung_reach", (row,), f"{card[j].outcome}: reach of rung {k}", 1.0,
                      "share", names, m)
-    factor = 1.0
-    if term.price_year is not None and model.deflator is not None:
-        factor = float(model.deflator.factor(term.price_year, model.intervention.price_base))
     return param("deal.outcome_payments.rung_price", (row, slice(None)), f"{card[j].outcome}: price of rung {k}",
-                 _INF, "pounds", names, m, prices_factor=factor)
+                 _INF, "pounds", names, m, factor=f)
 
 
 def resolve_deal(model: CompiledModel, path: str) -> Parameter:
@@ -203,7 +208,7 @@ def resolve_deal(model: CompiledModel, path: str) -> Parameter:
                              base=term.threshold)
             if what in ("cap_per_year", "cap"):
                 return param(f"deal.outcome_payments.{what}", (i,), what.replace("_", " "), 0.0, _INF,
-                             unit="pounds", base=getattr(term, what))
+                             unit="pounds", base=getattr(term, what), factor=uplift())
             if what == "top_up.share":
                 if term.top_up is None:
                     raise CBAError(f"{path}: this agreement has no top-up")
