@@ -73,9 +73,15 @@ def test_the_deal_is_a_model_files_sections_and_runs(capsys, tmp_path):
     for payer in project.payers:
         assert paid[payer.payer] == pytest.approx(payer.maximum, rel=1e-12)
     assert sum(paid[p.payer] for p in project.payers) == pytest.approx(3_241_776, rel=1e-12)
-    # its four investors are one syndicate (one investor per provider): the provider pays the
-    # syndicate no more than the outcome payments and the capital it receives
-    assert len(deal["partnership"]["investments"]) == 1
+    # its four investors, with no return cap stated, are one syndicate repaid pari passu: each
+    # keeps its own investment and draws in proportion to its commitment; the provider pays the
+    # investors no more than the outcome payments and the capital it receives
+    investments = deal["partnership"]["investments"]
+    assert len(investments) == 4 and {i["provider"] for i in investments} == {"indigo_org_1116"}
+    table = result.investors()
+    committed = sum(i["commitment"] for i in investments)
+    for inv, (_, row) in zip(investments, table.iterrows(), strict=True):
+        assert row["drawn"] == pytest.approx(table["drawn"].sum() * inv["commitment"] / committed, rel=1e-12)
     provider = next(r for r in result.to_dict()["partners"] if r["agency"] == "indigo_org_1116")
     assert provider["paid"] <= provider["received"] + 1e-6
 

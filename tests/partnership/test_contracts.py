@@ -332,14 +332,65 @@ def test_the_break_even_price_solver_refuses_a_rate_card():
         break_even_price(cba.appraise(data), "Housed", "provider")
 
 
-def test_two_investors_in_one_provider_are_refused_naming_the_field():
-    data = {**BASE, "agencies": [*BASE["agencies"], {"id": "investor", "name": "Investor"},
+def _syndicate(*investments: dict) -> dict:
+    # the provider spends 40,000 in year 0; 100 x 0.9 housed pay 1,000 each a year later
+    return {**BASE, "agencies": [*BASE["agencies"], {"id": "investor", "name": "Investor"},
                                  {"id": "bank", "name": "Bank"}],
-            "partnership": {"investments": [{"investor": "investor", "provider": "provider", "commitment": 1},
-                                            {"investor": "bank", "provider": "provider", "commitment": 1}]}}
-    with pytest.raises(CBAError, match=r"partnership\.investments\[1\]\.provider: 'provider' already has an investor"):
-        cba.appraise(data)
+            "costs": [{"name": "Service", "agency": "provider", "amounts": [40_000]}],
+            "outcomes": [{**BASE["outcomes"][0], "success": 0.9, "lag": 1}],
+            "partnership": {"outcome_payments": [{"payer": "local_authority", "payee": "provider", "basis": "gross",
+                                                  "tariffs": [{"outcome": "Housed", "price": 1000}]}],
+                            "investments": list(investments)}}
 
+
+def test_several_investors_in_one_provider_are_repaid_pari_passu():
+    # one waterfall on the combined commitment 30,000 + 10,000: the costs of 40,000 are drawn in
+    # full, 3:1; the 90,000 of outcome payments repay the 40,000, then a return of 50% (20,000),
+    # and the provider keeps 30,000. The investor gets 3/4 of 60,000 = 45,000, the bank 15,000.
+    r = cba.appraise(_syndicate({"investor": "investor", "provider": "provider", "commitment": 30_000,
+                                 "return_cap": 0.5},
+                                {"investor": "bank", "provider": "provider", "commitment": 10_000,
+                                 "return_cap": 0.5})).partnership()
+    t = r.investors().set_index("investor")
+    assert t.loc["investor", "drawn"] == 30_000 and t.loc["bank", "drawn"] == 10_000
+    assert t.loc["investor", "repaid_capital"] + t.loc["investor", "return_paid"] == pytest.approx(45_000)
+    assert t.loc["bank", "repaid_capital"] + t.loc["bank", "return_paid"] == pytest.approx(15_000)
+    assert t.loc["investor", "money_multiple"] == pytest.approx(1.5) == t.loc["bank", "money_multiple"]
+    assert t.loc["investor", "irr"] == pytest.approx(0.5) and t.loc["bank", "irr"] == pytest.approx(0.5)
+    # with no outcome each loses what it drew: 30,000 and 10,000
+    assert (t.loc["investor", "maximum_loss"], t.loc["bank", "maximum_loss"]) == (30_000, 10_000)
+    pos = dict(zip(r.partner_ids, r.positions["net_after"], strict=True))
+    assert sum(pos.values()) == pytest.approx(sum(r.positions["net_before"]))   # money moved, none created
+    # the same as one investor with the combined commitment, split 3:1
+    one = cba.appraise(_syndicate({"investor": "investor", "provider": "provider", "commitment": 40_000,
+                                   "return_cap": 0.5})).partnership().investors().iloc[0]
+    assert t["drawn"].sum() == one["drawn"] and t["net"].sum() == pytest.approx(one["net"])
+
+
+@pytest.mark.parametrize("second, message", [
+    ({"investor": "bank", "return_cap": 0.2},
+     r"investments\[1\]\.return_cap: investors in one provider \('provider'\) are repaid pari passu"),
+    ({"investor": "bank", "surplus_share": 0.1}, r"investments\[1\]\.surplus_share: investors in one provider"),
+    ({"investor": "investor"}, r"investments\[1\]\.investor: 'investor' already invests in 'provider'"),
+])
+def test_a_syndicate_whose_terms_differ_is_refused_naming_the_field(second, message):
+    lead = {"investor": "investor", "provider": "provider", "commitment": 30_000, "return_cap": 0.5}
+    with pytest.raises(CBAError, match=message):
+        cba.appraise(_syndicate(lead, {**lead, "commitment": 10_000, **second}))
+
+
+def test_a_syndicate_member_s_shared_terms_are_varied_through_its_lead():
+    from cba.uncertainty import scenarios
+
+    lead = {"investor": "investor", "provider": "provider", "commitment": 30_000, "return_cap": 0.5}
+    data = _syndicate(lead, {**lead, "investor": "bank", "commitment": 10_000})
+    with pytest.raises(CBAError, match=r"vary partnership\.investments\[0\]\.return_cap"):
+        scenarios(data, {"x": {"partnership.investments[1].return_cap": 0.2}})
+    # the bank's commitment is its own: at 20,000 of 50,000 committed it draws 40% of the 40,000
+    # (16,000 in year 0) and gets 40% of the 60,000 of capital and return a year later (24,000)
+    s = scenarios(data, {"x": {"partnership.investments[1].commitment": 20_000}},
+                  metrics=["net_after[bank]"]).table["x"]
+    assert s["net_after[bank]"] == pytest.approx(24_000 / 1.035 - 16_000, rel=1e-12)
 
 
 def test_every_amount_of_an_agreement_is_in_its_price_year():

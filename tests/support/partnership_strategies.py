@@ -92,6 +92,10 @@ def deals(draw, data: dict) -> dict:
         if draw(st.booleans()):
             inv["return_cap"] = draw(st.floats(0, 2))
         deal["investments"] = [inv]
+        others = [p for p in PARTNERS if p not in (investor, provider)]
+        if draw(st.booleans()):  # a second investor in the same provider: a syndicate, pari passu
+            deal["investments"].append({**inv, "investor": draw(st.sampled_from(others)),
+                                        "commitment": draw(money)})
     return deal
 
 

@@ -273,12 +273,21 @@ class Partnership(_Model):
         providers: dict[str, int] = {}
         for i, inv in enumerate(self.investments or []):
             yield from inv.problems(known, f"{prefix}.investments[{i}]")
-            if inv.provider in providers:
-                yield (f"{prefix}.investments[{i}].provider",
-                       f"{inv.provider!r} already has an investor (investments[{providers[inv.provider]}]); several "
-                       "investors in one provider are not modelled yet: give one investment with their combined "
-                       "commitment")
-            providers.setdefault(inv.provider, i)
+            first = providers.setdefault(inv.provider, i)
+            if first == i:
+                continue
+            # several investors in one provider are one syndicate, repaid pari passu from one waterfall
+            lead = (self.investments or [])[first]
+            if any(other.investor == inv.investor for other in (self.investments or [])[:i]
+                   if other.provider == inv.provider):
+                yield (f"{prefix}.investments[{i}].investor",
+                       f"{inv.investor!r} already invests in {inv.provider!r}: give one investment per investor")
+            for term in ("return_cap", "surplus_share"):
+                if getattr(inv, term) != getattr(lead, term):
+                    yield (f"{prefix}.investments[{i}].{term}",
+                           f"investors in one provider ({inv.provider!r}) are repaid pari passu from one "
+                           f"waterfall, so their {term} must be the same: {getattr(inv, term)!r} here, "
+                           f"{getattr(lead, term)!r} in investments[{first}]")
 
         agreements: list[GainShare | OutcomePayment | Payment | Investment] = [
             *self.gain_share, *self.outcome_payments, *self.payments, *(self.investments or [])]

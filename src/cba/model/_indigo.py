@@ -153,25 +153,31 @@ class IndigoProject:
 
 
 def _one_per_provider(investments: list[Investment], agencies: list[dict[str, Any]]) -> list[Investment]:
-    """Several investors in one provider as one syndicate (a deal models one investor per provider):
-    their combined commitment, a return cap only when every one states the same, no surplus share.
-    The syndicate is declared in ``agencies`` as ``investors`` (its members named)."""
+    """The investments as a deal takes them: several investors in one provider are one syndicate,
+    repaid pari passu, so each keeps its own investment when their return caps agree (an investor
+    listed twice is one investment of its combined commitment); when their caps differ, which a
+    pari passu waterfall cannot hold, they are pooled in one investor, ``investors``, with their
+    combined commitment and no return cap, declared in ``agencies`` with its members named."""
     by_provider: dict[str, list[Investment]] = {}
     for inv in investments:
         by_provider.setdefault(inv.provider, []).append(inv)
-    out = []
+    out: list[Investment] = []
     names = {a["id"]: a["name"] for a in agencies}
     for provider, group in by_provider.items():
-        if len(group) == 1:
-            out.append(group[0])
+        if len({inv.return_cap for inv in group}) == 1:
+            merged: dict[str, Investment] = {}
+            for inv in group:
+                if inv.investor in merged:
+                    first = merged[inv.investor]
+                    inv = first.model_copy(update={"commitment": first.commitment + inv.commitment})
+                merged[inv.investor] = inv
+            out.extend(merged.values())
             continue
-        caps = {inv.return_cap for inv in group}
         syndicate = f"investors_{provider}" if len(by_provider) > 1 else "investors"
         members = ", ".join(names.get(inv.investor, inv.investor) for inv in group)
         agencies.append({"id": syndicate, "name": f"Investors ({members})"})
         out.append(Investment(name=f"Investment in {provider} ({len(group)} investors)", investor=syndicate,
-                              provider=provider, commitment=sum(inv.commitment for inv in group),
-                              return_cap=caps.pop() if len(caps) == 1 else None))
+                              provider=provider, commitment=sum(inv.commitment for inv in group)))
     return out
 
 

@@ -23,6 +23,10 @@ drawn, and one whose contract succeeds receives at most its capital times
 ``1 + return_cap``, plus its share of any surplus. Money is in pounds at the model's
 price base unless a ``price_year`` is given; amounts are undiscounted.
 
+Several investors in one provider are one syndicate, repaid pari passu: the waterfall
+runs on their combined commitment and each takes its part in proportion to its own, so
+their ``return_cap`` and ``surplus_share`` must agree.
+
 The checks that need the whole model (a partner that does not exist) are made by
 :meth:`Investment.problems`.
 """

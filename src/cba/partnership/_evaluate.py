@@ -340,8 +340,11 @@ def evaluate_deal(model: CompiledModel, deal: CompiledDeal, flows: Flows,
         rows += [{"from": int(deal.fixed_from[j]), "to": int(deal.fixed_to[j]), "agreement": deal.names["payments"][j],
                   "kind": "payment"} for j in range(F)]
     investor_money: dict[int, InvestorFlows] = {}
-    for i, (investor, provider) in enumerate(deal.investments):
-        def term(name: str, i: int = i) -> np.ndarray:
+    syndicates: dict[int, list[int]] = {}       # provider -> its investments, pari passu in one waterfall
+    for i, (_, provider) in enumerate(deal.investments):
+        syndicates.setdefault(provider, []).append(i)
+    for provider, members in syndicates.items():
+        def term(name: str, i: int) -> np.ndarray:
             return np.broadcast_to(_deal_param(deal, deal_overrides, f"deal.investments.{name}")[:, i], (D,))
 
         # the provider's cash costs (after the pool) ahead of the outcome payments it receives
@@ -350,13 +353,20 @@ def evaluate_deal(model: CompiledModel, deal: CompiledDeal, flows: Flows,
         paid_to = [r for r, row in enumerate(rows) if row["to"] == provider and row["kind"] in ("outcome_payment",
                                                                                                 "top_up")]
         receipts = so_far[:, paid_to].sum(axis=1)
+        commitments = [term("commitment", i) for i in members]
+        committed = commitments[0] if len(members) == 1 else np.sum(commitments, axis=0)
+        lead = members[0]   # the syndicate's terms agree (cba.model._deal_terms checks them)
         waterfall = investor_flows(np.broadcast_to(funding_cash[:, provider], (D, H)), receipts,
-                                   term("commitment"), term("return_cap"), term("surplus_share"))
-        investor_money[i] = waterfall
-        name = deal.names["investments"][i]
-        parts += [waterfall.drawn[:, None, :], waterfall.to_investor[:, None, :]]
-        rows += [{"from": investor, "to": provider, "agreement": name, "kind": "investment"},
-                 {"from": provider, "to": investor, "agreement": name, "kind": "investor_repayment"}]
+                                   committed, term("return_cap", lead), term("surplus_share", lead))
+        for i, commitment in zip(members, commitments):
+            w = waterfall if len(members) == 1 else waterfall.share(
+                np.divide(commitment, committed, out=np.zeros(D), where=committed > 0))
+            investor_money[i] = w
+            name = deal.names["investments"][i]
+            parts += [w.drawn[:, None, :], w.to_investor[:, None, :]]
+            rows += [{"from": deal.investments[i][0], "to": provider, "agreement": name, "kind": "investment"},
+                     {"from": provider, "to": deal.investments[i][0], "agreement": name,
+                      "kind": "investor_repayment"}]
     transfers = np.concatenate(parts, axis=1) if parts else np.zeros((D, 0, H))
     payer = _one_hot(np.array([r["from"] for r in rows], dtype=int), P)
     payee = _one_hot(np.array([r["to"] for r in rows], dtype=int), P)

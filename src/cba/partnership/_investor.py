@@ -1,7 +1,8 @@
 """The social investor of a social impact bond: drawdown, repayment, return, for every draw.
 
-How :func:`~cba.partnership._evaluate.evaluate_deal` calls it for each of a deal's
-``investments`` (one investor per provider): with an
+How :func:`~cba.partnership._evaluate.evaluate_deal` calls it for each provider with
+``investments`` (several investors in one provider are one syndicate: the waterfall runs
+on their combined commitment and each takes its share, :meth:`InvestorFlows.share`): with an
 :class:`~cba.model._investment_terms.Investment` ``terms``, take the provider's costs
 from the deal's funding and the outcome payments it receives from the evaluated deal::
 
@@ -116,6 +117,20 @@ class InvestorFlows:
     def investor_net(self) -> np.ndarray:
         """``(D, H)`` the investor's net flow, ``to_investor - drawn`` (pounds; negative when it pays in)."""
         return self.to_investor - self.drawn
+
+    def share(self, fraction: np.ndarray) -> InvestorFlows:
+        """One member's part of a syndicate's waterfall: the investor's flows times ``fraction``
+        (``(D,)``, its commitment over the syndicate's), the provider's flows whole.
+
+        Investors in one provider are repaid pari passu: each draws, and is repaid capital,
+        return and surplus, in proportion to its commitment, so every member has the same
+        money multiple and internal rate of return as the syndicate.
+        """
+        f = np.asarray(fraction, dtype=float)[:, None]
+        return InvestorFlows(drawn=self.drawn * f, repaid_capital=self.repaid_capital * f,
+                             return_paid=self.return_paid * f, surplus_paid=self.surplus_paid * f,
+                             provider_kept=self.provider_kept, from_provider_cash=self.from_provider_cash,
+                             unfunded=self.unfunded, outstanding=self.outstanding * f)
 
 
 def investor_flows(provider_costs: ArrayLike, outcome_receipts: ArrayLike, commitment: ArrayLike,

@@ -231,9 +231,13 @@ class PartnershipResult:
             return None
         df = self.flows.discount_factors[0]
         rows = []
+        committed = self.deal.params["deal.investments.commitment"]
         for i, w in money.items():
             investor, provider = self.deal.investments[i]
-            commitment = float(self.deal.params["deal.investments.commitment"][i])
+            commitment = float(committed[i])
+            # a syndicate (several investors in one provider) loses in proportion to commitments
+            syndicate = float(sum(committed[j] for j, (_, p) in enumerate(self.deal.investments) if p == provider))
+            part = 1.0 if syndicate == commitment else commitment / syndicate if syndicate > 0 else 0.0
             costs = self.flows.funding_cash[0, provider]
             rows.append({
                 "agreement": self.deal.names["investments"][i], "investor": self.partner_ids[investor],
@@ -242,7 +246,7 @@ class PartnershipResult:
                 "return_paid": float(w.return_paid[0].sum()), "surplus_paid": float(w.surplus_paid[0].sum()),
                 "net": float(w.investor_net[0].sum()), "net_pv": float((w.investor_net[0] * df).sum()),
                 "money_multiple": float(money_multiple(w)[0]), "irr": float(irr(w.investor_net[:1])[0]),
-                "maximum_loss": float(maximum_loss(costs[None], commitment)[0])})
+                "maximum_loss": float(maximum_loss(costs[None], syndicate)[0]) * part})
         return pd.DataFrame(rows)
 
     def pool(self) -> pd.DataFrame | None:

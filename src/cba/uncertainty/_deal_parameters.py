@@ -94,6 +94,10 @@ def _resolve_contract(model: CompiledModel, terms: Partnership, path: str) -> Pa
         items = terms.investments or []
         if i >= len(items):
             raise CBAError(f"{path}: the deal has {len(items)} investment(s)")
+        lead = next(j for j, other in enumerate(items) if other.provider == items[i].provider)
+        if what != "commitment" and lead != i:  # a syndicate runs one waterfall on its lead's terms
+            raise CBAError(f"{path}: investments[{i}] is repaid pari passu with investments[{lead}] (one "
+                           f"provider); vary partnership.investments[{lead}].{what}, which they share")
         unit = {"surplus_share": "share", "return_cap": "multiplier"}.get(what, "pounds")
         return param(f"deal.investments.{what}", (i,), what.replace("_", " "), 1.0 if unit == "share" else _INF,
                      unit, deal.names["investments"], i,
