@@ -27,7 +27,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
+from docx.shared import Mm, Pt, RGBColor, Twips
 
 from cba.outputs._format import (
     column_kinds,
@@ -59,6 +59,7 @@ PAGE_MM, MARGIN_MM = (210.0, 297.0), (16.0, 12.0, 16.0)
 FONT, BODY_PT, TABLE_PT, NOTE_PT = "Arial", 10, 8, 8.5
 #: Width of a chart on the page, millimetres, and the resolution of its picture.
 CHART_MM, CHART_DPI = 170.0, 150
+TWIPS_PER_MM = 1440 / 25.4
 #: Left and right margin of a table cell, twentieths of a point (1 mm).
 CELL_MARGIN_TWIPS = 57
 #: Colours: muted text (captions, notes, running head) and the heading row's shading.
@@ -294,7 +295,7 @@ class WordDocument:
         table.alignment = WD_TABLE_ALIGNMENT.LEFT
         table.autofit = False
         _cell_margins(table)
-        widths = [Mm(w) for w in _widths(frame, header, rows, self.width_mm)]
+        widths = [Twips(int(w * TWIPS_PER_MM)) for w in _widths(frame, header, rows, self.width_mm)]  # never over
         keep = len(rows) <= 30                      # a short table stays on one page, as in the report
         for r, row in enumerate(table.rows):
             if r == 0:
