@@ -27,7 +27,7 @@ def test_appraise_chooses_word_from_the_suffix(tmp_path, capsys):
     (["appraise", str(WORKED), "--format", "docx"], "--format docx writes a binary file: give one with -o"),
     (["appraise", str(WORKED), "--format", "docx", "-o", "case.xlsx"], "--format docx writes .docx files"),
     (["compare", *map(str, OPTIONS), "-f", "docx"], "give one with -o"),
-    (["partnership", str(DEAL), "-f", "docx"], "--format docx writes a binary file: give one with -o, e.g. -o deal.docx"),
+    (["partnership", str(DEAL), "-f", "docx"], "--format docx writes a binary file: give one with -o, e.g. -o deal"),
     (["appraise", str(WORKED), "-o", "case.doc"], "cannot write a .doc file"),
 ])
 def test_word_needs_a_docx_file(argv, words, capsys):

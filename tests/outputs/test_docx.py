@@ -2,6 +2,7 @@
 as pictures, A4 pages it fits, plain text from the user, and LibreOffice converting it to PDF."""
 
 import io
+import itertools
 import subprocess
 from pathlib import Path
 
@@ -63,7 +64,7 @@ def items(document) -> list[tuple[str, object]]:
 def captioned(document) -> dict[str, Table]:
     """Every table by the caption above it."""
     body, out = items(document), {}
-    for (kind, value), (next_kind, next_value) in zip(body, body[1:]):
+    for (kind, value), (next_kind, next_value) in itertools.pairwise(body):
         if kind == "caption" and next_kind == "table":
             out[value] = next_value
     return out

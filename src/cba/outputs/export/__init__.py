@@ -4,8 +4,9 @@
 ``_workbook`` build the workbook; ``_docx`` and ``_docx_case`` the Word document;
 ``_schema``, ``_schema_partnership`` and ``_schema_base`` hold the JSON Schemas. They may
 import the lower layers and the rest of ``cba.outputs``; of ``report``, only what the Word
-document shares with it (its layout of tables for A4, its headline figures and sections). The names below (an appraisal's writers and the schemas) are imported on
-first use (PEP 562); inside the package, import from the defining module.
+document shares with it (its layout of tables for A4, its headline figures and sections).
+The names below (an appraisal's writers and the schemas) are imported on first use
+(PEP 562); inside the package, import from the defining module.
 """
 
 from __future__ import annotations
