@@ -279,7 +279,7 @@ def writer() -> str:
     return exe
 
 
-@pytest.mark.parametrize("kind", ["worked_example", "deal", "comparison"])
+@pytest.mark.parametrize("kind", ["worked_example", "deal", "comparison", "gm_working_well"])
 def test_libreoffice_converts_it_to_pdf(kind, tmp_path):
     from pypdf import PdfReader
 
@@ -288,6 +288,8 @@ def test_libreoffice_converts_it_to_pdf(kind, tmp_path):
         data, expected = cba.compare(OPTIONS).to_docx_bytes(), "Options side by side"
     elif kind == "deal":
         data, expected = deal_docx(cba.appraise(DEAL).partnership()), "Partnership deal"
+    elif kind == "gm_working_well":     # its assumptions once filled a landscape page to the last line
+        data, expected = to_docx(cba.appraise(EXAMPLES / "gm_working_well" / "model.yaml")), "Working Well"
     else:
         data, expected = to_docx(cba.appraise(WORKED)), "£23,401"
     path = tmp_path / "case.docx"
@@ -304,3 +306,7 @@ def test_libreoffice_converts_it_to_pdf(kind, tmp_path):
     assert f"Page 1 of {len(reader.pages)}" in reader.pages[0].extract_text()
     sizes = {(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in reader.pages}
     assert sizes <= {(595, 842), (842, 595)}                      # A4, portrait or landscape
+    for i, page in enumerate(reader.pages, start=1):               # no page holds only its head and foot
+        lines = [ln for ln in page.extract_text().splitlines() if ln.strip()]
+        assert len([ln for ln in lines if ": cost-benefit appraisal" not in ln and "Price base" not in ln
+                    and f"Page {i} of" not in ln]) > 0 or page.images, f"page {i} is empty"

@@ -184,7 +184,7 @@ class WordDocument:
     def __init__(self, title: str, foot: str) -> None:
         self.doc = Document()
         self.orientation = "portrait"
-        self._empty = True
+        self._empty, self._after_table = True, False
         props = self.doc.core_properties
         props.title, props.subject = plain_text(title), "Cost-benefit appraisal"
         props.author = props.last_modified_by = "cba-appraisal"
@@ -223,11 +223,15 @@ class WordDocument:
         """Go on in ``how`` ("portrait" or "landscape"): a new page in that orientation if it changes."""
         if how == self.orientation:
             return
+        self._after_table = False
         self.orientation = how
         if self._empty:
             self._page(self.doc.sections[-1], how)
             return
         self._page(self.doc.add_section(WD_SECTION.NEW_PAGE), how)
+        # the paragraph that ends the last section takes no room, so that it never spills onto a page of its own
+        end = self.doc.paragraphs[-1].paragraph_format
+        end.space_before, end.space_after, end.line_spacing = Pt(0), Pt(0), Pt(1)
 
     @property
     def width_mm(self) -> float:
@@ -248,7 +252,7 @@ class WordDocument:
 
     def heading(self, text: str, level: int = 1):
         """A heading (level 0 is the document's title); it stays with what follows it."""
-        self._empty = False
+        self._empty = self._after_table = False
         paragraph = self.doc.add_heading(level=level)
         self._run(paragraph, text)
         paragraph.paragraph_format.keep_with_next = True
@@ -267,6 +271,7 @@ class WordDocument:
         paragraph = self.doc.add_paragraph(style="Caption")
         self._run(paragraph, text)
         paragraph.paragraph_format.keep_with_next = above
+        paragraph.paragraph_format.space_before = Pt(14 if above and self._after_table else 0)  # room after it
         paragraph.paragraph_format.space_after = Pt(3 if above else 10)
         return paragraph
 
@@ -322,7 +327,7 @@ class WordDocument:
             notes.append(NONE_NOTE)
         for note in notes:
             self.paragraph(note, muted=True, size=NOTE_PT).paragraph_format.space_after = Pt(2)
-        self.doc.add_paragraph().paragraph_format.space_after = Pt(2)   # room before what follows
+        self._after_table = True
 
     # ------------------------------------------------------------ charts
     def figure(self, fig, caption: str) -> None:

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+from docx.shared import Pt
 
 from cba._version import __version__
 from cba.outputs._format import fmt
@@ -171,7 +172,8 @@ def appraisal_docx(appraisal: Appraisal, charts: bool = True, *, deal: Partnersh
         for name, fn in appraisal_charts.CHARTS.items():
             doc.figure(fn(appraisal), CAPTIONS.get(name, name))
     _assumption_sections(doc, appraisal)
-    doc.paragraph(CREDIT.format(version=__version__, run_at=appraisal.run_at), muted=True, size=8)
+    doc.paragraph(CREDIT.format(version=__version__, run_at=appraisal.run_at), muted=True, size=8
+                  ).paragraph_format.space_before = Pt(12)
     return doc.to_bytes()
 
 
@@ -198,5 +200,6 @@ def comparison_docx(c: Comparison, charts: bool = True) -> bytes:
     for name, a in zip(c.names, c.appraisals):
         _section(doc, f"Assumptions: {name}", [table(a, n) for n in ASSUMPTION_TABLES])
     _section(doc, "Provenance", [t["provenance"]])
-    doc.paragraph(CREDIT.format(version=__version__, run_at=first.run_at), muted=True, size=8)
+    doc.paragraph(CREDIT.format(version=__version__, run_at=first.run_at), muted=True, size=8
+                  ).paragraph_format.space_before = Pt(12)
     return doc.to_bytes()
