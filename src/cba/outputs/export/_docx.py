@@ -152,7 +152,12 @@ def _cell_margins(table) -> None:
         edge.set(qn("w:w"), str(CELL_MARGIN_TWIPS))
         edge.set(qn("w:type"), "dxa")
         margins.append(edge)
-    table._tbl.tblPr.append(margins)
+    properties = table._tbl.tblPr
+    look = properties.find(qn("w:tblLook"))     # Word reads the schema's order: the margins go before it
+    if look is None:
+        properties.append(margins)
+    else:
+        look.addprevious(margins)
 
 
 def _widths(frame: pd.DataFrame, header: list[str], rows: list[list[str]], room_mm: float) -> list[float]:
@@ -303,9 +308,9 @@ class WordDocument:
         widths = [Twips(int(w * TWIPS_PER_MM)) for w in _widths(frame, header, rows, self.width_mm)]  # never over
         keep = len(rows) <= 30                      # a short table stays on one page, as in the report
         for r, row in enumerate(table.rows):
+            _row_flag(row, "w:cantSplit")              # in the schema's order: cantSplit, then tblHeader
             if r == 0:
                 _row_flag(row, "w:tblHeader")
-            _row_flag(row, "w:cantSplit")
             for c, cell in enumerate(row.cells):
                 cell.width = widths[c]
                 paragraph = cell.paragraphs[0]
