@@ -147,7 +147,7 @@ def test_the_charts_are_pictures_with_their_captions(worked):
     for shape in document.inline_shapes:
         image = document.part.related_parts[shape._inline.graphic.graphicData.pic.blipFill.blip.embed]
         assert image.content_type == "image/png" and image.blob.startswith(b"\x89PNG")
-        assert shape.width.mm == pytest.approx(170, abs=0.1)
+        assert shape.width.mm <= 170.1 and shape.height.mm <= 105.1        # two charts to a page
 
 
 def test_tables_fit_their_pages_and_repeat_their_heading_row(worked, deal):

@@ -59,6 +59,9 @@ PAGE_MM, MARGIN_MM = (210.0, 297.0), (16.0, 12.0, 16.0)
 FONT, BODY_PT, TABLE_PT, NOTE_PT = "Arial", 10, 8, 8.5
 #: Width of a chart on the page, millimetres, and the resolution of its picture.
 CHART_MM, CHART_DPI = 170.0, 150
+#: Height a chart may take at most, millimetres (a taller one is drawn narrower): two charts
+#: and their captions fit on a portrait page.
+CHART_HEIGHT_MM = 105.0
 TWIPS_PER_MM = 1440 / 25.4
 #: Left and right margin of a table cell, twentieths of a point (1 mm).
 CELL_MARGIN_TWIPS = 57
@@ -274,7 +277,10 @@ class WordDocument:
         """A caption in Word's Caption style: above a table (kept with it) or under a picture."""
         self._empty = False
         paragraph = self.doc.add_paragraph(style="Caption")
-        self._run(paragraph, text)
+        if above:
+            self._run(paragraph, text)
+        else:                                  # a chart's caption reads as the report's: plain and muted
+            self._run(paragraph, text, color=MUTED).font.bold = False
         paragraph.paragraph_format.keep_with_next = above
         paragraph.paragraph_format.space_before = Pt(14 if above and self._after_table else 0)  # room after it
         paragraph.paragraph_format.space_after = Pt(3 if above else 10)
@@ -336,13 +342,16 @@ class WordDocument:
 
     # ------------------------------------------------------------ charts
     def figure(self, fig, caption: str) -> None:
-        """A chart as a PNG picture the width of a portrait page's text, its caption under it."""
+        """A chart as a PNG picture about the width of a portrait page's text (narrower if it is tall),
+        its caption under it."""
         self.orient("portrait")
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", dpi=CHART_DPI)
         buffer.seek(0)
         self._empty = False
-        self.doc.add_picture(buffer, width=Mm(min(CHART_MM, self.width_mm)))
+        width_in, height_in = fig.get_size_inches()
+        width = min(CHART_MM, self.width_mm, CHART_HEIGHT_MM * width_in / height_in)
+        self.doc.add_picture(buffer, width=Mm(width))
         picture = self.doc.paragraphs[-1]
         picture.paragraph_format.keep_with_next = True
         self.caption(caption, above=False)
