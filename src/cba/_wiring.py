@@ -36,6 +36,7 @@ ACCESSORS: dict[str, tuple[str, str]] = {
     "appraisal.markdown": ("cba.outputs.export._formats", "to_markdown"),
     "appraisal.csv": ("cba.outputs.export._formats", "to_csv"),
     "appraisal.xlsx": ("cba.outputs.export._formats", "to_xlsx"),
+    "appraisal.docx": ("cba.outputs.export._formats", "to_docx"),
     "appraisal.assumptions": ("cba.outputs.export._formats", "assumption_records"),
     "appraisal.plot": ("cba.outputs.charts._appraisal", "plot"),
     "appraisal.partnership": ("cba.partnership._results", "appraise_deal"),
@@ -46,6 +47,7 @@ ACCESSORS: dict[str, tuple[str, str]] = {
     "comparison.dict": ("cba.outputs.tables._comparison", "comparison_dict"),
     "comparison.csv": ("cba.outputs.tables._comparison", "comparison_csv"),
     "comparison.xlsx": ("cba.outputs.export._comparison", "comparison_xlsx"),
+    "comparison.docx": ("cba.outputs.export._docx_case", "comparison_docx"),
     # a deal (cba.partnership) and the uncertainty results (cba.uncertainty)
     "partnership.tables": ("cba.outputs.tables._deal", "deal_tables"),
     "sensitivity.chart": ("cba.outputs.charts._uncertainty", "tornado"),

@@ -20,10 +20,16 @@ from ..conftest import EXAMPLES
 WORKED = EXAMPLES / "worked_example.yaml"
 A = EXAMPLES / "options" / "single_intake.yaml"
 B = EXAMPLES / "options" / "two_intakes.yaml"
-SUFFIX = {"table": "txt", "markdown": "md", "json": "json", "csv": "csv", "xlsx": "xlsx"}
+SUFFIX = {"table": "txt", "markdown": "md", "json": "json", "csv": "csv", "xlsx": "xlsx", "docx": "docx"}
 
 
 def check_output(fmt, path):
+    if fmt == "docx":
+        import docx
+
+        title = docx.Document(str(path)).paragraphs[0].text
+        assert title == "Worked example" or title.startswith("Options compared: Key workers")
+        return
     if fmt == "xlsx":
         assert openpyxl.load_workbook(path).sheetnames[0] in ("Summary", "Side by side")
         return

@@ -182,7 +182,7 @@ WRITERS = {
 }
 
 
-@pytest.mark.parametrize("suffix", [".pdf", ".xls", ".docx"])
+@pytest.mark.parametrize("suffix", [".pdf", ".xls", ".doc"])
 @pytest.mark.parametrize("name", list(WRITERS))
 def test_an_output_the_command_cannot_write_exits_2_with_the_list(name, suffix, tmp_path, capsys):
     out = tmp_path / f"result{suffix}"

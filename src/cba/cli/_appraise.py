@@ -10,7 +10,8 @@ def register(subparsers) -> None:
     p = subparsers.add_parser("appraise", help="appraise a model file (YAML or JSON)",
                               description="Appraise an intervention described in a YAML or JSON model file. "
                               "Formats: table (readable text), markdown (tables for a business case), "
-                              "csv (the tidy ledger), xlsx (an Excel workbook, needs -o), json (for other tools).")
+                              "csv (the tidy ledger), xlsx (an Excel workbook, needs -o), docx (a Word document of the "
+                              "business case, needs -o), json (for other tools).")
     p.add_argument("model", help="model file (YAML or JSON)")
     p.add_argument("--format", "-f", choices=list(FORMATS), default=None,
                    help="output format (default: from the -o file's suffix, else table)")

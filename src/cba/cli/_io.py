@@ -21,7 +21,7 @@ from cba.core._files import write_files
 #: File name endings each output format is written under.
 FORMAT_SUFFIXES: dict[str, tuple[str, ...]] = {
     "table": (".txt",), "text": (".txt",), "markdown": (".md", ".markdown", ".txt"), "json": (".json",),
-    "csv": (".csv",), "xlsx": (".xlsx",), "html": (".html", ".htm"), "yaml": (".yaml", ".yml"),
+    "csv": (".csv",), "xlsx": (".xlsx",), "docx": (".docx",), "html": (".html", ".htm"), "yaml": (".yaml", ".yml"),
     "png": (".png",), "svg": (".svg",), "pdf": (".pdf",),
 }
 

@@ -8,6 +8,7 @@ Examples::
     cba partnership MODEL.yaml --solve price --outcome "Into work" --payee provider --payer local_authority
     cba partnership MODEL.yaml --spec uncertainty.yaml --draws 10000 --seed 1
     cba partnership PROGRAMME.yaml -f json -o deal.json
+    cba partnership examples/partnership/back_to_work/model.yaml -o deal.docx
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 from cba.cli._io import add_output_arguments, check_outputs, check_warnings, model_inputs, output_format, write_output
 from cba.core._errors import CBAError
 
-FORMATS = ("table", "markdown", "json", "csv", "xlsx")
+FORMATS = ("table", "markdown", "json", "csv", "xlsx", "docx")
 SOLVE = ("fair-shares", "gain-share", "price", "any-split")
 
 
@@ -96,8 +97,8 @@ def run(args) -> int:
     from cba.outputs.export._partnership import FORMAT_WRITERS
 
     fmt = output_format(args.output, args.format, FORMATS, inputs=[args.model, args.spec])
-    if fmt == "xlsx" and args.output in (None, "-"):
-        raise CBAError("--format xlsx writes a binary file: give one with -o, e.g. -o deal.xlsx")
+    if fmt in ("xlsx", "docx") and args.output in (None, "-"):
+        raise CBAError(f"--format {fmt} writes a binary file: give one with -o, e.g. -o deal.{fmt}")
     for flag in ("sources", "to", "outcome", "payee", "payer"):
         if getattr(args, flag) is not None and not args.solve:
             raise CBAError(f"--{'from' if flag == 'sources' else flag} is for --solve; add --solve")

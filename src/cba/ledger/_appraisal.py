@@ -325,6 +325,11 @@ class Appraisal:
         file unless ``force``."""
         return write_file(accessor("appraisal.xlsx")(self), path, force=force)
 
+    def to_docx(self, path: str | Path, force: bool = False) -> Path:
+        """Write a Word document of the business case (the report's tables, as editable Word
+        tables, and its charts); never over an existing file unless ``force``."""
+        return write_file(accessor("appraisal.docx")(self), path, force=force)
+
     # ---- display
     def summary(self) -> str:
         """The headline results as readable text."""

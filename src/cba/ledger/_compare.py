@@ -198,6 +198,14 @@ class Comparison:
         """Write the workbook of :meth:`to_xlsx_bytes`; never over an existing file unless ``force``."""
         return write_file(self.to_xlsx_bytes(), path, force=force)
 
+    def to_docx_bytes(self) -> bytes:
+        """A Word document: the comparison tables, the charts and each option's assumptions."""
+        return bytes(accessor("comparison.docx")(self))
+
+    def to_docx(self, path: str | Path, force: bool = False) -> Path:
+        """Write the Word document of :meth:`to_docx_bytes`; never over an existing file unless ``force``."""
+        return write_file(self.to_docx_bytes(), path, force=force)
+
 
 #: Output formats of a comparison (as for an appraisal).
 FORMATS = {
@@ -206,6 +214,7 @@ FORMATS = {
     "json": lambda c: c.to_json(),
     "csv": lambda c: c.to_csv(),
     "xlsx": lambda c: c.to_xlsx_bytes(),
+    "docx": lambda c: c.to_docx_bytes(),
 }
 
 

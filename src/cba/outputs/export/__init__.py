@@ -1,10 +1,12 @@
-"""Exports: Markdown, CSV, JSON, JSON Schemas and Excel workbooks of appraisals and deals.
+"""Exports: Markdown, CSV, JSON, JSON Schemas, Excel workbooks and Word documents of appraisals and deals.
 
 ``_formats`` (an appraisal) and ``_partnership`` (a deal) write them; ``_xlsx`` and
-``_workbook`` build the workbook; ``_schema``, ``_schema_partnership`` and ``_schema_base``
-hold the JSON Schemas. They may import the lower layers and the rest of ``cba.outputs``
-except ``report``. The names below (an appraisal's writers and the schemas) are imported on
-first use (PEP 562); inside the package, import from the defining module.
+``_workbook`` build the workbook; ``_docx`` and ``_docx_case`` the Word document;
+``_schema``, ``_schema_partnership`` and ``_schema_base`` hold the JSON Schemas. They may
+import the lower layers and the rest of ``cba.outputs``; of ``report``, only what the Word
+document shares with it (its layout of tables for A4, its headline figures and sections).
+The names below (an appraisal's writers and the schemas) are imported on first use
+(PEP 562); inside the package, import from the defining module.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from cba.core._lazy import lazy_exports
 #: Public name -> the module that defines it.
 _LAZY = {
     **{name: "_formats" for name in ("BINARY_FORMATS", "FORMATS", "SUFFIXES", "assumption_records", "check_output",
-                                     "export", "format_for_path", "to_csv", "to_json", "to_markdown", "to_xlsx")},
+                                     "export", "format_for_path", "to_csv", "to_docx", "to_json", "to_markdown",
+                                     "to_xlsx")},
     **{name: "cba.core._files" for name in ("write_file", "write_files")},     # re-exported for exports' users
     **{name: "_schema" for name in ("model_schema", "results_schema")},
     "partnership_schema": "_schema_partnership",
@@ -34,6 +37,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers, editors and the API r
     from cba.outputs.export._formats import export as export
     from cba.outputs.export._formats import format_for_path as format_for_path
     from cba.outputs.export._formats import to_csv as to_csv
+    from cba.outputs.export._formats import to_docx as to_docx
     from cba.outputs.export._formats import to_json as to_json
     from cba.outputs.export._formats import to_markdown as to_markdown
     from cba.outputs.export._formats import to_xlsx as to_xlsx

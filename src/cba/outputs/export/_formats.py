@@ -1,4 +1,4 @@
-"""Exports of an appraisal: Markdown, CSV, Excel and JSON (with a JSON Schema).
+"""Exports of an appraisal: Markdown, CSV, Excel, Word and JSON (with a JSON Schema).
 
 Every writer takes an :class:`~cba.ledger._appraisal.Appraisal` (or a
 :class:`~cba.ledger._compare.Comparison`) and returns text or bytes; :func:`write_file`
@@ -11,6 +11,7 @@ table     readable text: the cases and who pays and who saves          str
 markdown  every table as Markdown, ready for a business case           str
 csv       the tidy ledger (one row per line, agency, value type, year)  str
 xlsx      an Excel workbook, one sheet per table and one of charts      bytes
+docx      a Word document: the report's tables and charts, editable     bytes
 json      plain data for other tools (schema: :func:`results_schema`)   str
 ========  ===========================================================  =========
 """
@@ -41,6 +42,7 @@ __all__ = [
     "export",
     "format_for_path",
     "to_csv",
+    "to_docx",
     "to_json",
     "to_markdown",
     "to_xlsx",
@@ -136,6 +138,26 @@ def to_xlsx(appraisal: Appraisal, charts: bool = True) -> bytes:
                           charts_figures=charts_figures(appraisal))
 
 
+def to_docx(appraisal: Appraisal, charts: bool = True) -> bytes:
+    """A Word document in the order of the HTML report: the headline figures, the financial and economic
+    case, who pays and who saves, the partnership deal when the model has one, the charts (as pictures),
+    costs and benefits by year, the assumptions and provenance; every table an editable Word table under
+    a heading and a caption, laid out for A4 (see :mod:`.docx_case`). ``charts=False`` leaves the charts
+    out (quicker).
+
+    Examples
+    --------
+    >>> import cba, io, docx
+    >>> data = to_docx(cba.appraise("examples/worked_example.yaml"), charts=False)
+    >>> document = docx.Document(io.BytesIO(data))
+    >>> document.paragraphs[0].text
+    'Worked example'
+    """
+    from cba.outputs.export._docx_case import appraisal_docx
+
+    return appraisal_docx(appraisal, charts=charts)
+
+
 def assumption_records(appraisal: Appraisal) -> dict[str, list[dict[str, Any]]]:
     """The assumption tables as plain records (``None`` for missing values).
 
@@ -167,12 +189,13 @@ FORMATS: dict[str, Callable[[Appraisal], str | bytes]] = {
     "json": to_json,
     "csv": to_csv,
     "xlsx": to_xlsx,
+    "docx": to_docx,
 }
 #: Formats that produce bytes and so must go to a file.
-BINARY_FORMATS = frozenset({"xlsx"})
+BINARY_FORMATS = frozenset({"xlsx", "docx"})
 #: File suffix -> format, to choose a format from ``-o FILE`` when none is given.
 SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".json": "json", ".csv": "csv", ".xlsx": "xlsx",
-            ".txt": "table"}
+            ".docx": "docx", ".txt": "table"}
 
 
 def format_for_path(output: str | None, requested: str | None) -> str:
@@ -189,7 +212,7 @@ def format_for_path(output: str | None, requested: str | None) -> str:
 
 
 def check_output(fmt: str, output: str | None) -> None:
-    """A binary format (xlsx) goes to a file, never to the terminal."""
+    """A binary format (xlsx, docx) goes to a file, never to the terminal."""
     if fmt in BINARY_FORMATS and (output is None or output == "-"):
         raise CBAError(f"--format {fmt} writes a binary file: give one with -o, e.g. -o results.{fmt}")
 

@@ -1,4 +1,4 @@
-"""Exports of a partnership deal: text, Markdown, JSON, CSV and an Excel workbook.
+"""Exports of a partnership deal: text, Markdown, JSON, CSV, an Excel workbook and a Word document.
 
 Each writer takes a :class:`~cba.partnership._results.PartnershipResult` and, as
 keywords, the :class:`~cba.partnership._solvers.Solution` it answers (or ``None``)
@@ -112,6 +112,14 @@ def to_xlsx(result: PartnershipResult, solution=None, risk=None) -> bytes:
                           one_page=("Partners",))
 
 
+def to_docx(result: PartnershipResult, solution=None, risk=None) -> bytes:
+    """A Word document of the appraisal with this deal (and the solver's question, and the risk):
+    see :func:`cba.outputs.export._docx_case.appraisal_docx`."""
+    from cba.outputs.export._docx_case import appraisal_docx
+
+    return appraisal_docx(result.appraisal, deal=result, solution=solution, risk=risk)
+
+
 #: Writers by format name.
 FORMAT_WRITERS: dict[str, Callable[..., str | bytes]] = {
-    "table": to_text, "markdown": to_markdown, "json": to_json, "csv": to_csv, "xlsx": to_xlsx}
+    "table": to_text, "markdown": to_markdown, "json": to_json, "csv": to_csv, "xlsx": to_xlsx, "docx": to_docx}
