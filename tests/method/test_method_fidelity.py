@@ -102,10 +102,14 @@ def test_the_lower_rate_sensitivity_schedule():
         0.03, 0.03, 0.0257, 0.0257, 0.0214, 0.0214, 0.0171, 0.0171, 0.0129, 0.0129, 0.0086]
     np.testing.assert_allclose(sched.factors(40), gb_factors(40, 0.03, 0.0257), rtol=1e-12)
     assert sched.to_dict() if hasattr(sched, "to_dict") else True
-    # health components stay on the Green Book health schedule in the sensitivity run
+    # issue 21: health components follow the lower-rate test's own health schedule
+    # (Green Book Annex A6 Table 8, pure STP = 0: 1.00% for years 0-30, 0.86% for 31-75)
     a = cba.appraise(health_model(discounting="green_book_lower"))
-    assert a.metrics["pv_social"] == pytest.approx(100 * gb_factors(40, 0.015, 0.0129).sum(), rel=1e-12)
+    lower_health = gb_factors(40, 0.010, 0.0086)
+    assert lower_health[31] == pytest.approx(1 / (1.01 ** 30 * 1.0086))
+    assert a.metrics["pv_social"] == pytest.approx(100 * lower_health.sum(), rel=1e-12)
     assert a.metrics["pv_costs"] == pytest.approx(1000 * gb_factors(40, 0.03, 0.0257).sum(), rel=1e-12)
+    assert "health rate of the lower-rate test" in a.provenance["health_discounting"]
 
 
 def test_a_fiscal_saving_cannot_be_a_health_value():

@@ -199,6 +199,17 @@ def _double_counting():
     return double_counting
 
 
+def _health_factors(model: Intervention, used: bool) -> np.ndarray:
+    """The health schedule's factors; a model without health values does not need them
+    where the schedule is not published (the lower-rate test's health rate stops at year 125)."""
+    try:
+        return model.health_discount_factors()
+    except CBAError:
+        if used:
+            raise
+        return model.discount_factors()
+
+
 def compile_model(model: Intervention, provenance: bool = True) -> CompiledModel:
     """Turn an intervention into arrays at its price base.
 
@@ -366,7 +377,7 @@ def _compile(model: Intervention, provenance: bool = True) -> CompiledModel:
     params = {**p, "cohort": cohort, "cost_real": cost_real, "cost_scale": np.ones(L), "cost_ob": cost_ob,
               "component_amount": comp_amount, "component_cashable": comp_cashable,
               "discount_factors": model.discount_factors(),
-              "health_discount_factors": model.health_discount_factors()}
+              "health_discount_factors": _health_factors(model, bool(comp_health.any()))}
     # double counting is judged from unit-cost codes (a component's code or row label):
     # a model without any has nothing to warn about
     coded = any(r[1].unit_cost or r[1].label for r in comp_rows)

@@ -17,9 +17,10 @@ FIELD_NOTES: dict[str, dict[str, str]] = {
         "price_base": "Financial year whose prices every amount is converted to, e.g. `2024/25`.",
         "start_year": "Financial year of appraisal year 0; labels years `2025/26`, ... instead of `Year 0`, ....",
         "horizon": "Appraisal period in whole years (1 to 1000). Benefits after it are not counted.",
-        "discounting": "Discount schedule: `green_book`, `green_book_health`, `{rate: 0.05}` or "
-                       "`{bands: [...]}` (see [DiscountSchedule](#discountschedule)).",
-        "first_year_discounted": "Discount year 0 too (the default leaves it undiscounted).",
+        "discounting": "Discount schedule: `green_book`, `green_book_health`, `green_book_lower`, "
+                       "`{rate: 0.05}` or `{bands: [...]}` (see [DiscountSchedule](#discountschedule)).",
+        "first_year_discounted": "Discount year 0 too (the default leaves it undiscounted): appraisal year t "
+                                 "then lies t+1 years from the present, and the rate bands follow t+1.",
         "optimism_bias": "Confidence grade to optimism-bias table: `gm` (the published GM table) or a custom "
                          "one (see [OptimismBiasTable](#optimismbiastable)).",
         "deflator": "Name of the GDP deflator series used to change price years.",
@@ -29,8 +30,8 @@ FIELD_NOTES: dict[str, dict[str, str]] = {
         "unit_costs": "Which unit cost data resolve `unit_cost` codes: a dataset name such as "
                       "`gmca_v1_4` (the default) or settings (see [UnitCostSettings](#unitcostsettings)).",
         "health_discounting": "Discount schedule for value components marked `health: true`; none means "
-                              "`green_book_health` with `green_book` (or `green_book_lower`) discounting, "
-                              "else the `discounting` schedule.",
+                              "`green_book_health` with `green_book` discounting, `green_book_lower_health` "
+                              "with `green_book_lower`, else the `discounting` schedule.",
         "mutually_exclusive": "Groups of outcome names that are shares of one cohort: each person counts in "
                               "at most one, so their engagement x success may not exceed 1 and the same unit "
                               "cost in two of them is not double counting.",
@@ -59,6 +60,7 @@ FIELD_NOTES: dict[str, dict[str, str]] = {
     "DiscountSchedule": {
         "kind": "`green_book` (3.5% declining after year 30), `green_book_health` (1.5% declining), "
                 "`green_book_lower` (3.0% declining: the 2026 lower-rate sensitivity test), "
+                "`green_book_lower_health` (1.0% declining: its health rate, years 0-125 only), "
                 "`constant` or `custom`; set by the shorthand forms.",
         "rate": "The rate of a constant schedule. " + _RATE,
         "bands": "The bands of a custom schedule; the first starts at year 0.",
