@@ -46,7 +46,8 @@ index with 1989/90 = 100, "f" marking forecasts) is read by
 This module reads the rows; the reader's other parts live beside it:
 :mod:`cba.unit_costs._layout` (the workbook's version, which sheets are theme sheets,
 their header columns), :mod:`cba.unit_costs._lookups` (the Lookups sheet's GDP deflator
-table) and :mod:`cba.unit_costs._transfer_flags` (transfer flags and public value).
+table), :mod:`cba.unit_costs._transfer_flags` (transfer flags and public value) and
+:mod:`cba.unit_costs._health_flags` (health values, discounted at the health rate).
 
 References
 ----------
@@ -67,6 +68,7 @@ from cba.unit_costs._layout import VALUE_KINDS, _load, _theme_layout, _version, 
 from cba.unit_costs._lookups import _deflator_from_rows, read_lookups_table
 from cba.unit_costs._record_types import DataNote, UnitCost, UnitCostValue
 from cba.unit_costs._tidy_csv import format_number
+from cba.unit_costs._health_flags import HEALTH_VALUES, apply_health_flags
 from cba.unit_costs._transfer_flags import apply_transfers
 from cba.unit_costs._transfers import FURTHER_TRANSFERS
 
@@ -279,5 +281,7 @@ def read_workbook(path: str | Path, *, further_transfers: dict[str, str] | None 
                                                    "benefit and tax entries by hand"))
     costs, transfer_notes = apply_transfers(costs, further, version)
     notes.extend(transfer_notes)
+    costs, health_notes = apply_health_flags(costs, HEALTH_VALUES.get(version, {}), version)
+    notes.extend(health_notes)
     return WorkbookData(costs=costs, notes=notes, deflator=deflator, version=version, title=title,
                         current_year=current_year, path=str(p), deflator_table=table, deflator_vintage=vintage)
