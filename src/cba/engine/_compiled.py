@@ -283,7 +283,7 @@ def _compile(model: Intervention, provenance: bool = True) -> CompiledModel:
         if error is not None:
             problems.append((f"costs[{l}].price_year" if c.price_year else "price_base", error))
         cost_real[l, : len(c.amounts)] = np.asarray(c.amounts, dtype=float) * f
-        cost_ob[l] = ob.correction(c.confidence)
+        cost_ob[l] = c.optimism_bias.correction() if c.optimism_bias is not None else ob.correction(c.confidence)
         cost_agency[l] = agency_index(c.agency)
         if provenance:
             cost_info.append({"line": l, "name": c.name, "agency": c.agency, "kind": c.kind,

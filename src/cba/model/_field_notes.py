@@ -35,11 +35,12 @@ FIELD_NOTES: dict[str, dict[str, str]] = {
         "mutually_exclusive": "Groups of outcome names that are shares of one cohort: each person counts in "
                               "at most one, so their engagement x success may not exceed 1 and the same unit "
                               "cost in two of them is not double counting.",
-        "value_for_money": "Bands that put the benefit-cost ratio in a value for money category: `dft` (the "
-                           "default, DfT's categories) or your own (see "
-                           "[ValueForMoneyBands](#valueformoneybands)).",
+        "value_for_money": "A value for money category of a ratio, where the guidance applies one: `dft` "
+                           "(DfT's categories, for transport schemes) or your own (see "
+                           "[ValueForMoneyBands](#valueformoneybands)); none (the default) gives no category.",
     },
     "ValueForMoneyBands": {
+        "name": "Whose categories they are, shown with the category (`dft`: DfT's, for transport schemes).",
         "metric": "The ratio categorised: `public_value_roi` (the benefit-cost ratio, default) or another ROI.",
         "bands": "The categories, lowest first; each runs from its `from` to the next band's.",
         "source": "Where the bands come from, shown in the provenance.",
@@ -71,7 +72,8 @@ FIELD_NOTES: dict[str, dict[str, str]] = {
     },
     "OptimismBiasTable": {
         "name": "Name of the table; `gm` is the published GM table.",
-        "grades": "Grade to correction, e.g. `{1: 0.0, 2: 0.05}`; corrections may not fall as the grade rises.",
+        "grades": "Grade to correction, e.g. `{1: 0.0, 2: 0.05}`; corrections may not fall as the grade rises. "
+                  "A correction above 1 (100%) may raise costs but not cut benefits.",
     },
     "CostLine": {
         "name": "What the cost is for.",
@@ -80,7 +82,15 @@ FIELD_NOTES: dict[str, dict[str, str]] = {
         "amounts": "Cost in each appraisal year from year 0, in pounds; shorter lists are zero-padded.",
         "price_year": "Financial year of the amounts' prices; none means the price base.",
         "confidence": "Evidence grade (1 best to 6 worst); its optimism-bias correction uplifts the cost.",
+        "optimism_bias": "Instead of a grade: the Green Book's optimism bias for the project type (see "
+                         "[ProjectTypeOptimismBias](#projecttypeoptimismbias)).",
         "source": "Where the figure comes from.",
+    },
+    "ProjectTypeOptimismBias": {
+        "project_type": "`standard_buildings`, `non_standard_buildings`, `standard_civil_engineering`, "
+                        "`non_standard_civil_engineering`, `equipment_development` (capital costs) or "
+                        "`outsourcing` (operating costs).",
+        "bound": "`upper` (the guidance's starting value, default) or `lower` (once risks are mitigated).",
     },
     "Outcome": {
         "name": "The change the intervention produces.",
