@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 
 import cba
-from cba.uncertainty import Fixed, montecarlo, one_way, resolve, scenarios
 from cba.engine import compile_model
+from cba.uncertainty import Fixed, montecarlo, one_way, resolve, scenarios
 
 # Two years; 1,000 of cost in year 0; a health value of 100 a year in years 0 and 1.
 BASE = {"name": "Health", "price_base": "2024/25", "horizon": 2,
@@ -34,7 +34,7 @@ def model(**extra):
 
 
 def test_the_model_file_rate_moves_health_values():
-    assert AT_5 == pytest.approx(195.2380952, abs=1e-6)
+    assert pytest.approx(195.2380952, abs=1e-6) == AT_5
     assert cba.appraise(model()).metrics["pv_social"] == pytest.approx(AT_HEALTH, rel=1e-12)
     assert cba.appraise(model(discounting={"rate": 0.05})).metrics["pv_social"] == pytest.approx(AT_5, rel=1e-12)
 

@@ -21,7 +21,8 @@ from cba.model._value_for_money import ValueForMoneyBand, ValueForMoneyBands
 
 __all__ = [
     "CANONICAL_AGENCIES", "Agency", "CostLine", "DiscountBand", "DiscountSchedule", "Funding", "GainShare",
-    "Intervention", "Investment", "OptimismBiasTable", "Outcome", "OutcomePayment", "Partnership", "Payer", "Payment",
-    "PooledBudget", "ProjectTypeOptimismBias", "Rung", "Tariff", "TopUp", "UnitCostSettings", "UnitValue", "ValueComponent",
-    "ValueForMoneyBand", "ValueForMoneyBands", "display_name", "groups_of", "shipped_groupings",
+    "Intervention", "Investment", "OptimismBiasTable", "Outcome", "OutcomePayment", "Partnership", "Payer",
+    "Payment", "PooledBudget", "ProjectTypeOptimismBias", "Rung", "Tariff", "TopUp", "UnitCostSettings",
+    "UnitValue", "ValueComponent", "ValueForMoneyBand", "ValueForMoneyBands", "display_name", "groups_of",
+    "shipped_groupings",
 ]

@@ -193,7 +193,7 @@ def resolve(model: CompiledModel, path: str) -> Parameter:
         follows = iv.health_discounting is None
         rates = np.asarray(iv.discounting.rates(H))
         base = float(rates[0]) if np.all(rates == rates[0]) else None
-        if follows and bool(model.component_health.any()) and not np.array_equal(
+        if follows and model.health.any() and not np.array_equal(
                 model.params["health_discount_factors"], model.params["discount_factors"]):
             base = None   # health values are on another schedule: no one rate describes the model
         return Parameter(p, "Discount rate", "discount_factors", (slice(None),), "set", 0.0, 1.0,

@@ -64,11 +64,11 @@ from cba.core._errors import CBAError
 from cba.method._deflators import Deflator, financial_year
 from cba.unit_costs._agencies import canonical_agency, is_known
 from cba.unit_costs._codes import clean_text, code_key, code_level, normalise_code
+from cba.unit_costs._health_flags import HEALTH_VALUES, apply_health_flags
 from cba.unit_costs._layout import VALUE_KINDS, _load, _theme_layout, _version, is_theme_sheet_name
 from cba.unit_costs._lookups import _deflator_from_rows, read_lookups_table
 from cba.unit_costs._record_types import DataNote, UnitCost, UnitCostValue
 from cba.unit_costs._tidy_csv import format_number
-from cba.unit_costs._health_flags import HEALTH_VALUES, apply_health_flags
 from cba.unit_costs._transfer_flags import apply_transfers
 from cba.unit_costs._transfers import FURTHER_TRANSFERS
 
