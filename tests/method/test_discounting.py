@@ -1,5 +1,7 @@
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cba.method._discounting import (
     GREEN_BOOK_BAND_STARTS,
@@ -128,3 +130,16 @@ def test_a_model_beyond_year_125_on_the_lower_rate_test_needs_no_health_schedule
                                                                    "health": True}]}}]}
     with pytest.raises(cba.CBAError, match=r"green_book_lower_health.*years 0-125 only"):
         cba.appraise(cba.Intervention.from_dict(with_health))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 60), st.floats(0.0, 0.2)), max_size=4), st.floats(0.0, 0.2),
+       st.integers(1, 80))
+def test_with_the_first_year_discounted_year_t_is_year_t_plus_1_from_the_present(later, first, horizon):
+    # any banded schedule: appraisal year t with the first year discounted is discounted exactly
+    # as year t + 1 is without the option (both lie t + 1 years from the present)
+    starts = sorted({s for s, _ in later})
+    bands = [{"start_year": 0, "rate": first}] + [{"start_year": s, "rate": dict(later)[s]} for s in starts]
+    sched = DiscountSchedule.from_dict({"bands": bands})
+    np.testing.assert_allclose(sched.factors(horizon, first_year_discounted=True),
+                               sched.factors(horizon + 1)[1:], rtol=1e-13)
