@@ -91,12 +91,18 @@ def ledger_summary_table(a: Appraisal) -> pd.DataFrame:
         rows[at:at] = [{"case": "Financial case", "metric": m, "label": label, "value": metrics[m],
                         "unit": "money"} for m, label in (("pv_cost_reduction", "of which cost reduction"),
                                                           ("pv_cost_avoidance", "of which cost avoidance"))]
-    rows.append({"case": "Economic case", "metric": "value_for_money",
-                 "label": "Value for money category of the benefit-cost ratio",
-                 "value": a.value_for_money or "none", "unit": "text"})
+    notes = []
+    if a.value_for_money_bands is not None:   # issue 21: a category only where the model asks for one
+        from cba.model._value_for_money import NOT_A_VERDICT
+
+        label = a.value_for_money_bands.label()
+        rows.append({"case": "Economic case", "metric": "value_for_money", "label": label[0].upper() + label[1:],
+                     "value": a.value_for_money or "none", "unit": "text"})
+        notes.append({"label": "Value for money category", "value": NOT_A_VERDICT, "kind": "text"})
     return _table(pd.DataFrame(rows), "Financial and economic case (present values at the price base)",
                   kinds={"value": "@unit", "case": "text", "label": "text"},
-                  labels={"case": "Case", "label": "Result", "value": "Value"}, hidden=("metric", "unit"))
+                  labels={"case": "Case", "label": "Result", "value": "Value"}, hidden=("metric", "unit"),
+                  notes=notes)
 
 
 def frame_agency_table(a: Appraisal) -> pd.DataFrame:

@@ -102,10 +102,14 @@ def test_the_lower_rate_sensitivity_schedule():
         0.03, 0.03, 0.0257, 0.0257, 0.0214, 0.0214, 0.0171, 0.0171, 0.0129, 0.0129, 0.0086]
     np.testing.assert_allclose(sched.factors(40), gb_factors(40, 0.03, 0.0257), rtol=1e-12)
     assert sched.to_dict() if hasattr(sched, "to_dict") else True
-    # health components stay on the Green Book health schedule in the sensitivity run
+    # issue 21: health components follow the lower-rate test's own health schedule
+    # (Green Book Annex A6 Table 8, pure STP = 0: 1.00% for years 0-30, 0.86% for 31-75)
     a = cba.appraise(health_model(discounting="green_book_lower"))
-    assert a.metrics["pv_social"] == pytest.approx(100 * gb_factors(40, 0.015, 0.0129).sum(), rel=1e-12)
+    lower_health = gb_factors(40, 0.010, 0.0086)
+    assert lower_health[31] == pytest.approx(1 / (1.01 ** 30 * 1.0086))
+    assert a.metrics["pv_social"] == pytest.approx(100 * lower_health.sum(), rel=1e-12)
     assert a.metrics["pv_costs"] == pytest.approx(1000 * gb_factors(40, 0.03, 0.0257).sum(), rel=1e-12)
+    assert "health rate of the lower-rate test" in a.provenance["health_discounting"]
 
 
 def test_a_fiscal_saving_cannot_be_a_health_value():
@@ -301,7 +305,7 @@ def test_strict_turns_warnings_into_an_error(tmp_path, command):
 def test_each_value_for_money_band_edge(bcr, category):
     # a cost of 1000 and a social value of 1000 * bcr give a public value ROI of bcr
     a = cba.appraise(model(horizon=1, costs=[{"name": "x", "agency": "local_authority", "amounts": [1000.0]}],
-                           outcomes=[outcome([{"type": "social", "amount": 1000.0 * bcr}])]))
+                           outcomes=[outcome([{"type": "social", "amount": 1000.0 * bcr}])], value_for_money="dft"))
     assert a.metrics["public_value_roi"] == pytest.approx(bcr, abs=1e-12)
     assert a.value_for_money == category
 
@@ -317,8 +321,10 @@ def test_no_costs_means_no_category_and_bands_are_configurable():
     assert a.value_for_money == "good" and json.loads(a.to_json())["metrics"]["value_for_money"] == "good"
     assert "Our board's bands" in a.provenance["value_for_money_bands"]
     assert "negative below 0" in a.provenance["value_for_money_bands"]
-    default = cba.appraise(model(horizon=1))
-    assert "Department for Transport" in default.provenance["value_for_money_bands"]
+    dft = cba.appraise(model(horizon=1, value_for_money="dft"))
+    assert "Department for Transport" in dft.provenance["value_for_money_bands"]
+    assert a.value_for_money_bands.label() == "value for money category (the model's own bands) of the " \
+                                              "financial return (financial_roi)"
     for bad, msg in (({"bands": [{"name": "a", "from": 0}]}, "first band has no lower bound"),
                      ({"bands": [{"name": "a"}, {"name": "b", "from": 2}, {"name": "c", "from": 1}]}, "increase"),
                      ("treasury", "unknown value for money bands")):
@@ -403,3 +409,23 @@ def test_uncertainty_varies_a_cashable_share_given_by_year():
     col = r.metrics.index("pv_cashable")
     np.testing.assert_allclose(r.values[:, col], 5000 * r.samples[:, 0], rtol=1e-12)
     assert r.base["pv_cashable"] == pytest.approx(3500)
+
+
+def test_no_category_unless_the_model_asks_and_then_named_for_its_basis_with_the_guidance():
+    # issue 21: the GM method gives no categories, and HM Treasury says a ratio is not a verdict
+    costs = [{"name": "x", "agency": "local_authority", "amounts": [1000.0]}]
+    plain = cba.appraise(model(horizon=1, costs=costs, outcomes=[outcome([{"type": "social", "amount": 500.0}])]))
+    assert plain.value_for_money is None and plain.value_for_money_bands is None
+    assert json.loads(plain.to_json())["metrics"]["value_for_money"] is None
+    assert plain.provenance["value_for_money_bands"].startswith("none")
+    text = str(plain)
+    assert "poor" not in text and "Value for money category" not in text
+    asked = cba.appraise(model(horizon=1, costs=costs, outcomes=[outcome([{"type": "social", "amount": 500.0}])],
+                               value_for_money="dft"))
+    assert asked.value_for_money == "poor"
+    text = " ".join(str(asked).split())   # the text output wraps long lines
+    # named for its basis (whose categories, which ratio) and shown with what the guidance says
+    assert "DfT value for money category (transport schemes) of the benefit-cost ratio" in text
+    assert "does not automatically constitute poor value" in text
+    md = asked.to_markdown()
+    assert "DfT value for money category (transport schemes)" in md and "not a verdict" in md

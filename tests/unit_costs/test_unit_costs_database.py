@@ -104,7 +104,8 @@ def test_filters():
 # ---------------------------------------------------------------- pandas view and uplift
 def test_to_frame_is_one_row_per_code_and_value_type():
     frame = default().to_frame()
-    assert list(frame.columns) == list(CSV_COLUMNS)
+    # the shipped data has health values (issue 21): the optional health columns come last
+    assert list(frame.columns) == [*CSV_COLUMNS, "health", "health_basis"]
     assert len(frame) == 780 and frame["value"].dtype == float
     row = frame[(frame["code"] == "E&E1.0") & (frame["value_type"] == "economic")].iloc[0]
     assert row["value"] == 14044.0 and row["price_year"] == "2012/13"

@@ -112,7 +112,7 @@ def test_shipped_data_reproduces_the_workbooks_updated_values():
 def test_shipped_csv_layout():
     text = (SHIPPED / "gmca_unit_cost_database_v1.4.csv").read_text(encoding="utf-8")
     lines = text.split("\n")
-    assert lines[0] == ",".join(CSV_COLUMNS)
+    assert lines[0] == ",".join(CSV_COLUMNS) + ",health,health_basis"   # issue 21: the QALY values are flagged
     assert text.endswith("\n") and "\r" not in text
     assert len(lines) == 1 + 780 + 1  # header, one line per code and value type, final newline
     assert not any('"' in line and line.count('"') % 2 for line in lines)  # no field spans lines

@@ -199,6 +199,17 @@ def _double_counting():
     return double_counting
 
 
+def _health_factors(model: Intervention, used: bool) -> np.ndarray:
+    """The health schedule's factors; a model without health values does not need them
+    where the schedule is not published (the lower-rate test's health rate stops at year 125)."""
+    try:
+        return model.health_discount_factors()
+    except CBAError:
+        if used:
+            raise
+        return model.discount_factors()
+
+
 def compile_model(model: Intervention, provenance: bool = True) -> CompiledModel:
     """Turn an intervention into arrays at its price base.
 
@@ -272,7 +283,7 @@ def _compile(model: Intervention, provenance: bool = True) -> CompiledModel:
         if error is not None:
             problems.append((f"costs[{l}].price_year" if c.price_year else "price_base", error))
         cost_real[l, : len(c.amounts)] = np.asarray(c.amounts, dtype=float) * f
-        cost_ob[l] = ob.correction(c.confidence)
+        cost_ob[l] = c.optimism_bias.correction() if c.optimism_bias is not None else ob.correction(c.confidence)
         cost_agency[l] = agency_index(c.agency)
         if provenance:
             cost_info.append({"line": l, "name": c.name, "agency": c.agency, "kind": c.kind,
@@ -366,7 +377,7 @@ def _compile(model: Intervention, provenance: bool = True) -> CompiledModel:
     params = {**p, "cohort": cohort, "cost_real": cost_real, "cost_scale": np.ones(L), "cost_ob": cost_ob,
               "component_amount": comp_amount, "component_cashable": comp_cashable,
               "discount_factors": model.discount_factors(),
-              "health_discount_factors": model.health_discount_factors()}
+              "health_discount_factors": _health_factors(model, bool(comp_health.any()))}
     # double counting is judged from unit-cost codes (a component's code or row label):
     # a model without any has nothing to warn about
     coded = any(r[1].unit_cost or r[1].label for r in comp_rows)

@@ -116,17 +116,18 @@ class Appraisal:
 
     @property
     def value_for_money(self) -> str | None:
-        """The value for money category of the benefit-cost ratio (e.g. ``high``); None
-        when the ratio is none. In the JSON results it is ``metrics.value_for_money``."""
+        """The value for money category of the ratio the model's ``value_for_money`` bands
+        name (e.g. ``high``); None when the model asks for no category (the default) or
+        the ratio is none. In the JSON results it is ``metrics.value_for_money``. Read it
+        with its basis, :meth:`ValueForMoneyBands.label`: a category is not a verdict."""
         bands = self.value_for_money_bands
-        return bands.category(self.metrics[bands.metric])
+        return None if bands is None else bands.category(self.metrics[bands.metric])
 
     @property
-    def value_for_money_bands(self) -> ValueForMoneyBands:
-        """The bands that put the benefit-cost ratio in a value for money category."""
-        from cba.model._value_for_money import ValueForMoneyBands
-
-        return self.intervention.value_for_money or ValueForMoneyBands()
+    def value_for_money_bands(self) -> ValueForMoneyBands | None:
+        """The bands that put a ratio in a value for money category, or None: the model's
+        ``value_for_money``, given where the guidance applies them (DfT's for transport)."""
+        return self.intervention.value_for_money
 
     # ---- the engine's results, each computed once
     @cached_property
@@ -236,9 +237,7 @@ class Appraisal:
             **({"health_discounting": model.health_schedule.describe()} if self.compiled.health.any() else {}),
             "first_year_discounted": model.first_year_discounted,
             "optimism_bias_table": model.optimism_bias.name,
-            "value_for_money_bands": (f"{self.value_for_money_bands.metric}: "
-                                      f"{self.value_for_money_bands.describe()} "
-                                      f"({self.value_for_money_bands.source})"),
+            "value_for_money_bands": _bands_text(self.value_for_money_bands),
             "run_at": self.run_at,
         }
 
@@ -355,6 +354,13 @@ class Appraisal:
         """
         figure: Figure = accessor("appraisal.plot")(self, kind, **kwargs)
         return figure
+
+
+def _bands_text(bands: ValueForMoneyBands | None) -> str:
+    """The value for money bands in words for the provenance: whose, of which ratio, the source."""
+    if bands is None:
+        return "none: the model asks for no value for money category (value_for_money not given)"
+    return f"{bands.label()}: {bands.describe()} ({bands.source})"
 
 
 def pv_fiscal_excluding_transfers(appraisal: Appraisal) -> float:

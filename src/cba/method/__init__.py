@@ -12,19 +12,22 @@ from cba.method._deflators import DEFAULT_DEFLATOR, Deflator, financial_year, ye
 from cba.method._discounting import (
     GREEN_BOOK_BAND_STARTS,
     GREEN_BOOK_HEALTH_RATES,
+    GREEN_BOOK_LOWER_HEALTH_RATES,
     GREEN_BOOK_LOWER_RATES,
     GREEN_BOOK_RATES,
     banded_rates,
     discount_factors,
     green_book_factors,
     present_value,
+    schedule_factors,
 )
-from cba.method._optimism_bias import reduce_benefits, uplift_costs
+from cba.method._optimism_bias import GREEN_BOOK_OPTIMISM_BIAS, reduce_benefits, uplift_costs
 from cba.method._value_for_money import value_for_money
 
 __all__ = [
     "ADDITIONALITY_RATES", "DEFAULT_DEFLATOR", "GREEN_BOOK_BAND_STARTS", "GREEN_BOOK_HEALTH_RATES",
-    "GREEN_BOOK_LOWER_RATES", "GREEN_BOOK_RATES", "Deflator", "banded_rates", "benefit_kernel", "benefit_years",
-    "discount_factors", "financial_year", "green_book_factors", "net_success_rate", "present_value",
-    "reduce_benefits", "uplift_costs", "value_for_money", "year_label", "year_start",
+    "GREEN_BOOK_LOWER_HEALTH_RATES", "GREEN_BOOK_LOWER_RATES", "GREEN_BOOK_OPTIMISM_BIAS", "GREEN_BOOK_RATES",
+    "Deflator", "banded_rates", "benefit_kernel", "benefit_years", "discount_factors", "financial_year",
+    "green_book_factors", "net_success_rate", "present_value", "reduce_benefits", "schedule_factors",
+    "uplift_costs", "value_for_money", "year_label", "year_start",
 ]

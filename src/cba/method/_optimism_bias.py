@@ -1,10 +1,28 @@
 """Optimism bias: costs go up, benefits come down.
 
+Two sources of corrections:
+
+* the GM confidence-grade table [1]_ (0% to 40% by the quality, source and age of
+  the evidence), published for predicted savings; cba applies the same grade table
+  to cost lines as its own convention (an assumption, not a published cost figure);
+* the Green Book's supplementary guidance on optimism bias [2]_: upper and lower
+  bounds for capital costs by project type (operating costs for outsourcing), from
+  Mott MacDonald's review of large public procurement (2002). The upper bound is the
+  starting value, reduced towards the lower as risks are mitigated; values above 100%
+  are in the table (equipment and development projects: 200%).
+
 References
 ----------
 .. [1] HM Treasury, New Economy, PSTN (2014), "Supporting public service
    transformation: cost benefit analysis guidance for local partnerships": the
    confidence-grade corrections of 0% to 40% applied to predicted savings.
+.. [2] HM Treasury (2003), "Supplementary Green Book Guidance: Optimism Bias",
+   Table 2 "Optimism bias guidelines" (Mott MacDonald, "Review of Large Public
+   Procurement in the UK", 2002): capital expenditure upper (U) and lower (L)
+   bounds, read in the guidance's text reproduced at
+   https://ppponline.affinitext.com/public/book?id=1343&toc_id=444193 (the table) and
+   toc_id=444268 (its worked example, which confirms the capital columns: 51% for
+   non-standard and 24% for standard buildings).
 """
 
 from __future__ import annotations
@@ -33,3 +51,18 @@ def reduce_benefits(benefits: ArrayLike, correction: ArrayLike) -> np.ndarray:
     900.0
     """
     return np.multiply(benefits, 1.0 - np.asarray(correction, dtype=float))
+
+
+#: Green Book optimism-bias bounds by project type: (upper, lower) corrections of capital
+#: expenditure; for ``outsourcing``, of operating expenditure. Source: HM Treasury (2003),
+#: Supplementary Green Book Guidance: Optimism Bias, Table 2 (Mott MacDonald 2002).
+GREEN_BOOK_OPTIMISM_BIAS: dict[str, tuple[float, float]] = {
+    "standard_buildings": (0.24, 0.02),
+    "non_standard_buildings": (0.51, 0.04),
+    "standard_civil_engineering": (0.44, 0.03),
+    "non_standard_civil_engineering": (0.66, 0.06),
+    "equipment_development": (2.00, 0.10),
+    "outsourcing": (0.41, 0.00),
+}
+#: The upper bounds alone (the starting values of the guidance).
+GREEN_BOOK_CAPITAL_UPPER_BOUNDS: dict[str, float] = {k: u for k, (u, _) in GREEN_BOOK_OPTIMISM_BIAS.items()}

@@ -14,14 +14,15 @@ from cba.model._agency_groups import groups_of, shipped_groupings
 from cba.model._deal_terms import Funding, GainShare, Partnership, Payment, PooledBudget
 from cba.model._intervention import Intervention
 from cba.model._investment_terms import Investment
-from cba.model._lines import CostLine, Outcome, UnitValue, ValueComponent
+from cba.model._lines import CostLine, Outcome, ProjectTypeOptimismBias, UnitValue, ValueComponent
 from cba.model._outcome_terms import OutcomePayment, Payer, Rung, Tariff, TopUp
 from cba.model._settings import Agency, DiscountBand, DiscountSchedule, OptimismBiasTable, UnitCostSettings
 from cba.model._value_for_money import ValueForMoneyBand, ValueForMoneyBands
 
 __all__ = [
     "CANONICAL_AGENCIES", "Agency", "CostLine", "DiscountBand", "DiscountSchedule", "Funding", "GainShare",
-    "Intervention", "Investment", "OptimismBiasTable", "Outcome", "OutcomePayment", "Partnership", "Payer", "Payment",
-    "PooledBudget", "Rung", "Tariff", "TopUp", "UnitCostSettings", "UnitValue", "ValueComponent",
-    "ValueForMoneyBand", "ValueForMoneyBands", "display_name", "groups_of", "shipped_groupings",
+    "Intervention", "Investment", "OptimismBiasTable", "Outcome", "OutcomePayment", "Partnership", "Payer",
+    "Payment", "PooledBudget", "ProjectTypeOptimismBias", "Rung", "Tariff", "TopUp", "UnitCostSettings",
+    "UnitValue", "ValueComponent", "ValueForMoneyBand", "ValueForMoneyBands", "display_name", "groups_of",
+    "shipped_groupings",
 ]

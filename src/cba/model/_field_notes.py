@@ -17,9 +17,10 @@ FIELD_NOTES: dict[str, dict[str, str]] = {
         "price_base": "Financial year whose prices every amount is converted to, e.g. `2024/25`.",
         "start_year": "Financial year of appraisal year 0; labels years `2025/26`, ... instead of `Year 0`, ....",
         "horizon": "Appraisal period in whole years (1 to 1000). Benefits after it are not counted.",
-        "discounting": "Discount schedule: `green_book`, `green_book_health`, `{rate: 0.05}` or "
-                       "`{bands: [...]}` (see [DiscountSchedule](#discountschedule)).",
-        "first_year_discounted": "Discount year 0 too (the default leaves it undiscounted).",
+        "discounting": "Discount schedule: `green_book`, `green_book_health`, `green_book_lower`, "
+                       "`{rate: 0.05}` or `{bands: [...]}` (see [DiscountSchedule](#discountschedule)).",
+        "first_year_discounted": "Discount year 0 too (the default leaves it undiscounted): appraisal year t "
+                                 "then lies t+1 years from the present, and the rate bands follow t+1.",
         "optimism_bias": "Confidence grade to optimism-bias table: `gm` (the published GM table) or a custom "
                          "one (see [OptimismBiasTable](#optimismbiastable)).",
         "deflator": "Name of the GDP deflator series used to change price years.",
@@ -29,16 +30,17 @@ FIELD_NOTES: dict[str, dict[str, str]] = {
         "unit_costs": "Which unit cost data resolve `unit_cost` codes: a dataset name such as "
                       "`gmca_v1_4` (the default) or settings (see [UnitCostSettings](#unitcostsettings)).",
         "health_discounting": "Discount schedule for value components marked `health: true`; none means "
-                              "`green_book_health` with `green_book` (or `green_book_lower`) discounting, "
-                              "else the `discounting` schedule.",
+                              "`green_book_health` with `green_book` discounting, `green_book_lower_health` "
+                              "with `green_book_lower`, else the `discounting` schedule.",
         "mutually_exclusive": "Groups of outcome names that are shares of one cohort: each person counts in "
                               "at most one, so their engagement x success may not exceed 1 and the same unit "
                               "cost in two of them is not double counting.",
-        "value_for_money": "Bands that put the benefit-cost ratio in a value for money category: `dft` (the "
-                           "default, DfT's categories) or your own (see "
-                           "[ValueForMoneyBands](#valueformoneybands)).",
+        "value_for_money": "A value for money category of a ratio, where the guidance applies one: `dft` "
+                           "(DfT's categories, for transport schemes) or your own (see "
+                           "[ValueForMoneyBands](#valueformoneybands)); none (the default) gives no category.",
     },
     "ValueForMoneyBands": {
+        "name": "Whose categories they are, shown with the category (`dft`: DfT's, for transport schemes).",
         "metric": "The ratio categorised: `public_value_roi` (the benefit-cost ratio, default) or another ROI.",
         "bands": "The categories, lowest first; each runs from its `from` to the next band's.",
         "source": "Where the bands come from, shown in the provenance.",
@@ -59,6 +61,7 @@ FIELD_NOTES: dict[str, dict[str, str]] = {
     "DiscountSchedule": {
         "kind": "`green_book` (3.5% declining after year 30), `green_book_health` (1.5% declining), "
                 "`green_book_lower` (3.0% declining: the 2026 lower-rate sensitivity test), "
+                "`green_book_lower_health` (1.0% declining: its health rate, years 0-125 only), "
                 "`constant` or `custom`; set by the shorthand forms.",
         "rate": "The rate of a constant schedule. " + _RATE,
         "bands": "The bands of a custom schedule; the first starts at year 0.",
@@ -69,7 +72,8 @@ FIELD_NOTES: dict[str, dict[str, str]] = {
     },
     "OptimismBiasTable": {
         "name": "Name of the table; `gm` is the published GM table.",
-        "grades": "Grade to correction, e.g. `{1: 0.0, 2: 0.05}`; corrections may not fall as the grade rises.",
+        "grades": "Grade to correction, e.g. `{1: 0.0, 2: 0.05}`; corrections may not fall as the grade rises. "
+                  "A correction above 1 (100%) may raise costs but not cut benefits.",
     },
     "CostLine": {
         "name": "What the cost is for.",
@@ -78,7 +82,15 @@ FIELD_NOTES: dict[str, dict[str, str]] = {
         "amounts": "Cost in each appraisal year from year 0, in pounds; shorter lists are zero-padded.",
         "price_year": "Financial year of the amounts' prices; none means the price base.",
         "confidence": "Evidence grade (1 best to 6 worst); its optimism-bias correction uplifts the cost.",
+        "optimism_bias": "Instead of a grade: the Green Book's optimism bias for the project type (see "
+                         "[ProjectTypeOptimismBias](#projecttypeoptimismbias)).",
         "source": "Where the figure comes from.",
+    },
+    "ProjectTypeOptimismBias": {
+        "project_type": "`standard_buildings`, `non_standard_buildings`, `standard_civil_engineering`, "
+                        "`non_standard_civil_engineering`, `equipment_development` (capital costs) or "
+                        "`outsourcing` (operating costs).",
+        "bound": "`upper` (the guidance's starting value, default) or `lower` (once risks are mitigated).",
     },
     "Outcome": {
         "name": "The change the intervention produces.",

@@ -159,6 +159,11 @@ class Intervention(_Model):
             if o.confidence is not None and o.confidence not in grades:
                 yield (f"outcomes[{i}].confidence",
                        f"grade {o.confidence} is not in the optimism-bias table {self.optimism_bias.name!r}")
+            elif o.confidence is not None and grades[o.confidence] > 1:
+                yield (f"outcomes[{i}].confidence",
+                       f"grade {o.confidence} carries a correction of {grades[o.confidence]:.0%} in the "
+                       f"optimism-bias table {self.optimism_bias.name!r}; a correction above 100% raises costs "
+                       "only (a benefit cannot be cut below zero)")
             if o.quantity is not None and o.value.quantity is not None:
                 yield f"outcomes[{i}].quantity", "given on the outcome and on its value; give it once"
             if isinstance(o.cashable, dict):

@@ -29,12 +29,47 @@ from cba.model._settings import MAX_YEARS
 
 
 # ---------------------------------------------------------------- costs and values
+class ProjectTypeOptimismBias(_Model):
+    """The Green Book's optimism bias for a cost line by project type.
+
+    Written ``optimism_bias: standard_buildings`` (the upper bound) or
+    ``{project_type: standard_buildings, bound: lower}``. The bounds are those of
+    HM Treasury's supplementary guidance on optimism bias, Table 2
+    (:data:`cba.method._optimism_bias.GREEN_BOOK_OPTIMISM_BIAS`): for capital
+    expenditure, so for ``kind: capital`` lines, except ``outsourcing``, whose bounds
+    are for operating expenditure (``revenue`` or ``in_kind`` lines).
+
+    >>> ProjectTypeOptimismBias.from_dict("equipment_development").correction()
+    2.0
+    >>> ProjectTypeOptimismBias.from_dict({"project_type": "standard_buildings", "bound": "lower"}).correction()
+    0.02
+    """
+
+    project_type: Literal["standard_buildings", "non_standard_buildings", "standard_civil_engineering",
+                          "non_standard_civil_engineering", "equipment_development", "outsourcing"]
+    bound: Literal["upper", "lower"] = "upper"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, data):
+        return {"project_type": data} if isinstance(data, str) else data
+
+    def correction(self) -> float:
+        """The correction (a fraction: 0.24 is 24%, 2.0 is 200%)."""
+        from cba.method._optimism_bias import GREEN_BOOK_OPTIMISM_BIAS
+
+        upper, lower = GREEN_BOOK_OPTIMISM_BIAS[self.project_type]
+        return upper if self.bound == "upper" else lower
+
+
 class CostLine(_Model):
     """A cost of delivering the intervention, borne by one agency.
 
     ``amounts[t]`` is the cost in year ``t`` (pounds, at ``price_year`` prices, or at
-    the price base when no price year is given). Optimism bias for ``confidence``
-    uplifts it.
+    the price base when no price year is given). Optimism bias uplifts it: by the
+    model's table for its ``confidence`` grade, or by the Green Book's bound for its
+    project type (``optimism_bias``, :class:`ProjectTypeOptimismBias`); one or the
+    other.
     """
 
     name: str
@@ -43,7 +78,21 @@ class CostLine(_Model):
     amounts: list[NonNegative]
     price_year: FinancialYear | None = None
     confidence: Grade | None = None
+    optimism_bias: ProjectTypeOptimismBias | None = None
     source: str | None = None
+
+    @model_validator(mode="after")
+    def _one_correction(self):
+        ob = self.optimism_bias
+        if ob is None:
+            return self
+        if self.confidence is not None:
+            raise ValueError("optimism_bias: give a confidence grade or a project type's optimism bias, not both")
+        if (ob.project_type == "outsourcing") == (self.kind == "capital"):
+            spend = "operating costs (kind revenue or in_kind)" if ob.project_type == "outsourcing" else \
+                "capital costs (kind: capital)"
+            raise ValueError(f"optimism_bias: the Green Book's bounds for {ob.project_type} are for {spend}")
+        return self
 
 
 class ValueComponent(_Model):

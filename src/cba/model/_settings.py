@@ -21,13 +21,15 @@ from cba.core._errors import CBAError
 from cba.method._discounting import (
     GREEN_BOOK_BAND_STARTS,
     GREEN_BOOK_HEALTH_RATES,
+    GREEN_BOOK_LOWER_HEALTH_LAST_YEAR,
+    GREEN_BOOK_LOWER_HEALTH_RATES,
     GREEN_BOOK_LOWER_RATES,
     GREEN_BOOK_RATES,
     banded_rates,
     discount_factors,
 )
 from cba.model._agencies import CANONICAL_AGENCIES
-from cba.model._base import AgencyId, Grade, Rate, _Model, _not_bool
+from cba.model._base import AgencyId, Grade, NonNegative, Rate, _Model, _not_bool
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -68,7 +70,8 @@ class DiscountSchedule(_Model):
     Written in a model file as ``green_book`` (the Green Book STPR schedule),
     ``green_book_health`` (the Green Book rate for health and life values),
     ``green_book_lower`` (the lower-rate sensitivity test of the February 2026
-    Green Book update), ``{rate: 0.05}`` (a constant rate) or
+    Green Book update), ``green_book_lower_health`` (the health rate of that
+    test, published for years 0-125 only), ``{rate: 0.05}`` (a constant rate) or
     ``{bands: [{start_year: 0, rate: 0.035}, ...]}`` (custom bands). See
     :mod:`cba.method._discounting` for the sources.
 
@@ -80,7 +83,8 @@ class DiscountSchedule(_Model):
     array([1.        , 0.95238095])
     """
 
-    kind: Literal["green_book", "green_book_health", "green_book_lower", "constant", "custom"] = "green_book"
+    kind: Literal["green_book", "green_book_health", "green_book_lower", "green_book_lower_health",
+                  "constant", "custom"] = "green_book"
     rate: Rate | None = None
     bands: list[DiscountBand] | None = None
 
@@ -130,14 +134,29 @@ class DiscountSchedule(_Model):
             return banded_rates(horizon, GREEN_BOOK_BAND_STARTS, GREEN_BOOK_HEALTH_RATES)
         if self.kind == "green_book_lower":
             return banded_rates(horizon, GREEN_BOOK_BAND_STARTS, GREEN_BOOK_LOWER_RATES)
+        if self.kind == "green_book_lower_health":
+            if horizon > GREEN_BOOK_LOWER_HEALTH_LAST_YEAR + 1:
+                raise CBAError(
+                    f"green_book_lower_health: the Green Book publishes the health rate of the lower-rate "
+                    f"test for years 0-{GREEN_BOOK_LOWER_HEALTH_LAST_YEAR} only (Annex A6, Table 8); this "
+                    f"appraisal reaches year {horizon - 1} (with the first year discounted, the horizon "
+                    "counts one year more). Shorten the horizon or give health_discounting a schedule")
+            return banded_rates(horizon, GREEN_BOOK_BAND_STARTS[:3], GREEN_BOOK_LOWER_HEALTH_RATES)
         if self.kind == "constant":
             return banded_rates(horizon, [0], [cast(float, self.rate)])  # set: see _consistent
         bands = self.bands or []
         return banded_rates(horizon, [b.start_year for b in bands], [b.rate for b in bands])
 
     def factors(self, horizon: int, first_year_discounted: bool = False) -> np.ndarray:
-        """Discount factors for years ``0 .. horizon-1``."""
-        return discount_factors(self.rates(horizon), first_year_discounted)
+        """Discount factors for appraisal years ``0 .. horizon-1``.
+
+        The bands count years from the present; with ``first_year_discounted``
+        appraisal year ``t`` lies ``t + 1`` years away, so it takes the rates of
+        years ``1 .. t + 1`` (:func:`cba.method._discounting.schedule_factors`).
+        """
+        if first_year_discounted:
+            return discount_factors(self.rates(horizon + 1)[1:], first_year_discounted=True)
+        return discount_factors(self.rates(horizon))
 
     def describe(self) -> str:
         """The schedule in words, for reports and provenance."""
@@ -148,31 +167,39 @@ class DiscountSchedule(_Model):
         if self.kind == "green_book_lower":
             return ("HM Treasury Green Book lower-rate sensitivity test, February 2026 update "
                     "(3.0% for years 0-30, declining thereafter)")
+        if self.kind == "green_book_lower_health":
+            return ("HM Treasury Green Book health rate of the lower-rate test (1.0% for years 0-30, "
+                    "0.86% for 31-75, 0.71% for 76-125)")
         if self.kind == "constant":
             return f"constant {self.rate:.4%}"
         return "custom bands " + ", ".join(f"{b.rate:.4%} from year {b.start_year}" for b in self.bands or [])
 
 
 #: Schedules named by the Green Book (they take no rate or bands).
-GREEN_BOOK_SCHEDULES = ("green_book", "green_book_health", "green_book_lower")
+GREEN_BOOK_SCHEDULES = ("green_book", "green_book_health", "green_book_lower", "green_book_lower_health")
 
 
 def default_health_schedule(discounting: DiscountSchedule) -> DiscountSchedule:
     """The schedule for health components when ``health_discounting`` is not given.
 
     The Green Book discounts health and life values at its health rate beside the
-    standard rate, so ``green_book`` and its lower-rate sensitivity test put
-    health components on ``green_book_health``; any other schedule (a constant or
-    custom rate, or ``green_book_health`` itself) is the analyst's choice for the
-    whole model and applies to health components too.
+    standard rate, so ``green_book`` puts health components on
+    ``green_book_health``, and its lower-rate sensitivity test on the health rate
+    of that test, ``green_book_lower_health`` (Annex A6, Table 8); any other
+    schedule (a constant or custom rate, or a health schedule itself) is the
+    analyst's choice for the whole model and applies to health components too.
 
     >>> default_health_schedule(DiscountSchedule.from_dict("green_book")).kind
     'green_book_health'
+    >>> default_health_schedule(DiscountSchedule.from_dict("green_book_lower")).kind
+    'green_book_lower_health'
     >>> default_health_schedule(DiscountSchedule.from_dict({"rate": 0.05})).rate
     0.05
     """
-    if discounting.kind in ("green_book", "green_book_lower"):
+    if discounting.kind == "green_book":
         return DiscountSchedule(kind="green_book_health")
+    if discounting.kind == "green_book_lower":
+        return DiscountSchedule(kind="green_book_lower_health")
     return discounting
 
 
@@ -186,7 +213,9 @@ class OptimismBiasTable(_Model):
     ``gm`` is the published GM table (grade 1: 0%, 2: 5%, 3: 10%, 4: 15%, 5: 25%,
     6: 40%). A custom table is ``{name: mine, grades: {1: 0.0, 2: 0.1}}``; its
     corrections must not fall as the grade rises (a weaker grade never carries a
-    smaller correction).
+    smaller correction). A correction may exceed 1 (the Green Book's upper bounds
+    for capital costs reach 200%, see :data:`cba.method._optimism_bias.GREEN_BOOK_CAPITAL_UPPER_BOUNDS`)
+    but then only cost lines may use that grade: benefits are cut by ``1 - OB``.
 
     >>> OptimismBiasTable.from_dict("gm").correction(3)
     0.1
@@ -195,7 +224,7 @@ class OptimismBiasTable(_Model):
     """
 
     name: str = "gm"
-    grades: dict[Grade, Rate] = Field(default_factory=lambda: dict(GM_OPTIMISM_BIAS))
+    grades: dict[Grade, NonNegative] = Field(default_factory=lambda: dict(GM_OPTIMISM_BIAS))
 
     @model_validator(mode="before")
     @classmethod

@@ -120,6 +120,7 @@ def bytes_per_draw(model: CompiledModel, sampler: Sampler) -> int:
     O, H, L, K = model.n_outcomes, model.horizon, model.n_costs, model.n_components
     A = len(model.agencies)
     targets = {p.target for p in sampler.parameters}
+    targets |= {"health_discount_factors" for p in sampler.parameters if p.health_follows}
     engine_targets = {t for t in targets if not t.startswith("deal.")}
     timing = bool(targets & {"lag", "duration", "drop_off"})
     costs = bool(targets & {"cost_real", "cost_ob"})

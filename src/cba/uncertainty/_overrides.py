@@ -91,6 +91,12 @@ def build_overrides(model: CompiledModel, parameters: Sequence[Parameter],
             arrays[p.target] = _buffer(buffers, p.target, (D, *base.shape), base.dtype)
             arrays[p.target][...] = base
         p.write(arrays[p.target], out[p.path], model.horizon)
+        if p.health_follows:   # the discount rate moves health values too (see Parameter.health_follows)
+            base = model.params["health_discount_factors"]
+            arrays["health_discount_factors"] = _buffer(buffers, "health_discount_factors", (D, *base.shape),
+                                                        base.dtype)
+            arrays["health_discount_factors"][...] = base
+            p.write(arrays["health_discount_factors"], out[p.path], model.horizon)
     return arrays
 
 

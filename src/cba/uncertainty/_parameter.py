@@ -64,6 +64,9 @@ class Parameter:
     factor: float = 1.0
     grade_table: np.ndarray | None = field(default=None, repr=False)
     first_year_discounted: bool = False
+    #: The discount rate sets the health schedule too (the model gives no ``health_discounting``):
+    #: a value ``r`` means what ``discounting: {rate: r}`` means in the model file.
+    health_follows: bool = False
     #: Base values of a target the engine does not hold (a deal term), else ``None``.
     base_array: np.ndarray | None = field(default=None, repr=False)
 

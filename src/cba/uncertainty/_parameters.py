@@ -33,7 +33,9 @@ path                                         kind       meaning (units)
 ``costs[l].optimism_bias``                   value      the uplift itself (>= 0)
 ``costs``                                    multiplier every cost line
 ``discount_rate``                            value      one constant rate for every year, in [0, 1]
-                                                        (replaces the model's schedule)
+                                                        (replaces the model's schedule; health
+                                                        values follow it unless the model
+                                                        gives ``health_discounting``)
 ===========================================  =========  ==========================================
 
 A value of ``NaN`` means "as in the model" (that draw keeps the base value).
@@ -138,6 +140,8 @@ def _year(model: CompiledModel, t: int, path: str) -> None:
 def _grade_parameter(model, path: str, name: str, target: str, index: int, grade) -> Parameter:
     """A confidence grade as a parameter: whole grades of the model's optimism-bias table."""
     table = _grade_table(model)
+    if target == "outcome_ob":   # a correction above 100% raises costs only: not a grade for benefits
+        table[table > 1] = np.nan
     known = np.nonzero(~np.isnan(table))[0]
     return Parameter(path, f"{name}: confidence grade", target, (index,), "set",
                      float(known.min()), float(known.max()), integer=True,
@@ -184,10 +188,17 @@ def resolve(model: CompiledModel, path: str) -> Parameter:
         return resolve_deal(model, p)
 
     if p == "discount_rate":
+        # r means what `discounting: {rate: r}` means in the model file: health values follow
+        # it unless the model gives `health_discounting` (then they keep that schedule)
+        follows = iv.health_discounting is None
         rates = np.asarray(iv.discounting.rates(H))
         base = float(rates[0]) if np.all(rates == rates[0]) else None
+        if follows and model.health.any() and not np.array_equal(
+                model.params["health_discount_factors"], model.params["discount_factors"]):
+            base = None   # health values are on another schedule: no one rate describes the model
         return Parameter(p, "Discount rate", "discount_factors", (slice(None),), "set", 0.0, 1.0,
-                         base=base, unit="rate", first_year_discounted=iv.first_year_discounted)
+                         base=base, unit="rate", first_year_discounted=iv.first_year_discounted,
+                         health_follows=follows)
     if p == "costs":
         return Parameter(p, "All costs", "cost_real", (slice(None), slice(None)), "scale", 0.0, _INF,
                          base=1.0, unit="multiplier")

@@ -43,6 +43,12 @@ class UnitCostValue:
         Why it is flagged: the workbook's cell comment or cba's transfer list.
     note : str
         The workbook's cell comment on the value.
+    health : bool
+        An economic or social value of health or life, discounted on the health
+        schedule (:mod:`cba.method._discounting`).
+    health_basis : str
+        Why it is flagged a health value (cba's list of health values, from the
+        workbook's own comment on the entry).
     """
 
     value_type: str
@@ -57,6 +63,8 @@ class UnitCostValue:
 
     #: An economic or social value of health or life, discounted on the health schedule.
     health: bool = False
+    #: Why it is a health value.
+    health_basis: str = ""
 
     @property
     def is_transfer(self) -> bool:

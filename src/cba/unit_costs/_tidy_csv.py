@@ -33,8 +33,9 @@ CSV_COLUMNS = (
 #: Columns a user's own CSV must have.
 REQUIRED_COLUMNS = ("code", "value_type", "value", "price_year")
 #: Columns read when present but written only when used (``health``: yes for an
-#: economic or social value of health or life; see :mod:`cba.method._discounting`).
-OPTIONAL_COLUMNS = ("health",)
+#: economic or social value of health or life, see :mod:`cba.method._discounting`;
+#: ``health_basis``: why).
+OPTIONAL_COLUMNS = ("health", "health_basis")
 
 
 def format_number(x: float | None) -> str:
@@ -65,7 +66,7 @@ def to_csv_text(costs: Iterable[UnitCost]) -> str:
     from cba.core._escaping import csv_text
 
     costs = list(costs)
-    columns = CSV_COLUMNS + (("health",) if any(v.health for c in costs for v in c.values) else ())
+    columns = CSV_COLUMNS + (OPTIONAL_COLUMNS if any(v.health for c in costs for v in c.values) else ())
     rows = []
     for c in costs:
         common = {
@@ -85,7 +86,7 @@ def to_csv_text(costs: Iterable[UnitCost]) -> str:
                     "value_formula": v.formula, "price_year": v.price_year or "",
                     "updated_value": format_number(v.updated_value), "updated_year": v.updated_year or "",
                     "transfer": v.transfer, "transfer_basis": v.transfer_basis, "value_note": v.note,
-                    "health": "yes" if v.health else "",
+                    "health": "yes" if v.health else "", "health_basis": v.health_basis,
                 })
             rows.append([row.get(col, "") for col in columns])
     return csv_text(rows, columns)  # safe to open in a spreadsheet; read back exactly
@@ -273,10 +274,14 @@ def read_csv_text(text: str, origin: str, *, database: str | None = None,
         if health and vtype not in ("economic", "social"):
             raise bad("health", f"only economic and social values can be health values, not {vtype} values "
                                 "(a fiscal saving is cash, discounted at the standard rate)")
+        health_basis = rec.get("health_basis", "")
+        if health_basis and not health:
+            raise bad("health_basis", "a reason is given but health is not yes")
         values[key].append(UnitCostValue(
             value_type=vtype, value=amount, price_year=year, formula=rec.get("value_formula", ""),
             updated_value=updated, updated_year=updated_year, transfer=transfer,
             transfer_basis=rec.get("transfer_basis", ""), note=rec.get("value_note", ""), health=health,
+            health_basis=health_basis,
         ))
 
     out = []

@@ -46,7 +46,8 @@ index with 1989/90 = 100, "f" marking forecasts) is read by
 This module reads the rows; the reader's other parts live beside it:
 :mod:`cba.unit_costs._layout` (the workbook's version, which sheets are theme sheets,
 their header columns), :mod:`cba.unit_costs._lookups` (the Lookups sheet's GDP deflator
-table) and :mod:`cba.unit_costs._transfer_flags` (transfer flags and public value).
+table), :mod:`cba.unit_costs._transfer_flags` (transfer flags and public value) and
+:mod:`cba.unit_costs._health_flags` (health values, discounted at the health rate).
 
 References
 ----------
@@ -63,6 +64,7 @@ from cba.core._errors import CBAError
 from cba.method._deflators import Deflator, financial_year
 from cba.unit_costs._agencies import canonical_agency, is_known
 from cba.unit_costs._codes import clean_text, code_key, code_level, normalise_code
+from cba.unit_costs._health_flags import HEALTH_VALUES, apply_health_flags
 from cba.unit_costs._layout import VALUE_KINDS, _load, _theme_layout, _version, is_theme_sheet_name
 from cba.unit_costs._lookups import _deflator_from_rows, read_lookups_table
 from cba.unit_costs._record_types import DataNote, UnitCost, UnitCostValue
@@ -279,5 +281,7 @@ def read_workbook(path: str | Path, *, further_transfers: dict[str, str] | None 
                                                    "benefit and tax entries by hand"))
     costs, transfer_notes = apply_transfers(costs, further, version)
     notes.extend(transfer_notes)
+    costs, health_notes = apply_health_flags(costs, HEALTH_VALUES.get(version, {}), version)
+    notes.extend(health_notes)
     return WorkbookData(costs=costs, notes=notes, deflator=deflator, version=version, title=title,
                         current_year=current_year, path=str(p), deflator_table=table, deflator_vintage=vintage)

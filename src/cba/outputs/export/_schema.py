@@ -120,9 +120,10 @@ _METRIC_DOCS = {
 Metrics = create_model(  # type: ignore[call-overload]  # mypy takes `float | None` for a value, not a type
     "Metrics", __base__=_Open,
     **{name: (Num, Field(description=_METRIC_DOCS.get(name, name))) for name in METRIC_NAMES},
-    value_for_money=(str | None, Field(description="value for money category of the benefit-cost ratio "
-                                                   "(default DfT bands; see provenance.value_for_money_bands); "
-                                                   "null when the ratio is none")),
+    value_for_money=(str | None, Field(description="value for money category of the ratio the model's "
+                                                   "value_for_money bands name (whose categories and which ratio: "
+                                                   "provenance.value_for_money_bands); null when the model asks "
+                                                   "for no category (the default) or the ratio is none")),
     pv_cost_reduction=(Num, Field(default=None, description="present value of fiscal savings classed as cost "
                                                             "reduction (pounds); only when the model classes savings")),
     pv_cost_avoidance=(Num, Field(default=None, description="present value of fiscal savings classed as cost "
@@ -286,7 +287,8 @@ class Provenance(_Open):
     discounting: str
     first_year_discounted: bool
     optimism_bias_table: str
-    value_for_money_bands: str = Field(description="the metric, bands and source of the value for money category")
+    value_for_money_bands: str = Field(description="whose value for money categories, of which ratio, their bands "
+                                                   "and source; or none")
     health_discounting: str | None = Field(default=None, description="schedule of health components, when any")
     run_at: str = Field(description="ISO 8601 time of the run, UTC")
 

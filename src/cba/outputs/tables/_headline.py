@@ -111,13 +111,19 @@ def summary(appraisal: Appraisal) -> PlainTable:
         rows[at:at] = [("Financial case", m, label, _value(metrics[m]), "money")
                        for m, label in (("pv_cost_reduction", "of which cost reduction"),
                                         ("pv_cost_avoidance", "of which cost avoidance"))]
-    rows.append(("Economic case", "value_for_money", "Value for money category of the benefit-cost ratio",
-                 appraisal.value_for_money or "none", "text"))
+    notes: list[dict[str, Any]] = []
+    bands = appraisal.value_for_money_bands
+    if bands is not None:   # only where the model asks for a category: named for its basis, never alone
+        from cba.model._value_for_money import NOT_A_VERDICT
+
+        rows.append(("Economic case", "value_for_money", bands.label()[:1].upper() + bands.label()[1:],
+                     appraisal.value_for_money or "none", "text"))
+        notes.append({"label": "Value for money category", "value": NOT_A_VERDICT, "kind": "text"})
     columns = {name: [r[i] for r in rows] for i, name in enumerate(("case", "metric", "label", "value", "unit"))}
     return PlainTable(columns, _attrs("Financial and economic case (present values at the price base)",
                                       kinds={"value": "@unit", "case": "text", "label": "text"},
                                       labels={"case": "Case", "label": "Result", "value": "Value"},
-                                      hidden=("metric", "unit")))
+                                      hidden=("metric", "unit"), notes=notes))
 
 
 def agencies(appraisal: Appraisal) -> PlainTable:
