@@ -262,6 +262,33 @@ class Appraisal:
         result: PartnershipResult = accessor("appraisal.partnership")(self, terms)
         return result
 
+    # ---- who benefits, and distributional weights (cba.ledger._accounts)
+    def accounts(self, montecarlo: Any = None) -> dict[str, Any]:
+        """The accounts by who benefits (taxpayers by agency, participants, others, society),
+        in total and per participant, with total benefits, net cost and the benefit-cost
+        ratio; with a Monte Carlo run of the same model, the chance that benefits exceed
+        costs (see :func:`cba.ledger._accounts.accounts`)."""
+        from cba.ledger._accounts import accounts
+
+        return accounts(self, montecarlo)
+
+    def distributional(self) -> dict[str, Any] | None:
+        """The distributionally weighted net present value beside the unweighted one; None
+        when the model has no ``distribution`` (see :func:`cba.ledger._accounts.distributional`)."""
+        from cba.ledger._accounts import distributional
+
+        return distributional(self)
+
+    def accounts_table(self, montecarlo: Any = None) -> pd.DataFrame:
+        """The accounts by who benefits as a table: one row per participant and one in total."""
+        frame: pd.DataFrame = accessor("appraisal.accounts_table")(self, montecarlo)
+        return frame
+
+    def accounts_chart(self) -> Figure:
+        """Cumulative discounted benefits by who benefits, and costs, over the horizon."""
+        figure: Figure = accessor("appraisal.accounts_chart")(self)
+        return figure
+
     # ---- export
     def to_dict(self) -> dict[str, Any]:
         """Plain data for other tools (``None`` for undefined results).
@@ -284,7 +311,9 @@ class Appraisal:
             "ledger": records(self.ledger),
             "provenance": self.provenance,
             "warnings": list(self.warnings),
+            "accounts": _plain_tree(self.accounts()),
             **self._partnership_dict(records),
+            **({"distributional": _plain_tree(d)} if (d := self.distributional()) is not None else {}),
         }
 
     def _partnership_dict(self, records) -> dict[str, Any]:
@@ -350,6 +379,13 @@ class Appraisal:
         """
         figure: Figure = accessor("appraisal.plot")(self, kind, **kwargs)
         return figure
+
+
+def _plain_tree(value: Any) -> Any:
+    """A dict of results as plain data for JSON (NaN as None), item by item."""
+    if isinstance(value, dict):
+        return {k: _plain_tree(v) for k, v in value.items()}
+    return plain(value)
 
 
 def pv_fiscal_excluding_transfers(appraisal: Appraisal) -> float:
