@@ -36,7 +36,6 @@ from cba.model._agencies import CANONICAL_AGENCIES
 from cba.model._base import AgencyId, FinancialYear, _Model, _not_bool
 from cba.model._deal_terms import Partnership
 from cba.model._lines import CostLine, Outcome
-from cba.model._social_terms import Distribution, Wellbeing
 from cba.model._settings import (
     MAX_YEARS,
     Agency,
@@ -45,6 +44,7 @@ from cba.model._settings import (
     UnitCostSettings,
     default_health_schedule,
 )
+from cba.model._social_terms import Distribution, Wellbeing
 from cba.model._value_for_money import ValueForMoneyBands
 
 if TYPE_CHECKING:  # pragma: no cover

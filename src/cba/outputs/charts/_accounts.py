@@ -73,6 +73,7 @@ def accounts_chart(appraisal: Appraisal) -> Figure:
     ax.axhline(0, color="#555555", linewidth=0.8)
     _money_axis(ax)
     _year_limits(ax, len(years))
+    ax.set_xticks(years if len(years) <= 20 else years[:: -(-len(years) // 20)])
     ax.set_xlabel("Appraisal year")
     _title(ax, appraisal, "cumulative benefits by who benefits, and costs", basis="cumulative present values")
     _legend(ax)
