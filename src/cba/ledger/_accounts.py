@@ -27,7 +27,7 @@ weighted figures are shown beside the unweighted ones).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
@@ -73,7 +73,8 @@ def account_flows(appraisal: Appraisal) -> pd.DataFrame:
     who = np.array(beneficiaries(model) or [""], dtype=object)
     comp = _component_index(model, rows) if len(rows) else np.zeros(0, dtype=int)
     account = who[comp] if len(rows) else np.zeros(0, dtype=object)
-    agency = np.where(rows["value_type"].to_numpy() == VALUE_TYPES[FISCAL], rows["agency"].to_numpy(), None)
+    fiscal = rows["value_type"].to_numpy() == VALUE_TYPES[FISCAL]
+    agency = np.array([a if f else None for a, f in zip(rows["agency"].to_numpy(), fiscal)], dtype=object)
     parts = [pd.DataFrame({"account": account, "agency": agency, "year": rows["year"].to_numpy(),
                            "real": rows["real"].to_numpy(), "discounted": rows["discounted"].to_numpy()})]
     transfer = rows["transfer"].to_numpy(dtype=bool)
@@ -125,7 +126,8 @@ def accounts(appraisal: Appraisal, montecarlo=None) -> dict:
     flows = account_flows(appraisal)
     pv = flows.groupby(["account", "agency"], dropna=False, sort=False)["discounted"].sum()
     columns: dict[str, float] = {}
-    for (account, agency), value in pv.items():
+    for key, value in pv.items():
+        account, agency = cast("tuple[str, str | None]", key)
         name = f"taxpayers:{agency}" if account == "taxpayers" else str(account)
         columns[name] = columns.get(name, 0.0) + float(value)
     columns = {k: columns[k] for k in sorted(columns, key=_column_order)}
@@ -183,11 +185,14 @@ def distributional(appraisal: Appraisal) -> dict | None:
     if iv.distribution is None:
         return None
     flows = appraisal.flows
-    pv = (flows.benefits[0] * flows.component_discount_factors[0]).sum(axis=-1)   # (K,) each component's PV
-    transfer = model.component_transfer.astype(bool)
+    factors = flows.discount_factors[:, None, :] if flows.component_discount_factors is None \
+        else flows.component_discount_factors
+    pv = (flows.benefits[0] * factors[0]).sum(axis=-1)   # (K,) each component's present value
+    transfer = np.asarray(model.component_transfer, dtype=bool)
     w = component_weights(model)
     # a transfer is a gain to taxpayers (weight 1) and a loss to the participants (their weight)
-    weighted = weighted_present_value(pv, w) - weighted_present_value(pv[transfer], _participant_weight(model)[transfer])
+    weighted = (weighted_present_value(pv, w)
+                - weighted_present_value(pv[transfer], _participant_weight(model)[transfer]))
     unweighted = float(pv[~transfer].sum())
     cost = float(appraisal.metrics["pv_costs"] or 0.0)
     return {"benefits": unweighted, "npv": unweighted - cost, "weighted_benefits": weighted,

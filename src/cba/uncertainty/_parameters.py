@@ -311,7 +311,7 @@ def _component_at(model: CompiledModel, path: str):
     """The value component at a field path ``outcomes[i].value.components[j]``."""
     m = re.match(r"^outcomes\[(\d+)\]\.value\.components\[(\d+)\]$", path)
     assert m is not None  # _component_index gives explicit components only
-    return model.intervention.outcomes[int(m[1])].value.components[int(m[2])]
+    return (model.intervention.outcomes[int(m[1])].value.components or [])[int(m[2])]
 
 
 def _component_name(comp) -> str:

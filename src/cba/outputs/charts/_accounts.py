@@ -35,7 +35,7 @@ def cumulative_by_account(appraisal: Appraisal) -> dict[str, np.ndarray]:
     >>> import cba
     >>> c = cumulative_by_account(cba.appraise("examples/worked_example.yaml"))
     >>> sorted(c)[:2], len(c["costs"])
-    (['costs', 'participants'], 5)
+    (['costs', 'participants'], 4)
     """
     from cba.ledger._accounts import account_flows
 
