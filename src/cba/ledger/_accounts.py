@@ -138,7 +138,11 @@ def accounts(appraisal: Appraisal, montecarlo=None) -> dict:
         if "net_present_public_value" not in montecarlo.metrics:
             raise CBAError("the Monte Carlo run has no net_present_public_value; run it with that metric to give "
                            "the chance that benefits exceed costs")
-        chance = float(montecarlo.probability("net_present_public_value", 0.0))
+        t = montecarlo.thresholds.get("net_present_public_value")
+        if t is not None and t.op == ">" and t.value == 0:   # the run's own break-even threshold
+            chance = float(montecarlo.probability("net_present_public_value"))
+        else:
+            chance = float(montecarlo.probability("net_present_public_value", 0.0))
     n = participant_count(appraisal)
 
     def row(scale: float) -> dict:
