@@ -117,11 +117,12 @@ def accounts(appraisal: Appraisal, montecarlo=None) -> dict:
     Returns
     -------
     dict
-        ``columns`` (the account columns: ``taxpayers:<agency>`` for each agency,
+        ``columns`` (the accounts that occur: ``taxpayers:<agency>`` for each agency,
         ``participants``, ``others``, ``society``), ``total`` and ``per_participant``
-        (each a dict of those columns and ``total_benefits``, ``net_cost``,
-        ``benefits_minus_costs``, ``benefit_cost_ratio``, ``chance_benefits_exceed_costs``),
-        and ``participants`` (the count). Pounds at the price base, discounted.
+        (each a dict of ``taxpayers`` (agency to pounds), ``participants``, ``others``,
+        ``society``, ``total_benefits``, ``net_cost``, ``benefits_minus_costs``,
+        ``benefit_cost_ratio`` and ``chance_benefits_exceed_costs``), and
+        ``participants`` (the count). Pounds at the price base, discounted.
     """
     flows = account_flows(appraisal)
     pv = flows.groupby(["account", "agency"], dropna=False, sort=False)["discounted"].sum()
@@ -146,15 +147,26 @@ def accounts(appraisal: Appraisal, montecarlo=None) -> dict:
     n = participant_count(appraisal)
 
     def row(scale: float) -> dict:
-        out: dict = {k: v * scale for k, v in columns.items()}
+        out: dict = {"taxpayers": {k.split(":", 1)[1]: v * scale for k, v in columns.items()
+                                   if k.startswith("taxpayers:")}}
+        out.update({a: columns.get(a, 0.0) * scale for a in ACCOUNTS[1:]})
         out.update(total_benefits=benefits * scale, net_cost=cost * scale,
                    benefits_minus_costs=(benefits - cost) * scale,
                    benefit_cost_ratio=benefits / cost if cost else None,
                    chance_benefits_exceed_costs=chance)
-        return out
+        return _finite(out)
 
     return {"columns": list(columns), "participants": n, "total": row(1.0),
             "per_participant": row(1.0 / n) if n > 0 else None}
+
+
+def _finite(row: dict) -> dict:
+    """A figure that overflows (per participant of a vanishing cohort) is none, as a ratio with no costs is."""
+    def one(x):
+        if isinstance(x, dict):
+            return {k: one(v) for k, v in x.items()}
+        return x if x is None or np.isfinite(x) else None
+    return {k: one(v) for k, v in row.items()}
 
 
 def _column_order(name: str) -> tuple[int, str]:

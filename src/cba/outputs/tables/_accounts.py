@@ -49,7 +49,8 @@ def accounts_table(appraisal: Appraisal, montecarlo: Any = None) -> pd.DataFrame
         values = acc[key]
         if values is None:   # no participants: no row per participant
             continue
-        rows.append({"row": key, "label": label, **{c: _number(values[c]) for c in columns}})
+        flat = {**{f"taxpayers:{a}": v for a, v in values["taxpayers"].items()}, **values}
+        rows.append({"row": key, "label": label, **{c: _number(flat[c]) for c in columns}})
     frame = pd.DataFrame(rows, columns=["row", "label", *columns])
     labels = {"label": "", **ACCOUNT_LABELS}
     for c in acc["columns"]:
