@@ -9,8 +9,18 @@ and asks for the weighted figures beside the unweighted ones (paragraph A3.12).
 
 from __future__ import annotations
 
-import numpy as np
-from numpy.typing import ArrayLike
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+    from numpy.typing import ArrayLike
+
+#: The elasticity of the marginal utility of income the Green Book gives for
+#: distributional weights: HM Treasury, The Green Book (2022), Annex A3,
+#: paragraph A3.14 ("a review of international evidence provides an estimate of the
+#: marginal utility of income at 1.3", citing Layard, Mayraz and Nickell (2008),
+#: "The marginal utility of income", Journal of Public Economics 92, 1846-1857).
+GREEN_BOOK_ELASTICITY = 1.3
 
 
 def income_weight(income: ArrayLike, reference_income: float, elasticity: float) -> np.ndarray | float:
@@ -32,6 +42,8 @@ def income_weight(income: ArrayLike, reference_income: float, elasticity: float)
     >>> float(income_weight(30000, 30000, 1.3))
     1.0
     """
+    import numpy as np
+
     w = (float(reference_income) / np.asarray(income, dtype=float)) ** float(elasticity)
     return float(w) if np.ndim(w) == 0 else w
 
@@ -42,4 +54,6 @@ def weighted_present_value(present_values: ArrayLike, weights: ArrayLike) -> flo
     >>> weighted_present_value([100.0, 50.0], [2.0, 1.0])
     250.0
     """
+    import numpy as np
+
     return float(np.dot(np.asarray(present_values, dtype=float), np.asarray(weights, dtype=float)))

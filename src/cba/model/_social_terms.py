@@ -15,15 +15,8 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
+from cba.method._distribution import GREEN_BOOK_ELASTICITY
 from cba.model._base import FinancialYear, NonNegative, _Model
-
-#: The elasticity of the marginal utility of income the Green Book gives for
-#: distributional weights: HM Treasury, The Green Book (2022), Annex A3
-#: "Place based analysis and distributional appraisal", paragraph A3.14 ("a review
-#: of international evidence provides an estimate of the marginal utility of income
-#: at 1.3"; Layard, Mayraz and Nickell (2008), Journal of Public Economics 92,
-#: 1846-1857).
-GREEN_BOOK_ELASTICITY = 1.3
 
 
 class Wellbeing(_Model):
@@ -97,7 +90,7 @@ class Distribution(_Model):
         >>> {k: round(v, 6) for k, v in d.weights().items()}  # 2 ** 1.3 = 2.462289
         {'low': 2.462289, 'set': 1.2}
         """
-        from cba.method._distribution import income_weight
+        from cba.method._distribution import income_weight  # numpy, on first use
 
         out: dict[str, float] = {}
         for name, g in self.groups.items():
