@@ -163,14 +163,20 @@ class Appraisal:
             data[k] = self._agency_arrays[k][0]
         return pd.DataFrame(data)
 
-    def by_year(self) -> pd.DataFrame:
+    def by_year(self, terms: str = "real") -> pd.DataFrame:
         """Costs and benefits by year and value type, real and discounted.
 
         Columns: ``year``, ``year_label``, ``discount_factor``, then ``costs``,
         ``fiscal``, ``cashable``, ``transfer``, ``economic``, ``social``,
         ``public_value`` (real, pounds), the same prefixed ``discounted_``,
-        ``fiscal_net`` and ``cumulative_discounted_fiscal_net``.
+        ``fiscal_net`` and ``cumulative_discounted_fiscal_net``. With ``terms="cash"``
+        the undiscounted amounts are in pounds of each year, with a ``cash_factor``
+        column (:func:`cba.ledger._terms.by_year_in`).
         """
+        if terms != "real":
+            from cba.ledger._terms import by_year_in
+
+            return by_year_in(self, terms)
         import pandas as pd
 
         H = self.compiled.horizon
@@ -202,6 +208,12 @@ class Appraisal:
         out["discounted_fiscal_net"] = out["discounted_fiscal"] - out["discounted_costs"]
         out["cumulative_discounted_fiscal_net"] = out["discounted_fiscal_net"].cumsum()
         return out
+
+    def cash_ledger(self) -> pd.DataFrame:
+        """The ledger with ``cash_factor`` and ``cash`` (each row's real amount in pounds of its year)."""
+        from cba.ledger._terms import cash_ledger
+
+        return cash_ledger(self)
 
     def check(self, tolerance: float = 1e-9) -> pd.DataFrame:
         """Rows where the agency parts do not sum to the totals (empty when consistent)."""
