@@ -38,7 +38,7 @@ def run(args) -> int:
     if args.terms == "cash":
         from cba.outputs.export._terms import appraisal_in_cash
 
-        output = appraisal_in_cash(result, fmt)
+        output: str | bytes = appraisal_in_cash(result, fmt)
     else:
         output = FORMATS[fmt](result)
     write_output(output, args.output, args.force, [args.model, *model_inputs(result.intervention)])

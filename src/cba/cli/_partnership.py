@@ -121,7 +121,7 @@ def run(args) -> int:
     if args.terms == "cash":
         from cba.outputs.export._terms import deal_in_cash
 
-        output = deal_in_cash(result, fmt, solution=solution, risk=risk)
+        output: str | bytes = deal_in_cash(result, fmt, solution=solution, risk=risk)
     else:
         output = FORMAT_WRITERS[fmt](result, solution=solution, risk=risk)
     write_output(output, args.output, args.force,
