@@ -27,8 +27,8 @@ from cba.method._value_for_money import value_for_money
 
 __all__ = [
     "ADDITIONALITY_RATES", "DEFAULT_DEFLATOR", "GREEN_BOOK_BAND_STARTS", "GREEN_BOOK_ELASTICITY",
-    "GREEN_BOOK_HEALTH_RATES", "GREEN_BOOK_LOWER_RATES", "GREEN_BOOK_RATES", "Deflator", "banded_rates", "benefit_kernel", "benefit_years",
-    "cash_factors", "discount_factors", "financial_year", "green_book_factors", "income_weight", "net_success_rate",
-    "present_value", "reduce_benefits", "to_cash", "to_real", "uplift_costs", "value_for_money",
-    "weighted_present_value", "year_label", "year_start",
+    "GREEN_BOOK_HEALTH_RATES", "GREEN_BOOK_LOWER_RATES", "GREEN_BOOK_RATES", "Deflator", "banded_rates",
+    "benefit_kernel", "benefit_years", "cash_factors", "discount_factors", "financial_year", "green_book_factors",
+    "income_weight", "net_success_rate", "present_value", "reduce_benefits", "to_cash", "to_real", "uplift_costs",
+    "value_for_money", "weighted_present_value", "year_label", "year_start",
 ]
