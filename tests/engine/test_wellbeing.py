@@ -99,3 +99,11 @@ def test_wellbeing_value_needs_wellby_components():
                              "value": {"components": [{"type": "social", "amount": 5}]}}])
     with pytest.raises(CBAError, match="values nothing in WELLBYs"):
         one_way(plain, ["wellbeing.value"])
+
+
+def test_switching_value_of_the_value_of_a_wellby():
+    from cba.uncertainty._switching import switching_value
+
+    # NPV = 18,848.0128 x v / 13,000 - 10,000 = 0 at v = 10,000 x 13,000 / 18,848.0128 = 6,897.2788
+    r = switching_value(model(), "wellbeing.value", "net_present_public_value", 0.0, within=(0, 20000))
+    assert "6897.28" in str(r)
