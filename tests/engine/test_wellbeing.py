@@ -107,3 +107,14 @@ def test_switching_value_of_the_value_of_a_wellby():
     # NPV = 18,848.0128 x v / 13,000 - 10,000 = 0 at v = 10,000 x 13,000 / 18,848.0128 = 6,897.2788
     r = switching_value(model(), "wellbeing.value", "net_present_public_value", 0.0, within=(0, 20000))
     assert r.found and r.value == pytest.approx(6897.2788, abs=1e-3)
+
+
+def test_monte_carlo_takes_the_published_range_when_given_none():
+    from cba.engine._compiled import compile_model
+    from cba.uncertainty._sampling import Sampler
+
+    s = Sampler(compile_model(model()), {"wellbeing.value": {"dist": "triangular"}}, seed=3)
+    v = s.sample(0, 4000)["wellbeing.value"]
+    assert v.min() >= 10000 and v.max() <= 16000
+    # the mean of a triangular (10,000, 13,000, 16,000) is 13,000
+    assert abs(v.mean() - 13000) < 100
