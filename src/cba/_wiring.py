@@ -40,6 +40,8 @@ ACCESSORS: dict[str, tuple[str, str]] = {
     "appraisal.assumptions": ("cba.outputs.export._formats", "assumption_records"),
     "appraisal.plot": ("cba.outputs.charts._appraisal", "plot"),
     "appraisal.partnership": ("cba.partnership._results", "appraise_deal"),
+    "appraisal.accounts_table": ("cba.outputs.tables._accounts", "accounts_table"),
+    "appraisal.accounts_chart": ("cba.outputs.charts._accounts", "accounts_chart"),
     # an option comparison (cba.ledger)
     "comparison.table": ("cba.outputs.tables._comparison", "comparison_table"),
     "comparison.summary": ("cba.outputs.tables._comparison", "comparison_text"),

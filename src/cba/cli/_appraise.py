@@ -17,6 +17,9 @@ def register(subparsers) -> None:
                    help="output format (default: from the -o file's suffix, else table)")
     p.add_argument("--strict", action="store_true",
                    help="treat warnings (possible double counting) as errors: exit status 2, no output")
+    p.add_argument("--terms", choices=("real", "cash"), default="real",
+                   help="real (default): money at the price base; cash: add the costs and benefits by year in "
+                        "pounds of each year, with the deflator's forecast (table, markdown, json, csv)")
     add_output_arguments(p)
     p.set_defaults(func=run)
 
@@ -24,11 +27,20 @@ def register(subparsers) -> None:
 def run(args) -> int:
     fmt = output_format(args.output, args.format, list(FORMATS), inputs=[args.model])
     check_output(fmt, args.output)
+    if args.terms == "cash" and fmt in ("xlsx", "docx"):
+        from cba.core._errors import CBAError
+
+        raise CBAError(f"--terms cash is for the table, markdown, json and csv formats, not {fmt}")
     from cba.ledger._appraisal import appraise  # here, not at the top: `cba --help` needs none of it
 
     check_outputs([args.output], args.force, [args.model])  # before the work, not after
     result = appraise(args.model)
     check_warnings(result, args.strict)
-    write_output(FORMATS[fmt](result), args.output, args.force,
-                 [args.model, *model_inputs(result.intervention)])
+    if args.terms == "cash":
+        from cba.outputs.export._terms import appraisal_in_cash
+
+        output: str | bytes = appraisal_in_cash(result, fmt)
+    else:
+        output = FORMATS[fmt](result)
+    write_output(output, args.output, args.force, [args.model, *model_inputs(result.intervention)])
     return 0

@@ -49,6 +49,9 @@ def register(subparsers) -> None:
                    help="uncertainty file with a 'distributions' section: add each partner's chance of losing money")
     p.add_argument("--draws", "-n", type=int, help="Monte Carlo draws with --spec (default: the file's, else 10,000)")
     p.add_argument("--seed", type=int, help="random seed with --spec (default: the file's, else a new one)")
+    p.add_argument("--terms", choices=("real", "cash"), default="real",
+                   help="real (default): money at the price base; cash: add each partner's money by year in "
+                        "pounds of each year (table, markdown, json, csv)")
     p.add_argument("--strict", action="store_true",
                    help="treat warnings (possible double counting) as errors: exit status 2, no output")
     add_output_arguments(p)
@@ -97,6 +100,8 @@ def run(args) -> int:
     from cba.outputs.export._partnership import FORMAT_WRITERS
 
     fmt = output_format(args.output, args.format, FORMATS, inputs=[args.model, args.spec])
+    if args.terms == "cash" and fmt in ("xlsx", "docx"):
+        raise CBAError(f"--terms cash is for the table, markdown, json and csv formats, not {fmt}")
     if fmt in ("xlsx", "docx") and args.output in (None, "-"):
         raise CBAError(f"--format {fmt} writes a binary file: give one with -o, e.g. -o deal.{fmt}")
     for flag in ("sources", "to", "outcome", "payee", "payer"):
@@ -114,7 +119,13 @@ def run(args) -> int:
     if terms is not None:  # the risk of the deal the solver found
         model = model.model_copy(update={"partnership": terms})
     risk = _risk(args, model) if args.spec else None
-    write_output(FORMAT_WRITERS[fmt](result, solution=solution, risk=risk), args.output, args.force,
+    if args.terms == "cash":
+        from cba.outputs.export._terms import deal_in_cash
+
+        output: str | bytes = deal_in_cash(result, fmt, solution=solution, risk=risk)
+    else:
+        output = FORMAT_WRITERS[fmt](result, solution=solution, risk=risk)
+    write_output(output, args.output, args.force,
                  [args.model, args.spec, *model_inputs(appraisal.intervention)])
     return 0
 

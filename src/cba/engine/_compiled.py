@@ -309,9 +309,16 @@ def _compile(model: Intervention, provenance: bool = True) -> CompiledModel:
             problems.extend(exc.problems)
             continue
         for path, comp in comps:
-            f, error = uplift(comp.price_year)
-            if error is not None:
-                problems.append((f"{path}.price_year" if comp.price_year else "price_base", error))
+            if comp.unit == "wellby" and model.wellbeing is not None:
+                # WELLBYs priced at the value of a WELLBY, uprated from its price year
+                f, error = uplift(model.wellbeing.price_year)
+                if error is not None:
+                    problems.append(("wellbeing.price_year", error))
+                f *= model.wellbeing.value
+            else:
+                f, error = uplift(comp.price_year)
+                if error is not None:
+                    problems.append((f"{path}.price_year" if comp.price_year else "price_base", error))
             comp_rows.append((i, comp, f, _cashable(o, comp, H) if comp.type == "fiscal" else 0.0))
     columns = np.array(by_outcome, dtype=float).reshape(O, len(fields) + 2).T
     p = dict(zip((*fields, "quantity", "outcome_ob"), columns.copy()))
@@ -347,6 +354,14 @@ def _compile(model: Intervention, provenance: bool = True) -> CompiledModel:
             info["health"] = comp.health
         if comp.saving is not None:
             info["saving"] = comp.saving
+        if comp.unit is not None:
+            assert model.wellbeing is not None  # checked by the model
+            info["uplift"] = uplift(model.wellbeing.price_year)[0]   # the price uplift alone
+            info["unit"] = comp.unit
+            info["price_year"] = model.wellbeing.price_year
+            info["value_per_wellby"] = model.wellbeing.value
+        if comp.beneficiary is not None:
+            info["beneficiary"] = comp.beneficiary
         if lag is not None:
             info["lag"] = lag
         if duration is not None:

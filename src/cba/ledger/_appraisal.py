@@ -164,14 +164,20 @@ class Appraisal:
             data[k] = self._agency_arrays[k][0]
         return pd.DataFrame(data)
 
-    def by_year(self) -> pd.DataFrame:
+    def by_year(self, terms: str = "real") -> pd.DataFrame:
         """Costs and benefits by year and value type, real and discounted.
 
         Columns: ``year``, ``year_label``, ``discount_factor``, then ``costs``,
         ``fiscal``, ``cashable``, ``transfer``, ``economic``, ``social``,
         ``public_value`` (real, pounds), the same prefixed ``discounted_``,
-        ``fiscal_net`` and ``cumulative_discounted_fiscal_net``.
+        ``fiscal_net`` and ``cumulative_discounted_fiscal_net``. With ``terms="cash"``
+        the undiscounted amounts are in pounds of each year, with a ``cash_factor``
+        column (:func:`cba.ledger._terms.by_year_in`).
         """
+        if terms != "real":
+            from cba.ledger._terms import by_year_in
+
+            return by_year_in(self, terms)
         import pandas as pd
 
         H = self.compiled.horizon
@@ -203,6 +209,12 @@ class Appraisal:
         out["discounted_fiscal_net"] = out["discounted_fiscal"] - out["discounted_costs"]
         out["cumulative_discounted_fiscal_net"] = out["discounted_fiscal_net"].cumsum()
         return out
+
+    def cash_ledger(self) -> pd.DataFrame:
+        """The ledger with ``cash_factor`` and ``cash`` (each row's real amount in pounds of its year)."""
+        from cba.ledger._terms import cash_ledger
+
+        return cash_ledger(self)
 
     def check(self, tolerance: float = 1e-9) -> pd.DataFrame:
         """Rows where the agency parts do not sum to the totals (empty when consistent)."""
@@ -261,6 +273,33 @@ class Appraisal:
         result: PartnershipResult = accessor("appraisal.partnership")(self, terms)
         return result
 
+    # ---- who benefits, and distributional weights (cba.ledger._accounts)
+    def accounts(self, montecarlo: Any = None) -> dict[str, Any]:
+        """The accounts by who benefits (taxpayers by agency, participants, others, society),
+        in total and per participant, with total benefits, net cost and the benefit-cost
+        ratio; with a Monte Carlo run of the same model, the chance that benefits exceed
+        costs (see :func:`cba.ledger._accounts.accounts`)."""
+        from cba.ledger._accounts import accounts
+
+        return accounts(self, montecarlo)
+
+    def distributional(self) -> dict[str, Any] | None:
+        """The distributionally weighted net present value beside the unweighted one; None
+        when the model has no ``distribution`` (see :func:`cba.ledger._accounts.distributional`)."""
+        from cba.ledger._accounts import distributional
+
+        return distributional(self)
+
+    def accounts_table(self, montecarlo: Any = None) -> pd.DataFrame:
+        """The accounts by who benefits as a table: one row per participant and one in total."""
+        frame: pd.DataFrame = accessor("appraisal.accounts_table")(self, montecarlo)
+        return frame
+
+    def accounts_chart(self) -> Figure:
+        """Cumulative discounted benefits by who benefits, and costs, over the horizon."""
+        figure: Figure = accessor("appraisal.accounts_chart")(self)
+        return figure
+
     # ---- export
     def to_dict(self) -> dict[str, Any]:
         """Plain data for other tools (``None`` for undefined results).
@@ -283,7 +322,9 @@ class Appraisal:
             "ledger": records(self.ledger),
             "provenance": self.provenance,
             "warnings": list(self.warnings),
+            "accounts": _plain_tree(self.accounts()),
             **self._partnership_dict(records),
+            **({"distributional": _plain_tree(d)} if (d := self.distributional()) is not None else {}),
         }
 
     def _partnership_dict(self, records) -> dict[str, Any]:
@@ -361,6 +402,11 @@ def _bands_text(bands: ValueForMoneyBands | None) -> str:
     if bands is None:
         return "none: the model asks for no value for money category (value_for_money not given)"
     return f"{bands.label()}: {bands.describe()} ({bands.source})"
+def _plain_tree(value: Any) -> Any:
+    """A dict of results as plain data for JSON (NaN as None), item by item."""
+    if isinstance(value, dict):
+        return {k: _plain_tree(v) for k, v in value.items()}
+    return plain(value)
 
 
 def pv_fiscal_excluding_transfers(appraisal: Appraisal) -> float:

@@ -17,12 +17,13 @@ from cba.model._investment_terms import Investment
 from cba.model._lines import CostLine, Outcome, ProjectTypeOptimismBias, UnitValue, ValueComponent
 from cba.model._outcome_terms import OutcomePayment, Payer, Rung, Tariff, TopUp
 from cba.model._settings import Agency, DiscountBand, DiscountSchedule, OptimismBiasTable, UnitCostSettings
+from cba.model._social_terms import Distribution, IncomeGroup, Wellbeing
 from cba.model._value_for_money import ValueForMoneyBand, ValueForMoneyBands
 
 __all__ = [
-    "CANONICAL_AGENCIES", "Agency", "CostLine", "DiscountBand", "DiscountSchedule", "Funding", "GainShare",
-    "Intervention", "Investment", "OptimismBiasTable", "Outcome", "OutcomePayment", "Partnership", "Payer",
-    "Payment", "PooledBudget", "ProjectTypeOptimismBias", "Rung", "Tariff", "TopUp", "UnitCostSettings",
-    "UnitValue", "ValueComponent", "ValueForMoneyBand", "ValueForMoneyBands", "display_name", "groups_of",
-    "shipped_groupings",
+    "CANONICAL_AGENCIES", "Agency", "CostLine", "DiscountBand", "DiscountSchedule", "Distribution", "Funding",
+    "GainShare", "IncomeGroup", "Intervention", "Investment", "OptimismBiasTable", "Outcome", "OutcomePayment",
+    "Partnership", "Payer", "Payment", "PooledBudget", "ProjectTypeOptimismBias", "Rung", "Tariff", "TopUp",
+    "UnitCostSettings", "UnitValue", "ValueComponent", "ValueForMoneyBand", "ValueForMoneyBands", "Wellbeing",
+    "display_name", "groups_of", "shipped_groupings",
 ]

@@ -160,6 +160,16 @@ class Payment(_Model):
                                        "are zero-padded.")
     price_year: FinancialYear | None = Field(None, description="Price year of the amounts; none means the "
                                              "price base.")
+    terms: Literal["real", "cash"] | None = Field(
+        None, description="`cash`: each amount is fixed in pounds of the year it is paid (converted to the price "
+        "base with the deflator's forecast); `real` or none: at `price_year` prices.")
+
+    @model_validator(mode="after")
+    def _terms(self) -> Payment:
+        if self.terms == "cash" and self.price_year is not None:
+            raise ValueError("price_year: cash amounts are in pounds of the year paid; give terms: cash or a "
+                             "price_year, not both")
+        return self
 
 
 class Partnership(_Model):

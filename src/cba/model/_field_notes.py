@@ -38,6 +38,33 @@ FIELD_NOTES: dict[str, dict[str, str]] = {
         "value_for_money": "A value for money category of a ratio, where the guidance applies one: `dft` "
                            "(DfT's categories, for transport schemes) or your own (see "
                            "[ValueForMoneyBands](#valueformoneybands)); none (the default) gives no category.",
+        "wellbeing": "The value of one WELLBY, its range and price year, for components counted in WELLBYs "
+                     "(see [Wellbeing](#wellbeing)).",
+        "distribution": "Income groups and their distributional weights, for a weighted net present value "
+                        "beside the unweighted one (see [Distribution](#distribution)).",
+        "participants": "Number of people the programme serves, for the accounts per participant; none means "
+                        "the largest cohort of any outcome.",
+    },
+    "Wellbeing": {
+        "value": "Value of one WELLBY (a one-point change in life satisfaction on a 0-10 scale for one "
+                 "person for one year), in pounds at `price_year` prices.",
+        "low": "Low end of the published range (pounds); the default low value of `wellbeing.value` in a "
+               "sensitivity analysis.",
+        "high": "High end of the published range (pounds).",
+        "price_year": "Financial year of the value's prices; uprated to the price base with the deflator.",
+        "source": "Where the value comes from (publication, table, date).",
+    },
+    "Distribution": {
+        "elasticity": "Elasticity of the marginal utility of income (default 1.3, the Green Book's, Annex A3).",
+        "reference_income": "Reference income (usually the median) that each group's income is compared with.",
+        "groups": "Income group name to its `income` (weight `(reference_income / income) ** elasticity`) or "
+                  "its `weight`.",
+        "source": "Where the incomes or weights come from.",
+    },
+    "IncomeGroup": {
+        "income": "The group's income, on the same basis as `reference_income` (pounds a year).",
+        "weight": "The group's weight, given directly instead of an income.",
+        "source": "Where the figure comes from.",
     },
     "ValueForMoneyBands": {
         "name": "Whose categories they are, shown with the category (`dft`: DfT's, for transport schemes).",
@@ -110,6 +137,8 @@ FIELD_NOTES: dict[str, dict[str, str]] = {
         "cashable": "Cashable share of the fiscal savings, overriding the components': one rate, or "
                     "`{agency: rate}`.",
         "value": "The value of one success (see [UnitValue](#unitvalue)).",
+        "income_group": "Income group of the outcome's participants (a name under `distribution.groups`); "
+                        "their benefits are weighted in the distributionally weighted net present value.",
         "source": "Where the rates come from.",
     },
     "UnitValue": {
@@ -133,6 +162,10 @@ FIELD_NOTES: dict[str, dict[str, str]] = {
         "lag": "This component's own lag (whole years from intake), replacing the outcome's.",
         "duration": "This component's own duration (years), replacing the outcome's.",
         "drop_off": "This component's own drop-off, replacing the outcome's. " + _RATE,
+        "unit": "`wellby`: the amount is in WELLBYs per unit, priced at the model's value of a WELLBY "
+                "(social components only).",
+        "beneficiary": "Who gains: `taxpayers` (fiscal, through the agency), `participants`, `others` or "
+                       "`society`; none means taxpayers for fiscal components and participants otherwise.",
         "source": "Where the value comes from.",
         "unit_cost": "The unit cost database code the value was taken from.",
         "label": "Short name shown in tables.",

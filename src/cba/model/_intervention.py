@@ -44,6 +44,7 @@ from cba.model._settings import (
     UnitCostSettings,
     default_health_schedule,
 )
+from cba.model._social_terms import Distribution, Wellbeing
 from cba.model._value_for_money import ValueForMoneyBands
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -86,6 +87,9 @@ class Intervention(_Model):
     health_discounting: DiscountSchedule | None = None
     mutually_exclusive: list[Annotated[list[str], Field(min_length=2)]] | None = None
     value_for_money: ValueForMoneyBands | None = None
+    wellbeing: Wellbeing | None = None
+    distribution: Distribution | None = None
+    participants: Annotated[float, Field(gt=0), BeforeValidator(_not_bool)] | None = None
     agency_groups: dict[str, dict[str, list[AgencyId]]] | None = Field(
         None, description="Agency groupings: grouping name to {group: [agency ids]}. A grouping called `tier` "
         "adds to or overrides the shipped tiers of government (`local`, `nhs`, `central`, `outside`).")
@@ -166,6 +170,10 @@ class Intervention(_Model):
                        "only (a benefit cannot be cut below zero)")
             if o.quantity is not None and o.value.quantity is not None:
                 yield f"outcomes[{i}].quantity", "given on the outcome and on its value; give it once"
+            if o.income_group is not None and (self.distribution is None
+                                               or o.income_group not in self.distribution.groups):
+                groups = ", ".join(self.distribution.groups) if self.distribution else "none: add 'distribution'"
+                yield f"outcomes[{i}].income_group", f"unknown income group {o.income_group!r} (groups: {groups})"
             if isinstance(o.cashable, dict):
                 for key in o.cashable:
                     if key not in known:
@@ -173,6 +181,10 @@ class Intervention(_Model):
             for j, comp in enumerate(o.value.components or []):
                 if comp.agency is not None and comp.agency not in known:
                     yield f"outcomes[{i}].value.components[{j}].agency", unknown(comp.agency)
+                if comp.unit == "wellby" and self.wellbeing is None:
+                    yield (f"outcomes[{i}].value.components[{j}].unit",
+                           "a value in WELLBYs needs the value of a WELLBY: add 'wellbeing' (value, low, high, "
+                           "price_year, source)")
                 if isinstance(comp.cashable, list) and len(comp.cashable) > H:
                     yield (f"outcomes[{i}].value.components[{j}].cashable",
                            f"{len(comp.cashable)} years given but the horizon is {H} years")

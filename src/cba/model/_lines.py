@@ -113,7 +113,12 @@ class ValueComponent(_Model):
       the health schedule (see :mod:`cba.method._discounting`);
     * ``lag``, ``duration``, ``drop_off``: this component's own timing, replacing
       the outcome's for this component only (e.g. the economic value of better
-      school attendance arrives at working age).
+      school attendance arrives at working age);
+    * ``unit: wellby``: a social value counted in WELLBYs (``amount`` WELLBYs per
+      unit), priced at the model's value of a WELLBY (``wellbeing``);
+    * ``beneficiary``: who gains, for the accounts by who benefits: ``taxpayers``
+      (fiscal components, through their agency), ``participants``, ``others`` or
+      ``society``; none means taxpayers for fiscal and participants otherwise.
     """
 
     type: Literal["fiscal", "economic", "social"]
@@ -127,6 +132,8 @@ class ValueComponent(_Model):
     lag: Annotated[int, Field(ge=0, le=MAX_YEARS), BeforeValidator(_not_bool)] | None = None
     duration: Annotated[int, Field(ge=1, le=MAX_YEARS), BeforeValidator(_not_bool)] | None = None
     drop_off: Rate | None = None
+    unit: Literal["wellby"] | None = None
+    beneficiary: Literal["taxpayers", "participants", "others", "society"] | None = None
     source: str | None = None
     unit_cost: str | None = None
     label: str | None = None
@@ -147,6 +154,16 @@ class ValueComponent(_Model):
             if extra:
                 raise ValueError(f"{', '.join(extra)}: only fiscal components carry an agency, cashable share, "
                                  "saving class or transfer flag")
+        if self.unit == "wellby":
+            if self.type != "social":
+                raise ValueError("unit: a value counted in WELLBYs is a social value (type: social)")
+            if self.price_year is not None:
+                raise ValueError("price_year: a value in WELLBYs takes the price year of the value of a WELLBY "
+                                 "(wellbeing.price_year)")
+        if self.type == "fiscal" and self.beneficiary not in (None, "taxpayers"):
+            raise ValueError("beneficiary: a fiscal saving goes to taxpayers, through its agency")
+        if self.type != "fiscal" and self.beneficiary == "taxpayers":
+            raise ValueError("beneficiary: taxpayers gain through fiscal components (a saving to an agency)")
         if isinstance(self.cashable, list) and not self.cashable:
             raise ValueError("cashable: give one share or a list of shares by year, not an empty list")
         return self
@@ -211,6 +228,7 @@ class Outcome(_Model):
     confidence: Grade | None = None
     cashable: Rate | dict[AgencyId, Rate] | None = None
     value: UnitValue
+    income_group: str | None = None
     source: str | None = None
 
     def cohort_by_year(self, horizon: int) -> list[float]:

@@ -30,7 +30,8 @@ from cba.model._field_notes import FIELD_NOTES
 
 #: Order of the sections: the top-level model first, then as a model file nests them.
 MODEL_ORDER = ("Intervention", "Agency", "DiscountSchedule", "DiscountBand", "OptimismBiasTable",
-               "UnitCostSettings", "ValueForMoneyBands", "ValueForMoneyBand", "CostLine", "Outcome",
+               "UnitCostSettings", "ValueForMoneyBands", "ValueForMoneyBand", "Wellbeing", "Distribution",
+               "IncomeGroup", "CostLine", "Outcome",
                "UnitValue", "ValueComponent", "Partnership", "Funding", "PooledBudget", "GainShare",
                "OutcomePayment", "TopUp", "Payment")
 

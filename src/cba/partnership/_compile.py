@@ -259,6 +259,9 @@ def compile_deal(model: CompiledModel, terms: Partnership | None = None) -> Comp
     F = len(terms.payments)
     amounts = np.zeros((F, H))
     for j, term in enumerate(terms.payments):
+        if term.terms == "cash":   # pounds of the year paid: at the price base, year by year
+            amounts[j] = _by_year(term.amounts, H, pad_last=False) / _cash_factors(model, f"partnership.payments[{j}]")
+            continue
         f = uplift(f"partnership.payments[{j}].price_year", term.price_year)
         amounts[j] = _by_year(term.amounts, H, pad_last=False) * f
 
@@ -319,3 +322,16 @@ def compile_deal(model: CompiledModel, terms: Partnership | None = None) -> Comp
         investments=[(index[v.investor], index[v.provider]) for v in terms.investments or []],
         contracts=contracts,
     )
+
+
+def _cash_factors(model: CompiledModel, path: str) -> np.ndarray:
+    """The cash factor of each appraisal year (:func:`cba.method._terms.cash_factors`), or an error naming ``path``."""
+    from cba.method._terms import cash_factors
+
+    iv = model.intervention
+    if model.deflator is None:
+        raise ModelError([(f"{path}.terms", "cash amounts need the model's deflator series")])
+    try:
+        return cash_factors(model.deflator, iv.price_base, iv.start_year or iv.price_base, model.horizon)
+    except CBAError as exc:
+        raise ModelError([(f"{path}.terms", f"cash amounts: {exc}")]) from None

@@ -48,7 +48,8 @@ class Parameter:
         ``share``, ``multiplier``, ``years``, ``people``, ``pounds``, ``units``,
         ``grade`` or ``rate``.
     factor : float
-        User units to engine units (the price uplift of an amount, else 1).
+        User units to engine units (the price uplift of an amount, else 1); for a
+        ``scale`` parameter given in user units, value times factor is the multiplier.
     """
 
     path: str
@@ -69,6 +70,8 @@ class Parameter:
     health_follows: bool = False
     #: Base values of a target the engine does not hold (a deal term), else ``None``.
     base_array: np.ndarray | None = field(default=None, repr=False)
+    #: The published (low, high) a one-way analysis uses when given none (the value of a WELLBY).
+    default_range: tuple[float, float] | None = None
 
     # ---- checking values
     def check(self, values: ArrayLike) -> np.ndarray:
@@ -129,6 +132,8 @@ class Parameter:
         sel = (slice(None), *self.cells)
         current = array[sel]
         cell_dims = current.ndim - 1
+        if self.mode == "scale" and self.factor != 1.0:  # a value in user units, applied in proportion
+            v = v * self.factor
         if not keep.any():  # every draw has a value: no need to keep any base value
             if self.mode == "scale":
                 array[sel] = current * v.reshape((-1,) + (1,) * cell_dims)

@@ -36,6 +36,10 @@ path                                         kind       meaning (units)
                                                         (replaces the model's schedule; health
                                                         values follow it unless the model
                                                         gives ``health_discounting``)
+``wellbeing.value``                          value      the value of a WELLBY (pounds at its price
+                                                        year): scales every ``unit: wellby``
+                                                        component; its default range is the
+                                                        model's ``wellbeing.low`` to ``high``
 ===========================================  =========  ==========================================
 
 A value of ``NaN`` means "as in the model" (that draw keeps the base value).
@@ -98,7 +102,7 @@ PATH_FORMS = (
     "outcomes[i].optimism_bias, outcomes[i].cashable, outcomes[i].value (multiplier), "
     "outcomes[i].value.components[j].amount, outcomes[i].value.components[j].cashable, "
     "costs[l].amounts (multiplier), costs[l].amounts[t], costs[l].confidence, "
-    "costs[l].optimism_bias, costs (multiplier of every line), discount_rate"
+    "costs[l].optimism_bias, costs (multiplier of every line), discount_rate, wellbeing.value"
 )
 
 
@@ -199,6 +203,8 @@ def resolve(model: CompiledModel, path: str) -> Parameter:
         return Parameter(p, "Discount rate", "discount_factors", (slice(None),), "set", 0.0, 1.0,
                          base=base, unit="rate", first_year_discounted=iv.first_year_discounted,
                          health_follows=follows)
+    if p == "wellbeing.value":
+        return _wellby_value(model, p)
     if p == "costs":
         return Parameter(p, "All costs", "cost_real", (slice(None), slice(None)), "scale", 0.0, _INF,
                          base=1.0, unit="multiplier")
@@ -223,6 +229,10 @@ def resolve(model: CompiledModel, path: str) -> Parameter:
         name = f"{o.name}: {comp.label or _component_name(comp)}"
         if what == "amount":
             info = model.component_info[k]
+            if comp.unit == "wellby":  # WELLBYs, priced at the value of a WELLBY
+                return Parameter(p, f"{name} amount", "component_amount", (k,), "set", -_INF, _INF,
+                                 base=float(comp.amount), unit="WELLBYs",
+                                 factor=float(info["uplift"]) * float(info["value_per_wellby"]))
             return Parameter(p, f"{name} amount", "component_amount", (k,), "set", -_INF, _INF,
                              base=float(comp.amount), unit="pounds", factor=float(info["uplift"]))
         if what == "cashable":
@@ -292,6 +302,27 @@ def resolve(model: CompiledModel, path: str) -> Parameter:
         raise CBAError(f"{p}: unknown parameter; use one of {PATH_FORMS}")
 
     raise CBAError(f"{path}: unknown parameter; use one of {PATH_FORMS}")
+
+
+def _wellby_value(model: CompiledModel, p: str) -> Parameter:
+    """The value of a WELLBY (pounds at its price year) as a multiplier of every WELLBY component."""
+    wb = model.intervention.wellbeing
+    ks = [k for i in range(model.n_outcomes) for path, k in _component_index(model, i).items()
+          if _component_at(model, path).unit == "wellby"]
+    if wb is None or not ks:
+        raise CBAError(f"{p}: the model values nothing in WELLBYs (no component has unit: wellby)")
+    if wb.value <= 0:
+        raise CBAError(f"{p}: the value of a WELLBY is 0 in the model, so it cannot be moved in proportion")
+    rng = (float(wb.low), float(wb.high)) if wb.low is not None and wb.high is not None else None
+    return Parameter(p, "Value of a WELLBY", "component_amount", (np.array(ks, dtype=int),), "scale", 0.0, _INF,
+                     base=float(wb.value), unit="pounds", factor=1.0 / float(wb.value), default_range=rng)
+
+
+def _component_at(model: CompiledModel, path: str):
+    """The value component at a field path ``outcomes[i].value.components[j]``."""
+    m = re.match(r"^outcomes\[(\d+)\]\.value\.components\[(\d+)\]$", path)
+    assert m is not None  # _component_index gives explicit components only
+    return (model.intervention.outcomes[int(m[1])].value.components or [])[int(m[2])]
 
 
 def _component_name(comp) -> str:

@@ -249,7 +249,7 @@ class Sampler:
         self.parameters: list[Parameter] = resolve_many(model, distributions.keys())
         self.distributions: list[Distribution] = []
         for p, spec in zip(self.parameters, distributions.values()):
-            d = from_spec(spec, p.path)
+            d = from_spec(_published(spec, p), p.path)
             check_support(d, p)
             self.distributions.append(d)
         if isinstance(seed, np.random.SeedSequence):
@@ -385,3 +385,17 @@ class Sampler:
             pos += hi - lo
         out = dict(zip(self.paths, table))
         return out
+
+
+def _published(spec: object, p: Parameter) -> object:
+    """A triangular, PERT or uniform distribution given without its ends takes the parameter's
+    published range and value (the value of a WELLBY: ``{dist: triangular}``)."""
+    if (not isinstance(spec, Mapping) or p.default_range is None
+            or spec.get("dist") not in ("triangular", "pert", "uniform")
+            or any(k in spec for k in ("low", "mode", "high"))):
+        return spec
+    low, high = p.default_range
+    filled = {**spec, "low": low, "high": high}
+    if spec["dist"] != "uniform":
+        filled["mode"] = p.base
+    return filled

@@ -110,6 +110,8 @@ def _ranges(model, ranges, relative) -> tuple[list[Parameter], list[tuple[float,
     params = resolve_many(model, [k for k, _ in items])
     lows_highs: list[tuple[float, float]] = []
     for p, (_, rng) in zip(params, items):
+        if rng is None and relative is None and p.default_range is not None:
+            rng = p.default_range   # the published range (the value of a WELLBY)
         if rng is None:
             if relative is None:
                 raise CBAError(f"{p.path}: give its (low, high), or a relative change for every parameter "

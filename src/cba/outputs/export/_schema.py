@@ -21,6 +21,7 @@ from cba._version import __version__
 from cba.engine._metrics import METRIC_NAMES
 from cba.outputs.export._schema_base import DRAFT, _trim_all
 from cba.outputs.export._schema_partnership import Groups, PartnershipResultSchema
+from cba.outputs.export._schema_social import Accounts, Distributional
 
 _FY_PATTERN = r"^\s*\d{4}\s*[/\-]\s*(\d{2}|\d{4})\s*$"
 
@@ -309,6 +310,10 @@ class AppraisalResult(_Open):
     partnership: PartnershipResultSchema | None = Field(
         None, description="the model's partnership deal, when it has one (as cba partnership --format json)")
     warnings: list[str] = Field(description="possible double counting and other warnings to read beside the results")
+    accounts: Accounts = Field(description="benefits by who benefits: taxpayers by agency, participants, others, "
+                                           "society; in total and per participant")
+    distributional: Distributional | None = Field(
+        None, description="the distributionally weighted figures, when the model has income groups")
 
 
 def results_schema() -> dict[str, Any]:

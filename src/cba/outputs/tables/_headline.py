@@ -119,6 +119,12 @@ def summary(appraisal: Appraisal) -> PlainTable:
         rows.append(("Economic case", "value_for_money", bands.label()[:1].upper() + bands.label()[1:],
                      appraisal.value_for_money or "none", "text"))
         notes.append({"label": "Value for money category", "value": NOT_A_VERDICT, "kind": "text"})
+    weighted = appraisal.distributional()
+    if weighted is not None:  # beside the unweighted figures, never in their place (Green Book, Annex A3)
+        rows += [("Distributional analysis", "weighted_pv_public_value",
+                  "Present value of public value, distributionally weighted", weighted["weighted_benefits"], "money"),
+                 ("Distributional analysis", "weighted_net_present_public_value",
+                  "Net present public value, distributionally weighted", weighted["weighted_npv"], "money")]
     columns = {name: [r[i] for r in rows] for i, name in enumerate(("case", "metric", "label", "value", "unit"))}
     return PlainTable(columns, _attrs("Financial and economic case (present values at the price base)",
                                       kinds={"value": "@unit", "case": "text", "label": "text"},
