@@ -37,6 +37,8 @@ def _frames(result: PartnershipResult, risk: pd.DataFrame | None) -> dict[str, p
         from cba.outputs.tables._deal import risk_table
 
         frames["deal_risk"] = risk_table(risk, result.appraisal.intervention.price_base)
+        for words in risk.attrs.get("held", ()):  # a solved term is the answer, not a range
+            frames["deal_risk"].attrs["notes"].append({"label": "Held at the solved value", "value": words})
     return frames
 
 
@@ -75,6 +77,7 @@ def to_dict(result: PartnershipResult, solution=None, risk=None) -> dict[str, An
     data["warnings"] = list(getattr(result.appraisal, "warnings", []))
     if risk is not None:
         data["risk"] = {"draws": risk.attrs.get("draws"), "seed": risk.attrs.get("seed"),
+                        "held_at_solved_value": list(risk.attrs.get("held", ())),
                         "partners": [{k: plain(v) for k, v in row.items()}
                                      for row in risk.to_dict(orient="records")]}
     if solution is not None:
