@@ -123,15 +123,18 @@ def fair_shares(appraisal: Appraisal, terms: Partnership | dict | None = None, b
     else:
         verdict = (f"{every} ends ahead by {fraction:.2%} of it" if fraction > 0 else
                    f"{every} ends behind by {-fraction:.2%} of it" if fraction < 0 else f"{every} breaks even")
-    short = [(p, float(-n)) for p, n, k in zip(deal.partners, after, keep) if not k and round(float(n)) < 0]
-    if short:
-        verdict += "; " + "; ".join(f"{_name(appraisal, p)} gets nothing back on the {basis} basis, funds "
-                                    f"nothing and ends {_money(v)} short" for p, v in short)
+    short = {p: float(-n) for p, n, k in zip(deal.partners, after, keep) if not k and round(float(n)) < 0}
+    for p, n, k in zip(deal.partners, after, keep):
+        if k or round(float(n)) == 0:
+            continue
+        verdict += (f"; {_name(appraisal, p)} gets nothing back on the {basis} basis, funds nothing and ends "
+                    f"{_money(short[p])} short" if p in short else
+                    f"; {_name(appraisal, p)} gets no cash back and funds nothing" if cash else "")
     msg = (f"Fair shares: fund every cost line in proportion to what each partner gets back on the {basis} basis "
            f"({split}); {verdict}.")
     return Solution("fair-shares", True, fraction, msg, solved,
                     {"shares": shares, "cost": cost, "gets_back": total, "basis": basis,
-                     "short": dict(short)}, "closed form")
+                     "short": short}, "closed form")
 
 
 # ---------------------------------------------------------------- gain-share
