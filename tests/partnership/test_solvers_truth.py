@@ -107,7 +107,8 @@ def test_any_split_beside_a_partner_in_deficit_names_the_payment_it_needs():
 def test_every_solver_sentence_uses_display_names():
     a = cba.appraise("examples/partnership/back_to_work/model.yaml")
     answers = [solvers.fair_shares(a), solvers.fair_shares(a, basis="cashable"), solvers.any_split(a),
-               solvers.gain_share(a, "dwp", "local_authority"), solvers.gain_share(a, ["dwp", "nhs"], "local_authority"),
+               solvers.gain_share(a, "dwp", "local_authority"),
+               solvers.gain_share(a, ["dwp", "nhs"], "local_authority"),
                solvers.gain_share(a, "dwp", "local_authority", target=1e9)]
     for s in answers:
         for word in ("local_authority", "dwp", "nhs"):

@@ -51,8 +51,9 @@ def placeholder_warning(model: Intervention) -> str | None:
     >>> from cba.model._intervention import Intervention
     >>> m = Intervention.model_validate({"name": "x", "price_base": "2024/25", "horizon": 1,
     ...     "description": "REPLACE: what it does"})
-    >>> print(placeholder_warning(m))
-    the model still holds 1 placeholder from cba init (description): its figures are the method's worked example, not evidence; replace every figure and text marked REPLACE
+    >>> print(placeholder_warning(m))  # doctest: +NORMALIZE_WHITESPACE
+    the model still holds 1 placeholder from cba init (description): its figures are the
+    method's worked example, not evidence; replace every figure and text marked REPLACE
     """
     found = placeholders(model)
     if not found:

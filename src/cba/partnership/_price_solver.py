@@ -211,7 +211,8 @@ def break_even_price(appraisal: Appraisal, outcome: str, payee: str, payer: str 
     msg = (f"{whom} {reaches} at {_money(price) if price >= 1 else f'£{price:,.2f}'} per outcome "
            f"({outcome!r}, counted {agreement.basis})")
     if details["value_ceiling"] is not None:
-        msg += f"; {_name(appraisal, agreement.payer)}'s value ceiling is {_money(details['value_ceiling'])} per outcome"
+        msg += (f"; {_name(appraisal, agreement.payer)}'s value ceiling is {_money(details['value_ceiling'])} "
+                "per outcome")
     solved, held = at_price(price)
     return Solution("price", True, price, msg + ".", solved, {**details, "price": price}, method, held)
 

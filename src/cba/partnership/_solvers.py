@@ -31,7 +31,7 @@ price in :mod:`cba.partnership._price_solver`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -180,7 +180,8 @@ def gain_share(appraisal: Appraisal, sources: str | Sequence[str], to: str, targ
     existing = [g for g, t in enumerate(base.gain_share) if t.from_ in sources and t.to == to]
     covered = {base.gain_share[g].from_ for g in existing}
     added = [GainShare(**{"from": s, "to": to, "share": 0.0, "basis": basis or "fiscal",
-                          "name": f"Gain-share {_name(appraisal, s)} to {_name(appraisal, to)} (solved)"}) for s in sources if s not in covered]
+                          "name": f"Gain-share {_name(appraisal, s)} to {_name(appraisal, to)} (solved)"})
+             for s in sources if s not in covered]
     trial = base.model_copy(update={"gain_share": [*base.gain_share, *added]})
     deal = compile_deal(appraisal.compiled, trial)
     j = _index(deal, to, "--to")
