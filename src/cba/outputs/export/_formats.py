@@ -116,7 +116,13 @@ def to_xlsx(appraisal: Appraisal, charts: bool = True) -> bytes:
     charts (see :mod:`.xlsx`): each sheet titled with the intervention and what its
     figures are, set up to print on A4. ``charts=False`` leaves the charts out (quicker)."""
     from cba.outputs.export._partnership import SHEET_NAMES as DEAL_SHEETS
-    from cba.outputs.export._workbook import appraisal_charts, appraisal_figures, charts_figures, ledger_sheet
+    from cba.outputs.export._workbook import (
+        appraisal_charts,
+        appraisal_figures,
+        charts_figures,
+        cover_rows,
+        ledger_sheet,
+    )
     from cba.outputs.export._xlsx import workbook_bytes
     from cba.outputs.tables._tables import all_tables
 
@@ -133,7 +139,7 @@ def to_xlsx(appraisal: Appraisal, charts: bool = True) -> bytes:
         sheets[sheet], figures[sheet] = frame, about.get(name, "")
     return workbook_bytes(sheets, title=appraisal.intervention.name, figures=figures,
                           charts=appraisal_charts(appraisal) if charts else (),
-                          charts_figures=charts_figures(appraisal))
+                          charts_figures=charts_figures(appraisal), cover=cover_rows(appraisal))
 
 
 def assumption_records(appraisal: Appraisal) -> dict[str, list[dict[str, Any]]]:
