@@ -25,7 +25,7 @@ SUFFIX = {"table": "txt", "markdown": "md", "json": "json", "csv": "csv", "xlsx"
 
 def check_output(fmt, path):
     if fmt == "xlsx":
-        assert openpyxl.load_workbook(path).sheetnames[0] in ("Summary", "Side by side")
+        assert openpyxl.load_workbook(path).sheetnames[0] in ("Cover", "Side by side")
         return
     text = path.read_text()
     if fmt == "json":

@@ -15,6 +15,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.worksheet.hyperlink import Hyperlink
 
 #: Name of the cover sheet, the first in the workbook.
 COVER = "Cover"
@@ -24,7 +25,7 @@ _FILL = PatternFill("solid", fgColor="DDEBF7")
 
 
 def add_cover_sheet(workbook: Workbook, title: str, about: Sequence[tuple[str, Any, str]],
-                    contents: Sequence[tuple[str, str]]) -> None:
+                    contents: Sequence[tuple[str, str]], figures: str = "") -> None:
     """Add the cover sheet in front of the others.
 
     Parameters
@@ -36,6 +37,8 @@ def add_cover_sheet(workbook: Workbook, title: str, about: Sequence[tuple[str, A
         :data:`cba.outputs._format.KINDS` (``text`` for words).
     contents : sequence of (sheet name, what it holds)
         The sheets, in order.
+    figures : str
+        What the figures are (the price base, present values): the title block's third line.
     """
     from cba.outputs.export._xlsx import _print_setup, write_text, write_value
 
@@ -44,11 +47,18 @@ def add_cover_sheet(workbook: Workbook, title: str, about: Sequence[tuple[str, A
     ws.column_dimensions["B"].width = 70
     cell = ws.cell(row=1, column=1)
     write_text(cell, title)
-    cell.font = Font(name=_FONT, bold=True, size=16)
-    cell = ws.cell(row=2, column=1)
-    write_text(cell, "Cost-benefit analysis workbook")
-    cell.font = Font(name=_FONT, italic=True, size=11, color="404040")
-    row = 4
+    cell.font = Font(name=_FONT, bold=True, size=14)
+    for row, text, font in ((2, "Cost-benefit analysis workbook: the headline and the contents",
+                             Font(name=_FONT, bold=True, size=11)),
+                            (3, figures, Font(name=_FONT, italic=True, size=10, color="404040"))):
+        if text:
+            cell = ws.cell(row=row, column=1)
+            write_text(cell, text)
+            cell.font = font
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
+    ws.row_dimensions[3].height = 15 * max(1, -(-len(figures) // 120)) + 2
+    row = 5
     for heading, rows in (("The appraisal", about), ("Contents", contents)):
         for col, text in enumerate((heading, "" if heading == "Contents" else ""), start=1):
             c = ws.cell(row=row, column=col)
@@ -64,7 +74,8 @@ def add_cover_sheet(workbook: Workbook, title: str, about: Sequence[tuple[str, A
             left.alignment = Alignment(vertical="top", wrap_text=True)
             right = ws.cell(row=row, column=2)
             if heading == "Contents":
-                left.hyperlink = f"#'{label}'!A1"
+                quoted = label.replace("'", "''")
+                left.hyperlink = Hyperlink(ref=left.coordinate, location=f"'{quoted}'!A1")  # within the workbook
                 left.font = Font(name=_FONT, size=11, color="0563C1", underline="single")
                 write_text(right, str(value))
             elif value is not None:

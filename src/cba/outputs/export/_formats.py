@@ -134,6 +134,7 @@ def to_xlsx(appraisal: Appraisal, charts: bool = True) -> bytes:
     for name, frame in frames.items():
         sheet = SHEET_NAMES.get(name, name.capitalize())
         sheets[sheet], figures[sheet] = frame, about.get(name, "")
+    figures["Cover"] = about["cover"]
     for name, frame in _deal_tables(appraisal).items():
         sheet = f"Deal - {DEAL_SHEETS[name]}"
         sheets[sheet], figures[sheet] = frame, about.get(name, "")
@@ -157,6 +158,7 @@ def assumption_records(appraisal: Appraisal) -> dict[str, list[dict[str, Any]]]:
     out: dict[str, list[dict[str, Any]]] = {}
     for name in ASSUMPTION_TABLES:
         frame = TABLES[name](appraisal)
+        frame = frame.drop(columns=list(frame.attrs.get("display_only", ())))   # printed only
         if name == "cost_lines":
             amounts = frame[labels].to_numpy(dtype=float).tolist() if len(frame) else []
             frame = frame.drop(columns=labels)

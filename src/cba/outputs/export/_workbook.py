@@ -37,6 +37,7 @@ def appraisal_figures(appraisal: Appraisal) -> dict[str, str]:
     pb = b["pb"]
     return {
         "summary": b["pv"],
+        "cover": f"Price base {pb}. " + b["pv"] + " Each sheet's title block says what its figures are.",
         "agencies": b["pv"] + " Net position = fiscal savings banked minus costs borne.",
         "costs": b["by_year"],
         "benefits": b["by_year"],

@@ -476,7 +476,7 @@ def workbook_bytes(sheets: Mapping[str, pd.DataFrame], title: str | None = None,
         contents = [(name, str(frame.attrs.get("title") or name)) for name, frame in sheets.items()]
         if charts:
             contents.append(("Charts", "The charts, each with its caption"))
-        add_cover_sheet(wb, title or "", cover, contents)
+        add_cover_sheet(wb, title or "", cover, contents, figures.get("Cover", ""))
     wb.properties.creator = f"cba-appraisal {__version__}"
     buffer = io.BytesIO()
     wb.save(buffer)

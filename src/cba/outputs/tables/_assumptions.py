@@ -16,6 +16,7 @@ import pandas as pd
 
 from cba.method._additionality import net_success_rate
 from cba.model._agencies import display_name
+from cba.outputs._format import fmt
 from cba.outputs.tables._frame import _MONEY, _table
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -66,25 +67,37 @@ def cost_line_table(appraisal: Appraisal) -> pd.DataFrame:
                                  "source")}
     kinds.update({y: _MONEY for y in labels}, total=_MONEY, uplift="factor", confidence="int",
                  optimism_bias="rate", pv_costs=_MONEY)
-    return _table(frame, "Assumptions: cost lines (amounts as entered, at their price year)", kinds=kinds,
-                  labels={"field": "Field", "name": "Cost line", "agency_name": "Agency", "kind_name": "Kind",
-                          "total": "Total as entered", "price_year": "Price year", "uplift": "Uplift to price base",
-                          "confidence": "Confidence grade", "optimism_bias": "Optimism bias",
-                          "pv_costs": "PV after uplift and bias", "source": "Source"},
-                  hidden=("field", "agency", "kind"), blank=("confidence",))
+    frame = _table(frame, "Assumptions: cost lines (amounts as entered, at their price year)", kinds=kinds,
+                   labels={"field": "Field", "name": "Cost line", "agency_name": "Agency", "kind_name": "Kind",
+                           "total": "Total as entered", "price_year": "Price year", "uplift": "Uplift to price base",
+                           "confidence": "Confidence grade", "optimism_bias": "Optimism bias",
+                           "pv_costs": "PV after uplift and bias", "source": "Source"},
+                   hidden=("field", "agency", "kind"), blank=("confidence",))
+    frame.attrs[DISPLAY_ONLY] = ["kind_name"]
+    return frame
 
 
 OUTCOME_RATES = ("engagement", "success", "deadweight", "displacement", "leakage", "substitution", "attribution")
 
 
-def _cashable_text(value, names: dict[str, str] | None = None) -> str | float | None:
-    """An outcome's cashable override: one share as a number (a percentage cell), shares by agency in words."""
+def _cashable_text(value, names: dict[str, str] | None = None) -> str | None:
     if value is None:
         return None
     if isinstance(value, dict):   # agencies by name, as everywhere people read them
-        return "; ".join(f"{display_name(a, names)}: {v:.0%}" if round(v * 100, 6) == round(v * 100) else
-                         f"{display_name(a, names)}: {v:.2%}" for a, v in value.items())
-    return float(value)
+        return "; ".join(f"{display_name(a, names)}: {v:g}" for a, v in value.items())
+    return f"{value:g}"
+
+
+def _cashable_shown(value, names: dict[str, str] | None = None) -> str | float | None:
+    """An outcome's cashable override as printed: one share a number (a percentage cell), shares by agency
+    in words, as percentages."""
+    if value is None or not isinstance(value, dict):
+        return None if value is None else float(value)
+    return "; ".join(f"{display_name(a, names)}: {fmt(float(v), 'rate')}" for a, v in value.items())
+
+
+#: Columns of the assumption tables that are there to be printed only (the records and the JSON leave them out).
+DISPLAY_ONLY = "display_only"
 
 
 def outcome_table(appraisal: Appraisal) -> pd.DataFrame:
@@ -112,18 +125,20 @@ def outcome_table(appraisal: Appraisal) -> pd.DataFrame:
             "lag": o.lag, "duration": o.duration, "drop_off": float(o.drop_off),
             "quantity": float(o.effective_quantity), "confidence": o.confidence,
             "optimism_bias": float(ob[i]), "cashable": _cashable_text(o.cashable, model.agency_names),
+            "cashable_shown": _cashable_shown(o.cashable, model.agency_names),
             "cashable_kind": "rate" if isinstance(o.cashable, int | float) else "text",
             "unit_cost": o.value.unit_cost,
             **{f"pv_{vt}": float(pvs[vt].get(i, 0.0)) for vt in pvs}, "source": o.source,
         })
     columns = ["field", "name", "cohort_total", "cohort_by_year", *OUTCOME_RATES, "net_success_rate", "lag",
                "duration", "drop_off", "quantity", "confidence", "optimism_bias", "cashable", "unit_cost",
-               "pv_fiscal", "pv_economic", "pv_social", "source", "cashable_kind"]
+               "pv_fiscal", "pv_economic", "pv_social", "source", "cashable_shown", "cashable_kind"]
     frame = pd.DataFrame(rows, columns=columns)
-    frame["cashable"] = frame["cashable"].astype(object).where(frame["cashable"].notna(), None)
+    frame["cashable_shown"] = frame["cashable_shown"].astype(object).where(frame["cashable_shown"].notna(), None)
     frame["confidence"] = frame["confidence"].astype(object).where(frame["confidence"].notna(), None)
-    kinds = {c: "text" for c in ("field", "name", "cohort_by_year", "unit_cost", "source", "cashable_kind")}
-    kinds["cashable"] = "@cashable_kind"
+    kinds = {c: "text" for c in ("field", "name", "cohort_by_year", "cashable", "unit_cost", "source",
+                                 "cashable_kind")}
+    kinds["cashable_shown"] = "@cashable_kind"
     kinds.update({r: "rate" for r in (*OUTCOME_RATES, "net_success_rate", "drop_off", "optimism_bias")},
                  cohort_total="number", lag="int", duration="int", quantity="number", confidence="int",
                  pv_fiscal=_MONEY, pv_economic=_MONEY, pv_social=_MONEY)
@@ -131,10 +146,12 @@ def outcome_table(appraisal: Appraisal) -> pd.DataFrame:
     labels.update(field="Field", name="Outcome", cohort_total="Cohort (total)", cohort_by_year="Cohort by intake year",
                   net_success_rate="Net success rate", lag="Lag (years)", duration="Duration (years)",
                   drop_off="Drop-off", quantity="Quantity", confidence="Confidence grade",
-                  optimism_bias="Optimism bias", cashable="Cashable override", unit_cost="Unit cost code",
+                  optimism_bias="Optimism bias", cashable_shown="Cashable override", unit_cost="Unit cost code",
                   pv_fiscal="PV fiscal", pv_economic="PV economic", pv_social="PV social", source="Source")
-    return _table(frame, "Assumptions: outcomes", kinds=kinds, labels=labels, hidden=("field", "cashable_kind"),
-                  blank=("confidence",))
+    frame = _table(frame, "Assumptions: outcomes", kinds=kinds, labels=labels,
+                   hidden=("field", "cashable", "cashable_kind"), blank=("confidence",))
+    frame.attrs[DISPLAY_ONLY] = ["cashable_shown", "cashable_kind"]
+    return frame
 
 
 #: Provenance keys a resolved unit value may carry, with their headings. Read with
@@ -220,6 +237,8 @@ def unit_value_table(appraisal: Appraisal) -> pd.DataFrame:
               "amount_at_price_base": "Amount at price base", "cashable": "Cashable share",
               "transfer": "Transfer", "source": "Source",
               **{k: UNIT_VALUE_PROVENANCE.get(k, k.replace("_", " ").capitalize()) for k in extras}}
-    return _table(frame, "Assumptions: unit values (per unit of each outcome)", kinds=kinds, labels=labels,
-                  hidden=("field", "outcome", "component", "agency"), blank=("cashable",))
+    frame = _table(frame, "Assumptions: unit values (per unit of each outcome)", kinds=kinds, labels=labels,
+                   hidden=("field", "outcome", "component", "agency"), blank=("cashable",))
+    frame.attrs[DISPLAY_ONLY] = ["component_number"]
+    return frame
 
