@@ -18,10 +18,9 @@ from cba.model._base import Number, _Model
 DFT_VALUE_FOR_MONEY: tuple[tuple[str, float | None], ...] = (
     ("poor", None), ("low", 1.0), ("medium", 1.5), ("high", 2.0), ("very high", 4.0),
 )
-#: Where the default bands come from.
+#: Where the default bands come from (the bands themselves are said once, by ``describe``).
 DFT_VALUE_FOR_MONEY_SOURCE = (
-    "Department for Transport, Value for Money Framework, value for money categories: poor below 1, "
-    "low 1 to 1.5, medium 1.5 to 2, high 2 to 4, very high 4 and above (see docs/method.md)"
+    "Department for Transport, Value for Money Framework, value for money categories; see docs/method.md"
 )
 
 

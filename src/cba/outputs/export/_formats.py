@@ -82,8 +82,9 @@ def to_markdown(appraisal: Appraisal) -> str:
     from cba.outputs.tables._tables import all_tables
 
     lines = _heading_lines(appraisal)
-    for frame in all_tables(appraisal, include_ledger=False).values():
-        lines += [render_table_markdown(frame), ""]
+    for name, frame in all_tables(appraisal, include_ledger=False).items():
+        if name != "warnings":          # said once, in bold under the heading
+            lines += [render_table_markdown(frame), ""]
     for frame in _deal_tables(appraisal).values():
         lines += [render_table_markdown(frame), ""]
     return "\n".join(lines)
