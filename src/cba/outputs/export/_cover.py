@@ -81,7 +81,7 @@ def add_cover_sheet(workbook: Workbook, title: str, about: Sequence[tuple[str, A
             elif value is not None:
                 write_value(right, value, kind)
             right.alignment = Alignment(vertical="top", wrap_text=True, horizontal="left")
-            lines = max(1, -(-len(str(value or "")) // 75), -(-len(label) // 36))
+            lines = max(1, -(-len(str(value or "")) // 75), -(-len(label) // 40))
             ws.row_dimensions[row].height = 15 * lines + 2
             row += 1
         row += 1
