@@ -131,8 +131,8 @@ def outcome_table(appraisal: Appraisal) -> pd.DataFrame:
             **{f"pv_{vt}": float(pvs[vt].get(i, 0.0)) for vt in pvs}, "source": o.source,
         })
     columns = ["field", "name", "cohort_total", "cohort_by_year", *OUTCOME_RATES, "net_success_rate", "lag",
-               "duration", "drop_off", "quantity", "confidence", "optimism_bias", "cashable", "unit_cost",
-               "pv_fiscal", "pv_economic", "pv_social", "source", "cashable_shown", "cashable_kind"]
+               "duration", "drop_off", "quantity", "confidence", "optimism_bias", "cashable", "cashable_shown",
+               "unit_cost", "pv_fiscal", "pv_economic", "pv_social", "source", "cashable_kind"]
     frame = pd.DataFrame(rows, columns=columns)
     frame["cashable_shown"] = frame["cashable_shown"].astype(object).where(frame["cashable_shown"].notna(), None)
     frame["confidence"] = frame["confidence"].astype(object).where(frame["confidence"].notna(), None)
