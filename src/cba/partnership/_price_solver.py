@@ -210,7 +210,7 @@ def break_even_price(appraisal: Appraisal, outcome: str, payee: str, payer: str 
     reaches = "breaks even" if target == 0 else f"reaches {_money(target)}"
     msg = (f"{whom} {reaches} at {_money(price) if price >= 1 else f'£{price:,.2f}'} per outcome "
            f"({outcome!r}, counted {agreement.basis})")
-    if details["value_ceiling"] is not None:
+    if details["value_ceiling"] is not None and agreement.payer:
         msg += (f"; {_name(appraisal, agreement.payer)}'s value ceiling is {_money(details['value_ceiling'])} "
                 "per outcome")
     solved, held = at_price(price)

@@ -10,18 +10,34 @@ number, money is money), never text.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.hyperlink import Hyperlink
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 #: Name of the cover sheet, the first in the workbook.
 COVER = "Cover"
 _FONT = "Calibri"
 _RULE = Side(style="thin", color="7F7F7F")
 _FILL = PatternFill("solid", fgColor="DDEBF7")
+
+
+def cover_sheet(title: str, about: Sequence[tuple[str, Any, str]], sheets: Mapping[str, pd.DataFrame],
+                charts: bool, figures: str = "") -> Callable[[Workbook], None]:
+    """What :func:`cba.outputs.export._xlsx.workbook_bytes` calls (``finish=``) to put the cover in front.
+
+    The contents list ``sheets`` by name with each table's title, then the charts
+    sheet when there is one.
+    """
+    contents = [(name, str(frame.attrs.get("title") or name)) for name, frame in sheets.items()]
+    if charts:
+        contents.append(("Charts", "The charts, each with its caption"))
+    return lambda workbook: add_cover_sheet(workbook, title, about, contents, figures)
 
 
 def add_cover_sheet(workbook: Workbook, title: str, about: Sequence[tuple[str, Any, str]],
@@ -60,10 +76,10 @@ def add_cover_sheet(workbook: Workbook, title: str, about: Sequence[tuple[str, A
     ws.row_dimensions[3].height = 15 * max(1, -(-len(figures) // 120)) + 2
     row = 5
     for heading, rows in (("The appraisal", about), ("Contents", contents)):
-        for col, text in enumerate((heading, "" if heading == "Contents" else ""), start=1):
+        for col in (1, 2):
             c = ws.cell(row=row, column=col)
-            if text:
-                write_text(c, text)
+            if col == 1:
+                write_text(c, heading)
             c.font, c.fill, c.border = Font(name=_FONT, bold=True, size=11), _FILL, Border(bottom=_RULE)
         row += 1
         for item in rows:

@@ -116,6 +116,7 @@ def to_xlsx(appraisal: Appraisal, charts: bool = True) -> bytes:
     """An Excel workbook with one sheet per table of :mod:`cba.outputs.tables._tables` and a sheet of
     charts (see :mod:`.xlsx`): each sheet titled with the intervention and what its
     figures are, set up to print on A4. ``charts=False`` leaves the charts out (quicker)."""
+    from cba.outputs.export._cover import cover_sheet
     from cba.outputs.export._partnership import SHEET_NAMES as DEAL_SHEETS
     from cba.outputs.export._workbook import (
         appraisal_charts,
@@ -139,9 +140,11 @@ def to_xlsx(appraisal: Appraisal, charts: bool = True) -> bytes:
     for name, frame in _deal_tables(appraisal).items():
         sheet = f"Deal - {DEAL_SHEETS[name]}"
         sheets[sheet], figures[sheet] = frame, about.get(name, "")
-    return workbook_bytes(sheets, title=appraisal.intervention.name, figures=figures,
-                          charts=appraisal_charts(appraisal) if charts else (),
-                          charts_figures=charts_figures(appraisal), cover=cover_rows(appraisal))
+    drawn = appraisal_charts(appraisal) if charts else []
+    return workbook_bytes(sheets, title=appraisal.intervention.name, figures=figures, charts=drawn,
+                          charts_figures=charts_figures(appraisal),
+                          finish=cover_sheet(appraisal.intervention.name, cover_rows(appraisal), sheets, bool(drawn),
+                                             figures["Cover"]))
 
 
 def assumption_records(appraisal: Appraisal) -> dict[str, list[dict[str, Any]]]:

@@ -103,6 +103,7 @@ def to_csv(result: PartnershipResult, solution=None, risk=None) -> str:
 def to_xlsx(result: PartnershipResult, solution=None, risk=None) -> bytes:
     """The deal's tables, one sheet each, and its charts: titled with the intervention and
     what the figures are, set up to print on A4 (see :mod:`.xlsx`)."""
+    from cba.outputs.export._cover import cover_sheet
     from cba.outputs.export._workbook import appraisal_figures, charts_figures, cover_rows, deal_charts, deal_figures
     from cba.outputs.export._xlsx import workbook_bytes
 
@@ -110,13 +111,15 @@ def to_xlsx(result: PartnershipResult, solution=None, risk=None) -> bytes:
     frames = _frames(result, risk)
     sheets = {SHEET_NAMES[name]: frame for name, frame in frames.items()}
     figures = {SHEET_NAMES[name]: about.get(name, "") for name in frames}
-    figures["Cover"] = appraisal_figures(result.appraisal)["cover"]
     cover = cover_rows(result.appraisal)
     if solution is not None:  # the board's question and its answer, in its own words
         cover.insert(0, ("Question answered", solution.message, "text"))
-    return workbook_bytes(sheets, title=result.appraisal.intervention.name, figures=figures,
-                          charts=deal_charts(result), charts_figures=charts_figures(result.appraisal),
-                          one_page=("Partners",), cover=cover)
+    title = result.appraisal.intervention.name
+    charts = deal_charts(result)
+    return workbook_bytes(sheets, title=title, figures=figures, charts=charts,
+                          charts_figures=charts_figures(result.appraisal), one_page=("Partners",),
+                          finish=cover_sheet(title, cover, sheets, bool(charts),
+                                             appraisal_figures(result.appraisal)["cover"]))
 
 
 #: Writers by format name.

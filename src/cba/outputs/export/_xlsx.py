@@ -27,7 +27,7 @@ from __future__ import annotations
 import io
 import math
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -435,7 +435,7 @@ def add_chart_sheet(workbook: Workbook, name: str, charts: Sequence[tuple[str, A
 def workbook_bytes(sheets: Mapping[str, pd.DataFrame], title: str | None = None, *,
                    figures: Mapping[str, str] | None = None, charts: Sequence[tuple[str, Any, str]] = (),
                    charts_figures: str = "", one_page: Collection[str] = ("Summary", "Side by side"),
-                   footer: str | None = None, cover: Sequence[tuple[str, Any, str]] | None = None) -> bytes:
+                   footer: str | None = None, finish: Callable[[Workbook], None] | None = None) -> bytes:
     """A workbook with one sheet per table (and a sheet of charts), as the bytes of an ``.xlsx`` file.
 
     Parameters
@@ -454,9 +454,9 @@ def workbook_bytes(sheets: Mapping[str, pd.DataFrame], title: str | None = None,
         Sheets fitted to one printed page.
     footer : str, optional
         The name in the printed footer (default: ``title``).
-    cover : sequence of (label, value, kind), optional
-        With it, a "Cover" sheet comes first: the title, these rows (the model, the
-        price base, the headline) and the contents (:mod:`cba.outputs.export._cover`).
+    finish : callable, optional
+        Called with the workbook once every sheet is in it, before it is saved: the
+        cover sheet is added so (:func:`cba.outputs.export._cover.cover_sheet`).
     """
     wb = Workbook()
     blank = wb.active
@@ -470,13 +470,8 @@ def workbook_bytes(sheets: Mapping[str, pd.DataFrame], title: str | None = None,
                   footer=footer)
     if charts:
         add_chart_sheet(wb, "Charts", charts, heading=title, figures=charts_figures, footer=footer)
-    if cover is not None:
-        from cba.outputs.export._cover import add_cover_sheet
-
-        contents = [(name, str(frame.attrs.get("title") or name)) for name, frame in sheets.items()]
-        if charts:
-            contents.append(("Charts", "The charts, each with its caption"))
-        add_cover_sheet(wb, title or "", cover, contents, figures.get("Cover", ""))
+    if finish is not None:
+        finish(wb)
     wb.properties.creator = f"cba-appraisal {__version__}"
     buffer = io.BytesIO()
     wb.save(buffer)

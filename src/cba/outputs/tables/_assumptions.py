@@ -226,8 +226,8 @@ def unit_value_table(appraisal: Appraisal) -> pd.DataFrame:
     frame["cashable"] = frame["cashable"].astype(float)
     kinds = {c: "text" for c in ("field", "outcome_name", "label", "type", "agency", "agency_name", "unit_cost",
                                  "price_year", "source")}
-    kinds.update(outcome="int", component="int", component_number="int", amount=_MONEY, uplift="factor", amount_at_price_base=_MONEY,
-                 cashable="rate", transfer="bool")
+    kinds.update(outcome="int", component="int", component_number="int", amount=_MONEY, uplift="factor",
+                 amount_at_price_base=_MONEY, cashable="rate", transfer="bool")
     for key in extras:
         kinds[key] = "number" if pd.api.types.is_numeric_dtype(frame[key]) and not \
             pd.api.types.is_bool_dtype(frame[key]) else "text"
