@@ -31,7 +31,7 @@ def check_output(fmt, path):
         assert title == "Worked example" or title.startswith("Options compared: Key workers")
         return
     if fmt == "xlsx":
-        assert openpyxl.load_workbook(path).sheetnames[0] in ("Summary", "Side by side")
+        assert openpyxl.load_workbook(path).sheetnames[0] in ("Cover", "Side by side")
         return
     text = path.read_text()
     if fmt == "json":

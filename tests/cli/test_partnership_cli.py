@@ -84,7 +84,7 @@ def test_command_line_mistakes_exit_2(model, capsys, argv, words):
 def test_a_solver_with_no_answer_says_by_how_much(model, capsys):
     code, out, _ = run(capsys, "partnership", str(model), "--solve", "gain-share", "--from", "nhs",
                        "--to", "local_authority", "--target", "500000")
-    assert code == 0 and "No gain-share from nhs is enough" in out and "£400,000 short" in out
+    assert code == 0 and "No gain-share from NHS is enough" in out and "£400,000 short" in out
 
 
 def test_risk_gives_each_partner_its_chance_of_losing_money(model, tmp_path, capsys):

@@ -223,6 +223,10 @@ def test_the_overlap_warning_for_a_headline_and_its_constituent():
     # shown in every output
     assert w in " ".join(a.summary().split())  # wrapped to the screen's width (issue 12, item 5)
     assert w in a.to_markdown()
+    for text in (a.to_markdown(), " ".join(a.summary().split())):   # once: no second copy in a table
+        assert text.count(w) == 1
+    provenance = a.provenance["value_for_money_bands"]
+    assert provenance.count("poor below 1") == 1                      # the bands said once
     assert json.loads(a.to_json())["warnings"] == [w]
     from html import escape
 

@@ -76,7 +76,7 @@ def test_a_mistake_caused_by_another_is_not_reported_twice():
     # a misspelt field is one mistake
     d = data(outcomes__0__deadwieght=0.2)
     got = problems(lambda: cba.Intervention(**d))
-    assert got == [("outcomes[0].deadwieght", "Extra inputs are not permitted, got 0.2")]
+    assert got == [("outcomes[0].deadwieght", "Extra inputs are not permitted, got 0.2; did you mean 'deadweight'?")]
 
 
 def test_one_message_per_mistake_for_a_value_of_several_types():

@@ -56,9 +56,9 @@ def data_rows(ws):
 
 # ---------------------------------------------------------------- Excel
 def test_sheet_names(workbook):
-    assert workbook.sheetnames == ["Summary", "Agencies", "Costs", "Benefits", "Cost lines", "Outcomes",
+    assert workbook.sheetnames == ["Cover", "Summary", "Agencies", "Costs", "Benefits", "Cost lines", "Outcomes",
                                    "Unit values", "Provenance", "Ledger", "Charts"]
-    assert list(SHEET_NAMES.values()) == workbook.sheetnames[:-1]
+    assert list(SHEET_NAMES.values()) == workbook.sheetnames[1:-1]
 
 
 def test_summary_figures_equal_the_engine_to_the_penny(workbook, worked):
@@ -105,7 +105,7 @@ def test_cost_and_benefit_sheets(workbook):
 
 def test_numbers_are_numbers_and_headers_frozen(workbook):
     for ws in workbook:
-        if ws.title == "Charts":
+        if ws.title in ("Charts", "Cover"):
             continue
         assert ws.freeze_panes == f"A{HEADER_ROW + 1}", ws.title
         assert all(c.font.bold for c in ws[HEADER_ROW] if c.value is not None)
@@ -117,8 +117,9 @@ def test_numbers_are_numbers_and_headers_frozen(workbook):
                         float(c.value.replace(",", "").replace("£", ""))
                     except ValueError:
                         continue
-                    # the only texts that may look like numbers: intakes by year and provenance items
-                    assert (ws.title, c.column) in (("Outcomes", 4), ("Provenance", 2)), (ws.title, c.coordinate)
+                    # the only texts that may look like numbers: intakes by year (a list, "100, 120")
+                    heading = ws.cell(HEADER_ROW, c.column).value
+                    assert (ws.title, heading) == ("Outcomes", "Cohort by intake year"), (ws.title, c.coordinate)
     ledger = workbook["Ledger"]
     real = header(ledger).index("Real terms (£)")
     rows = [r for r in data_rows(ledger) if r[0].value is not None]
@@ -140,15 +141,15 @@ def test_no_formula_injection(tmp_path):
     path = tmp_path / "evil.xlsx"
     cba.appraise(model).to_excel(path)
     wb = openpyxl.load_workbook(path)
-    cell = find_row(wb["Cost lines"], ["costs[0]"])[1]
+    cell = find_row(wb["Cost lines"], [INJECTION])[0]      # the first column names the line
     assert cell.value == INJECTION and cell.data_type == "s" and cell.quotePrefix
     ledger = wb["Ledger"]
     source = header(ledger).index("Cost line or outcome")
     texts = {r[source].value: r[source] for r in data_rows(ledger)}
     for text in (INJECTION, "+SUM(A1:A9)", "-2+3"):
         assert texts[text].data_type == "s" and texts[text].quotePrefix
-    outcome = find_row(wb["Outcomes"], ["outcomes[0]"])
-    assert outcome[1].value == "-2+3" and outcome[1].data_type == "s"
+    outcome = find_row(wb["Outcomes"], ["-2+3"])
+    assert outcome[0].value == "-2+3" and outcome[0].data_type == "s"
     formulas = [(ws.title, c.coordinate) for ws in wb for r in ws.iter_rows() for c in r if c.data_type == "f"]
     assert formulas == []
     # and in the file itself: no <f> element anywhere
@@ -164,7 +165,7 @@ def test_control_characters_do_not_break_the_workbook():
     model = cba.load_intervention(WORKED).model_copy(deep=True)
     model.costs[0].name = "bell\x07 here"
     wb = openpyxl.load_workbook(io.BytesIO(to_xlsx(cba.appraise(model))))
-    assert find_row(wb["Cost lines"], ["costs[0]"])[1].value == "bell\ufffd here"
+    assert wb["Cost lines"].cell(HEADER_ROW + 1, 1).value == "bell\ufffd here"
 
 
 def test_to_excel_never_overwrites(tmp_path, worked):
@@ -174,7 +175,7 @@ def test_to_excel_never_overwrites(tmp_path, worked):
         worked.to_excel(path)
     assert path.read_text() == "precious"
     worked.to_excel(path, force=True)
-    assert openpyxl.load_workbook(path).sheetnames[0] == "Summary"
+    assert openpyxl.load_workbook(path).sheetnames[:2] == ["Cover", "Summary"]
     with pytest.raises(cba.CBAError, match="no such folder"):
         write_file("x", tmp_path / "missing" / "r.md")
 
@@ -306,5 +307,6 @@ def test_any_workbook_holds_the_engines_figures(data):
     assert ledger.cell(HEADER_ROW + n + 1, 1).value is None
     if n:
         assert ledger.cell(HEADER_ROW + n, 1).value is not None
-        assert [t.ref for t in ledger.tables.values()] == [f"A{HEADER_ROW}:O{HEADER_ROW + n}"]
+        # 13 columns: the zero-based line and year indices are not shown
+        assert [t.ref for t in ledger.tables.values()] == [f"A{HEADER_ROW}:M{HEADER_ROW + n}"]
     jsonschema.validate(json.loads(a.to_json()), results_schema())

@@ -60,7 +60,7 @@ def workbook(request):
 
 
 def tables(wb):
-    return [ws for ws in wb if ws.title != "Charts"]
+    return [ws for ws in wb if ws.title not in ("Charts", "Cover")]
 
 
 def width(ws) -> float:
@@ -88,12 +88,12 @@ def test_every_sheet_prints_on_a4_one_page_wide_with_footer(workbook):
         assert int(setup.paperSize) == int(ws.PAPERSIZE_A4), ws.title
         assert ws.sheet_properties.pageSetUpPr.fitToPage and setup.fitToWidth == 1, ws.title
         assert setup.orientation == ("portrait" if width(ws) <= PORTRAIT_LIMIT else "landscape"), ws.title
-        one_page = ws.title in ("Summary", "Side by side", "Partners")
+        one_page = ws.title in ("Cover", "Summary", "Side by side", "Partners")
         assert setup.fitToHeight == (1 if one_page else 0), ws.title
         footer = ws.oddFooter
         assert footer.left.text.replace("&&", "&").rstrip("…") in heading
         assert "&P" in footer.right.text and "&N" in footer.right.text and footer.center.text == "&A"
-        if ws.title != "Charts":
+        if ws.title not in ("Charts", "Cover"):
             assert ws.print_title_rows == f"${HEADER_ROW}:${HEADER_ROW}", ws.title
             assert ws.freeze_panes == f"A{HEADER_ROW + 1}", ws.title
 

@@ -366,9 +366,9 @@ def test_a_break_even_price_beyond_a_binding_cap_is_found():
 
 
 @pytest.mark.parametrize("terms, words, short", [
-    ({"cap_per_year": 50_000}, "the agreement's cap of £50,000 a year limits what provider can be paid under it "
+    ({"cap_per_year": 50_000}, "the agreement's cap of £50,000 a year limits what Provider can be paid under it "
                                "to £50,000 in present value", "£50,000"),
-    ({"cap": 60_000}, "the agreement's cap of £60,000 over the contract limits what provider can be paid under it "
+    ({"cap": 60_000}, "the agreement's cap of £60,000 over the contract limits what Provider can be paid under it "
                       "to £60,000 in present value", "£40,000"),
     ({"cap": 60_000, "cap_per_year": 50_000}, "the agreement's cap of £50,000 a year limits", "£50,000"),
 ])
@@ -376,7 +376,7 @@ def test_no_break_even_price_when_a_cap_binds_names_the_cap(terms, words, short)
     # the provider spends 100,000; the caps hold what it can be paid for outcomes below that, whatever the price
     s = solvers.break_even_price(appraise(rare_outcome(1e-6, rate=0, **terms)), "Rare", "provider")
     assert not s.feasible and s.value is None and s.details["reason"] == "cap"
-    assert words in s.message and f"provider stays {short} short" in s.message
+    assert words in s.message and f"Provider stays {short} short" in s.message
     assert "threshold" not in s.message
 
 
@@ -389,7 +389,7 @@ def test_no_break_even_price_when_a_cap_binds_names_the_cap(terms, words, short)
 def test_no_break_even_price_without_results_payments_says_why(model, words, reason):
     s = solvers.break_even_price(appraise(model), "Rare", "provider")
     assert not s.feasible and s.details["reason"] == reason
-    assert words in s.message and "provider stays £100,000 short" in s.message and "cap" not in s.message
+    assert words in s.message and "Provider stays £100,000 short" in s.message and "cap" not in s.message
 
 
 # ---------------------------------------------------------------- timing: payback and peak deficit

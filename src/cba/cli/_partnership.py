@@ -46,7 +46,9 @@ def register(subparsers) -> None:
     p.add_argument("--payee", metavar="PARTNER", help="price: the partner paid for outcomes")
     p.add_argument("--payer", metavar="PARTNER", help="price: the partner that pays (needed for a new agreement)")
     p.add_argument("--spec", "-s", metavar="FILE",
-                   help="uncertainty file with a 'distributions' section: add each partner's chance of losing money")
+                   help="uncertainty file with a 'distributions' section: add each partner's chance of losing money; "
+                        "with --solve, the risk is the solved deal's: a term the solver sets (a gain-share "
+                        "rate, a price) is held at its solved value, and the output says so")
     p.add_argument("--draws", "-n", type=int, help="Monte Carlo draws with --spec (default: the file's, else 10,000)")
     p.add_argument("--seed", type=int, help="random seed with --spec (default: the file's, else a new one)")
     p.add_argument("--terms", choices=("real", "cash"), default="real",
@@ -62,14 +64,14 @@ def _solve(args, appraisal):
     import cba.partnership._solvers as solvers
 
     name = args.solve
-    if name in ("price",) and args.basis not in (None, "gross", "net"):
-        raise CBAError(f"--basis: a price counts outcomes gross or net, got {args.basis!r}")
     if name == "gain-share":
         if not args.sources or not args.to:
             raise CBAError("--solve gain-share needs --from PARTNER (one or more) and --to PARTNER")
         return solvers.gain_share(appraisal, args.sources, args.to, target=args.target, basis=args.basis)
     if name == "fair-shares":
         return solvers.fair_shares(appraisal, basis=args.basis or "fiscal")
+    if args.basis is not None and name == "any-split":
+        raise CBAError("--basis: any-split counts fiscal savings; --basis is for fair-shares, gain-share and price")
     if name == "price":
         if not args.outcome or not args.payee:
             raise CBAError("--solve price needs --outcome NAME and --payee PARTNER (and --payer for a new agreement)")
@@ -78,16 +80,54 @@ def _solve(args, appraisal):
     return solvers.any_split(appraisal)
 
 
-def _risk(args, model):
+def _strings(value) -> list[str]:
+    """Every text inside a correlation section (pairs, a matrix's parameters, a frame's labels)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [t for k, v in value.items() for t in (*_strings(k), *_strings(v))]
+    if isinstance(value, list | tuple):
+        return [t for v in value for t in _strings(v)]
+    return []
+
+
+def _held(spec, solution) -> tuple[dict, list[str]]:
+    """The spec's distributions without those of the terms the solver set, and the words for each held term.
+
+    The risk is the solved deal's: a range the file gives for a solved term (the gain-share
+    rate, the price) would replace the answer in every draw, so the term is held at its
+    solved value and the output says so. A held term cannot be correlated with others.
+    """
+    from cba.uncertainty._parameters import canonical
+
+    if solution is None or not solution.solved:
+        return dict(spec.distributions), []
+    held = [k for k in spec.distributions if solution.holds(canonical(k))]
+    correlated = [t for t in _strings(spec.correlation) if solution.holds(canonical(t))]
+    if correlated:
+        raise CBAError(f"{spec.source}: correlation: {correlated[0]} is a term --solve {solution.question} sets "
+                       f"({next(iter(solution.solved.values()))}); the risk of the solved deal holds it at that "
+                       "value, so it cannot be correlated: remove it from the correlation section")
+    words = [f"{solution.solved[next(p for p in solution.solved if solution.holds(canonical(k)))]} "
+             f"(the range for {k} in {spec.source} is not drawn)" for k in held]
+    return {k: v for k, v in spec.distributions.items() if k not in held}, words
+
+
+def _risk(args, model, solution=None):
     from cba.uncertainty._deal_risk import deal_risk
     from cba.uncertainty._spec import load_spec
 
     spec = load_spec(args.spec)
     if not spec.distributions:
         raise CBAError(f"{spec.source}: no 'distributions' section")
+    distributions, held = _held(spec, solution)
+    if not distributions:
+        raise CBAError(f"{spec.source}: every distribution is of a term --solve {solution.question} sets, which "
+                       "the risk of the solved deal holds at its solved value: nothing is left to vary")
     draws = args.draws if args.draws is not None else (spec.draws or 10_000)
     seed = args.seed if args.seed is not None else spec.seed
-    table, result = deal_risk(model, spec.distributions, draws=draws, seed=seed, correlation=spec.correlation)
+    table, result = deal_risk(model, distributions, draws=draws, seed=seed, correlation=spec.correlation)
+    table.attrs["held"] = held
     if seed is None:
         import sys
 
@@ -118,7 +158,7 @@ def run(args) -> int:
     model = appraisal.intervention
     if terms is not None:  # the risk of the deal the solver found
         model = model.model_copy(update={"partnership": terms})
-    risk = _risk(args, model) if args.spec else None
+    risk = _risk(args, model, solution) if args.spec else None
     if args.terms == "cash":
         from cba.outputs.export._terms import deal_in_cash
 

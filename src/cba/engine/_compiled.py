@@ -21,6 +21,7 @@ import cba.method._deflators as deflators
 from cba.core._errors import CBAError, ModelError
 from cba.model._intervention import Intervention
 from cba.model._lines import Outcome, ValueComponent
+from cba.model._placeholders import placeholder_warning
 
 VALUE_TYPES = ("fiscal", "economic", "social")
 FISCAL, ECONOMIC, SOCIAL = 0, 1, 2
@@ -397,6 +398,9 @@ def _compile(model: Intervention, provenance: bool = True) -> CompiledModel:
     # a model without any has nothing to warn about
     coded = any(r[1].unit_cost or r[1].label for r in comp_rows)
     warnings = _double_counting()(model, [(r[0], r[1]) for r in comp_rows]) if coded else []
+    placeholder = placeholder_warning(model)    # a cba init starter model not yet filled in
+    if placeholder:
+        warnings.append(placeholder)
     params["lag"] = params["lag"].astype(int)
     params["duration"] = params["duration"].astype(int)
     return CompiledModel(

@@ -111,6 +111,48 @@ def _fields_of(path: tuple) -> str:
 
 def all_problems(cls: type[BaseModel], data: Any, err: ValidationError,
                  prefix: tuple = ()) -> ModelError:
+    """The problems of :func:`_all_problems`, each unknown field with the known one it may be a misspelling of.
+
+    >>> from cba.model._intervention import Intervention
+    >>> try:
+    ...     Intervention.model_validate({"name": "x", "price_base": "2024/25", "horizn": 3})
+    ... except ModelError as exc:
+    ...     print(exc)
+    horizn: Extra inputs are not permitted, got 3; did you mean 'horizon'?
+    """
+    found = _all_problems(cls, data, err, prefix)
+    hints = {}
+    for e in err.errors(include_url=False):
+        if e["type"] == "extra_forbidden":
+            loc = split_loc(e["loc"])
+            hint = _did_you_mean(cls, loc)
+            if hint:
+                hints[_fields_of((*prefix, *loc))] = hint
+    if not hints:
+        return found
+    return ModelError([(p, f"{m}; did you mean {hints[p]!r}?" if p in hints else m) for p, m in found.problems])
+
+
+def _did_you_mean(cls: type[BaseModel], loc: tuple) -> str | None:
+    """The field of the model at ``loc[:-1]`` whose name is closest to the unknown ``loc[-1]`` (or None)."""
+    import difflib
+
+    model: type[BaseModel] | None = cls
+    for part in loc[:-1]:
+        if isinstance(part, str) and model is not None and part in model.model_fields:
+            model = _model_in(model.model_fields[part].annotation)
+        elif isinstance(part, str) and model is not None and any(f.alias == part for f in model.model_fields.values()):
+            info = next(f for f in model.model_fields.values() if f.alias == part)
+            model = _model_in(info.annotation)
+    if model is None or not loc or not isinstance(loc[-1], str):
+        return None
+    names = [info.alias or name for name, info in model.model_fields.items()]
+    close = difflib.get_close_matches(loc[-1], names, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def _all_problems(cls: type[BaseModel], data: Any, err: ValidationError,
+                  prefix: tuple = ()) -> ModelError:
     """The field errors of ``err`` and the checks across fields the rest of ``data`` fails.
 
     Parameters

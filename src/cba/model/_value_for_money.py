@@ -26,10 +26,9 @@ DFT_VALUE_FOR_MONEY: tuple[tuple[str, float | None], ...] = (
 )
 #: Whose categories the ``dft`` bands are.
 DFT_VALUE_FOR_MONEY_NAME = "DfT value for money category (transport schemes)"
-#: Where the ``dft`` bands come from.
+#: Where the ``dft`` bands come from (the bands themselves are said once, by ``describe``).
 DFT_VALUE_FOR_MONEY_SOURCE = (
-    "Department for Transport, Value for Money Framework, value for money categories: poor below 1, "
-    "low 1 to 1.5, medium 1.5 to 2, high 2 to 4, very high 4 and above (see docs/method.md)"
+    "Department for Transport, Value for Money Framework, value for money categories; see docs/method.md"
 )
 
 

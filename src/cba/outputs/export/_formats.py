@@ -84,8 +84,9 @@ def to_markdown(appraisal: Appraisal) -> str:
     from cba.outputs.tables._tables import all_tables
 
     lines = _heading_lines(appraisal)
-    for frame in all_tables(appraisal, include_ledger=False).values():
-        lines += [render_table_markdown(frame), ""]
+    for name, frame in all_tables(appraisal, include_ledger=False).items():
+        if name != "warnings":          # said once, in bold under the heading
+            lines += [render_table_markdown(frame), ""]
     for frame in _deal_tables(appraisal).values():
         lines += [render_table_markdown(frame), ""]
     return "\n".join(lines)
@@ -117,8 +118,15 @@ def to_xlsx(appraisal: Appraisal, charts: bool = True) -> bytes:
     """An Excel workbook with one sheet per table of :mod:`cba.outputs.tables._tables` and a sheet of
     charts (see :mod:`.xlsx`): each sheet titled with the intervention and what its
     figures are, set up to print on A4. ``charts=False`` leaves the charts out (quicker)."""
+    from cba.outputs.export._cover import cover_sheet
     from cba.outputs.export._partnership import SHEET_NAMES as DEAL_SHEETS
-    from cba.outputs.export._workbook import appraisal_charts, appraisal_figures, charts_figures, ledger_sheet
+    from cba.outputs.export._workbook import (
+        appraisal_charts,
+        appraisal_figures,
+        charts_figures,
+        cover_rows,
+        ledger_sheet,
+    )
     from cba.outputs.export._xlsx import workbook_bytes
     from cba.outputs.tables._tables import all_tables
 
@@ -130,12 +138,15 @@ def to_xlsx(appraisal: Appraisal, charts: bool = True) -> bytes:
     for name, frame in frames.items():
         sheet = SHEET_NAMES.get(name, name.capitalize())
         sheets[sheet], figures[sheet] = frame, about.get(name, "")
+    figures["Cover"] = about["cover"]
     for name, frame in _deal_tables(appraisal).items():
         sheet = f"Deal - {DEAL_SHEETS[name]}"
         sheets[sheet], figures[sheet] = frame, about.get(name, "")
-    return workbook_bytes(sheets, title=appraisal.intervention.name, figures=figures,
-                          charts=appraisal_charts(appraisal) if charts else (),
-                          charts_figures=charts_figures(appraisal))
+    drawn = appraisal_charts(appraisal) if charts else []
+    return workbook_bytes(sheets, title=appraisal.intervention.name, figures=figures, charts=drawn,
+                          charts_figures=charts_figures(appraisal),
+                          finish=cover_sheet(appraisal.intervention.name, cover_rows(appraisal), sheets, bool(drawn),
+                                             figures["Cover"]))
 
 
 def to_docx(appraisal: Appraisal, charts: bool = True) -> bytes:
@@ -173,6 +184,7 @@ def assumption_records(appraisal: Appraisal) -> dict[str, list[dict[str, Any]]]:
     out: dict[str, list[dict[str, Any]]] = {}
     for name in ASSUMPTION_TABLES:
         frame = TABLES[name](appraisal)
+        frame = frame.drop(columns=list(frame.attrs.get("display_only", ())))   # printed only
         if name == "cost_lines":
             amounts = frame[labels].to_numpy(dtype=float).tolist() if len(frame) else []
             frame = frame.drop(columns=labels)

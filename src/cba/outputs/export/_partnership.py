@@ -37,6 +37,8 @@ def _frames(result: PartnershipResult, risk: pd.DataFrame | None) -> dict[str, p
         from cba.outputs.tables._deal import risk_table
 
         frames["deal_risk"] = risk_table(risk, result.appraisal.intervention.price_base)
+        for words in risk.attrs.get("held", ()):  # a solved term is the answer, not a range
+            frames["deal_risk"].attrs["notes"].append({"label": "Held at the solved value", "value": words})
     return frames
 
 
@@ -75,6 +77,7 @@ def to_dict(result: PartnershipResult, solution=None, risk=None) -> dict[str, An
     data["warnings"] = list(getattr(result.appraisal, "warnings", []))
     if risk is not None:
         data["risk"] = {"draws": risk.attrs.get("draws"), "seed": risk.attrs.get("seed"),
+                        "held_at_solved_value": list(risk.attrs.get("held", ())),
                         "partners": [{k: plain(v) for k, v in row.items()}
                                      for row in risk.to_dict(orient="records")]}
     if solution is not None:
@@ -100,16 +103,23 @@ def to_csv(result: PartnershipResult, solution=None, risk=None) -> str:
 def to_xlsx(result: PartnershipResult, solution=None, risk=None) -> bytes:
     """The deal's tables, one sheet each, and its charts: titled with the intervention and
     what the figures are, set up to print on A4 (see :mod:`.xlsx`)."""
-    from cba.outputs.export._workbook import charts_figures, deal_charts, deal_figures
+    from cba.outputs.export._cover import cover_sheet
+    from cba.outputs.export._workbook import appraisal_figures, charts_figures, cover_rows, deal_charts, deal_figures
     from cba.outputs.export._xlsx import workbook_bytes
 
     about = deal_figures(result.appraisal)
     frames = _frames(result, risk)
     sheets = {SHEET_NAMES[name]: frame for name, frame in frames.items()}
     figures = {SHEET_NAMES[name]: about.get(name, "") for name in frames}
-    return workbook_bytes(sheets, title=result.appraisal.intervention.name, figures=figures,
-                          charts=deal_charts(result), charts_figures=charts_figures(result.appraisal),
-                          one_page=("Partners",))
+    cover = cover_rows(result.appraisal)
+    if solution is not None:  # the board's question and its answer, in its own words
+        cover.insert(0, ("Question answered", solution.message, "text"))
+    title = result.appraisal.intervention.name
+    charts = deal_charts(result)
+    return workbook_bytes(sheets, title=title, figures=figures, charts=charts,
+                          charts_figures=charts_figures(result.appraisal), one_page=("Partners",),
+                          finish=cover_sheet(title, cover, sheets, bool(charts),
+                                             appraisal_figures(result.appraisal)["cover"]))
 
 
 def to_docx(result: PartnershipResult, solution=None, risk=None) -> bytes:

@@ -37,6 +37,7 @@ def appraisal_figures(appraisal: Appraisal) -> dict[str, str]:
     pb = b["pb"]
     return {
         "summary": b["pv"],
+        "cover": f"Price base {pb}. " + b["pv"] + " Each sheet's title block says what its figures are.",
         "agencies": b["pv"] + " Net position = fiscal savings banked minus costs borne.",
         "costs": b["by_year"],
         "benefits": b["by_year"],
@@ -95,7 +96,12 @@ def charts_figures(appraisal: Appraisal) -> str:
 
 
 def ledger_sheet(appraisal: Appraisal) -> pd.DataFrame:
-    """The tidy ledger as people read it: agency names, words for kinds, Yes/No, headings."""
+    """The tidy ledger as people read it: agency names, words for kinds, Yes/No, headings.
+
+    The zero-based indices that join it to the model (``line``, ``year``) are not shown:
+    the cost line or outcome is named and the year labelled; a value component is
+    numbered from 1 within its outcome and the number sits apart from the text beside it.
+    """
     from cba.model._agencies import display_name
     from cba.outputs.tables._tables import ledger_table
 
@@ -106,16 +112,42 @@ def ledger_sheet(appraisal: Appraisal) -> pd.DataFrame:
     frame["source_type"] = [str(v).capitalize() for v in frame["source_type"]]
     frame["value_type"] = [str(v).capitalize() for v in frame["value_type"]]
     frame["cost_kind"] = [None if v is None else str(v).replace("_", " ").capitalize() for v in frame["cost_kind"]]
-    frame["component"] = [None if int(c) < 0 else int(c) for c in frame["component"]]   # costs have none
+    frame["component"] = [None if int(c) < 0 else int(c) + 1 for c in frame["component"]]   # costs have none
+    order = ["source_type", "source", "component", "year_label", "agency", "value_type", "cost_kind", "unit_cost",
+             "cashable", "transfer", "real", "discount_factor", "discounted"]
+    frame = frame[[c for c in order if c in frame.columns] + [c for c in frame.columns if c not in order]]
     frame.attrs.update(attrs)
     frame.attrs["kinds"] = {**attrs.get("kinds", {}), "component": "int"}
     frame.attrs["labels"] = {
-        "source_type": "Source type", "line": "Line", "source": "Cost line or outcome", "component": "Component",
+        "source_type": "Source type", "source": "Cost line or outcome", "component": "Value component",
         "unit_cost": "Unit cost code", "agency": "Agency", "value_type": "Value type", "cost_kind": "Cost kind",
-        "cashable": "Cashable", "transfer": "Transfer", "year": "Year index", "year_label": "Year",
+        "cashable": "Cashable", "transfer": "Transfer", "year_label": "Year",
         "real": "Real terms (£)", "discount_factor": "Discount factor", "discounted": "Discounted (£)"}
+    frame.attrs["hidden"] = [*attrs.get("hidden", ()), "line", "year"]
     frame.attrs["blank"] = ["component"]
     return frame
+
+
+def cover_rows(appraisal: Appraisal) -> list[tuple[str, Any, str]]:
+    """The cover sheet's rows for an appraisal: the model, its price base, and the headline figures."""
+    from cba.outputs._labels import METRIC_KINDS, METRIC_LABELS
+
+    model = appraisal.intervention
+    prov = appraisal.provenance
+    rows: list[tuple[str, Any, str]] = [("Model file", prov.get("model_file") or "(built in Python)", "text")]
+    if model.description:
+        rows.append(("Description", model.description, "text"))
+    rows += [("Price base", f"{model.price_base} prices", "text"), ("Horizon (years)", model.horizon, "int"),
+             ("Discounting", model.discounting.describe(), "text")]
+    metrics = appraisal.metrics
+    for name in ("pv_costs", "pv_fiscal", "net_present_budget_impact", "pv_public_value", "net_present_public_value",
+                 "public_value_roi"):
+        if name in metrics:
+            rows.append((METRIC_LABELS[name], metrics[name], METRIC_KINDS[name]))
+    vfm = appraisal.value_for_money
+    if vfm:
+        rows.append(("Value for money category", vfm, "text"))
+    return rows
 
 
 def appraisal_charts(appraisal: Appraisal) -> list[tuple[str, Any, str]]:

@@ -27,7 +27,7 @@ from __future__ import annotations
 import io
 import math
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -262,8 +262,9 @@ def add_sheet(workbook: Workbook, name: str, frame: pd.DataFrame, *, heading: st
             if i in totals:
                 cell.font = Font(name=FONT, size=11, bold=True)
             if wrap or not is_numeric_kind(kind):
+                # "left", not the default: the indent that keeps text off a number beside it needs it
                 cell.alignment = Alignment(wrap_text=wrap, vertical="top",
-                                           horizontal="right" if numeric[j - 1] else None,
+                                           horizontal="right" if numeric[j - 1] else "left",
                                            indent=1 if j > 1 and not numeric[j - 1] else 0)
             text_len[j - 1] = max(text_len[j - 1], len(shown)) if wrap else text_len[j - 1]
             widths[j - 1] = max(widths[j - 1], 0 if wrap else len(shown))
@@ -434,7 +435,7 @@ def add_chart_sheet(workbook: Workbook, name: str, charts: Sequence[tuple[str, A
 def workbook_bytes(sheets: Mapping[str, pd.DataFrame], title: str | None = None, *,
                    figures: Mapping[str, str] | None = None, charts: Sequence[tuple[str, Any, str]] = (),
                    charts_figures: str = "", one_page: Collection[str] = ("Summary", "Side by side"),
-                   footer: str | None = None) -> bytes:
+                   footer: str | None = None, finish: Callable[[Workbook], None] | None = None) -> bytes:
     """A workbook with one sheet per table (and a sheet of charts), as the bytes of an ``.xlsx`` file.
 
     Parameters
@@ -453,6 +454,9 @@ def workbook_bytes(sheets: Mapping[str, pd.DataFrame], title: str | None = None,
         Sheets fitted to one printed page.
     footer : str, optional
         The name in the printed footer (default: ``title``).
+    finish : callable, optional
+        Called with the workbook once every sheet is in it, before it is saved: the
+        cover sheet is added so (:func:`cba.outputs.export._cover.cover_sheet`).
     """
     wb = Workbook()
     blank = wb.active
@@ -466,6 +470,8 @@ def workbook_bytes(sheets: Mapping[str, pd.DataFrame], title: str | None = None,
                   footer=footer)
     if charts:
         add_chart_sheet(wb, "Charts", charts, heading=title, figures=charts_figures, footer=footer)
+    if finish is not None:
+        finish(wb)
     wb.properties.creator = f"cba-appraisal {__version__}"
     buffer = io.BytesIO()
     wb.save(buffer)

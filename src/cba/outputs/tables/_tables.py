@@ -121,17 +121,48 @@ def _provenance_text(value: Any) -> str:
     return str(value)
 
 
+def _provenance_shown(key: str, value: Any, prov: dict[str, Any]) -> tuple[Any, str] | None:
+    """A provenance value as people read it, with its kind; None for a row the one before says.
+
+    The deflator by its title (its vintage), not its id; the optimism-bias table and the
+    value-for-money metric in words; the horizon a number.
+    """
+    if key == "deflator_vintage" and prov.get("deflator"):
+        return None                                   # shown as the deflator's own row
+    if key == "deflator":
+        return str(prov.get("deflator_vintage") or value), "text"
+    if key == "horizon" and isinstance(value, int) and not isinstance(value, bool):
+        return value, "int"
+    if key == "optimism_bias_table" and value == "gm":
+        from cba.model._settings import GM_OPTIMISM_BIAS
+
+        grades = ", ".join(f"{g}: {v:.0%}" for g, v in GM_OPTIMISM_BIAS.items())
+        return f"GM confidence-grade table (grade {grades})", "text"
+    if key == "value_for_money_bands" and isinstance(value, str) and ": " in value:
+        from cba.outputs._labels import METRIC_LABELS
+
+        metric, rest = value.split(": ", 1)
+        return f"{METRIC_LABELS.get(metric, metric)}: {rest}", "text"
+    return _provenance_text(value), "text"
+
+
 def provenance_table(appraisal: Appraisal) -> pd.DataFrame:
     """Where the numbers come from: one row per item of ``Appraisal.provenance``.
 
-    Columns ``item`` (the key), ``label`` and ``value`` (as text).
+    Columns ``item`` (the key), ``label``, ``value`` (as people read it: text, the
+    horizon a number, the deflator by its title) and ``kind`` (the value's kind of
+    number). The deflator's id and vintage are one row, ``deflator``.
     """
     prov = dict(appraisal.provenance)
-    rows = [{"item": k, "label": PROVENANCE_LABELS.get(k, k.replace("_", " ").capitalize()),
-             "value": _provenance_text(v)} for k, v in prov.items()]
-    return _table(pd.DataFrame(rows, columns=["item", "label", "value"]), "Provenance",
-                  kinds={"item": "text", "label": "text", "value": "text"},
-                  labels={"label": "Item", "value": "Value"}, hidden=("item",))
+    rows = []
+    for k, v in prov.items():
+        shown = _provenance_shown(k, v, prov)
+        if shown is not None:
+            label = "Deflator" if k == "deflator" else PROVENANCE_LABELS.get(k, k.replace("_", " ").capitalize())
+            rows.append({"item": k, "label": label, "value": shown[0], "kind": shown[1]})
+    frame = pd.DataFrame(rows, columns=["item", "label", "value", "kind"], dtype=object)
+    return _table(frame, "Provenance", kinds={"item": "text", "label": "text", "value": "@kind", "kind": "text"},
+                  labels={"label": "Item", "value": "Value"}, hidden=("item", "kind"))
 
 
 def ledger_table(appraisal: Appraisal) -> pd.DataFrame:
