@@ -225,7 +225,8 @@ def test_the_overlap_warning_for_a_headline_and_its_constituent():
     assert w in a.to_markdown()
     for text in (a.to_markdown(), " ".join(a.summary().split())):   # once: no second copy in a table
         assert text.count(w) == 1
-    provenance = a.provenance["value_for_money_bands"]
+    assert "value_for_money not given" in a.provenance["value_for_money_bands"]   # no category unless asked
+    provenance = cba.appraise(by_code_model(value_for_money="dft")).provenance["value_for_money_bands"]
     assert provenance.count("poor below 1") == 1                      # the bands said once
     assert json.loads(a.to_json())["warnings"] == [w]
     from html import escape
