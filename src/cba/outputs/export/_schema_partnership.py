@@ -49,6 +49,11 @@ class PartnerRow(_Open):
     peak_deficit_before: float
     peak_deficit_after: float
     peak_deficit: float = Field(description="largest cumulative discounted shortfall after the deal")
+    break_even_before: str = Field(description="how it stands on breaking even without the deal: 'nothing_in' "
+                                   "(it puts nothing in), 'never_in_deficit', 'year' (it breaks even in "
+                                   "payback_year_before) or 'not_within_horizon'; within half a penny of zero "
+                                   "counts as zero")
+    break_even_after: str = Field(description="the same with the deal (payback_year_after)")
 
 
 class FlowRow(_Open):
@@ -57,7 +62,9 @@ class FlowRow(_Open):
     from_: str = Field(alias="from", description="payer")
     to: str = Field(description="payee")
     agreement: str
-    kind: str = Field(description="'gain_share', 'outcome_payment', 'top_up' or 'payment'")
+    kind: str = Field(description="'gain_share', 'outcome_payment', 'top_up', 'payment', 'investment', "
+                      "'investor_repayment' or 'pool_contribution' (a partner paying into a pooled budget that "
+                      "another partner hosts)")
     from_name: str
     to_name: str
     real: float = Field(description="undiscounted total (pounds at the price base)")
