@@ -29,6 +29,7 @@ from cba.partnership._evaluate import BREAK_EVEN_TOLERANCE, DealFlows, evaluate_
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
+    from matplotlib.figure import Figure
 
     from cba.ledger._appraisal import Appraisal
 
@@ -371,6 +372,23 @@ class PartnershipResult:
         """The deal's presentation tables, by name (see :mod:`cba.outputs.tables`)."""
         frames: dict[str, pd.DataFrame] = accessor("partnership.tables")(self)
         return frames
+
+    def plot(self, kind: str = "positions", **kwargs: Any) -> Figure:
+        """A chart of the deal as a matplotlib Figure (see :mod:`cba.outputs.charts`).
+
+        ``kind`` is ``positions`` (each partner's net position without and with the
+        deal) or ``flows`` (every payment between partners, pooled contributions
+        included; refused when no money passes between partners).
+
+        Examples
+        --------
+        >>> import cba
+        >>> r = cba.appraise("examples/partnership/back_to_work/model.yaml").partnership()
+        >>> [t.get_text() for t in r.plot("positions").axes[0].get_legend().get_texts()]
+        ['Without the deal', 'With the deal']
+        """
+        figure: Figure = accessor("partnership.plot")(self, kind, **kwargs)
+        return figure
 
     def summary(self) -> str:
         """The deal as readable text: every partner before and after, and the flows."""

@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from cba.partnership._results import PartnershipResult
 
 #: Sheet names of the deal's tables in a workbook.
-SHEET_NAMES = {"deal_partners": "Partners", "deal_flows": "Flows", "deal_years": "Partners by year",
+SHEET_NAMES = {"deal_terms": "Terms", "deal_positions": "Without and with", "deal_partners": "Partners", "deal_flows": "Flows", "deal_years": "Partners by year",
                "deal_pool": "Pooled budget", "deal_contracts": "Contracts", "deal_investors": "Investors",
                "deal_risk": "Risk", "deal_programme": "Interventions"}
 

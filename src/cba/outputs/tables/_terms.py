@@ -6,7 +6,7 @@ a social investment) is written as one sentence with its numbers, years, basis, 
 and thresholds, in the partners' display names:
 
     DWP passes 50% of its cashable savings to Local authority, capped at £250,000 a
-    year, 2025/26 to 2029/30.
+    year, 2025/26 to 2028/29.
 
 :func:`terms_table` puts the sentences in a table beside who pays and who receives,
 so every output that shows a deal's tables (terminal, Markdown, the report, the
@@ -236,7 +236,7 @@ def agreements(terms: Partnership, names: dict[str, str], years: Sequence[str],
     >>> a = cba.appraise("examples/partnership/back_to_work/model.yaml")
     >>> [r["sentence"] for r in agreements(a.intervention.partnership, a.intervention.agency_names,
     ...                                    a.compiled.year_labels, a.intervention.price_base)]
-    ['DWP passes 50% of its cashable savings to Local authority, capped at £250,000 a year, 2024/25 to 2028/29.']
+    ['DWP passes 50% of its cashable savings to Local authority, capped at £250,000 a year, 2025/26 to 2028/29.']
     """
     w = _Writer(names, years, price_base)
     named = iter(terms.agreement_names())
@@ -265,7 +265,19 @@ def agreements(terms: Partnership, names: dict[str, str], years: Sequence[str],
 
 
 def term_sentences(result: PartnershipResult) -> list[str]:
-    """Every agreement of the deal in one plain sentence each (display names, year labels, prices)."""
+    """Every agreement of the deal in one plain sentence each (display names, year labels, prices).
+
+    Parameters
+    ----------
+    result : PartnershipResult
+        The deal appraised.
+
+    Returns
+    -------
+    list of str
+        One sentence per agreement, in the order of :func:`agreements`; money in
+        pounds at the price base unless the sentence names a price year.
+    """
     return [r["sentence"] for r in _rows(result)]
 
 
