@@ -250,7 +250,7 @@ def agreements(terms: Partnership, names: dict[str, str], years: Sequence[str],
         add("funding", f"Funding of {_q(f.cost)}", [p for p, s in f.shares.items() if s > 0], [], w.funding(f),
             ("funding", f.to_dict()))
     if (p := terms.pooled_budget) is not None:
-        add("pooled_budget", p.name, [a for a in p.contributions if a != p.host], [p.host], w.pool(p),
+        add("pooled_budget", p.name, list(p.contributions), [p.host], w.pool(p),
             ("pooled_budget", p.to_dict()))
     for g in terms.gain_share:
         add("gain_share", next(named), [g.from_], [g.to], w.gain_share(g), ("gain_share", g.to_dict()))
