@@ -30,7 +30,7 @@ def run(capsys, *argv):
 def test_table_shows_every_partner_before_and_after(model, capsys):
     code, out, _ = run(capsys, "partnership", str(model))
     assert code == 0
-    for words in ("Who puts in and who gets back", "Net today", "Net after the deal", "DWP reinvestment",
+    for words in ("Who puts in and who gets back", "without the deal", "with the deal", "DWP reinvestment",
                   "Local authority", "-£700,000", "-£400,000", "£300,000"):
         assert words in out
 

@@ -60,8 +60,8 @@ def deal_figures(appraisal: Appraisal) -> dict[str, str]:
     """What the figures of each table of a partnership deal are, by table name."""
     b = _basis(appraisal.intervention)
     return {
-        "deal_terms": f"The deal's agreements in words; amounts in pounds at {b['pb']} prices unless an agreement "
-                      "states its own price year.",
+        "deal_terms": f"The deal's agreements as entered, in words: amounts in pounds at {b['pb']} prices "
+                      "(undiscounted) unless an agreement states its own price year.",
         "deal_positions": b["pv"] + " Each partner without and with the deal, side by side: net position, return "
                                     "per pound put in, the year it breaks even and its peak deficit.",
         "deal_partners": b["pv"] + " What each partner puts in and gets back without and with the deal; a deal "
