@@ -289,7 +289,7 @@ def compile_deal(model: CompiledModel, terms: Partnership | None = None) -> Comp
         "deal.investments.surplus_share": np.array([v.surplus_share for v in investments],
                                                    dtype=float).reshape(len(investments)),
     }
-    names = terms.agreement_names()
+    names = terms.agreement_names(model.intervention.agency_names)
 
     def ints(xs: list[int], n: int) -> np.ndarray:
         return np.array(xs, dtype=int).reshape(n)

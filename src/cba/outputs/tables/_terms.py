@@ -239,7 +239,7 @@ def agreements(terms: Partnership, names: dict[str, str], years: Sequence[str],
     ['DWP passes 50% of its cashable savings to Local authority, capped at £250,000 a year, 2025/26 to 2028/29.']
     """
     w = _Writer(names, years, price_base)
-    named = iter(terms.agreement_names())
+    named = iter(terms.agreement_names(names))
     rows: list[dict[str, Any]] = []
 
     def add(kind: str, name: str, payers: list[str], payees: list[str], sentence: str, key: Any) -> None:
