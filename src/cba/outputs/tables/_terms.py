@@ -315,8 +315,10 @@ def terms_table(result: PartnershipResult, solution: Any = None) -> pd.DataFrame
         notes.append({"label": "Solved", "kind": "text",
                       "value": f"the terms marked were set by the solver ({solution.question}): {solution.message}"})
     model = result.appraisal.intervention
-    return _table(frame, f"The terms of the deal (pounds at {model.price_base} prices unless stated)",
+    table = _table(frame, f"The terms of the deal (pounds at {model.price_base} prices unless stated)",
                   kinds={"agreement": "text", "kind_name": "text", "from": "text", "to": "text", "sentence": "text",
                          "solved": "bool"},
                   labels={"agreement": "Agreement", "kind_name": "Kind", "from": "Pays", "to": "Receives",
                           "sentence": "The terms in words", "solved": "Set by the solver"}, notes=notes)
+    table.attrs["wide"] = ["sentence"]      # a workbook keeps the sentences' column wide (a landscape page)
+    return table
