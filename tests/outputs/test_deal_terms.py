@@ -22,7 +22,7 @@ from ..conftest import EXAMPLES
 
 DEALS = EXAMPLES / "partnership"
 #: Every shipped example with a deal.
-EXAMPLES_WITH_DEALS = sorted(str(p) for p in DEALS.glob("*/model.yaml")) + [str(DEALS / "programme.yaml")]
+EXAMPLES_WITH_DEALS = [*sorted(str(p) for p in DEALS.glob("*/model.yaml")), str(DEALS / "programme.yaml")]
 
 
 @pytest.fixture(scope="module")

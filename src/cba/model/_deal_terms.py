@@ -295,14 +295,14 @@ class Partnership(_Model):
         names (``names``: the model's declared agency names, as
         :attr:`Intervention.agency_names`), numbered when two would otherwise share it.
         """
-        def n(agency: str) -> str:
+        def who(agency: str) -> str:
             return display_name(agency, names)
 
-        out = [g.name or f"Gain-share {n(g.from_)} to {n(g.to)}" for g in self.gain_share]
+        out = [g.name or f"Gain-share {who(g.from_)} to {who(g.to)}" for g in self.gain_share]
         out += [o.name or f"Outcome payments for {o.outcomes[0]}" + (" (rate card)" if o.tariffs else "")
                 for o in self.outcome_payments]
-        out += [p.name or f"Payment {n(p.from_)} to {n(p.to)}" for p in self.payments]
-        out += [v.name or f"Investment by {n(v.investor)}" for v in self.investments or []]
+        out += [p.name or f"Payment {who(p.from_)} to {who(p.to)}" for p in self.payments]
+        out += [v.name or f"Investment by {who(v.investor)}" for v in self.investments or []]
         seen: dict[str, int] = {}
         for i, n in enumerate(out):
             seen[n] = seen.get(n, 0) + 1

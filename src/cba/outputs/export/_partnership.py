@@ -27,7 +27,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from cba.partnership._results import PartnershipResult
 
 #: Sheet names of the deal's tables in a workbook.
-SHEET_NAMES = {"deal_terms": "Terms", "deal_positions": "Without and with", "deal_partners": "Partners", "deal_flows": "Flows", "deal_years": "Partners by year",
+SHEET_NAMES = {"deal_terms": "Terms", "deal_positions": "Without and with",
+               "deal_partners": "Partners", "deal_flows": "Flows", "deal_years": "Partners by year",
                "deal_pool": "Pooled budget", "deal_contracts": "Contracts", "deal_investors": "Investors",
                "deal_risk": "Risk", "deal_programme": "Interventions"}
 
@@ -71,7 +72,8 @@ def _positions(result: PartnershipResult) -> list[str]:
 def to_text(result: PartnershipResult, solution=None, risk=None) -> str:
     from cba.outputs._format import wrap_lines
 
-    parts = ["\n".join(line for para in _heading(result, solution) for line in (wrap_lines(para) if para else [""]))]
+    head = _heading(result, solution)
+    parts = ["\n".join(line for para in head for line in (wrap_lines(para) if para else [""]))]
     if positions := _positions(result):
         parts.append("\n".join(["Each partner's net position (present values):",
                                 *(line for p in positions[:-1] for line in wrap_lines(f"- {p}")),
@@ -84,8 +86,8 @@ def to_markdown(result: PartnershipResult, solution=None, risk=None) -> str:
     head = _heading(result, solution)
     lines = [f"# {head[0]}", "", *head[2:], ""]
     if positions := _positions(result):
-        lines += ["Each partner's net position (present values):", "", *(f"- {markdown_text(p)}" for p in positions[:-1]), "",
-                  markdown_text(positions[-1]), ""]
+        lines += ["Each partner's net position (present values):", "",
+                  *(f"- {markdown_text(p)}" for p in positions[:-1]), "", markdown_text(positions[-1]), ""]
     for t in _frames(result, risk, solution).values():
         lines += [render_table_markdown(t), ""]
     return "\n".join(lines)

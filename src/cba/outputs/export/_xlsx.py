@@ -343,11 +343,12 @@ def _widths(widths: list[int], text_len: list[int], least: int = _MIN_WIDTH,
     if wide and any(wide):
         for cap, wide_cap in ((_TEXT_WIDTH, _MAX_WIDTH), (22, _MAX_WIDTH), (22, 45)):
             caps = [wide_cap if is_wide else cap for is_wide in wide]
-            final = [min(_MAX_WIDTH, max(least, max(w, min(t, c)) + 2)) for w, t, c in zip(widths, text_len, caps)]
+            final: list[float] = [min(_MAX_WIDTH, max(least, max(w, min(t, c)) + 2))
+                                  for w, t, c in zip(widths, text_len, caps)]
             if sum(final) <= LANDSCAPE_TEXT_WIDTH:
                 return final
     for cap in (_MAX_WIDTH, _TEXT_WIDTH, 22):
-        final = [min(_MAX_WIDTH, max(least, max(w, min(t, cap)) + 2)) for w, t in zip(widths, text_len)]
+        final = [float(min(_MAX_WIDTH, max(least, max(w, min(t, cap)) + 2))) for w, t in zip(widths, text_len)]
         if sum(final) <= PORTRAIT_WIDTH:
             break
     return final

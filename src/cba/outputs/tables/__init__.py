@@ -40,8 +40,6 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers, editors and the API r
     from cba.outputs.tables._deal import risk_table as risk_table
     from cba.outputs.tables._deal import year_table as year_table
     from cba.outputs.tables._inputs import fields_table as fields_table
-    from cba.outputs.tables._terms import term_sentences as term_sentences
-    from cba.outputs.tables._terms import terms_table as terms_table
     from cba.outputs.tables._inputs import model_tables as model_tables
     from cba.outputs.tables._tables import ASSUMPTION_TABLES as ASSUMPTION_TABLES
     from cba.outputs.tables._tables import TABLES as TABLES
@@ -53,6 +51,8 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers, editors and the API r
     from cba.outputs.tables._tables import table as table
     from cba.outputs.tables._tables import text as text
     from cba.outputs.tables._tables import warnings_table as warnings_table
+    from cba.outputs.tables._terms import term_sentences as term_sentences
+    from cba.outputs.tables._terms import terms_table as terms_table
     from cba.outputs.tables._uncertainty import montecarlo_tables as montecarlo_tables
     from cba.outputs.tables._uncertainty import scenario_tables as scenario_tables
     from cba.outputs.tables._uncertainty import sensitivity_tables as sensitivity_tables
