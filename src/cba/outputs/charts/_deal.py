@@ -1,4 +1,4 @@
-"""Charts of a partnership deal: each partner before and after, and the flows between them.
+"""Charts of a partnership deal: each partner without and with the deal, and the flows between them.
 
 Each function takes a :class:`~cba.partnership._results.PartnershipResult` and returns a
 :class:`matplotlib.figure.Figure` (object API, no pyplot state), drawn from the

@@ -11,7 +11,7 @@ computes a result: the numbers come from
 ``deal_positions``      each partner without and with the deal, side by side
 ``deal_partners``       what every partner puts in and gets back
 ``deal_flows``          every flow between partners, by agreement
-``deal_years``          each partner's net position by year after the deal
+``deal_years``          each partner's net position by year with the deal
 ``deal_pool``           the pooled budget by year (when there is one)
 ``deal_risk``           each partner's chance of losing money (:func:`risk_table`)
 ======================  =====================================================
