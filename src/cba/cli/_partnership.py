@@ -21,11 +21,10 @@ SOLVE = ("fair-shares", "gain-share", "price", "any-split")
 
 def register(subparsers) -> None:
     p = subparsers.add_parser(
-        "partnership", help="a partnership deal: who funds what, who pays whom, each partner without and with the deal",
+        "partnership", help="a partnership deal: who funds what, who pays whom, each partner before and after",
         description="Appraise a model (or a programme of models) and lay its partnership deal over it: for every "
-                    "partner, its net position without and with the deal and who is still short; the terms in words; its "
-                    "return, break-even year and peak deficit without and with the deal; what it bears, funds, banks, "
-                    "pays and receives; and the flows between partners, pooled contributions included. "
+                    "partner, what it bears today and funds under the deal, what it banks, pays and receives, its "
+                    "net position before and after, payback year and peak deficit; and the flows between partners. "
                     "--solve answers a board's questions; --spec adds each partner's chance of losing money.")
     p.add_argument("model", help="model or programme file (YAML or JSON)")
     p.add_argument("--format", "-f", choices=FORMATS, default=None,
