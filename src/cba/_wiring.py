@@ -52,6 +52,7 @@ ACCESSORS: dict[str, tuple[str, str]] = {
     "comparison.docx": ("cba.outputs.export._docx_case", "comparison_docx"),
     # a deal (cba.partnership) and the uncertainty results (cba.uncertainty)
     "partnership.tables": ("cba.outputs.tables._deal", "deal_tables"),
+    "partnership.plot": ("cba.outputs.charts._deal", "plot"),
     "sensitivity.chart": ("cba.outputs.charts._uncertainty", "tornado"),
     "table.text": ("cba.outputs._format", "render_table_text"),
     # notebooks: every result object's _repr_html_

@@ -30,7 +30,7 @@ def run(capsys, *argv):
 def test_table_shows_every_partner_before_and_after(model, capsys):
     code, out, _ = run(capsys, "partnership", str(model))
     assert code == 0
-    for words in ("Who puts in and who gets back", "Net today", "Net after the deal", "DWP reinvestment",
+    for words in ("Who puts in and who gets back", "without the deal", "with the deal", "DWP reinvestment",
                   "Local authority", "-£700,000", "-£400,000", "£300,000"):
         assert words in out
 
@@ -133,7 +133,7 @@ def test_the_scenarios_command_shows_deal_metrics(model, tmp_path, capsys):
     spec = tmp_path / "spec.yaml"
     spec.write_text("scenarios:\n  generous:\n    partnership.gain_share[0].share: 0.9\n")
     code, out, _ = run(capsys, "scenarios", str(model), "--spec", str(spec), "-m", "net_after[local_authority]")
-    assert code == 0 and "Local authority: net position after the deal" in out and "generous" in out
+    assert code == 0 and "Local authority: net position with the deal" in out and "generous" in out
     assert "-£160,000" in out     # -1.0m + 0.3m + 0.9 x 0.6m
 
 

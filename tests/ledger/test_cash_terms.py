@@ -11,11 +11,11 @@ from hypothesis import strategies as st
 
 import cba
 from cba.core._errors import ModelError
+from cba.method._cash import cash_factors
 from cba.method._deflators import Deflator, get, register
-from cba.method._terms import cash_factors
 from cba.model import Partnership
+from cba.partnership._cash import deal_by_year_in
 from cba.partnership._compile import compile_deal
-from cba.partnership._terms import deal_by_year_in
 
 # HM Treasury GDP deflator, March 2026 (unit_costs/deflators/hmt_gdp_deflator_2026-03.csv):
 # 2024/25 = 100.0000, 2025/26 = 103.2388, 2026/27 = 105.3095 (forecasts after 2024/25).

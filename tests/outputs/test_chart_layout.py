@@ -149,7 +149,7 @@ def test_each_concept_and_agency_keeps_its_colour_in_every_chart():
     a = cba.appraise(EXAMPLES / "partnership" / "back_to_work" / "model.yaml")
     costs_ax = charts.costs_by_agency_chart(a).axes[0]
     result = a.partnership()
-    after = bars(deal_charts.positions_chart(result).axes[0], "After the deal")
+    after = bars(deal_charts.positions_chart(result).axes[0], "With the deal")
     partners = result.partners().set_index("agency_name")
     checked = 0
     for c in costs_ax.containers:
@@ -167,7 +167,7 @@ def test_flows_are_drawn_in_the_payers_colour():
     ax = deal_charts.flows_chart(r).axes[0]
     positions = deal_charts.positions_chart(r).axes[0]
     partners = list(r.partners()["agency"])
-    after = bars(positions, "After the deal")
+    after = bars(positions, "With the deal")
     for bar, payer in zip(ax.patches, r.flows_between()["from"]):
         assert to_hex(bar.get_facecolor()) == to_hex(after.patches[partners.index(payer)].get_facecolor())
 

@@ -72,7 +72,7 @@ def test_the_report_shows_the_deal_with_its_charts():
     html = render_report(a)
     assert 'id="partnership"' in html and "Partnership deal" in html
     for words in ("Who puts in and who gets back", "Flows between partners", "Central outcomes fund",
-                  'id="chart-deal_positions"', 'id="chart-deal_flows"', "Net after the deal"):
+                  'id="chart-deal_positions"', 'id="chart-deal_flows"', "Net with the deal"):
         assert words in html
     assert html.count("<svg") == 6                     # four appraisal charts and two of the deal
     plain = render_report(cba.appraise(EXAMPLES / "worked_example.yaml"))
@@ -87,11 +87,11 @@ def test_the_workbook_and_markdown_carry_the_deal():
     from cba.outputs.export._xlsx import HEADER_ROW
 
     header = [c.value for c in ws[HEADER_ROW]]          # under the title block
-    assert header[:3] == ["Partner", "Bears today", "Funds under the deal"]
+    assert header[:3] == ["Partner", "Bears without the deal", "Funds with the deal"]
     row = {header[i]: c.value for i, c in enumerate(ws[HEADER_ROW + 1])}
     p = a.partnership().partners().set_index("agency")
     assert row["Partner"] == "Local authority"
-    assert row["Net after the deal"] == pytest.approx(p.loc["local_authority", "net_after"])
+    assert row["Net with the deal"] == pytest.approx(p.loc["local_authority", "net_after"])
     md = to_markdown(a)
     assert "## Who puts in and who gets back" in md and "DWP reinvests benefit savings" in md
 
@@ -99,5 +99,5 @@ def test_the_workbook_and_markdown_carry_the_deal():
 def test_notebook_display_of_a_deal():
     r = cba.appraise(DEALS / "back_to_work" / "model.yaml").partnership()
     html = r._repr_html_()
-    assert html.count("<table>") >= 3 and "Net after the deal" in html
+    assert html.count("<table>") >= 3 and "Net with the deal" in html
     assert repr(r).startswith("<PartnershipResult 'DWP reinvestment agreement': 3 partners, 1 flows>")

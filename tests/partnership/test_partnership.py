@@ -258,7 +258,7 @@ GAIN = {
 def test_gain_share_by_basis_outcomes_cap_and_years(terms, by_year):
     deal = {"gain_share": [{"from": "dwp", "to": "local_authority", "share": 0.5, **terms}]}
     r = appraise(GAIN, deal).partnership()
-    np.testing.assert_allclose(flows_by_year(r, "Gain-share dwp to local_authority"), by_year)
+    np.testing.assert_allclose(flows_by_year(r, "Gain-share DWP to Local authority"), by_year)
     p = partners(r)
     assert p["local_authority"]["received"] == pytest.approx(sum(by_year))
     assert p["dwp"]["paid"] == pytest.approx(sum(by_year))
@@ -316,7 +316,7 @@ def test_fixed_payments_take_their_price_year():
     model = {**POOL_MODEL, "agencies": [{"id": "investor", "name": "Investor"}]}
     r = appraise(model, {"payments": [{"from": "investor", "to": "local_authority", "amounts": [100, 50],
                                        "price_year": "2024/25"}]}).partnership()
-    np.testing.assert_allclose(flows_by_year(r, "Payment investor to local_authority"), [100, 50])
+    np.testing.assert_allclose(flows_by_year(r, "Payment Investor to Local authority"), [100, 50])
     old = appraise(model, {"payments": [{"from": "investor", "to": "local_authority", "amounts": [100],
                                          "price_year": "2020/21"}]})
     factor = old.compiled.deflator.factor("2020/21", "2024/25")

@@ -37,6 +37,15 @@ def test_quickstart_notebook_runs_without_errors(tmp_path):
     assert any("image/png" in o.get("data", {}) for o in chart_cell.outputs)
     assert "Agencies" in text_of(code[-1]) and "Ledger" in text_of(code[-1])
     assert "appraisal.xlsx" in text_of(code[-2]) and "report.html" in text_of(code[-2])
+    # the partnership section: the deal's display, its terms in words, each partner without and with it, a chart
+    deal_cell = next(c for c in code if c.source.startswith("deal = result.partnership("))
+    assert "The terms of the deal" in text_of(deal_cell) and "with the deal" in text_of(deal_cell)
+    terms_cell = next(c for c in code if "term_sentences(deal)" in c.source)
+    assert "DWP passes 50% of its cashable savings to Local authority" in text_of(terms_cell)
+    positions_cell = next(c for c in code if c.source.startswith('deal.tables["deal_positions"]'))
+    assert "without the deal" in text_of(positions_cell)
+    plot_cell = next(c for c in code if c.source.startswith('deal.plot("positions")'))
+    assert any("image/png" in o.get("data", {}) for o in plot_cell.outputs)
 
 
 def test_notebook_is_stored_without_outputs():

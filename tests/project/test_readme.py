@@ -32,3 +32,17 @@ def test_main_command_runs_the_example():
     run = subprocess.run([sys.executable, "-m", "cba", *appraise[1:]], cwd=REPO, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     assert "Who pays and who saves" in run.stdout
+
+
+def test_the_deal_the_readme_shows_is_what_cba_partnership_prints():
+    """Every line of the README's quoted deal (its positions and its terms sentence) is in the output."""
+    block = README.split("The back-to-work example opens:", 1)[1].split("```text\n", 1)[1].split("\n```", 1)[0]
+    lines = [line for line in block.splitlines() if line.strip()]
+    assert any(line.startswith("DWP passes 50% of its cashable savings") for line in lines)
+    # Markdown: the terminal table wraps the sentence within its column
+    run = subprocess.run([sys.executable, "-m", "cba", "partnership", "examples/partnership/back_to_work/model.yaml",
+                          "-f", "markdown"], cwd=REPO, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    printed = " ".join(run.stdout.split())
+    for line in lines:
+        assert " ".join(line.split()) in printed, line

@@ -37,7 +37,7 @@ def run(args) -> int:
     result = appraise(args.model)
     check_warnings(result, args.strict)
     if args.terms == "cash":
-        from cba.outputs.export._terms import appraisal_in_cash
+        from cba.outputs.export._cash import appraisal_in_cash
 
         output: str | bytes = appraisal_in_cash(result, fmt)
     else:

@@ -160,7 +160,7 @@ def run(args) -> int:
         model = model.model_copy(update={"partnership": terms})
     risk = _risk(args, model, solution) if args.spec else None
     if args.terms == "cash":
-        from cba.outputs.export._terms import deal_in_cash
+        from cba.outputs.export._cash import deal_in_cash
 
         output: str | bytes = deal_in_cash(result, fmt, solution=solution, risk=risk)
     else:

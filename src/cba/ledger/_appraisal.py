@@ -172,10 +172,10 @@ class Appraisal:
         ``public_value`` (real, pounds), the same prefixed ``discounted_``,
         ``fiscal_net`` and ``cumulative_discounted_fiscal_net``. With ``terms="cash"``
         the undiscounted amounts are in pounds of each year, with a ``cash_factor``
-        column (:func:`cba.ledger._terms.by_year_in`).
+        column (:func:`cba.ledger._cash.by_year_in`).
         """
         if terms != "real":
-            from cba.ledger._terms import by_year_in
+            from cba.ledger._cash import by_year_in
 
             return by_year_in(self, terms)
         import pandas as pd
@@ -212,7 +212,7 @@ class Appraisal:
 
     def cash_ledger(self) -> pd.DataFrame:
         """The ledger with ``cash_factor`` and ``cash`` (each row's real amount in pounds of its year)."""
-        from cba.ledger._terms import cash_ledger
+        from cba.ledger._cash import cash_ledger
 
         return cash_ledger(self)
 

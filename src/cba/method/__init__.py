@@ -9,6 +9,7 @@ files or outputs. This package imports only :mod:`cba.core`.
 """
 
 from cba.method._additionality import ADDITIONALITY_RATES, benefit_kernel, benefit_years, net_success_rate
+from cba.method._cash import cash_factors, to_cash, to_real
 from cba.method._deflators import DEFAULT_DEFLATOR, Deflator, financial_year, year_label, year_start
 from cba.method._discounting import (
     GREEN_BOOK_BAND_STARTS,
@@ -24,7 +25,6 @@ from cba.method._discounting import (
 )
 from cba.method._distribution import GREEN_BOOK_ELASTICITY, income_weight, weighted_present_value
 from cba.method._optimism_bias import GREEN_BOOK_OPTIMISM_BIAS, reduce_benefits, uplift_costs
-from cba.method._terms import cash_factors, to_cash, to_real
 from cba.method._value_for_money import value_for_money
 
 __all__ = [

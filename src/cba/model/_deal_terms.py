@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, model_validator
 
+from cba.model._agencies import display_name
 from cba.model._base import AgencyId, FinancialYear, NonNegative, NonNegativeWhole, Rate, _Model
 from cba.model._investment_terms import Investment
 from cba.model._outcome_terms import Amounts, OutcomePayment
@@ -306,17 +307,21 @@ class Partnership(_Model):
         if dupes:
             yield prefix, f"two agreements are called {dupes[0]!r}; give each a different name"
 
-    def agreement_names(self) -> list[str]:
+    def agreement_names(self, names: dict[str, str] | None = None) -> list[str]:
         """The name of every agreement as tables show it: gain-shares, outcome payments, payments.
 
-        An agreement without a name gets one from its terms, numbered when two
-        would otherwise share it.
+        An agreement without a name gets one from its terms, in the partners' display
+        names (``names``: the model's declared agency names, as
+        :attr:`Intervention.agency_names`), numbered when two would otherwise share it.
         """
-        out = [g.name or f"Gain-share {g.from_} to {g.to}" for g in self.gain_share]
+        def who(agency: str) -> str:
+            return display_name(agency, names)
+
+        out = [g.name or f"Gain-share {who(g.from_)} to {who(g.to)}" for g in self.gain_share]
         out += [o.name or f"Outcome payments for {o.outcomes[0]}" + (" (rate card)" if o.tariffs else "")
                 for o in self.outcome_payments]
-        out += [p.name or f"Payment {p.from_} to {p.to}" for p in self.payments]
-        out += [v.name or f"Investment by {v.investor}" for v in self.investments or []]
+        out += [p.name or f"Payment {who(p.from_)} to {who(p.to)}" for p in self.payments]
+        out += [v.name or f"Investment by {who(v.investor)}" for v in self.investments or []]
         seen: dict[str, int] = {}
         for i, n in enumerate(out):
             seen[n] = seen.get(n, 0) + 1

@@ -64,9 +64,9 @@ AGENCY_METRIC_LABELS: dict[str, str] = {
     "pv_transfer": "banks, transfers (PV)", "net": "net position", "roi": "ROI",
     "cost_share": "share of costs", "fiscal_share": "share of savings",
     # a partnership deal's positions (cba.partnership._evaluate.DEAL_METRIC_NAMES)
-    "net_after": "net position after the deal", "funding": "funds under the deal",
+    "net_after": "net position with the deal", "funding": "funds under the deal",
     "received": "receives under the deal", "paid": "pays under the deal",
-    "peak_deficit_after": "peak deficit after the deal",
+    "peak_deficit_after": "peak deficit with the deal",
 }
 AGENCY_METRIC_KINDS: dict[str, str] = {
     "pv_costs": "money", "pv_fiscal": "money", "pv_cashable": "money", "pv_transfer": "money", "net": "money",

@@ -54,13 +54,15 @@ def comparison_html(comparison: Comparison) -> str:
 
 
 def partnership_html(result: Any) -> str:
-    """A partnership deal: every partner before and after, the flows, each partner by year."""
+    """A partnership deal: each partner without and with it, its terms, the flows, each partner by year."""
     model = result.appraisal.intervention
     from cba.outputs._format import units_text
+    from cba.outputs.tables._deal import position_sentences
 
     lines = [f"Price base {model.price_base}, horizon {model.horizon} years, discounting: "
              f"{model.discounting.describe()}. {units_text(model.price_base)}",
-             *(f"Warning: {w}" for w in getattr(result.appraisal, "warnings", []))]
+             *(f"Warning: {w}" for w in getattr(result.appraisal, "warnings", [])),
+             *([] if result.terms.is_empty else position_sentences(result))]
     return block(result.name, lines, result.tables.values())
 
 

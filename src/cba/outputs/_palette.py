@@ -70,10 +70,11 @@ CAPTIONS = {
 #: What each chart of a deal shows, in words (the caption in the report and the workbook).
 DEAL_CAPTIONS = {
     "deal_positions": "Each partner's net position (what it gets back minus what it puts in), present values: "
-                      "today with no deal (pale, hatched) and after the deal (solid), each partner in its own "
+                      "without the deal (pale, hatched) and with the deal (solid), each partner in its own "
                       "colour. A deal moves money between partners; the total does not change.",
     "deal_flows": "The payments between partners under the deal, present values: one bar per agreement and "
-                  "payer, in the payer's colour, labelled payer → payee, the agreement and its kind.",
+                  "payer (a partner's contributions to a pooled budget another partner hosts included), in the "
+                  "payer's colour, labelled payer → payee, the agreement and its kind.",
 }
 
 #: The colour of each canonical agency, in every model.

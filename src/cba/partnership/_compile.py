@@ -293,7 +293,7 @@ def compile_deal(model: CompiledModel, terms: Partnership | None = None) -> Comp
         "deal.investments.surplus_share": np.array([v.surplus_share for v in investments],
                                                    dtype=float).reshape(len(investments)),
     }
-    names = terms.agreement_names()
+    names = terms.agreement_names(model.intervention.agency_names)
 
     def ints(xs: list[int], n: int) -> np.ndarray:
         return np.array(xs, dtype=int).reshape(n)
@@ -325,8 +325,8 @@ def compile_deal(model: CompiledModel, terms: Partnership | None = None) -> Comp
 
 
 def _cash_factors(model: CompiledModel, path: str) -> np.ndarray:
-    """The cash factor of each appraisal year (:func:`cba.method._terms.cash_factors`), or an error naming ``path``."""
-    from cba.method._terms import cash_factors
+    """The cash factor of each appraisal year (:func:`cba.method._cash.cash_factors`), or an error naming ``path``."""
+    from cba.method._cash import cash_factors
 
     iv = model.intervention
     if model.deflator is None:

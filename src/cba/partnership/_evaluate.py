@@ -26,7 +26,7 @@ import numpy as np
 
 from cba.engine._compiled import FISCAL, CompiledModel
 from cba.engine._evaluate import Flows
-from cba.engine._metrics import payback_period, ratio
+from cba.engine._metrics import ratio
 from cba.partnership._compile import DEAL_PARAMETER_SHAPES, CompiledDeal
 from cba.partnership._contracts import ContractMoney, capped, contract_payments, engine_parameter, shift_by_lag
 from cba.partnership._investor import InvestorFlows, investor_flows
@@ -389,6 +389,37 @@ POSITION_NAMES = ("costs_before", "funding", "funding_cash", "funding_in_kind", 
                   "payback_before", "payback_after", "peak_deficit_before", "peak_deficit_after")
 
 
+#: Pounds of present value within which a partner counts as breaking even: half a penny, so that a
+#: partner a solver brings to zero (to the last digit of floating point, not exactly) breaks even.
+BREAK_EVEN_TOLERANCE = 0.005
+
+
+def break_even_year(puts: np.ndarray, gets: np.ndarray, tolerance: float = BREAK_EVEN_TOLERANCE) -> np.ndarray:
+    """Whole years until a partner breaks even: what it has got back covers what it has put in.
+
+    ``puts`` and ``gets`` are discounted yearly amounts, ``(..., H)``. The answer is
+    ``t + 1`` for the first year ``t`` by whose end the cumulative amount got back is
+    at least the cumulative amount put in less ``tolerance`` (some put in by then),
+    provided the partner is not behind at the end of the horizon (its net position
+    is at least ``-tolerance``); NaN otherwise, and NaN for a partner that puts
+    nothing in (the outputs say why: nothing put in, never in deficit, or not within
+    the horizon). With no tolerance and a net position above zero it is the method's
+    payback rule (:func:`cba.engine._metrics.payback_period`).
+
+    Examples
+    --------
+    >>> break_even_year(np.array([[40.0, 10.0, 0.0]]), np.array([[0.0, 30.0, 20.0]]))
+    array([3.])
+    >>> break_even_year(np.array([[40.0, 10.0, 0.0]]), np.array([[0.0, 30.0, 19.999]]))
+    array([nan])
+    """
+    c = np.cumsum(puts, axis=-1)
+    f = np.cumsum(gets, axis=-1)
+    hit = (f >= c - tolerance) & (c > tolerance)
+    found = hit.any(axis=-1) & (f[..., -1] >= c[..., -1] - tolerance)
+    return np.where(found, np.argmax(hit, axis=-1) + 1.0, np.nan)
+
+
 def _peak_deficit(gets: np.ndarray, puts: np.ndarray) -> np.ndarray:
     """Largest cumulative discounted shortfall of ``gets`` against ``puts`` (0 when never short)."""
     cum = np.cumsum(gets - puts, axis=-1)
@@ -421,7 +452,8 @@ def net_positions(f: DealFlows) -> dict[str, np.ndarray]:
     pays; what it "gets back" is what it banks plus what it receives:
     ``roi_after`` is their ratio (none when it puts nothing in) and
     ``payback_after`` the whole years until the cumulative discounted amount it
-    gets back covers what it has put in (the method's payback rule). The peak
+    gets back covers what it has put in (:func:`break_even_year`, the method's payback
+    rule within :data:`BREAK_EVEN_TOLERANCE`). The peak
     deficit is the largest cumulative discounted shortfall over the years: the
     double running a finance officer must fund.
     """
@@ -439,12 +471,8 @@ def net_positions(f: DealFlows) -> dict[str, np.ndarray]:
     puts_after = disc["funding_cash"] + disc["funding_in_kind"] + disc["paid"]
     pv["roi_before"] = ratio(pv["savings"], pv["costs_before"])
     pv["roi_after"] = ratio(gets_after.sum(axis=-1), puts_after.sum(axis=-1))
-    D, P, H = gets_after.shape
-    ones = np.ones(H)
-    pv["payback_before"] = payback_period(puts_before.reshape(D * P, H), gets_before.reshape(D * P, H),
-                                          ones).reshape(D, P)
-    pv["payback_after"] = payback_period(puts_after.reshape(D * P, H), gets_after.reshape(D * P, H),
-                                         ones).reshape(D, P)
+    pv["payback_before"] = break_even_year(puts_before, gets_before)
+    pv["payback_after"] = break_even_year(puts_after, gets_after)
     pv["peak_deficit_before"] = _peak_deficit(gets_before, puts_before)
     pv["peak_deficit_after"] = _peak_deficit(gets_after, puts_after)
     return {k: pv[k] for k in POSITION_NAMES}

@@ -25,17 +25,22 @@ from cba.core._plain import plain
 from cba.model._agencies import display_name
 from cba.model._deal_terms import Partnership
 from cba.partnership._compile import CompiledDeal, compile_deal
-from cba.partnership._evaluate import DealFlows, evaluate_deal, net_positions
+from cba.partnership._evaluate import BREAK_EVEN_TOLERANCE, DealFlows, evaluate_deal, net_positions
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
+    from matplotlib.figure import Figure
 
     from cba.ledger._appraisal import Appraisal
 
 #: Columns of :meth:`PartnershipResult.partners`, after ``agency`` and ``agency_name``.
 PARTNER_COLUMNS = ("costs_before", "funding", "funding_cash", "funding_in_kind", "savings", "savings_cashable",
                    "received", "paid", "net_before", "net_after", "change", "roi_before", "roi_after",
-                   "payback_year_before", "payback_year_after", "peak_deficit_before", "peak_deficit_after")
+                   "payback_year_before", "payback_year_after", "peak_deficit_before", "peak_deficit_after",
+                   "break_even_before", "break_even_after")
+#: How a partner stands on breaking even (:meth:`PartnershipResult.partners`): it puts nothing in, it is
+#: never behind at any year's end, it breaks even in a year (``payback_year_*``), or not within the horizon.
+BREAK_EVEN_STATES = ("nothing_in", "never_in_deficit", "year", "not_within_horizon")
 #: Yearly measures of :meth:`PartnershipResult.by_year`.
 YEAR_MEASURES = ("costs_before", "funding", "savings", "received", "paid", "net_before", "net_after")
 
@@ -91,6 +96,11 @@ class PartnershipResult:
     def _name(self, partner: str) -> str:
         return display_name(partner, self.appraisal.intervention.agency_names)
 
+    def _states(self, puts: np.ndarray, payback: np.ndarray, peak: np.ndarray) -> list[str]:
+        tol = BREAK_EVEN_TOLERANCE
+        return ["nothing_in" if p <= tol else "never_in_deficit" if d <= tol else
+                "not_within_horizon" if math.isnan(y) else "year" for p, y, d in zip(puts, payback, peak)]
+
     def _label(self, payback: float) -> str | None:
         if math.isnan(payback):
             return None
@@ -108,7 +118,13 @@ class PartnershipResult:
         ``roi_before`` and ``roi_after`` (what it gets back per pound it puts in;
         NaN when it puts nothing in), ``payback_year_before`` and
         ``payback_year_after`` (the year label in which it breaks even; none when
-        it never does), and the peak cumulative discounted deficit before and after.
+        it never does), the peak cumulative discounted deficit before and after, and
+        ``break_even_before`` and ``break_even_after``, how it stands on breaking even
+        (:data:`BREAK_EVEN_STATES`): ``nothing_in`` (it puts nothing in),
+        ``never_in_deficit`` (never behind at a year's end), ``year`` (it breaks even in
+        the payback year) or ``not_within_horizon``. Amounts within
+        :data:`~cba.partnership._evaluate.BREAK_EVEN_TOLERANCE` (half a penny) of zero
+        count as zero.
         """
         import pandas as pd
 
@@ -125,14 +141,21 @@ class PartnershipResult:
         data["payback_year_after"] = [self._label(x) for x in pos["payback_after"]]
         data["peak_deficit_before"] = pos["peak_deficit_before"]
         data["peak_deficit_after"] = pos["peak_deficit_after"]
+        data["break_even_before"] = self._states(pos["costs_before"], pos["payback_before"],
+                                                 pos["peak_deficit_before"])
+        data["break_even_after"] = self._states(pos["funding"] + pos["paid"], pos["payback_after"],
+                                                pos["peak_deficit_after"])
         return pd.DataFrame(data)
 
     def flows_between(self) -> pd.DataFrame:
-        """Every flow between partners: one row per agreement and payer.
+        """Every flow between partners: one row per agreement and payer, then the pooled budget.
 
         Columns: ``agreement``, ``kind`` (``gain_share``, ``outcome_payment``,
-        ``top_up`` or ``payment``), ``from``, ``from_name``, ``to``, ``to_name``,
-        ``real`` (undiscounted total, pounds) and ``pv`` (present value).
+        ``top_up``, ``payment``, ``investment``, ``investor_repayment``, or
+        ``pool_contribution``: a partner paying into a pooled budget another partner
+        hosts, under the pool's name), ``from``, ``from_name``, ``to``, ``to_name``,
+        ``real`` (undiscounted total, pounds) and ``pv`` (present value). The host's
+        own contribution to its pool is not a flow between partners.
         """
         import pandas as pd
 
@@ -144,10 +167,27 @@ class PartnershipResult:
             a, b = self.partner_ids[row["from"]], self.partner_ids[row["to"]]
             rows.append({"agreement": row["agreement"], "kind": row["kind"], "from": a, "from_name": self._name(a),
                          "to": b, "to_name": self._name(b), "real": float(real[r]), "pv": float(pv[r])})
+        for a, b, paid, paid_pv in self._pool_flows():
+            rows.append({"agreement": self.terms.pooled_budget.name if self.terms.pooled_budget else "Pooled budget",
+                         "kind": "pool_contribution", "from": a, "from_name": self._name(a), "to": b,
+                         "to_name": self._name(b), "real": paid, "pv": paid_pv})
         return pd.DataFrame(rows, columns=["agreement", "kind", "from", "from_name", "to", "to_name", "real", "pv"])
 
+    def _pool_flows(self) -> list[tuple[str, str, float, float]]:
+        """Each partner's contributions to a pool another partner hosts: (from, to, real, present value)."""
+        host = self.deal.pool_host
+        if host < 0:
+            return []
+        f = self.flows
+        out = []
+        for i, p in enumerate(self.partner_ids):
+            c = f.pool_contributions[0, i]
+            if i != host and np.any(c != 0):
+                out.append((p, self.partner_ids[host], float(c.sum()), float((c * f.discount_factors[0]).sum())))
+        return out
+
     def flow_matrix(self) -> pd.DataFrame:
-        """Present value paid by each partner (rows) to each partner (columns)."""
+        """Present value paid by each partner (rows) to each partner (columns), pooled contributions included."""
         import pandas as pd
 
         names = [self._name(p) for p in self.partner_ids]
@@ -155,6 +195,9 @@ class PartnershipResult:
         pv = (self.flows.transfers[0] * self.flows.discount_factors[0]).sum(axis=-1)
         for r, row in enumerate(self.flows.rows):
             m[row["from"], row["to"]] += pv[r]
+        index = {p: i for i, p in enumerate(self.partner_ids)}
+        for a, b, _, paid_pv in self._pool_flows():
+            m[index[a], index[b]] += paid_pv
         return pd.DataFrame(m, index=pd.Index(names, name="from"), columns=pd.Index(names, name="to"))
 
     def by_year(self) -> pd.DataFrame:
@@ -333,6 +376,23 @@ class PartnershipResult:
         """The deal's presentation tables, by name (see :mod:`cba.outputs.tables`)."""
         frames: dict[str, pd.DataFrame] = accessor("partnership.tables")(self)
         return frames
+
+    def plot(self, kind: str = "positions", **kwargs: Any) -> Figure:
+        """A chart of the deal as a matplotlib Figure (see :mod:`cba.outputs.charts`).
+
+        ``kind`` is ``positions`` (each partner's net position without and with the
+        deal) or ``flows`` (every payment between partners, pooled contributions
+        included; refused when no money passes between partners).
+
+        Examples
+        --------
+        >>> import cba
+        >>> r = cba.appraise("examples/partnership/back_to_work/model.yaml").partnership()
+        >>> [t.get_text() for t in r.plot("positions").axes[0].get_legend().get_texts()]
+        ['Without the deal', 'With the deal']
+        """
+        figure: Figure = accessor("partnership.plot")(self, kind, **kwargs)
+        return figure
 
     def summary(self) -> str:
         """The deal as readable text: every partner before and after, and the flows."""

@@ -1,4 +1,4 @@
-"""Charts of a partnership deal: each partner before and after, and the flows between them.
+"""Charts of a partnership deal: each partner without and with the deal, and the flows between them.
 
 Each function takes a :class:`~cba.partnership._results.PartnershipResult` and returns a
 :class:`matplotlib.figure.Figure` (object API, no pyplot state), drawn from the
@@ -36,14 +36,14 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from cba.partnership._results import PartnershipResult
 
-#: How the bars of "today" and "after the deal" are drawn: both in the partner's own
-#: colour (:mod:`cba.outputs._palette`), today pale and hatched, after the deal solid.
+#: How the bars "without the deal" and "with the deal" are drawn: both in the partner's own
+#: colour (:mod:`cba.outputs._palette`), without pale and hatched, with the deal solid.
 TODAY_STYLE: dict[str, Any] = {"alpha": 0.45, "hatch": "///", "edgecolor": "white", "linewidth": 0}
 AFTER_STYLE: dict[str, Any] = {}
 #: Names of each kind of flow between partners.
 FLOW_NAMES = {"gain_share": "Gain-share", "outcome_payment": "Outcome payment", "top_up": "Top-up",
               "payment": "Fixed payment", "investment": "Investment drawn",
-              "investor_repayment": "Investor repaid"}
+              "investor_repayment": "Investor repaid", "pool_contribution": "Pooled budget contribution"}
 
 #: Chart name -> function, in the order a report shows them.
 DEAL_CHARTS: dict[str, Callable[..., Figure]] = {}
@@ -86,20 +86,20 @@ def _room_for_labels(ax, labels, low: float, high: float, pad: float = 0.05) -> 
 
 @_chart("deal_positions")
 def positions_chart(result: PartnershipResult) -> Figure:
-    """Each partner's net position today and after the deal (horizontal bars).
+    """Each partner's net position without and with the deal (horizontal bars).
 
     Returns
     -------
     matplotlib.figure.Figure
         One axes with one y tick per partner (display names, in the partner
         table's order, first at the top) and two bar containers labelled
-        ``"Today (no deal)"`` and ``"After the deal"``, one bar per partner each,
+        ``"Without the deal"`` and ``"With the deal"``, one bar per partner each,
         in the partner's colour (:mod:`cba.outputs._palette`); each bar's end is labelled
         with its value.
     """
     p = result.partners()
     n = len(p)
-    fig, ax = _bar_axes(result, n, 0.8, "each partner's net position, today and after the deal",
+    fig, ax = _bar_axes(result, n, 0.8, "each partner's net position, without and with the deal",
                         "Net position: what it gets back minus what it puts in")
     if n == 0:
         _empty(ax, "No partners to show")
@@ -110,8 +110,8 @@ def positions_chart(result: PartnershipResult) -> Figure:
     after = p["net_after"].to_numpy(float)
     colours = _colours(result)
     c = [colours[a] for a in p["agency"]]
-    ax.barh(y - h / 2, before, h, color=c, label="Today (no deal)", **TODAY_STYLE)
-    ax.barh(y + h / 2, after, h, color=c, label="After the deal", **AFTER_STYLE)
+    ax.barh(y - h / 2, before, h, color=c, label="Without the deal", **TODAY_STYLE)
+    ax.barh(y + h / 2, after, h, color=c, label="With the deal", **AFTER_STYLE)
     labels = []
     for yi, b, v in zip(y, before, after):
         for value, at, colour in ((b, yi - h / 2, "#555555"), (v, yi + h / 2, "#000000")):
@@ -124,7 +124,7 @@ def positions_chart(result: PartnershipResult) -> Figure:
     from matplotlib.patches import Patch
 
     ax.legend([Patch(facecolor="#777777", **TODAY_STYLE), Patch(facecolor="#333333")],
-              ["Today (no deal)", "After the deal"], loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8,
+              ["Without the deal", "With the deal"], loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8,
               frameon=False, borderaxespad=0.0)
     values = np.concatenate([before, after])
     _room_for_labels(ax, labels, float(values.min()), float(values.max()))
@@ -177,6 +177,29 @@ def flows_chart(result: PartnershipResult) -> Figure:
     return fig
 
 
+def charts_to_draw(result: PartnershipResult) -> dict[str, Callable[..., Figure]]:
+    """The charts of :data:`DEAL_CHARTS` that have something to draw: the flows chart only when
+    money passes between partners (a payment, or a contribution to a pool another partner hosts)."""
+    empty = result.flows_between().empty
+    return {name: fn for name, fn in DEAL_CHARTS.items() if not (name == "deal_flows" and empty)}
+
+
 def all_deal_charts(result: PartnershipResult) -> dict[str, Figure]:
-    """Every chart of a deal, keyed by the names in :data:`DEAL_CHARTS`."""
-    return {name: fn(result) for name, fn in DEAL_CHARTS.items()}
+    """Every chart of a deal that has something to draw (:func:`charts_to_draw`), keyed by name."""
+    return {name: fn(result) for name, fn in charts_to_draw(result).items()}
+
+
+def plot(result: PartnershipResult, kind: str = "deal_positions", **kwargs: Any) -> Figure:
+    """One chart of a deal by name (:data:`DEAL_CHARTS`): ``deal_positions`` or ``deal_flows``.
+
+    ``positions`` and ``flows`` are accepted for short. A chart with nothing to draw
+    (the flows of a deal under which no money passes between partners) is refused.
+    """
+    from cba.core._errors import CBAError
+
+    name = kind if kind.startswith("deal_") else f"deal_{kind}"
+    if name not in DEAL_CHARTS:
+        raise CBAError(f"unknown deal chart {kind!r}; use one of {', '.join(sorted(DEAL_CHARTS))}")
+    if name not in charts_to_draw(result):
+        raise CBAError(f"nothing to draw for {name!r}: no money passes between the partners under this deal")
+    return DEAL_CHARTS[name](result, **kwargs)

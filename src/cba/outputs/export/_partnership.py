@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from cba.core._escaping import markdown_text
 from cba.core._plain import plain
 from cba.outputs._format import render_table_markdown, render_table_text, units_text
 
@@ -26,13 +27,18 @@ if TYPE_CHECKING:  # pragma: no cover
     from cba.partnership._results import PartnershipResult
 
 #: Sheet names of the deal's tables in a workbook.
-SHEET_NAMES = {"deal_partners": "Partners", "deal_flows": "Flows", "deal_years": "Partners by year",
+SHEET_NAMES = {"deal_terms": "Terms", "deal_positions": "Without and with",
+               "deal_partners": "Partners", "deal_flows": "Flows", "deal_years": "Partners by year",
                "deal_pool": "Pooled budget", "deal_contracts": "Contracts", "deal_investors": "Investors",
                "deal_risk": "Risk", "deal_programme": "Interventions"}
 
 
-def _frames(result: PartnershipResult, risk: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
+def _frames(result: PartnershipResult, risk: pd.DataFrame | None, solution=None) -> dict[str, pd.DataFrame]:
     frames = dict(result.tables)
+    if solution is not None and "deal_terms" in frames:  # the terms the solver set, marked
+        from cba.outputs.tables._terms import terms_table
+
+        frames["deal_terms"] = terms_table(result, solution)
     if risk is not None:
         from cba.outputs.tables._deal import risk_table
 
@@ -56,18 +62,35 @@ def _heading(result: PartnershipResult, solution) -> list[str]:
     return lines
 
 
+def _positions(result: PartnershipResult) -> list[str]:
+    """Each partner's net position without and with the deal, then who is still short (none without a deal)."""
+    if result.terms.is_empty:
+        return []
+    from cba.outputs.tables._deal import position_sentences
+
+    return position_sentences(result)
+
+
 def to_text(result: PartnershipResult, solution=None, risk=None) -> str:
     from cba.outputs._format import wrap_lines
 
-    parts = ["\n".join(line for para in _heading(result, solution) for line in (wrap_lines(para) if para else [""]))]
-    parts += [render_table_text(t) for t in _frames(result, risk).values()]
+    head = _heading(result, solution)
+    parts = ["\n".join(line for para in head for line in (wrap_lines(para) if para else [""]))]
+    if positions := _positions(result):
+        parts.append("\n".join(["Each partner's net position (present values):",
+                                *(line for p in positions[:-1] for line in wrap_lines(f"- {p}")),
+                                *wrap_lines(positions[-1])]))
+    parts += [render_table_text(t) for t in _frames(result, risk, solution).values()]
     return "\n\n".join(parts)
 
 
 def to_markdown(result: PartnershipResult, solution=None, risk=None) -> str:
     head = _heading(result, solution)
     lines = [f"# {head[0]}", "", *head[2:], ""]
-    for t in _frames(result, risk).values():
+    if positions := _positions(result):
+        lines += ["Each partner's net position (present values):", "",
+                  *(f"- {markdown_text(p)}" for p in positions[:-1]), "", markdown_text(positions[-1]), ""]
+    for t in _frames(result, risk, solution).values():
         lines += [render_table_markdown(t), ""]
     return "\n".join(lines)
 
@@ -108,7 +131,7 @@ def to_xlsx(result: PartnershipResult, solution=None, risk=None) -> bytes:
     from cba.outputs.export._xlsx import workbook_bytes
 
     about = deal_figures(result.appraisal)
-    frames = _frames(result, risk)
+    frames = _frames(result, risk, solution)
     sheets = {SHEET_NAMES[name]: frame for name, frame in frames.items()}
     figures = {SHEET_NAMES[name]: about.get(name, "") for name in frames}
     cover = cover_rows(result.appraisal)

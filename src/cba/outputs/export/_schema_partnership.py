@@ -29,7 +29,7 @@ class PartnerRow(_Open):
 
     agency: str = Field(description="partner id (an agency of the model, or one the deal names)")
     agency_name: str
-    costs_before: float = Field(description="costs it bears today, after optimism bias")
+    costs_before: float = Field(description="costs it bears without the deal, after optimism bias")
     funding: float = Field(description="what it funds under the deal, cash and in kind")
     funding_cash: float
     funding_in_kind: float
@@ -44,11 +44,16 @@ class PartnerRow(_Open):
     roi_after: Num = Field(description="(savings + received) / (funding + paid); null when it puts nothing in")
     payback_year_before: str | None
     payback_year_after: str | None
-    payback_year: str | None = Field(description="the year label in which it breaks even after the deal; "
+    payback_year: str | None = Field(description="the year label in which it breaks even with the deal; "
                                      "null when it never does")
     peak_deficit_before: float
     peak_deficit_after: float
-    peak_deficit: float = Field(description="largest cumulative discounted shortfall after the deal")
+    peak_deficit: float = Field(description="largest cumulative discounted shortfall with the deal")
+    break_even_before: str = Field(description="how it stands on breaking even without the deal: 'nothing_in' "
+                                   "(it puts nothing in), 'never_in_deficit', 'year' (it breaks even in "
+                                   "payback_year_before) or 'not_within_horizon'; within half a penny of zero "
+                                   "counts as zero")
+    break_even_after: str = Field(description="the same with the deal (payback_year_after)")
 
 
 class FlowRow(_Open):
@@ -57,7 +62,9 @@ class FlowRow(_Open):
     from_: str = Field(alias="from", description="payer")
     to: str = Field(description="payee")
     agreement: str
-    kind: str = Field(description="'gain_share', 'outcome_payment', 'top_up' or 'payment'")
+    kind: str = Field(description="'gain_share', 'outcome_payment', 'top_up', 'payment', 'investment', "
+                      "'investor_repayment' or 'pool_contribution' (a partner paying into a pooled budget that "
+                      "another partner hosts)")
     from_name: str
     to_name: str
     real: float = Field(description="undiscounted total (pounds at the price base)")
@@ -77,7 +84,7 @@ class RiskRow(_Open):
     p5: float
     median: float
     p95: float
-    probability_of_loss: float = Field(description="share of draws with a net position after the deal below 0")
+    probability_of_loss: float = Field(description="share of draws with a net position with the deal below 0")
 
 
 class Risk(_Open):

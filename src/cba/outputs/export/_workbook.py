@@ -61,11 +61,15 @@ def deal_figures(appraisal: Appraisal) -> dict[str, str]:
     """What the figures of each table of a partnership deal are, by table name."""
     b = _basis(appraisal.intervention)
     return {
-        "deal_partners": b["pv"] + " Each partner before and after the deal; a deal moves money between "
-                                   "partners, so the totals do not change.",
+        "deal_terms": f"The deal's agreements as entered, in words: amounts in pounds at {b['pb']} prices "
+                      "(undiscounted) unless an agreement states its own price year.",
+        "deal_positions": b["pv"] + " Each partner without and with the deal, side by side: net position, return "
+                                    "per pound put in, the year it breaks even and its peak deficit.",
+        "deal_partners": b["pv"] + " What each partner puts in and gets back without and with the deal; a deal "
+                                   "moves money between partners, so the totals do not change.",
         "deal_flows": f"Payments between partners under the deal: present values and undiscounted totals, pounds "
                       f"at {b['pb']} prices.",
-        "deal_years": f"Each partner's net position after the deal: real terms by year (pounds at {b['pb']} "
+        "deal_years": f"Each partner's net position with the deal: real terms by year (pounds at {b['pb']} "
                       "prices, undiscounted), and cumulative discounted.",
         "deal_pool": b["real"] + " Spend from the pooled budget and each partner's contribution.",
         "deal_contracts": f"Totals over the appraisal in pounds at {b['pb']} prices, undiscounted (the unfunded "
@@ -75,7 +79,7 @@ def deal_figures(appraisal: Appraisal) -> dict[str, str]:
                           "a present value): what each social investor drew and got back; the money multiple, IRR "
                           "and the loss if no outcome is achieved.",
         "deal_risk": f"Present values in pounds at {b['pb']} prices over Monte Carlo draws: each partner's net "
-                     "position after the deal.",
+                     "position with the deal.",
         "deal_programme": b["pv"],
     }
 
@@ -164,6 +168,6 @@ def appraisal_charts(appraisal: Appraisal) -> list[tuple[str, Any, str]]:
 def deal_charts(result: PartnershipResult) -> list[tuple[str, Any, str]]:
     """The charts of a deal with their captions."""
     from cba.outputs._palette import DEAL_CAPTIONS
-    from cba.outputs.charts._deal import DEAL_CHARTS
+    from cba.outputs.charts._deal import charts_to_draw
 
-    return [(name, fn(result), DEAL_CAPTIONS[name]) for name, fn in DEAL_CHARTS.items()]
+    return [(name, fn(result), DEAL_CAPTIONS[name]) for name, fn in charts_to_draw(result).items()]

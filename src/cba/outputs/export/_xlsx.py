@@ -79,6 +79,8 @@ PORTRAIT_WIDTH = 100
 LANDSCAPE_LIMIT = 170
 #: Widest sheet printed in portrait (fitted to the page width, scaled by no less than about 85%).
 PORTRAIT_LIMIT = 118
+#: Width (characters) a table with a column of long text may take: an A4 landscape page at the margins.
+LANDSCAPE_TEXT_WIDTH = 140
 FONT = "Calibri"
 _HEADER_FONT = Font(name=FONT, size=11, bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -269,7 +271,8 @@ def add_sheet(workbook: Workbook, name: str, frame: pd.DataFrame, *, heading: st
             text_len[j - 1] = max(text_len[j - 1], len(shown)) if wrap else text_len[j - 1]
             widths[j - 1] = max(widths[j - 1], 0 if wrap else len(shown))
     last_row = HEADER_ROW + len(frame)
-    final = _widths([max(h, w) for h, w in zip(head, widths)], text_len)
+    final = _widths([max(h, w) for h, w in zip(head, widths)], text_len,
+                    wide=[c in frame.attrs.get("wide", ()) for c in columns])
     upright = [numeric[j] and head[j] > widths[j] + 1 for j in range(len(columns))]
     if sum(final) > LANDSCAPE_LIMIT and any(upright):
         # too wide to read once fitted to a page: headings wider than their numbers turn upright
@@ -331,11 +334,22 @@ def add_sheet(workbook: Workbook, name: str, frame: pd.DataFrame, *, heading: st
                  one_page)
 
 
-def _widths(widths: list[int], text_len: list[int], least: int = _MIN_WIDTH) -> list[float]:
+def _widths(widths: list[int], text_len: list[int], least: int = _MIN_WIDTH,
+            wide: list[bool] | None = None) -> list[float]:
     """Column widths: numbers and headings' longest words as they are; text columns as wide
-    as their longest text when the table then fits a portrait page, else narrower (the text wraps)."""
+    as their longest text when the table then fits a portrait page, else narrower (the text wraps).
+
+    A table whose ``attrs["wide"]`` names a column of long text (a deal's terms in words) keeps
+    that column wide on a landscape page, the other text columns narrowed first."""
+    if wide and any(wide):
+        for cap, wide_cap in ((_TEXT_WIDTH, _MAX_WIDTH), (22, _MAX_WIDTH), (22, 45)):
+            caps = [wide_cap if is_wide else cap for is_wide in wide]
+            final: list[float] = [min(_MAX_WIDTH, max(least, max(w, min(t, c)) + 2))
+                                  for w, t, c in zip(widths, text_len, caps)]
+            if sum(final) <= LANDSCAPE_TEXT_WIDTH:
+                return final
     for cap in (_MAX_WIDTH, _TEXT_WIDTH, 22):
-        final: list[float] = [min(_MAX_WIDTH, max(least, max(w, min(t, cap)) + 2)) for w, t in zip(widths, text_len)]
+        final = [float(min(_MAX_WIDTH, max(least, max(w, min(t, cap)) + 2))) for w, t in zip(widths, text_len)]
         if sum(final) <= PORTRAIT_WIDTH:
             break
     return final

@@ -176,9 +176,15 @@ def _pages(blocks: list[tuple[str, str]]) -> str:
     return "".join(parts)
 
 
-def _headlines(appraisal: Appraisal) -> str:
+#: Headline labels that change when the report opens with a deal: the figures are the whole system's.
+WHOLE_SYSTEM_LABELS = {"payback_period": "Whole-system payback period (years)",
+                       "net_present_budget_impact": "Whole-system net present budget impact"}
+
+
+def _headlines(appraisal: Appraisal, whole_system: bool = False) -> str:
     cards = []
     for metric, label, kind in HEADLINES:
+        label = WHOLE_SYSTEM_LABELS.get(metric, label) if whole_system else label
         value = appraisal.metrics.get(metric)
         negative = kind == "money" and value is not None and value < 0
         cards.append(f'<div class="headline{" negative" if negative else ""}" data-metric="{metric}">'
@@ -223,27 +229,46 @@ def _charts(appraisal: Appraisal) -> str:
 DEAL_CHART_CAPTIONS = DEAL_CAPTIONS
 
 
+def _deal_opening(result) -> list[tuple[str, str]]:
+    """The report's first section for a deal model, as report blocks: each partner without and with the
+    deal, who is still short and by how much, and the terms, before any whole-system figure."""
+    from cba.outputs.tables._deal import position_sentences, position_table
+    from cba.outputs.tables._terms import terms_table
+
+    positions = position_sentences(result)
+    items = "".join(f"<li>{escape(p)}</li>" for p in positions[:-1])
+    head = (f'<h2 class="deal-opening" id="deal">The deal: {escape(result.terms.name or "partnership deal")}</h2>'
+            f"<p>Each partner's net position (present values: what it gets back minus what it puts in), without "
+            f'and with the deal:</p><ul class="positions">{items}</ul>'
+            f'<p class="short"><strong>{escape(positions[-1])}</strong></p>')
+    out = _blocks([terms_table(result), position_table(result)])
+    out[0] = (head + out[0][0], out[0][1])
+    return out
+
+
 def _partnership(appraisal: Appraisal, charts: bool) -> list[tuple[str, str]]:
-    """The deal's section as report blocks: every partner before and after, the flows, the pool, charts."""
+    """The deal's section as report blocks: what every partner puts in and gets back, the flows, the pool,
+    charts (the terms and each partner without and with the deal open the report)."""
     from cba.ledger._groups import central_government_share
     from cba.outputs.tables._deal import deal_tables
 
     result = appraisal.partnership()
     terms = result.terms
     share = central_government_share(appraisal)
-    intro = (f"{terms.name or 'The deal'}: what each partner puts in and gets back, before and after the deal. "
+    intro = (f"{terms.name or 'The deal'}: what each partner puts in and gets back, without and with the deal. "
              "A deal moves money between partners; it creates none, so the totals do not change.")
     if share is not None:
         intro += f" Central government banks {fmt(share, 'share')} of the fiscal savings."
     # the heading and its introduction go with the first table, on its page (portrait or landscape)
-    out = _blocks(deal_tables(result).values())
-    head = f'<h2 class="partnership" id="partnership">Partnership deal</h2><p>{escape(intro)}</p>'
+    frames = [t for name, t in deal_tables(result).items() if name not in ("deal_terms", "deal_positions")]
+    out = _blocks(frames)
+    head = f'<h2 class="partnership" id="partnership">Partnership deal in detail</h2><p>{escape(intro)}</p>'
     out[0] = (head + out[0][0], out[0][1])
     if charts:
-        from cba.outputs.charts._deal import DEAL_CHARTS
+        from cba.outputs.charts._deal import charts_to_draw
 
         out += [(_figure(name, fn(result), DEAL_CHART_CAPTIONS.get(name, name)), "portrait")
-                for name, fn in DEAL_CHARTS.items()]
+                for name, fn in charts_to_draw(result).items()]
     return out
 
 
@@ -286,10 +311,18 @@ def render_report(appraisal: Appraisal, charts: bool = True) -> str:
     if appraisal.warnings:
         parts.append('<section class="warnings" role="alert"><h2>Warnings</h2><ul>'
                      + "".join(f"<li>{escape(w)}</li>" for w in appraisal.warnings) + "</ul></section>")
-    parts.append(_headlines(appraisal))
-    blocks = _blocks([tables.summary_table(appraisal)], "Financial and economic case")
+    deal = getattr(model, "partnership", None) is not None
+    blocks: list[tuple[str, str]] = []
+    if deal:  # a deal model opens with the deal: the partners first, then the whole system
+        blocks += _deal_opening(appraisal.partnership())
+        blocks.append(('<h2 id="whole-system">The whole system</h2><p>The figures below are the whole '
+                       "system's: every agency together, whoever pays and whoever saves.</p>"
+                       + _headlines(appraisal, whole_system=True), "portrait"))
+    else:
+        parts.append(_headlines(appraisal))
+    blocks += _blocks([tables.summary_table(appraisal)], "Financial and economic case")
     blocks += _blocks([tables.agency_table(appraisal)], "Who pays and who saves")
-    if getattr(model, "partnership", None) is not None:
+    if deal:
         blocks += _partnership(appraisal, charts)
     if charts:
         blocks.append((_charts(appraisal), "portrait"))

@@ -1,7 +1,8 @@
 """Tables for people: pandas DataFrames of unrounded numbers whose ``attrs`` say how to show them.
 
 The headline two (``_headline``), by year (``_year``), assumptions (``_assumptions``), a model
-as entered (``_inputs``), a deal's (``_deal``) and the uncertainty results' (``_uncertainty``);
+as entered (``_inputs``), a deal's (``_deal``, and its terms in words, ``_terms``) and the uncertainty
+results' (``_uncertainty``);
 ``_tables`` is the catalogue. They may import the lower layers and ``cba.outputs._format`` and
 ``cba.outputs._labels``, never ``charts``, ``report`` or ``export``. The names below are
 imported on first use (PEP 562); inside the package, import from the defining module.
@@ -20,8 +21,9 @@ _LAZY = {
     **{name: "_year" for name in ("benefit_table", "cost_table")},
     **{name: "_assumptions" for name in ("cost_line_table", "outcome_table", "unit_value_table")},
     **{name: "_inputs" for name in ("fields_table", "model_tables")},
-    **{name: "_deal" for name in ("deal_tables", "flow_table", "partner_table", "pool_table", "risk_table",
-                                  "year_table")},
+    **{name: "_deal" for name in ("deal_tables", "flow_table", "partner_table", "pool_table", "position_table",
+                                  "risk_table", "year_table")},
+    **{name: "_terms" for name in ("term_sentences", "terms_table")},
     **{name: "_uncertainty" for name in ("montecarlo_tables", "scenario_tables", "sensitivity_tables",
                                          "switching_records", "switching_tables")},
 }
@@ -34,6 +36,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers, editors and the API r
     from cba.outputs.tables._deal import flow_table as flow_table
     from cba.outputs.tables._deal import partner_table as partner_table
     from cba.outputs.tables._deal import pool_table as pool_table
+    from cba.outputs.tables._deal import position_table as position_table
     from cba.outputs.tables._deal import risk_table as risk_table
     from cba.outputs.tables._deal import year_table as year_table
     from cba.outputs.tables._inputs import fields_table as fields_table
@@ -48,6 +51,8 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers, editors and the API r
     from cba.outputs.tables._tables import table as table
     from cba.outputs.tables._tables import text as text
     from cba.outputs.tables._tables import warnings_table as warnings_table
+    from cba.outputs.tables._terms import term_sentences as term_sentences
+    from cba.outputs.tables._terms import terms_table as terms_table
     from cba.outputs.tables._uncertainty import montecarlo_tables as montecarlo_tables
     from cba.outputs.tables._uncertainty import scenario_tables as scenario_tables
     from cba.outputs.tables._uncertainty import sensitivity_tables as sensitivity_tables

@@ -16,7 +16,7 @@ from cba.core._errors import CBAError
 from cba.core._escaping import csv_text
 from cba.core._plain import plain
 from cba.outputs._format import render_table_markdown, render_table_text
-from cba.outputs.tables._terms import cash_year_table, deal_cash_year_table
+from cba.outputs.tables._cash import cash_year_table, deal_cash_year_table
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -57,7 +57,7 @@ def appraisal_in_cash(appraisal: Appraisal, fmt: str) -> str:
 def deal_in_cash(result: PartnershipResult, fmt: str, solution: Any = None, risk: Any = None) -> str:
     """A deal in format ``fmt`` with each partner's money by year in cash terms added."""
     from cba.outputs.export._partnership import to_dict, to_markdown, to_text
-    from cba.partnership._terms import deal_by_year_in
+    from cba.partnership._cash import deal_by_year_in
 
     _check(fmt)
     if fmt == "csv":

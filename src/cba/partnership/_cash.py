@@ -1,7 +1,7 @@
 """A deal's money by year in cash terms (pounds of each year) as well as at the price base.
 
 The deal is evaluated in real terms; this view multiplies each year's real amounts
-by the deflator's cash factor (:func:`cba.ledger._terms.appraisal_cash_factors`), so
+by the deflator's cash factor (:func:`cba.ledger._cash.appraisal_cash_factors`), so
 a finance officer sees the payments as they will be budgeted. Present values
 (the ``discounted_`` columns) stay at the price base.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from cba.ledger._terms import appraisal_cash_factors, check_terms
+from cba.ledger._cash import appraisal_cash_factors, check_terms
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd

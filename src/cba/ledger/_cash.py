@@ -2,7 +2,7 @@
 
 The appraisal itself stays in real terms (its metrics never change); these views
 multiply each year's real amount by the deflator's cash factor for that year
-(:func:`cba.method._terms.cash_factors`). Appraisal year 0 is the financial year
+(:func:`cba.method._cash.cash_factors`). Appraisal year 0 is the financial year
 ``start_year`` when the model sets one, else the price base.
 """
 
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from cba.core._errors import CBAError
-from cba.method._terms import cash_factors
+from cba.method._cash import cash_factors
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
