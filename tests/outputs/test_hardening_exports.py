@@ -50,8 +50,11 @@ def hostile_model(name=NAMES[0]):
     data["costs"][0]["name"] = NAMES[1]
     data["costs"][1]["name"] = NAMES[2]
     data["outcomes"][0]["name"] = NAMES[3]
-    data["outcomes"][0]["value"]["components"][0]["label"] = NAMES[6]
-    data["agencies"] = [{"id": "evil", "name": NAMES[4]}]
+    # a name may not hold a tab or line break (refused at load since issue 19): the agency's
+    # formula starts with "=" instead; the tab and carriage return starts are checked on the
+    # component label, which is not a name, and by the helpers above
+    data["agencies"] = [{"id": "evil", "name": "=1+1 " + NAMES[0]}]
+    data["outcomes"][0]["value"]["components"][0]["label"] = NAMES[4] + NAMES[6]
     data["costs"][1]["agency"] = "evil"
     return data
 

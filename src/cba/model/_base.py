@@ -54,6 +54,15 @@ def _fy(v: str) -> str:
         raise ValueError(str(exc)) from None
 
 
+def _name(v: str) -> str:
+    from cba.model._names import control_problem
+
+    problem = control_problem(v)
+    if problem is not None:
+        raise ValueError(problem)
+    return v
+
+
 def _slug(v: str) -> str:
     if not SLUG.match(v):
         raise ValueError(f"must be a lower-case id such as 'local_authority' (letters, digits, _), got {v!r}")
@@ -69,6 +78,9 @@ Rate = Annotated[float, BeforeValidator(_not_bool), AfterValidator(_rate)]
 NonNegative = Annotated[float, BeforeValidator(_not_bool), AfterValidator(_non_negative)]
 FinancialYear = Annotated[str, AfterValidator(_fy)]
 AgencyId = Annotated[str, AfterValidator(_slug)]
+#: A name shown in tables (a model, an agency, a line, an agreement): one line of text,
+#: without control characters (:func:`cba.model._names.control_problem`).
+Name = Annotated[str, AfterValidator(_name)]
 #: A whole number 0 or more (a lag, a start year).
 NonNegativeWhole = Annotated[int, Field(ge=0), BeforeValidator(_not_bool)]
 Grade = Annotated[int, Field(ge=1), BeforeValidator(_not_bool)]

@@ -27,7 +27,7 @@ from cba.method._discounting import (
     discount_factors,
 )
 from cba.model._agencies import CANONICAL_AGENCIES
-from cba.model._base import AgencyId, Grade, Rate, _Model, _not_bool
+from cba.model._base import AgencyId, Grade, Name, Rate, _Model, _not_bool
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -46,7 +46,7 @@ class Agency(_Model):
     """
 
     id: AgencyId
-    name: str
+    name: Name
 
     @classmethod
     def canonical(cls) -> list[Agency]:
@@ -194,7 +194,7 @@ class OptimismBiasTable(_Model):
     0.0
     """
 
-    name: str = "gm"
+    name: Name = "gm"
     grades: dict[Grade, Rate] = Field(default_factory=lambda: dict(GM_OPTIMISM_BIAS))
 
     @model_validator(mode="before")

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from cba.core._escaping import markdown_text
 from cba.core._plain import plain
 from cba.outputs._format import render_table_markdown, render_table_text, units_text
 
@@ -64,7 +65,7 @@ def to_text(result: PartnershipResult, solution=None, risk=None) -> str:
 
 def to_markdown(result: PartnershipResult, solution=None, risk=None) -> str:
     head = _heading(result, solution)
-    lines = [f"# {head[0]}", "", *head[2:], ""]
+    lines = [f"# {markdown_text(head[0], cell=True)}", "", *(markdown_text(h) for h in head[2:]), ""]
     for t in _frames(result, risk).values():
         lines += [render_table_markdown(t), ""]
     return "\n".join(lines)
