@@ -332,6 +332,7 @@ def _build(p: Path, walk: _Walk) -> Intervention:
     except CBAError as exc:
         raise in_file(p, exc) from None
     model._source_sha256 = sha
+    model._source_file = str(p)
     return model
 
 

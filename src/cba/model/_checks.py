@@ -155,13 +155,25 @@ def all_problems(cls: type[BaseModel], data: Any, err: ValidationError,
     else:
         return first
     seen = {p for p, _ in first.problems}
+    fixed = set(repaired)
     extra = []
     for path, message in from_pydantic(current, prefix).problems:
         bare = path[len(_fields_of(prefix)) + 1:] if prefix and path.startswith(_fields_of(prefix)) else path
-        if path in seen or any(bare == r or bare.startswith((r + ".", r + "[")) for r in repaired):
+        if path in seen or _within(bare, fixed):
             continue                   # caused by a field already reported (or its stand-in)
         extra.append((path, message))
     return ModelError(first.problems + extra) if extra else first
+
+
+def _within(path: str, fields: set[str]) -> bool:
+    """Whether ``path`` is one of ``fields`` or inside one (``costs[0].amounts`` in ``costs[0]``):
+    a look-up per prefix of the path, so checking many paths stays linear."""
+    if path in fields:
+        return True
+    for i, ch in enumerate(path):
+        if ch in ".[" and path[:i] in fields:
+            return True
+    return False
 
 
 # ---------------------------------------------------------------- where a nested model sits

@@ -96,6 +96,8 @@ class Intervention(_Model):
     _base_dir: Path | None = PrivateAttr(default=None)
     #: For a programme's combined model, its interventions (set by cba.engine._loading).
     _programme: list | None = PrivateAttr(default=None)
+    #: The model file it was read from, for messages (set by load_intervention).
+    _source_file: str | None = PrivateAttr(default=None)
     #: SHA-256 of the model file's bytes as read (set by load_intervention).
     _source_sha256: str | None = PrivateAttr(default=None)
 
