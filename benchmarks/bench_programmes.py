@@ -44,7 +44,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 200, 400, 800])
     args = parser.parse_args()
-    previous = None
+    previous, prev_n = None, 0
     with cba.core._limits.override(programme_members=max(args.sizes)):
         for n in args.sizes:
             with tempfile.TemporaryDirectory() as folder:
@@ -53,7 +53,7 @@ def main() -> None:
                 model = cba.load_intervention(path)
                 took = time.perf_counter() - start
             assert len(model.costs) == n
-            ratio = f"  x{took / previous:.2f} for x{n / prev_n:.0f} members" if previous else ""
+            ratio = f"  x{took / previous:.2f} for x{n / prev_n:.0f} members" if previous and prev_n else ""
             print(f"{n:6,} members: {took:7.3f} s{ratio}")
             previous, prev_n = took, n
 

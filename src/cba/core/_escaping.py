@@ -204,4 +204,5 @@ def rows_safe(rows: Iterable[Sequence[Any]]) -> list[list[Any]]:
     return [[csv_cell(v) for v in row] for row in rows]
 
 
-__all__ = ["CONTROLS", "FORMULA_STARTS", "chart_text", "csv_cell", "csv_text", "csv_uncell", "markdown_text", "plain_text", "rows_safe"]
+__all__ = ["CONTROLS", "FORMULA_STARTS", "chart_text", "csv_cell", "csv_text", "csv_uncell", "markdown_text",
+           "plain_text", "rows_safe"]

@@ -32,7 +32,8 @@ from pathlib import Path
 from typing import Any
 
 import cba.core._limits as limits
-from cba.core._errors import CBAError, format_path
+from cba.core._errors import CBAError
+from cba.core._json_positions import json_long_integer
 
 # ---------------------------------------------------------------- reading
 _KINDS = ((stat.S_ISDIR, "folder"), (stat.S_ISFIFO, "FIFO (named pipe)"), (stat.S_ISCHR, "device"),
@@ -266,7 +267,7 @@ def _parse_json(text: str, where: str) -> Any:
     except CBAError:
         raise
     except _LongInteger as exc:
-        field, line = _json_long_integer(text, max_digits)
+        field, line = json_long_integer(text, max_digits)
         raise CBAError(f"{at(where, line)}{field + ': ' if field else ''}an integer of {exc.args[0]:,} digits is "
                        f"too long; {limits.exceeded('integer_digits')}") from None
     except _DuplicateKey as exc:
@@ -306,33 +307,6 @@ def _json_duplicate(text: str, fallback: str) -> tuple[str, int | None, int | No
             stack[-1][1][key] = line
             stack[-1][2] = False
     return fallback, None, None
-
-
-def _json_long_integer(text: str, max_digits: int) -> tuple[str, int | None]:
-    """The field path and line of the first integer longer than ``max_digits`` in a JSON text."""
-    stack: list[list] = []  # [is_object, key or index, expecting_key]
-    for m in _JSON_TOKEN.finditer(text):
-        tok = m.group()
-        if tok in ("{", "["):
-            stack.append([tok == "{", None if tok == "{" else 0, tok == "{"])
-        elif tok in ("}", "]"):
-            if stack:
-                stack.pop()
-        elif tok == ",":
-            if stack and stack[-1][0]:
-                stack[-1][2] = True
-            elif stack:
-                stack[-1][1] += 1
-        elif tok.startswith('"'):
-            if stack and stack[-1][0] and stack[-1][2]:
-                try:
-                    stack[-1][1] = str(json.loads(tok))[:60]
-                except ValueError:
-                    stack[-1][1] = tok[1:61]
-                stack[-1][2] = False
-        elif tok != ":" and len(tok.lstrip("+-")) > max_digits and tok.lstrip("+-").isdigit():
-            return format_path([f[1] for f in stack if f[1] is not None]), text.count("\n", 0, m.start()) + 1
-    return "", None
 
 
 def check_shape(data: Any, where: str = "") -> None:

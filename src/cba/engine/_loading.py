@@ -364,8 +364,8 @@ def _carried(data: dict, models: list, source: str) -> dict[str, Any]:
     for key in CARRIED:
         if key in data:
             continue
-        first_label, first_path, first = models[0]
-        for label, path, m in models[1:]:
+        _, first_path, first = models[0]
+        for _, path, m in models[1:]:
             if _setting(m, key) != _setting(first, key):
                 raise CBAError(f"{source}: {key}: the interventions differ ({first_path}: "
                                f"{shown(_setting(first, key))}; {path}: {shown(_setting(m, key))}); a programme "
@@ -392,7 +392,7 @@ def _check_collisions(records: list[dict], kind: str, source: str) -> None:
     """Two members' lines that come out with one name (``A: b: c`` from ``A: b`` + ``c`` and
     ``A`` + ``b: c``) would be one line to a deal: refused."""
     seen: dict[str, int] = {}
-    for i, rec in enumerate(records):
+    for rec in records:
         if seen.setdefault(rec["name"], rec["_member"]) != rec["_member"]:
             raise CBAError(f"{source}: interventions: two members each have a {kind} named {shown(rec['name'])} "
                            "in the programme; rename one of the interventions or the lines")

@@ -168,12 +168,7 @@ def all_problems(cls: type[BaseModel], data: Any, err: ValidationError,
 def _within(path: str, fields: set[str]) -> bool:
     """Whether ``path`` is one of ``fields`` or inside one (``costs[0].amounts`` in ``costs[0]``):
     a look-up per prefix of the path, so checking many paths stays linear."""
-    if path in fields:
-        return True
-    for i, ch in enumerate(path):
-        if ch in ".[" and path[:i] in fields:
-            return True
-    return False
+    return path in fields or any(ch in ".[" and path[:i] in fields for i, ch in enumerate(path))
 
 
 # ---------------------------------------------------------------- where a nested model sits

@@ -41,7 +41,6 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import Field, model_validator
 
 from cba.core._errors import shown
-
 from cba.model._base import AgencyId, FinancialYear, Name, NonNegative, NonNegativeWhole, Rate, _Model
 from cba.model._investment_terms import Investment
 from cba.model._outcome_terms import Amounts, OutcomePayment
