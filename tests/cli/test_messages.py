@@ -73,3 +73,16 @@ def test_a_name_with_a_terminal_escape_is_refused_naming_the_file(tmp_path, caps
     status, _, err = run(capsys, "appraise", path)
     assert status == 2 and "m.yaml: costs[0].name: holds a line break or control character" in err
     assert "\x1b" not in err
+
+
+def test_scenario_names_are_names_refused_with_control_characters_or_two_spellings(tmp_path, capsys):
+    path = tmp_path / "m.yaml"
+    path.write_text(yaml.safe_dump(MODEL))
+    spec = tmp_path / "s.yaml"
+    spec.write_text(yaml.safe_dump({"scenarios": {"Low\nForged": {"outcomes[0].success": 0.2}}}))
+    status, out, err = run(capsys, "scenarios", path, "--spec", spec)
+    assert status == 2 and f"{spec}: scenarios: the name" in err and "control character" in err and not out
+    spec.write_text(yaml.safe_dump({"scenarios": {"Low": {"outcomes[0].success": 0.2},
+                                                  "LOW": {"outcomes[0].success": 0.3}}}))
+    status, _, err = run(capsys, "scenarios", path, "--spec", spec)
+    assert status == 2 and "'LOW' and 'Low'" in err
