@@ -85,4 +85,4 @@ def test_scenario_names_are_names_refused_with_control_characters_or_two_spellin
     spec.write_text(yaml.safe_dump({"scenarios": {"Low": {"outcomes[0].success": 0.2},
                                                   "LOW": {"outcomes[0].success": 0.3}}}))
     status, _, err = run(capsys, "scenarios", path, "--spec", spec)
-    assert status == 2 and "'LOW' and 'Low'" in err
+    assert status == 2 and "'LOW'" in err and "'Low'" in err
