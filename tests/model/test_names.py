@@ -173,3 +173,9 @@ def test_fuzzed_names_give_a_model_or_a_cba_error(names, agency, deal):
                 assert a == b
     assert str(m)  # the model's text has no control character from a name
     assert not any(ch in str(m) for ch in "\x1b\x00\u202e")
+
+
+def test_agreement_names_spelt_alike_are_refused():
+    pays = [{"from": "nhs", "to": "local_authority", "amounts": [10], "name": "Grant"},
+            {"from": "dwp", "to": "local_authority", "amounts": [10], "name": "grant"}]
+    refused(model(partnership={"payments": pays}), "partnership", "'grant' and 'Grant'")

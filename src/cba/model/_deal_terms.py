@@ -292,9 +292,12 @@ class Partnership(_Model):
         agreements: list[GainShare | OutcomePayment | Payment | Investment] = [
             *self.gain_share, *self.outcome_payments, *self.payments, *(self.investments or [])]
         names = [a.name for a in agreements if a.name]
-        dupes = sorted({n for n in names if names.count(n) > 1})
+        dupes = sorted(n for n, k in Counter(names).items() if k > 1)
         if dupes:
-            yield prefix, f"two agreements are called {dupes[0]!r}; give each a different name"
+            yield prefix, f"two agreements are called {shown(dupes[0])}; give each a different name"
+        from cba.model._names import clashes
+
+        yield from ((prefix, m) for _, m in clashes((f"agreement {shown(n)}", n) for n in names))
 
     def agreement_names(self) -> list[str]:
         """The name of every agreement as tables show it: gain-shares, outcome payments, payments.
