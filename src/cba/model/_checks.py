@@ -52,8 +52,10 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
+@functools.cache
 def _neutral(cls: type[BaseModel], name: str) -> tuple[bool, Any]:
-    """``(True, value)``: a value field ``name`` of ``cls`` accepts, to stand in for a faulty one."""
+    """``(True, value)``: a value field ``name`` of ``cls`` accepts, to stand in for a faulty one
+    (once per field: building the type adapter is slow, and a large file may repeat a mistake)."""
     info = cls.model_fields[name]
     form: Any = typing.Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
     adapter: TypeAdapter[Any] = TypeAdapter(form)
@@ -99,7 +101,7 @@ def _repair(cls: type[BaseModel], data: Any, loc: tuple, kind: str) -> tuple | N
     ok, value = _neutral(model, name)
     if not ok:
         return None
-    parent[key] = value
+    parent[key] = copy.deepcopy(value)
     return path
 
 
