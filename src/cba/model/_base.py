@@ -25,6 +25,7 @@ from cba.core._accessors import accessor
 from cba.core._errors import CBAError, from_pydantic
 from cba.method._deflators import financial_year
 from cba.model._agencies import SLUG
+from cba.model._names import control_problem
 
 
 # ---------------------------------------------------------------- field types
@@ -55,8 +56,6 @@ def _fy(v: str) -> str:
 
 
 def _name(v: str) -> str:
-    from cba.model._names import control_problem
-
     problem = control_problem(v)
     if problem is not None:
         raise ValueError(problem)

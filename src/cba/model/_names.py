@@ -61,9 +61,10 @@ def name_key(text: str) -> str:
     >>> name_key("  Key   Workers ") == name_key("key workers") == name_key("ＫＥＹ workers")
     True
     """
+    if text.isascii():  # the usual case, and quick: NFKC leaves ASCII as it is
+        return " ".join(text.lower().split())
     text = unicodedata.normalize("NFKC", text).casefold()
-    if not text.isascii():
-        text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
     return " ".join(text.split())
 
 
@@ -122,13 +123,18 @@ def clashes(names: Iterable[tuple[str, str]]) -> Iterator[tuple[str, str]]:
     """
     first: dict[str, tuple[str, str]] = {}
     for path, name in names:
-        word = mixed_script(name)
-        if word is not None:
-            yield path, (f"{shown(name)} mixes Latin with Cyrillic or Greek letters in the word {shown(word)}; "
-                         "write it in one script")
-        key = skeleton(name)
-        seen = first.setdefault(key, (path, name))
-        if seen[1] != name:
+        if name.isascii():  # the usual case, kept quick for models of many lines
+            key = " ".join(name.lower().split())
+        else:
+            word = mixed_script(name)
+            if word is not None:
+                yield path, (f"{shown(name)} mixes Latin with Cyrillic or Greek letters in the word {shown(word)}; "
+                             "write it in one script")
+            key = skeleton(name)
+        seen = first.get(key)
+        if seen is None:
+            first[key] = (path, name)
+        elif seen[1] != name:
             yield path, (f"{shown(name)} and {shown(seen[1])} ({seen[0]}) differ only by case, spaces, Unicode form "
                          "or look-alike letters; give them one spelling, or names that differ clearly")
 
