@@ -196,7 +196,7 @@ def chart_text(text: Any) -> str:
     >>> chart_text("Costs in $ and $$")
     'Costs in \\\\$ and \\\\$\\\\$'
     """
-    return plain_text(text).replace("$", r"\$")
+    return plain_text(text, breaks=False).replace("$", r"\$")  # line breaks lay out labels
 
 
 def rows_safe(rows: Iterable[Sequence[Any]]) -> list[list[Any]]:
