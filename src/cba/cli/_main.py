@@ -31,10 +31,21 @@ def printable(message: str) -> str:
     r"""A message safe to print on a terminal: control characters from user text (a carriage
     return, an escape sequence) are shown escaped; line breaks between problems are kept.
 
+    The message is bounded (:data:`MAX_LINES` lines of at most :data:`MAX_LINE` characters),
+    so no input, however large, prints megabytes.
+
     >>> printable("scenarios.\r\x1b[2J: bad")
     'scenarios.\\r\\x1b[2J: bad'
     """
-    return "".join(c if c == "\n" or c.isprintable() else repr(c)[1:-1] for c in message)
+    lines = message.split("\n")
+    if len(lines) > MAX_LINES:
+        lines = [*lines[:MAX_LINES - 1], f"... ({len(lines) - MAX_LINES + 1:,} more lines)"]
+    lines = [line if len(line) <= MAX_LINE else line[:MAX_LINE - 3] + "..." for line in lines]
+    return "".join(c if c == "\n" or c.isprintable() else repr(c)[1:-1] for c in "\n".join(lines))
+
+
+#: The most lines, and the longest line, of an error message printed by the command line.
+MAX_LINES, MAX_LINE = 25, 2000
 
 
 def main(argv: list[str] | None = None) -> int:

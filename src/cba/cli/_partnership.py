@@ -14,7 +14,7 @@ Examples::
 from __future__ import annotations
 
 from cba.cli._io import add_output_arguments, check_outputs, check_warnings, model_inputs, output_format, write_output
-from cba.core._errors import CBAError
+from cba.core._errors import CBAError, in_file
 
 FORMATS = ("table", "markdown", "json", "csv", "xlsx", "docx")
 SOLVE = ("fair-shares", "gain-share", "price", "any-split")
@@ -126,7 +126,12 @@ def _risk(args, model, solution=None):
                        "the risk of the solved deal holds at its solved value: nothing is left to vary")
     draws = args.draws if args.draws is not None else (spec.draws or 10_000)
     seed = args.seed if args.seed is not None else spec.seed
-    table, result = deal_risk(model, distributions, draws=draws, seed=seed, correlation=spec.correlation)
+    try:
+        table, result = deal_risk(model, distributions, draws=draws, seed=seed, correlation=spec.correlation)
+    except CBAError as exc:  # the risk analysis's mistakes are the spec file's, unless they name the model's
+        if str(exc).startswith(str(args.model)):
+            raise
+        raise in_file(spec.source, exc) from None
     table.attrs["held"] = held
     if seed is None:
         import sys

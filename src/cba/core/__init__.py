@@ -2,7 +2,7 @@
 
 Errors (:class:`CBAError`, :class:`ModelError`), limits on what is read
 (``_limits``), bounded and atomic reading and writing of the user's files and the
-one strict YAML/JSON parser (``_files``, ``_yaml``), escaping for spreadsheets,
+one strict YAML/JSON parser (``_files``, ``_yaml``, ``_json_positions``), escaping for spreadsheets,
 Markdown and charts (``_escaping``), the check of a number a user gives
 (``_numbers``), plain values for JSON (``_plain``), progress bars (``_progress``)
 and the accessors by which a result reaches the layers above it (``_accessors``).

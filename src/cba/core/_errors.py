@@ -11,6 +11,12 @@ import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
+#: At most this many problems are written in the message of a :class:`ModelError` (all of
+#: them stay in its ``problems``); the rest are counted in a last line.
+MAX_PROBLEMS = 20
+#: A problem's line in a message is cut to this many characters.
+MAX_PROBLEM_CHARS = 500
+
 _FIELD_PREFIX = re.compile(r"^([a-z_]+(?:\[\d+\])?(?:\.[a-z_]+(?:\[\d+\])?)*): (.*)$", re.S)
 
 
@@ -33,11 +39,19 @@ class ModelError(CBAError, ValueError):
 
     def __init__(self, problems: Sequence[tuple[str, str]]) -> None:
         self.problems = [(str(p), str(m)) for p, m in problems]
-        super().__init__("\n".join(_line(p, m) for p, m in self.problems))
+        lines = [_line(p, m) for p, m in self.problems[:MAX_PROBLEMS]]
+        more = len(self.problems) - MAX_PROBLEMS
+        if more > 0:
+            lines.append(f"... and {more:,} more problem{'s' if more > 1 else ''} (the first {MAX_PROBLEMS} are shown)")
+        super().__init__("\n".join(lines))
 
 
 def _line(path: str, message: str) -> str:
-    return f"{path}: {message}" if path else message
+    """One problem on one line, of at most :data:`MAX_PROBLEM_CHARS` characters."""
+    text = f"{path}: {message}" if path else message
+    if "\n" in text or "\r" in text:
+        text = " ".join(text.split())
+    return text if len(text) <= MAX_PROBLEM_CHARS else text[:MAX_PROBLEM_CHARS - 3] + "..."
 
 
 def format_path(loc: Sequence[str | int]) -> str:

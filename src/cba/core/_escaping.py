@@ -13,6 +13,10 @@ Markdown
     references), so user text shows as written and runs nothing when rendered.
 Charts
     :func:`chart_text` escapes ``$`` so matplotlib never reads a name as mathtext.
+Terminals
+    :func:`plain_text` shows control characters (terminal escape codes, bidirectional
+    overrides) as visible escapes and line breaks as spaces, so that no text can
+    forge a row of a table or move the cursor; Markdown and CSV use it too.
 """
 
 from __future__ import annotations
@@ -26,6 +30,37 @@ from typing import Any, Literal
 #: First characters that make a spreadsheet treat a cell as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+#: Characters that act on a terminal or a layout rather than show: C0 and C1 control
+#: characters, DEL, the Unicode line and paragraph separators and the bidirectional
+#: embeddings, overrides and isolates.
+CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_BREAKS = re.compile("\r\n|[\n\r\t\x0b\x0c\x85\u2028\u2029]")
+
+
+def _visible(m: re.Match) -> str:
+    code = ord(m.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def plain_text(text: Any, *, breaks: bool = True) -> str:
+    """Text that shows as written on one line: control characters made visible.
+
+    Line breaks and tabs become spaces (kept when ``breaks`` is false); every other
+    control character (:data:`CONTROLS`: an escape that would move the cursor or
+    recolour the screen, a bidirectional override) is written as its escape, such as
+    ``\\x1b``. Text without any is returned unchanged.
+
+    >>> plain_text("Row\\nforged"), plain_text("\\x1b[2Jclear")
+    ('Row forged', '\\\\x1b[2Jclear')
+    """
+    text = "" if text is None else str(text)
+    if not CONTROLS.search(text):
+        return text
+    if breaks:
+        text = _BREAKS.sub(" ", text)
+    return CONTROLS.sub(lambda m: m.group() if m.group() in "\n\r\t" else _visible(m), text)
 
 
 def _formula_like(text: str) -> bool:
@@ -42,9 +77,17 @@ def csv_cell(value: Any) -> Any:
     >>> csv_cell("@SUM(A1)"), csv_cell("'=already quoted")
     ("'@SUM(A1)", "''=already quoted")
     """
-    if isinstance(value, str) and _formula_like(value):
-        return "'" + value
+    if isinstance(value, str):
+        return _csv_fix(value)
     return value
+
+
+def _csv_fix(text: str) -> str:
+    """A text cell with its control characters made visible (line breaks kept, quoted) and a
+    formula-like start quoted."""
+    if CONTROLS.search(text):
+        text = plain_text(text, breaks=False)
+    return "'" + text if _formula_like(text) else text
 
 
 def csv_uncell(text: str) -> str:
@@ -97,7 +140,7 @@ def csv_text(data: Any, columns: Sequence[str] | None = None, *, index: bool = F
             if col.dtype == object or pd.api.types.is_string_dtype(col.dtype):
                 # text columns repeat a few names: look at each distinct value once
                 texts = [v for v in pd.unique(col.to_numpy(dtype=object)) if isinstance(v, str)]
-                changed = {v: "'" + v for v in texts if _formula_like(v)}
+                changed = {v: _csv_fix(v) for v in texts if _formula_like(v) or CONTROLS.search(v)}
                 if changed:
                     fixed = col.astype(object).map(
                         lambda v, changed=changed: changed.get(v, v) if isinstance(v, str) else v)
@@ -136,8 +179,10 @@ def markdown_text(text: Any, *, cell: bool = False) -> str:
     '&lt;script&gt;alert(1)&lt;/script&gt; & more'
     >>> markdown_text("A | B\\nC", cell=True)
     'A \\\\| B C'
+    >>> markdown_text("Deal\\x1b[31m")
+    'Deal\\\\x1b[31m'
     """
-    text = "" if text is None else str(text)
+    text = plain_text(text, breaks=cell)
     text = _ENTITY.sub("&amp;", text).replace("<", "&lt;").replace(">", "&gt;")
     if cell:
         text = text.replace("\\", "\\\\").replace("|", "\\|")
@@ -151,7 +196,7 @@ def chart_text(text: Any) -> str:
     >>> chart_text("Costs in $ and $$")
     'Costs in \\\\$ and \\\\$\\\\$'
     """
-    return ("" if text is None else str(text)).replace("$", r"\$")
+    return plain_text(text, breaks=False).replace("$", r"\$")  # line breaks lay out labels
 
 
 def rows_safe(rows: Iterable[Sequence[Any]]) -> list[list[Any]]:
@@ -159,4 +204,5 @@ def rows_safe(rows: Iterable[Sequence[Any]]) -> list[list[Any]]:
     return [[csv_cell(v) for v in row] for row in rows]
 
 
-__all__ = ["FORMULA_STARTS", "chart_text", "csv_cell", "csv_text", "csv_uncell", "markdown_text", "rows_safe"]
+__all__ = ["CONTROLS", "FORMULA_STARTS", "chart_text", "csv_cell", "csv_text", "csv_uncell", "markdown_text",
+           "plain_text", "rows_safe"]

@@ -33,6 +33,7 @@ from typing import Any
 
 import cba.core._limits as limits
 from cba.core._errors import CBAError
+from cba.core._json_positions import json_long_integer
 
 # ---------------------------------------------------------------- reading
 _KINDS = ((stat.S_ISDIR, "folder"), (stat.S_ISFIFO, "FIFO (named pipe)"), (stat.S_ISCHR, "device"),
@@ -249,22 +250,26 @@ def _json_constant(name: str):
     raise ValueError(f"{name} is not a number in JSON; give a finite number")
 
 
-def _check_digits(text: str, where: str, line: int | None = None) -> None:
-    digits = len(text.lstrip("+-").replace("_", ""))
-    if digits > limits.get("integer_digits"):
-        raise CBAError(f"{at(where, line)}an integer of {digits:,} digits is too long; "
-                       f"{limits.exceeded('integer_digits')}")
+class _LongInteger(Exception):
+    pass
 
 
 def _parse_json(text: str, where: str) -> Any:
+    max_digits = limits.get("integer_digits")
+
     def parse_int(s: str) -> int:
-        _check_digits(s, where, None)
+        if len(s) > max_digits and len(s.lstrip("+-")) > max_digits:
+            raise _LongInteger(len(s.lstrip("+-")))
         return int(s)
 
     try:
         data = json.loads(text, object_pairs_hook=_json_pairs, parse_int=parse_int, parse_constant=_json_constant)
     except CBAError:
         raise
+    except _LongInteger as exc:
+        field, line = json_long_integer(text, max_digits)
+        raise CBAError(f"{at(where, line)}{field + ': ' if field else ''}an integer of {exc.args[0]:,} digits is "
+                       f"too long; {limits.exceeded('integer_digits')}") from None
     except _DuplicateKey as exc:
         key, line, first = _json_duplicate(text, exc.args[0])
         raise CBAError(f"{at(where, line)}duplicate key {key!r} (first on line {first})") from None

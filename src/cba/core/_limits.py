@@ -34,6 +34,8 @@ DEFAULTS: dict[str, tuple[int, str]] = {
     "depth": (64, "nesting depth of a YAML or JSON file"),
     "values": (4_000_000, "values in a YAML or JSON file, counting each use of a YAML alias in full"),
     "integer_digits": (400, "digits of an integer in a YAML or JSON file"),
+    "programme_members": (1_000, "model files in a programme, counting those of programmes nested in it"),
+    "programme_depth": (8, "programmes nested in programmes (a programme of models is depth 1)"),
     "draws": (100_000_000, "Monte Carlo draws in one run"),
     "kept_draws_bytes": (268_435_456, "memory for draws held in memory (keep_draws, --draws-output, memory=)"),
 }

@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 import cba.core._limits as limits
-from cba.core._errors import CBAError
+from cba.core._errors import CBAError, format_path
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _SCALARS = {"tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
@@ -48,6 +48,19 @@ _MERGE_KEY = object()
 def _prefix(where: str, line: int | None) -> str:
     parts = [p for p in (where, f"line {line}" if line is not None else "") if p]
     return ", ".join(parts) + ": " if parts else ""
+
+
+def _field(stack: list[_Frame]) -> str:
+    """The field path of the value being read (``costs[0].amounts[2]``), for messages."""
+    parts: list[Any] = []
+    for frame in stack:
+        if not frame.is_map:
+            parts.append(len(frame.value))
+        elif frame.key is _NO_KEY or frame.key is _MERGE_KEY:
+            break
+        else:
+            parts.append(_short(frame.key).strip("'") if not isinstance(frame.key, str) else frame.key[:60])
+    return format_path(parts)
 
 
 def _short(value: Any) -> str:
@@ -126,8 +139,9 @@ def parse_yaml(text: str, where: str = "") -> Any:
                     if tag == _INT:
                         digits = len(event.value.lstrip("+-").replace("_", ""))
                         if digits > max_digits:
-                            raise fail(line, f"an integer of {digits:,} digits is too long; "
-                                             f"{limits.exceeded('integer_digits')}")
+                            field = _field(stack)
+                            raise fail(line, f"{field + ': ' if field else ''}an integer of {digits:,} digits is "
+                                             f"too long; {limits.exceeded('integer_digits')}")
                     node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=event.style)
                     try:
                         value = loader.yaml_constructors[tag](loader, node)

@@ -22,7 +22,7 @@ import numpy as np
 import cba.engine._finite as finite
 from cba._version import __version__
 from cba.core._accessors import accessor
-from cba.core._errors import CBAError
+from cba.core._errors import CBAError, naming
 from cba.core._files import write_file
 from cba.core._numbers import guard
 from cba.core._plain import plain
@@ -270,7 +270,9 @@ class Appraisal:
         Returns a :class:`~cba.partnership.PartnershipResult` (reached through
         :mod:`cba.core._accessors`: the deal is a layer above the appraisal).
         """
-        result: PartnershipResult = accessor("appraisal.partnership")(self, terms)
+        source = getattr(self.intervention, "_source_file", None) if terms is None else None
+        with naming(source):  # the deal's mistakes are the model file's
+            result: PartnershipResult = accessor("appraisal.partnership")(self, terms)
         return result
 
     # ---- who benefits, and distributional weights (cba.ledger._accounts)

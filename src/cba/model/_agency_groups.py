@@ -23,7 +23,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from cba.core._errors import CBAError
+from cba.core._errors import CBAError, shown
 
 if TYPE_CHECKING:  # pragma: no cover
     from cba.model._intervention import Intervention
@@ -43,14 +43,44 @@ def shipped_groupings() -> dict[str, dict[str, Any]]:
 
 def grouping_problems(declared: Mapping[str, Mapping[str, list[str]]], known: Mapping[str, str]
                       ) -> Iterator[tuple[str, str]]:
-    """Yield ``(path, message)`` for unknown agencies and agencies in two groups of one grouping."""
+    """Yield ``(path, message)`` for unknown agencies, agencies in two groups of one grouping,
+    and grouping or group names that are not one the library or the model defines.
+
+    A grouping spelt like a shipped one but not the same (``Tier``, ``tіer`` with a
+    Cyrillic ``і``) would silently start a grouping of its own; a group of a shipped
+    grouping that it does not have (``centrl``) would silently move an agency out of
+    its tier. Both are refused, as are names with control characters and names that
+    are different spellings of one (:mod:`cba.model._names`).
+    """
+    from cba.model._names import clashes, control_problem, skeleton
+
+    shipped = shipped_groupings()
+    shipped_by_skeleton = {skeleton(g): g for g in shipped}
+    yield from (("agency_groups", m) for _, m in clashes((name, name) for name in declared))
     for name, groups in declared.items():
+        where = f"agency_groups.{name}"
         if not name.strip():
             yield "agency_groups", "a grouping needs a name"
+        bad = control_problem(name)
+        if bad is not None:
+            yield where, f"the grouping's name {bad}"
+        like = shipped_by_skeleton.get(skeleton(name))
+        if like is not None and like != name:
+            yield where, (f"{shown(name)} is spelt like the shipped grouping {like!r} but is not it; write {like!r} "
+                          "to add to it, or give a grouping of your own a clearly different name")
+        known_groups = shipped[name]["groups"] if name in shipped else None
+        yield from ((where, m) for _, m in clashes((str(g), str(g)) for g in groups))
         seen: dict[str, str] = {}
         for group, agencies in groups.items():
             if not str(group).strip():
                 yield f"agency_groups.{name}", "a group needs a name"
+            bad = control_problem(str(group))
+            if bad is not None:
+                yield f"{where}.{group}", f"the group's name {bad}"
+            if known_groups is not None and group not in known_groups:
+                yield f"{where}.{group}", (f"the grouping {name!r} has no group {shown(group)}; use one of "
+                                                  f"{', '.join(known_groups)} (a grouping of your own, under "
+                                                  "another name, may have any groups)")
             for j, a in enumerate(agencies):
                 path = f"agency_groups.{name}.{group}[{j}]"
                 if a not in known:

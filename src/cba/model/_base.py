@@ -25,6 +25,7 @@ from cba.core._accessors import accessor
 from cba.core._errors import CBAError, from_pydantic
 from cba.method._deflators import financial_year
 from cba.model._agencies import SLUG
+from cba.model._names import control_problem
 
 
 # ---------------------------------------------------------------- field types
@@ -54,6 +55,13 @@ def _fy(v: str) -> str:
         raise ValueError(str(exc)) from None
 
 
+def _name(v: str) -> str:
+    problem = control_problem(v)
+    if problem is not None:
+        raise ValueError(problem)
+    return v
+
+
 def _slug(v: str) -> str:
     if not SLUG.match(v):
         raise ValueError(f"must be a lower-case id such as 'local_authority' (letters, digits, _), got {v!r}")
@@ -69,6 +77,9 @@ Rate = Annotated[float, BeforeValidator(_not_bool), AfterValidator(_rate)]
 NonNegative = Annotated[float, BeforeValidator(_not_bool), AfterValidator(_non_negative)]
 FinancialYear = Annotated[str, AfterValidator(_fy)]
 AgencyId = Annotated[str, AfterValidator(_slug)]
+#: A name shown in tables (a model, an agency, a line, an agreement): one line of text,
+#: without control characters (:func:`cba.model._names.control_problem`).
+Name = Annotated[str, AfterValidator(_name)]
 #: A whole number 0 or more (a lag, a start year).
 NonNegativeWhole = Annotated[int, Field(ge=0), BeforeValidator(_not_bool)]
 Grade = Annotated[int, Field(ge=1), BeforeValidator(_not_bool)]

@@ -52,8 +52,10 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
+@functools.cache
 def _neutral(cls: type[BaseModel], name: str) -> tuple[bool, Any]:
-    """``(True, value)``: a value field ``name`` of ``cls`` accepts, to stand in for a faulty one."""
+    """``(True, value)``: a value field ``name`` of ``cls`` accepts, to stand in for a faulty one
+    (once per field: building the type adapter is slow, and a large file may repeat a mistake)."""
     info = cls.model_fields[name]
     form: Any = typing.Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
     adapter: TypeAdapter[Any] = TypeAdapter(form)
@@ -99,7 +101,7 @@ def _repair(cls: type[BaseModel], data: Any, loc: tuple, kind: str) -> tuple | N
     ok, value = _neutral(model, name)
     if not ok:
         return None
-    parent[key] = value
+    parent[key] = copy.deepcopy(value)
     return path
 
 
@@ -197,13 +199,20 @@ def _all_problems(cls: type[BaseModel], data: Any, err: ValidationError,
     else:
         return first
     seen = {p for p, _ in first.problems}
+    fixed = set(repaired)
     extra = []
     for path, message in from_pydantic(current, prefix).problems:
         bare = path[len(_fields_of(prefix)) + 1:] if prefix and path.startswith(_fields_of(prefix)) else path
-        if path in seen or any(bare == r or bare.startswith((r + ".", r + "[")) for r in repaired):
+        if path in seen or _within(bare, fixed):
             continue                   # caused by a field already reported (or its stand-in)
         extra.append((path, message))
     return ModelError(first.problems + extra) if extra else first
+
+
+def _within(path: str, fields: set[str]) -> bool:
+    """Whether ``path`` is one of ``fields`` or inside one (``costs[0].amounts`` in ``costs[0]``):
+    a look-up per prefix of the path, so checking many paths stays linear."""
+    return path in fields or any(ch in ".[" and path[:i] in fields for i, ch in enumerate(path))
 
 
 # ---------------------------------------------------------------- where a nested model sits

@@ -34,13 +34,15 @@ Years are appraisal years counted from 0 (the first year of delivery).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, model_validator
 
+from cba.core._errors import shown
 from cba.model._agencies import display_name
-from cba.model._base import AgencyId, FinancialYear, NonNegative, NonNegativeWhole, Rate, _Model
+from cba.model._base import AgencyId, FinancialYear, Name, NonNegative, NonNegativeWhole, Rate, _Model
 from cba.model._investment_terms import Investment
 from cba.model._outcome_terms import Amounts, OutcomePayment
 
@@ -81,7 +83,7 @@ class PooledBudget(_Model):
     in-kind lines, and in cash for the rest.
     """
 
-    name: str = Field("Pooled budget", description="Name of the pool, shown in tables.")
+    name: Name = Field("Pooled budget", description="Name of the pool, shown in tables.")
     host: AgencyId = Field(description="Partner that holds the pool and pays the cost lines from it.")
     costs: list[str] | None = Field(None, description="Names of the cost lines paid from the pool; none "
                                     "means every cost line not listed under `funding`.")
@@ -130,7 +132,7 @@ class GainShare(_Model):
     pass nothing back (no claw-back). An earn-back deal is a capped gain-share.
     """
 
-    name: str | None = Field(None, description="Name of the agreement, shown in tables.")
+    name: Name | None = Field(None, description="Name of the agreement, shown in tables.")
     from_: AgencyId = Field(alias="from", description="Partner whose savings are shared (it pays).")
     to: AgencyId = Field(description="Partner that receives the share.")
     share: Rate = Field(description="Share of the savings passed on each year. A fraction in [0, 1].")
@@ -154,7 +156,7 @@ class GainShare(_Model):
 class Payment(_Model):
     """A fixed payment from one partner to another: a grant, upfront finance, a repayment."""
 
-    name: str | None = Field(None, description="Name of the agreement, shown in tables.")
+    name: Name | None = Field(None, description="Name of the agreement, shown in tables.")
     from_: AgencyId = Field(alias="from", description="Partner that pays.")
     to: AgencyId = Field(description="Partner that receives.")
     amounts: list[NonNegative] = Field(description="Pounds in each appraisal year from year 0; shorter lists "
@@ -181,7 +183,7 @@ class Partnership(_Model):
     partnership page for each mechanism and its public source.
     """
 
-    name: str | None = Field(None, description="Name of the deal, shown in tables.")
+    name: Name | None = Field(None, description="Name of the deal, shown in tables.")
     funding: list[Funding] = Field(default_factory=list, description="Who funds each cost line; a line not "
                                    "listed is funded by the agency that bears it.")
     pooled_budget: PooledBudget | None = Field(None, description="A pooled budget paying some cost lines.")
@@ -207,6 +209,7 @@ class Partnership(_Model):
         """
         costs = [c.name for c in model.costs]
         outcomes = [o.name for o in model.outcomes]
+        cost_count, outcome_count = Counter(costs), Counter(outcomes)
         H = model.horizon
 
         def agency(path: str, a: str):
@@ -215,12 +218,18 @@ class Partnership(_Model):
                              "under 'agencies'")
 
         def cost(path: str, name: str):
-            if name not in costs:
-                yield path, f"no cost line is called {name!r} (cost lines: {_names(costs)})"
+            if name not in cost_count:
+                yield path, f"no cost line is called {shown(name)} (cost lines: {_names(costs)})"
+            elif cost_count[name] > 1:
+                yield path, (f"{cost_count[name]} cost lines are called {shown(name)}; give them distinct names "
+                             "so that the deal refers to one")
 
         def outcome(path: str, name: str):
-            if name not in outcomes:
-                yield path, f"no outcome is called {name!r} (outcomes: {_names(outcomes)})"
+            if name not in outcome_count:
+                yield path, f"no outcome is called {shown(name)} (outcomes: {_names(outcomes)})"
+            elif outcome_count[name] > 1:
+                yield path, (f"{outcome_count[name]} outcomes are called {shown(name)}; give them distinct names "
+                             "so that the deal refers to one")
 
         def by_year(path: str, v: Any):
             if isinstance(v, list) and len(v) > H:
@@ -303,9 +312,12 @@ class Partnership(_Model):
         agreements: list[GainShare | OutcomePayment | Payment | Investment] = [
             *self.gain_share, *self.outcome_payments, *self.payments, *(self.investments or [])]
         names = [a.name for a in agreements if a.name]
-        dupes = sorted({n for n in names if names.count(n) > 1})
+        dupes = sorted(n for n, k in Counter(names).items() if k > 1)
         if dupes:
-            yield prefix, f"two agreements are called {dupes[0]!r}; give each a different name"
+            yield prefix, f"two agreements are called {shown(dupes[0])}; give each a different name"
+        from cba.model._names import clashes
+
+        yield from ((prefix, m) for _, m in clashes((f"agreement {shown(n)}", n) for n in names))
 
     def agreement_names(self, names: dict[str, str] | None = None) -> list[str]:
         """The name of every agreement as tables show it: gain-shares, outcome payments, payments.
@@ -357,8 +369,8 @@ class Partnership(_Model):
 def _names(names: list[str]) -> str:
     if not names:
         return "none"
-    shown = ", ".join(repr(n) for n in names[:8])
-    return shown + (f", ... ({len(names)} in all)" if len(names) > 8 else "")
+    text = ", ".join(shown(n) for n in names[:8])
+    return text + (f", ... ({len(names)} in all)" if len(names) > 8 else "")
 
 
 def _outcome_payment_problems(o: OutcomePayment, p: str, agency: Any, outcome: Any, by_year: Any

@@ -33,7 +33,7 @@ from cba.core._accessors import accessor
 from cba.core._errors import ModelError
 from cba.method._deflators import DEFAULT_DEFLATOR
 from cba.model._agencies import CANONICAL_AGENCIES
-from cba.model._base import AgencyId, FinancialYear, _Model, _not_bool
+from cba.model._base import AgencyId, FinancialYear, Name, _Model, _not_bool
 from cba.model._deal_terms import Partnership
 from cba.model._lines import CostLine, Outcome
 from cba.model._settings import (
@@ -71,7 +71,7 @@ class Intervention(_Model):
     (2, 'revenue')
     """
 
-    name: str
+    name: Name
     description: str | None = None
     price_base: FinancialYear
     start_year: FinancialYear | None = None
@@ -100,6 +100,8 @@ class Intervention(_Model):
     _base_dir: Path | None = PrivateAttr(default=None)
     #: For a programme's combined model, its interventions (set by cba.engine._loading).
     _programme: list | None = PrivateAttr(default=None)
+    #: The model file it was read from, for messages (set by load_intervention).
+    _source_file: str | None = PrivateAttr(default=None)
     #: SHA-256 of the model file's bytes as read (set by load_intervention).
     _source_sha256: str | None = PrivateAttr(default=None)
 
@@ -188,6 +190,7 @@ class Intervention(_Model):
                 if isinstance(comp.cashable, list) and len(comp.cashable) > H:
                     yield (f"outcomes[{i}].value.components[{j}].cashable",
                            f"{len(comp.cashable)} years given but the horizon is {H} years")
+        yield from self._name_problems(known)
         if self.agency_groups:
             from cba.model._agency_groups import grouping_problems
 
@@ -195,6 +198,16 @@ class Intervention(_Model):
         if self.partnership is not None:
             yield from self.partnership.problems(self, known)
         yield from self._exclusive_problems()
+
+    def _name_problems(self, known: dict[str, str]) -> Iterator[tuple[str, str]]:
+        """Agency, cost line and outcome names that are different spellings of one name."""
+        from cba.model._names import clashes
+
+        declared = {a.id: i for i, a in enumerate(self.agencies)}
+        yield from clashes((f"agencies[{declared[a]}].name" if a in declared else f"agency {a!r}", name)
+                           for a, name in known.items())
+        yield from clashes((f"costs[{i}].name", c.name) for i, c in enumerate(self.costs))
+        yield from clashes((f"outcomes[{i}].name", o.name) for i, o in enumerate(self.outcomes))
 
     def _exclusive_problems(self):
         """Outcomes declared mutually exclusive share one cohort and split it."""

@@ -37,7 +37,7 @@ from collections.abc import Iterator, Mapping
 
 from pydantic import Field
 
-from cba.model._base import AgencyId, FinancialYear, NonNegative, Rate, _Model
+from cba.model._base import AgencyId, FinancialYear, Name, NonNegative, Rate, _Model
 
 
 class Investment(_Model):
@@ -57,7 +57,7 @@ class Investment(_Model):
     0.0
     """
 
-    name: str | None = Field(None, description="Name of the agreement, shown in tables.")
+    name: Name | None = Field(None, description="Name of the agreement, shown in tables.")
     investor: AgencyId = Field(description="Partner that invests the capital (a social investor, declared "
                                "under `agencies`).")
     provider: AgencyId = Field(description="Partner whose costs the capital covers and who receives the "

@@ -19,6 +19,7 @@ from cba.model._base import (
     AgencyId,
     FinancialYear,
     Grade,
+    Name,
     NonNegative,
     Number,
     Rate,
@@ -72,7 +73,7 @@ class CostLine(_Model):
     other.
     """
 
-    name: str
+    name: Name
     agency: AgencyId
     kind: Literal["capital", "revenue", "in_kind"] = "revenue"
     amounts: list[NonNegative]
@@ -212,7 +213,7 @@ class Outcome(_Model):
     are fractions in [0, 1]; ``lag`` and ``duration`` are whole years.
     """
 
-    name: str
+    name: Name
     cohort: NonNegative | list[NonNegative]
     engagement: Rate = 1.0
     success: Rate

@@ -24,7 +24,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from cba.model._base import AgencyId, FinancialYear, NonNegative, NonNegativeWhole, Rate, _Model
+from cba.model._base import AgencyId, FinancialYear, Name, NonNegative, NonNegativeWhole, Rate, _Model
 
 #: A price, fee or contribution: one amount for every year, or a list by year.
 Amounts = NonNegative | list[NonNegative]
@@ -52,7 +52,7 @@ class Payer(_Model):
 class Rung(_Model):
     """One rung of a ladder (progression) tariff: a price for those who get this far."""
 
-    name: str | None = Field(None, description="Name of the rung, e.g. `sustained 6 months`.")
+    name: Name | None = Field(None, description="Name of the rung, e.g. `sustained 6 months`.")
     price: Amounts = Field(0.0, description="Pounds per participant reaching this rung: one price, or a "
                            "list by year of intake.")
     lag: NonNegativeWhole = Field(0, description="Years after the previous rung (the first rung: after the "
@@ -64,7 +64,7 @@ class Rung(_Model):
 class Tariff(_Model):
     """One line of a rate card: a price for an outcome, or a ladder of rungs for it."""
 
-    name: str | None = Field(None, description="Name of the tariff, shown in tables.")
+    name: Name | None = Field(None, description="Name of the tariff, shown in tables.")
     outcome: str = Field(description="Name of the outcome paid for (as in `outcomes`).")
     price: Amounts = Field(0.0, description="Pounds per outcome achieved, for a tariff without rungs: one "
                            "price, or a list by year of intake.")
@@ -111,7 +111,7 @@ class OutcomePayment(_Model):
     paid it.
     """
 
-    name: str | None = Field(None, description="Name of the agreement, shown in tables.")
+    name: Name | None = Field(None, description="Name of the agreement, shown in tables.")
     payer: AgencyId | None = Field(None, description="Partner that pays for the outcomes (the commissioner); "
                                    "or give `payers`.")
     payers: list[Payer] | None = Field(None, description="Several commissioners sharing the payments, each up "

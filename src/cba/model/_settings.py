@@ -29,7 +29,7 @@ from cba.method._discounting import (
     discount_factors,
 )
 from cba.model._agencies import CANONICAL_AGENCIES
-from cba.model._base import AgencyId, Grade, NonNegative, Rate, _Model, _not_bool
+from cba.model._base import AgencyId, Grade, Name, NonNegative, Rate, _Model, _not_bool
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -48,7 +48,7 @@ class Agency(_Model):
     """
 
     id: AgencyId
-    name: str
+    name: Name
 
     @classmethod
     def canonical(cls) -> list[Agency]:
@@ -223,7 +223,7 @@ class OptimismBiasTable(_Model):
     0.0
     """
 
-    name: str = "gm"
+    name: Name = "gm"
     grades: dict[Grade, NonNegative] = Field(default_factory=lambda: dict(GM_OPTIMISM_BIAS))
 
     @model_validator(mode="before")

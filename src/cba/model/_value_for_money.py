@@ -18,7 +18,7 @@ from typing import Any, Literal, cast
 from pydantic import Field, model_validator
 
 from cba.method._value_for_money import value_for_money
-from cba.model._base import Number, _Model
+from cba.model._base import Name, Number, _Model
 
 #: DfT's value for money categories of the benefit-cost ratio: (name, lowest BCR).
 DFT_VALUE_FOR_MONEY: tuple[tuple[str, float | None], ...] = (
@@ -35,7 +35,7 @@ DFT_VALUE_FOR_MONEY_SOURCE = (
 class ValueForMoneyBand(_Model):
     """One value for money category: its name and the lowest ratio it takes (inclusive)."""
 
-    name: str
+    name: Name
     from_: Number | None = Field(default=None, alias="from")
 
 

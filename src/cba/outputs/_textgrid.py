@@ -22,6 +22,8 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from cba.core._escaping import plain_text
+
 #: Width of text output when it does not go to a terminal (a file, a pipe, a notebook).
 DEFAULT_WIDTH = 100
 #: Narrowest width laid out; a narrower terminal gets this width.
@@ -79,7 +81,11 @@ def wrap(text: str, width: int, indent: str = "") -> list[str]:
 
     >>> wrap("Net present budget impact", 12)
     ['Net present', 'budget', 'impact']
+
+    Control characters and line breaks in the text never reach the screen
+    (:func:`cba.core._escaping.plain_text`).
     """
+    text = plain_text(text)
     if len(text) <= width:
         return [text]
     return textwrap.wrap(text, width=max(width, len(indent) + 1), subsequent_indent=indent,
@@ -215,6 +221,7 @@ def _keys(right: list[bool], minimum: list[int], width: int) -> int:
 def column_widths(header: list[str], body: list[list[str]], right: list[bool], width: int) -> list[int] | None:
     """Widths of the columns when the table fits ``width`` in one block (wrapping where it
     must), else None (it needs stacking)."""
+    header, body = _plain(header, body)
     natural = [_natural(h, [r[j] for r in body]) for j, h in enumerate(header)]
     if not header or sum(natural) + GAP * (len(natural) - 1) <= width:
         return natural
@@ -226,7 +233,12 @@ def column_widths(header: list[str], body: list[list[str]], right: list[bool], w
 
 def draw(header: list[str], body: list[list[str]], right: list[bool], widths: list[int]) -> list[str]:
     """The lines of a table drawn at the given column widths (see :func:`column_widths`)."""
-    return _draw(header, body, right, widths)
+    return _draw(*_plain(header, body), right, widths)
+
+
+def _plain(header: list[str], body: list[list[str]]) -> tuple[list[str], list[list[str]]]:
+    """Cells with no control character or line break: a name cannot forge a row or move the cursor."""
+    return [plain_text(h) for h in header], [[plain_text(c) for c in row] for row in body]
 
 
 def layout(header: list[str], body: list[list[str]], right: list[bool], width: int | None = None) -> list[str]:
@@ -254,6 +266,7 @@ def layout(header: list[str], body: list[list[str]], right: list[bool], width: i
     Police        £1,500    100.0%
     """
     width = text_width() if width is None else width
+    header, body = _plain(header, body)
     widths = column_widths(header, body, right, width)
     if widths is not None:
         return _draw(header, body, right, widths)

@@ -34,7 +34,7 @@ import pandas as pd
 
 import cba.uncertainty._core as core
 from cba.core._accessors import accessor
-from cba.core._errors import CBAError
+from cba.core._errors import CBAError, shown
 from cba.core._numbers import number
 from cba.uncertainty._parameter import Parameter
 from cba.uncertainty._parameters import canonical, resolve_many
@@ -123,13 +123,22 @@ def scenarios(model: ModelLike, scenarios: Mapping[str, Mapping[str, float]], *,
     compiled = core.as_compiled(model)
     if not isinstance(scenarios, Mapping):
         raise CBAError("scenarios: expected a mapping of scenario name to {parameter: value}")
+    from cba.model._names import clashes, control_problem
+
     names = [str(n) for n in scenarios]
+    seen: set[str] = set()
     for n in names:
+        bad = control_problem(n)
+        if bad is not None:
+            raise CBAError(f"scenarios: the name {shown(n)} {bad}")
         if n in RESERVED or (include_base and n == "base"):
             what = "the model as given" if n == "base" else "a column of the results"
             raise CBAError(f"scenarios.{n}: the name {n!r} is reserved for {what}; rename the scenario")
-        if names.count(n) > 1:
+        if n in seen:
             raise CBAError(f"scenarios.{n}: two scenarios are named {n!r}; give each its own name")
+        seen.add(n)
+    for _, message in clashes((f"scenarios.{n}", n) for n in names):
+        raise CBAError(f"scenarios: {message}")
     if include_base:
         names = ["base", *names]
     paths: list[str] = []

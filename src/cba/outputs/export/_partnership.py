@@ -86,7 +86,7 @@ def to_text(result: PartnershipResult, solution=None, risk=None) -> str:
 
 def to_markdown(result: PartnershipResult, solution=None, risk=None) -> str:
     head = _heading(result, solution)
-    lines = [f"# {head[0]}", "", *head[2:], ""]
+    lines = [f"# {markdown_text(head[0], cell=True)}", "", *(markdown_text(h) for h in head[2:]), ""]
     if positions := _positions(result):
         lines += ["Each partner's net position (present values):", "",
                   *(f"- {markdown_text(p)}" for p in positions[:-1]), "", markdown_text(positions[-1]), ""]
