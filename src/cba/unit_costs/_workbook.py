@@ -62,6 +62,7 @@ from pathlib import Path
 from cba.core._errors import CBAError
 from cba.method._deflators import Deflator, financial_year
 from cba.unit_costs._agencies import canonical_agency, is_known
+from cba.unit_costs._cells import read_amount
 from cba.unit_costs._codes import clean_text, code_key, code_level, normalise_code
 from cba.unit_costs._layout import VALUE_KINDS, _load, _theme_layout, _version, is_theme_sheet_name
 from cba.unit_costs._lookups import _deflator_from_rows, read_lookups_table
@@ -119,18 +120,9 @@ class WorkbookData:
 
 # ---------------------------------------------------------------- rows
 def _number(value) -> float | str | None:
-    """A cell's number, None for blank, or the text when it is not a number."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, (int, float)):
-        return float(value)
-    text = str(value).strip().replace(",", "").replace("£", "")
-    try:
-        return float(text)
-    except ValueError:
-        return str(value)
+    """A cell's number, None for blank, or the reason it is not a finite number in an English
+    spreadsheet's form (:func:`cba.unit_costs._cells.read_amount`: no ``nan``, ``1e400``, ``9,80``)."""
+    return read_amount(value)
 
 
 def read_workbook(path: str | Path, *, further_transfers: dict[str, str] | None = None) -> WorkbookData:
@@ -233,8 +225,7 @@ def read_workbook(path: str | Path, *, further_transfers: dict[str, str] | None 
                                                                        "workbook in a spreadsheet program"))
                     continue
                 if isinstance(number, str):
-                    notes.append(DataNote(code, "not_a_number", f"the {kind} value {number!r} is not a number; "
-                                                                "it was left out"))
+                    notes.append(DataNote(code, "not_a_number", f"the {kind} value {number}; it was left out"))
                     continue
                 year = None
                 if year_raw not in (None, ""):
@@ -249,6 +240,9 @@ def read_workbook(path: str | Path, *, further_transfers: dict[str, str] | None 
                 if "updated" in spec:
                     u = _number(vws.cell(r, spec["updated"]).value)
                     updated = u if isinstance(u, float) else None
+                    if isinstance(u, str):
+                        notes.append(DataNote(code, "not_a_number", f"the updated {kind} value {u}; it was "
+                                                                    "left out"))
                 if number <= 0:
                     notes.append(DataNote(code, "non_positive", f"the {kind} value is {format_number(number)}; the "
                                                                 "workbook leaves its updated value blank"))
