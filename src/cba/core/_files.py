@@ -257,8 +257,11 @@ def _check_digits(text: str, where: str, line: int | None = None) -> None:
 
 
 def _parse_json(text: str, where: str) -> Any:
+    most = limits.get("integer_digits")
+
     def parse_int(s: str) -> int:
-        _check_digits(s, where, None)
+        if len(s) > most:  # the exact count (without a sign) only for long ones
+            _check_digits(s, where, None)
         return int(s)
 
     try:
@@ -305,10 +308,8 @@ def _json_duplicate(text: str, fallback: str) -> tuple[str, int | None, int | No
 
 
 def check_shape(data: Any, where: str = "") -> None:
-    """Refuse data nested deeper than the ``depth`` limit or holding more than ``values`` values.
-
-    Walks the data without recursion, so any depth is safe to check.
-    """
+    """Refuse data nested deeper than the ``depth`` limit or holding more than ``values`` values
+    (walked without recursion, so any depth is safe to check)."""
     max_depth, max_values = limits.get("depth"), limits.get("values")
     count = 1
     todo = [(data, 1)] if isinstance(data, (dict, list)) else []
@@ -316,11 +317,11 @@ def check_shape(data: Any, where: str = "") -> None:
         value, depth = todo.pop()
         if depth > max_depth:
             raise CBAError(f"{at(where)}nested more than {max_depth} levels deep; {limits.exceeded('depth')}")
-        items = value.values() if isinstance(value, dict) else value
         count += len(value)
         if count > max_values:
             raise CBAError(f"{at(where)}more than {max_values:,} values; {limits.exceeded('values')}")
-        todo.extend((v, depth + 1) for v in items if isinstance(v, (dict, list)))
+        todo += [(v, depth + 1) for v in (value.values() if isinstance(value, dict) else value)
+                 if isinstance(v, (dict, list))]
 
 
 # ---------------------------------------------------------------- writing
