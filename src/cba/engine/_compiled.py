@@ -267,7 +267,7 @@ def _compile(model: Intervention, provenance: bool = True) -> CompiledModel:
     cost_ob = np.zeros(L)
     cost_agency = np.zeros(L, dtype=int)
     cost_info = []
-    factor = np.empty(L)
+    factor = np.zeros(L)
     corrections: dict[object, float] = {}
     for l, c in enumerate(model.costs):
         f, error = uplift(c.price_year)
