@@ -372,14 +372,12 @@ def check_output(path: str | Path, force: bool = False, inputs: Iterable[str | P
     return target
 
 
-def check_outputs(paths: Iterable[str | Path | None], force: bool = False,
+def check_outputs(paths: Iterable[str | Path], force: bool = False,
                   inputs: Iterable[str | Path] = ()) -> list[Path]:
     """:func:`check_output` for several outputs, which must also differ from each other."""
     inputs = [i for i in inputs if i is not None]
     out: list[Path] = []
-    for p in paths:
-        if p is None:
-            continue
+    for p in paths:  # None too is refused (check_output): the command line leaves out the screen's
         target = check_output(p, force, inputs)
         if any(_same_file(target, q) or os.path.abspath(target) == os.path.abspath(q) for q in out):
             raise CBAError(f"{p}: given for two outputs; give each output its own file")

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 import cba.method._deflators as deflators
+from cba.core._arguments import instance_argument
 from cba.core._errors import CBAError, ModelError
 from cba.model._intervention import Intervention
 from cba.model._lines import Outcome, ValueComponent
@@ -221,6 +222,7 @@ def compile_model(model: Intervention, provenance: bool = True) -> CompiledModel
         For a price year outside the deflator series, an unknown unit-cost code or
         confidence grade, each naming the field path.
     """
+    instance_argument(model, Intervention, "compile_model: model", "an Intervention (cba.load_intervention(...))")
     running = gc.isenabled()
     gc.disable()
     try:

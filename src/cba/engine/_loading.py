@@ -36,6 +36,7 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
+from cba.core._arguments import path_argument
 from cba.core._errors import CBAError, ModelError, in_file
 from cba.core._files import data_format, decode_text, parse_data, read_bytes
 from cba.engine._compiled import _cashable, _components
@@ -220,7 +221,7 @@ def load_intervention(path: str | Path) -> Intervention:
     duplicate keys are errors). User mistakes raise :class:`~cba.core._errors.CBAError`
     with the file and field path.
     """
-    p = Path(path)
+    p = path_argument(path, "load_intervention: path")  # a dict: cba.Intervention.from_dict
     raw = read_bytes(p, "model file")
     try:
         text = decode_text(raw, str(p))

@@ -137,8 +137,7 @@ def _not_finite(flows: DealFlows, deal: CompiledDeal, positions: Mapping[str, np
             path, name = _path(deal, rows[r])
             return [(path, f"the agreement {name!r} pays {rows[r]['kind'].replace('_', ' ')} amounts that, "
                            f"summed over the years, are {_TOO_LARGE}{_draw(d, D)}")]
-    for label, x in (("pool", flows.pool_contributions), ("funding", flows.funding_cash),
-                     ("funding", flows.funding_in_kind)):
+    for x in (flows.pool_contributions, flows.funding_cash, flows.funding_in_kind):
         finite = np.isfinite(x).all(axis=-1) & np.isfinite(x.sum(axis=-1))
         if not finite.all():
             d, p = (int(v[0]) for v in np.nonzero(~finite))

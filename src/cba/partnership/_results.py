@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from cba.core._accessors import accessor
+from cba.core._arguments import instance_argument
 from cba.core._plain import plain
 from cba.model._agencies import display_name
 from cba.model._deal_terms import Partnership
@@ -363,9 +364,14 @@ def appraise_deal(appraisal: Appraisal, terms: Partnership | dict | None = None)
         savings (:func:`cba.partnership._finite.check_deal`), naming the agreement.
     """
     from cba.engine._evaluate import evaluate
+    from cba.ledger._appraisal import Appraisal
 
+    instance_argument(appraisal, Appraisal, "appraise_deal: appraisal", "an Appraisal (cba.appraise(...))")
     if isinstance(terms, dict):
         terms = Partnership.from_dict(terms, path_prefix=("partnership",))
+    elif terms is not None:
+        instance_argument(terms, Partnership, "partnership", "deal terms: a Partnership, a dict like a model "
+                          "file's partnership section, or None for the model's own")
     compiled = appraisal.compiled
     deal = compile_deal(compiled, terms)
     from cba.core._numbers import guard

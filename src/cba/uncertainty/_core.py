@@ -17,9 +17,8 @@ array.
 
 from __future__ import annotations
 
-import os
-
 import operator
+import os
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass

@@ -59,6 +59,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cba.core._arguments import path_argument
 from cba.core._errors import CBAError
 from cba.method._deflators import Deflator, financial_year
 from cba.unit_costs._agencies import canonical_agency, is_known
@@ -148,7 +149,7 @@ def read_workbook(path: str | Path, *, further_transfers: dict[str, str] | None 
         For a file that is not a workbook, or a theme sheet whose header rows lack
         a needed column.
     """
-    p = Path(path)
+    p = path_argument(path, "workbook")
     formulas, cached = _load(p)
     version = _version(formulas, p)
     title = f"GMCA Unit Cost Database v{version}" if version else "GMCA Unit Cost Database"
