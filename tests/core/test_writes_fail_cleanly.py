@@ -88,7 +88,7 @@ def test_several_outputs_one_failing_leave_none(tmp_path, monkeypatch):
         real(fd)
 
     monkeypatch.setattr(files.os, "fsync", fsync)
-    with pytest.raises(CBAError, match="b.txt: cannot be written"):
+    with pytest.raises(CBAError, match=r"b\.txt: cannot be written"):
         write_files([("a", tmp_path / "a.txt"), ("b", tmp_path / "b.txt")])
     assert leftovers(tmp_path) == []
 
@@ -122,7 +122,8 @@ def test_the_file_size_limit_exits_2_and_leaves_nothing(tmp_path):
 
 
 # ---------------------------------------------------------------- signals
-@pytest.mark.parametrize("signum, exc, status", [(signal.SIGTERM, Stopped, 143), (signal.SIGINT, KeyboardInterrupt, 130),
+@pytest.mark.parametrize("signum, exc, status", [(signal.SIGTERM, Stopped, 143),
+                                                 (signal.SIGINT, KeyboardInterrupt, 130),
                                                  (signal.SIGHUP, Stopped, 129)])
 def test_a_signal_during_a_write_leaves_no_temporary_file(tmp_path, capsys, monkeypatch, signum, exc, status):
     real = os.fsync

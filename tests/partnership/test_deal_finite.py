@@ -213,6 +213,6 @@ def test_monte_carlo_gain_shares_drawn_above_the_whole_are_refused():
 def test_monte_carlo_on_dask_raises_the_same_error():
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
-                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
-        with pytest.raises(CBAError, match=r"partnership\.payments\[0\]\.amounts: "):
-            cba.uncertainty.montecarlo(_mc_model(), MC_DISTS, draws=200, seed=1, progress=False, client=client)
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client, \
+            pytest.raises(CBAError, match=r"partnership\.payments\[0\]\.amounts: "):
+        cba.uncertainty.montecarlo(_mc_model(), MC_DISTS, draws=200, seed=1, progress=False, client=client)

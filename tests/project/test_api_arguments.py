@@ -12,8 +12,8 @@ import pytest
 import cba
 import cba.engine
 import cba.partnership
-import cba.unit_costs
 import cba.uncertainty
+import cba.unit_costs
 from cba.core._errors import CBAError
 from cba.core._files import write_file
 
@@ -78,7 +78,7 @@ def test_a_wrong_argument_is_a_cba_error(appraisal, entry, wrong):
         ENTRY_POINTS[entry](appraisal, wrong)
     except CBAError as exc:
         assert str(exc) and "Traceback" not in str(exc)
-    except BaseException as exc:  # noqa: BLE001 (the point: nothing else may escape)
+    except BaseException as exc:  # the point: nothing else may escape
         pytest.fail(f"{entry}({wrong!r}): {type(exc).__name__}: {exc}")
     else:
         pytest.fail(f"{entry}({wrong!r}): no error")

@@ -59,3 +59,36 @@ def test_chunks_in_flight_fit_the_memory_budget_whatever_the_workers(worked, mon
     cba.uncertainty.montecarlo(worked, DISTS, draws=20_000, seed=5, workers=64, chunk_size=2048, progress=False)
     assert seen["n"] * 2048 * 64 * 1024 <= mc.IN_FLIGHT_MEMORY
     assert seen["ahead"] * 2048 * 64 * 1024 <= mc.IN_FLIGHT_MEMORY
+
+
+# ---------------------------------------------------------------- large models and per-line exports
+def _many_lines(n: int) -> dict:
+    """Synthetic: ``n`` one-year cost lines of made-up round amounts, one outcome."""
+    return {"name": "synthetic", "price_base": "2024/25", "horizon": 1,
+            "costs": [{"name": f"cost {i}", "agency": "nhs", "amounts": [1000]} for i in range(n)],
+            "outcomes": [{"name": "o", "cohort": 10, "success": 0.5,
+                          "value": {"components": [{"type": "fiscal", "agency": "nhs", "amount": 300}]}}]}
+
+
+def test_per_line_exports_of_a_huge_model_are_refused_quickly_and_csv_is_not(tmp_path, capsys):
+    """With export_rows at 500 (its default is 50,000), 600 lines + 1 component over one year are
+    601 ledger rows: the CSV ledger is written; JSON, Markdown, the workbook and the report are
+    refused before they are built, naming the limit; raising the limit lets them through."""
+    import json
+
+    from cba.cli._main import main
+    from cba.core import _limits
+
+    assert _limits.get("export_rows") == 50_000
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps(_many_lines(600)))
+    with _limits.override(export_rows=500):
+        for fmt, suffix in (("json", "json"), ("markdown", "md"), ("xlsx", "xlsx")):
+            assert main(["appraise", str(path), "--format", fmt, "-o", str(tmp_path / f"out.{suffix}")]) == 2
+            err = capsys.readouterr().err
+            assert "601 ledger rows" in err and "CBA_MAX_EXPORT_ROWS" in err
+        assert main(["report", str(path), "-o", str(tmp_path / "r.html")]) == 2
+        assert main(["appraise", str(path), "--format", "csv", "-o", str(tmp_path / "out.csv")]) == 0
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["big.json", "out.csv"]
+    # 600 lines of 1,000 in year 0 (not discounted): 600,000
+    assert json.loads(cba.appraise(path).to_json())["metrics"]["pv_costs"] == pytest.approx(600_000.0)

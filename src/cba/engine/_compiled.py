@@ -289,9 +289,9 @@ def _compile(model: Intervention, provenance: bool = True) -> CompiledModel:
     # products, amount x uplift, as one line at a time
     lengths = np.fromiter((len(c.amounts) for c in model.costs), dtype=np.intp, count=L)
     flat = np.fromiter((x for c in model.costs for x in c.amounts), dtype=float, count=int(lengths.sum()))
-    rows = np.repeat(np.arange(L), lengths)
-    cols = np.arange(len(flat)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    cost_real[rows, cols] = flat * factor[rows]
+    line_of = np.repeat(np.arange(L), lengths)
+    year_of = np.arange(len(flat)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    cost_real[line_of, year_of] = flat * factor[line_of]
 
     # ---- outcomes and their components
     O = len(model.outcomes)

@@ -134,7 +134,7 @@ def _as_intervention(m, i: int) -> Intervention:
     if not isinstance(m, (str, os.PathLike)):
         raise CBAError(f"models[{i}]: expected an Intervention, an Appraisal, a dict or the path of a model file, "
                        f"got {kind_of(m)}")
-    return load_intervention(m)
+    return load_intervention(Path(m))
 
 
 def appraise_many(models: Iterable[Intervention | Appraisal | dict[str, Any] | str | Path], *,
