@@ -7,6 +7,7 @@ import pytest
 
 import cba
 import cba.partnership._solvers as solvers
+from cba.core._errors import CBAError
 
 # ---------------------------------------------------------------- helpers
 
@@ -166,12 +167,14 @@ def test_a_pool_far_larger_than_its_spend_keeps_the_spend_and_conserves_money():
     i, j = r.partner_ids.index("local_authority"), r.partner_ids.index("nhs")
     assert (r.flows.funding_cash[0, i, 0], r.flows.funding_cash[0, j, 0]) == (0.234375, 0.703125)
     assert r.check().empty
-    # the host bears the underspend: the host is refunded nearly 3 x 10^18 of the NHS's money;
-    # money is conserved up to the rounding of those amounts (the check's tolerance scales with them)
+    # the host bears the underspend: it would be refunded 4 x 10^18 - 0.9375 of the partners'
+    # money, which a float cannot hold (it rounds to 4 x 10^18): the 0.9375 spent would be lost,
+    # so the deal is refused, naming the contributions (issue 19: the check scaled with these
+    # amounts and passed it)
     deal["pooled_budget"]["variance"] = "host"
-    r = appraise(model, deal).partnership()
-    assert r.flows.funding_cash[0, j, 0] == 3e18
-    assert r.check().empty
+    with pytest.raises(CBAError, match=r"partnership\.pooled_budget\.contributions: the deal does not add up: "
+                                       r"funding sums to 0 but should be 0\.9375"):
+        appraise(model, deal).partnership()
 
 
 def test_the_conservation_check_reports_money_created():

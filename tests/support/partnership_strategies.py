@@ -8,6 +8,9 @@ from .strategies import interventions
 
 rates = st.floats(0, 1, allow_nan=False)
 money = st.floats(0, 1e6, allow_nan=False, allow_infinity=False)
+#: Amounts from nothing to the largest float: finite, but they overflow once multiplied or added.
+extreme_money = st.one_of(money, st.floats(1e150, 1.7e308, allow_nan=False, allow_infinity=False),
+                          st.sampled_from([1e300, 1e307, 1.7976931348623157e308]))
 PARTNERS = ["local_authority", "nhs", "dwp", "police", "provider", "investor"]
 
 
@@ -22,8 +25,8 @@ def _shares(draw, partners):
 
 
 @st.composite
-def deals(draw, data: dict) -> dict:
-    """A valid ``partnership`` section for the intervention ``data``."""
+def deals(draw, data: dict, money=money) -> dict:
+    """A valid ``partnership`` section for the intervention ``data`` (amounts drawn from ``money``)."""
     H = data["horizon"]
     costs = [c["name"] for c in data["costs"]]
     outcomes = [o["name"] for o in data["outcomes"]]
@@ -64,7 +67,7 @@ def deals(draw, data: dict) -> dict:
         p = {"payer": a, "payee": b, "outcome": draw(st.sampled_from(outcomes)),
              "basis": draw(st.sampled_from(["gross", "net"])),
              "price": draw(st.one_of(money, st.lists(money, min_size=1, max_size=H))),
-             "attachment_fee": draw(st.floats(0, 1e4)), "funded_share": draw(rates),
+             "attachment_fee": draw(st.one_of(st.floats(0, 1e4), money)), "funded_share": draw(rates),
              "optimism_bias": draw(st.booleans())}
         if draw(st.booleans()):
             p["threshold"] = draw(rates)
@@ -140,9 +143,9 @@ def _as_contract(draw, p: dict, outcomes: list[str], H: int, money, rates) -> di
 
 
 @st.composite
-def models_with_deals(draw, max_horizon: int = 6) -> dict:
-    """An intervention with a partnership section (partners declared as agencies)."""
+def models_with_deals(draw, max_horizon: int = 6, money=money) -> dict:
+    """An intervention with a partnership section (partners declared as agencies; amounts from ``money``)."""
     data = draw(interventions(max_horizon=max_horizon))
     data["agencies"] = [{"id": "provider", "name": "Provider"}, {"id": "investor", "name": "Investor"}]
-    data["partnership"] = draw(deals(data))
+    data["partnership"] = draw(deals(data, money))
     return data

@@ -14,6 +14,7 @@ import sys
 from cba._version import __version__
 from cba.cli._commands import COMMAND_MODULES
 from cba.core._errors import CBAError
+from cba.core._signals import Stopped
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -63,8 +64,14 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except Stopped as exc:  # SIGTERM or SIGHUP while writing: the temporary files are gone
+        return exc.code
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # the system refused a write or a read (disk full, a file-size limit, ...)
+        where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+        print(f"cba: error: {printable(where + (exc.strerror or str(exc)))}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -10,13 +10,12 @@ Reading
     depth, YAML alias expansion and integer length are bounded.
 
 Writing
-    :func:`write_file` and :func:`write_files` write to a temporary file in the
-    target's folder and then move it into place, so no reader ever sees a half-written
-    file and two writers never interleave. Without ``force`` an existing path is
-    refused, even when two processes race for it (the file is linked into place, which
-    fails if the name exists). An output is never one of the command's own inputs,
-    never a dangling symbolic link, a folder, a FIFO or a device. :func:`write_files`
-    writes several outputs all or none.
+    :func:`write_file` and :func:`write_files` write to a temporary file beside the
+    target and move it into place (all outputs or none): no reader sees a half-written
+    file; an existing path is refused without ``force``, even in a race (the file is
+    linked into place). An output is never an input, a dangling symbolic link, a
+    folder (nor a name ending in ``/``), a FIFO or a device. A failed write (disk full,
+    file-size limit) is a CBAError and a signal part way leaves no temporary file.
 """
 
 from __future__ import annotations
@@ -25,8 +24,8 @@ import contextlib
 import json
 import os
 import re
+import secrets
 import stat
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -34,6 +33,7 @@ from typing import Any
 import cba.core._limits as limits
 from cba.core._errors import CBAError
 from cba.core._json_positions import json_long_integer
+from cba.core._signals import stoppable
 
 # ---------------------------------------------------------------- reading
 _KINDS = ((stat.S_ISDIR, "folder"), (stat.S_ISFIFO, "FIFO (named pipe)"), (stat.S_ISCHR, "device"),
@@ -310,10 +310,8 @@ def _json_duplicate(text: str, fallback: str) -> tuple[str, int | None, int | No
 
 
 def check_shape(data: Any, where: str = "") -> None:
-    """Refuse data nested deeper than the ``depth`` limit or holding more than ``values`` values.
-
-    Walks the data without recursion, so any depth is safe to check.
-    """
+    """Refuse data nested deeper than the ``depth`` limit or holding more than ``values`` values
+    (walked without recursion, so any depth is safe to check)."""
     max_depth, max_values = limits.get("depth"), limits.get("values")
     count = 1
     todo = [(data, 1)] if isinstance(data, (dict, list)) else []
@@ -321,11 +319,11 @@ def check_shape(data: Any, where: str = "") -> None:
         value, depth = todo.pop()
         if depth > max_depth:
             raise CBAError(f"{at(where)}nested more than {max_depth} levels deep; {limits.exceeded('depth')}")
-        items = value.values() if isinstance(value, dict) else value
         count += len(value)
         if count > max_values:
             raise CBAError(f"{at(where)}more than {max_values:,} values; {limits.exceeded('values')}")
-        todo.extend((v, depth + 1) for v in items if isinstance(v, (dict, list)))
+        todo += [(v, depth + 1) for v in (value.values() if isinstance(value, dict) else value)
+                 if isinstance(v, (dict, list))]
 
 
 # ---------------------------------------------------------------- writing
@@ -344,7 +342,12 @@ def check_output(path: str | Path, force: bool = False, inputs: Iterable[str | P
     file without ``force``. A symbolic link to a regular file is written through
     (its target is replaced) when ``force`` is given.
     """
-    p = Path(path)
+    text = os.fspath(path) if isinstance(path, (str, os.PathLike)) else path
+    if not isinstance(text, str):
+        raise CBAError(f"output path: expected a file name (text or a path), got {type(path).__name__}")
+    if text.endswith(("/", os.sep, os.altsep or os.sep)) or os.path.basename(text) in ("", ".", ".."):
+        raise CBAError(f"{text}: names a folder; give a file name (for example {os.path.join(text, 'results')}.*)")
+    p = Path(text)
     for i in inputs:
         if i is not None and _same_file(p, Path(i)):
             raise CBAError(f"{p}: is one of this command's input files; choose another output file")
@@ -371,14 +374,12 @@ def check_output(path: str | Path, force: bool = False, inputs: Iterable[str | P
     return target
 
 
-def check_outputs(paths: Iterable[str | Path | None], force: bool = False,
+def check_outputs(paths: Iterable[str | Path], force: bool = False,
                   inputs: Iterable[str | Path] = ()) -> list[Path]:
     """:func:`check_output` for several outputs, which must also differ from each other."""
     inputs = [i for i in inputs if i is not None]
     out: list[Path] = []
-    for p in paths:
-        if p is None:
-            continue
+    for p in paths:  # None too is refused (check_output): the command line leaves out the screen's
         target = check_output(p, force, inputs)
         if any(_same_file(target, q) or os.path.abspath(target) == os.path.abspath(q) for q in out):
             raise CBAError(f"{p}: given for two outputs; give each output its own file")
@@ -398,22 +399,24 @@ _UMASK = os.umask(0o022)
 os.umask(_UMASK)
 
 
-def _temporary(target: Path, payload: bytes) -> str:
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+def _temporary(target: Path, payload: bytes, temps: list[str]) -> None:
+    """Write ``payload`` to a new temporary file beside ``target``, its name added to ``temps``
+    before it exists, so that whatever stops the write (an error, a signal) can remove it."""
+    temps.append(tmp := str(target.parent / f".{target.name}.{secrets.token_hex(8)}.tmp"))
     try:
-        try:  # the permissions a new file gets (mkstemp's are private), or the replaced file's
-            mode = stat.S_IMODE(os.stat(target).st_mode) if os.path.exists(target) else 0o666 & ~_UMASK
-            os.fchmod(fd, mode)
-        except (OSError, AttributeError):
-            pass
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-            fh.flush()
-            os.fsync(fh.fileno())
-    except BaseException:
-        _unlink(tmp)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+    except FileExistsError:  # another file by that name, not ours (64 random bits: never in practice)
+        temps.pop()
         raise
-    return tmp
+    try:  # the permissions a new file gets (the temporary's are private), or the replaced file's
+        mode = stat.S_IMODE(os.stat(target).st_mode) if os.path.exists(target) else 0o666 & ~_UMASK
+        os.fchmod(fd, mode)
+    except (OSError, AttributeError):
+        pass
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(payload)
+        fh.flush()
+        os.fsync(fh.fileno())
 
 
 def _unlink(path: str | Path) -> None:
@@ -470,27 +473,27 @@ def write_files(outputs: Sequence[tuple[str | bytes, str | Path]], force: bool =
     payloads = [_as_bytes(d) for d, _ in outputs]
     temps: list[str] = []
     placed: list[Path] = []
-    try:
-        for target, payload in zip(targets, payloads):
-            temps.append(_temporary(target, payload))
-        for tmp, target in zip(temps, targets):
-            _place(tmp, target, force)
-            placed.append(target)
-    except CBAError:
-        if not force:
-            for p in placed:
-                _unlink(p)
-        raise
-    except OSError as exc:
-        if not force:
-            for p in placed:
-                _unlink(p)
-        where = targets[len(placed)] if len(placed) < len(targets) else targets[-1]
-        raise CBAError(f"{where}: cannot be written ({exc.strerror or exc})") from None
-    finally:
-        for tmp in temps:
-            if os.path.lexists(tmp):
-                _unlink(tmp)
+    with stoppable():
+        try:
+            for where, payload in zip(targets, payloads):
+                _temporary(where, payload, temps)
+            for tmp, where in zip(temps, targets):
+                _place(tmp, where, force)
+                placed.append(where)
+        except OSError as exc:
+            if not force:
+                for p in placed:
+                    _unlink(p)
+            raise CBAError(f"{where}: cannot be written ({exc.strerror or exc}); nothing was written") from None
+        except BaseException:  # a CBAError, or a signal or Ctrl-C part way: all or none
+            if not force:
+                for p in placed:
+                    _unlink(p)
+            raise
+        finally:
+            for tmp in temps:
+                if os.path.lexists(tmp):
+                    _unlink(tmp)
     return [Path(p) for _, p in outputs]
 
 
@@ -498,8 +501,7 @@ def write_file(data: str | bytes, path: str | Path, force: bool = False, *,
                inputs: Iterable[str | Path] = ()) -> Path:
     """Write text or bytes to ``path`` atomically; refuse to replace a file unless ``force``.
 
-    Text gains a final newline if it has none. See :func:`write_files` for the
-    checks; ``inputs`` are files that must never be overwritten.
+    Text gains a final newline if it has none; ``inputs`` are never overwritten (:func:`write_files`).
     """
     return write_files([(data, path)], force, inputs=inputs)[0]
 

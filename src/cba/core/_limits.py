@@ -40,6 +40,21 @@ DEFAULTS: dict[str, tuple[int, str]] = {
     "kept_draws_bytes": (268_435_456, "memory for draws held in memory (keep_draws, --draws-output, memory=)"),
 }
 
+# ---- the size of a per-line export (issue 19, item 7): JSON, Markdown, the workbook and the
+# report hold every line of a model in memory several times over (about 10 KB a line for JSON,
+# 15 KB for the workbook), so a model of hundreds of thousands of lines is refused quickly for
+# them; the CSV ledger and the text tables have no such limit.
+DEFAULTS["export_rows"] = (50_000, "rows of the ledger (lines x years) in a JSON, Markdown, workbook "
+                                   "or report export")
+
+
+def check_export_rows(rows: int, what: str) -> None:
+    """Refuse an export of more than ``export_rows`` ledger rows, before it is built."""
+    if rows > get("export_rows"):
+        raise CBAError(f"{what}: the model has {rows:,} ledger rows (lines x years), too many for this format; "
+                       f"write the ledger as CSV (--format csv) or the tables as text, or {exceeded('export_rows')}")
+
+
 _settings: dict[str, int] = {}
 
 

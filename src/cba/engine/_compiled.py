@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 import cba.method._deflators as deflators
+from cba.core._arguments import instance_argument
 from cba.core._errors import CBAError, ModelError
 from cba.model._intervention import Intervention
 from cba.model._lines import Outcome, ValueComponent
@@ -233,6 +234,7 @@ def compile_model(model: Intervention, provenance: bool = True) -> CompiledModel
         For a price year outside the deflator series, an unknown unit-cost code or
         confidence grade, each naming the field path.
     """
+    instance_argument(model, Intervention, "compile_model: model", "an Intervention (cba.load_intervention(...))")
     running = gc.isenabled()
     gc.disable()
     try:
@@ -279,17 +281,32 @@ def _compile(model: Intervention, provenance: bool = True) -> CompiledModel:
     cost_ob = np.zeros(L)
     cost_agency = np.zeros(L, dtype=int)
     cost_info = []
+    factor = np.zeros(L)
+    corrections: dict[object, float] = {}
     for l, c in enumerate(model.costs):
         f, error = uplift(c.price_year)
         if error is not None:
             problems.append((f"costs[{l}].price_year" if c.price_year else "price_base", error))
-        cost_real[l, : len(c.amounts)] = np.asarray(c.amounts, dtype=float) * f
-        cost_ob[l] = c.optimism_bias.correction() if c.optimism_bias is not None else ob.correction(c.confidence)
+        factor[l] = f
+        if c.optimism_bias is not None:   # the Green Book's bound for the project type
+            cost_ob[l] = c.optimism_bias.correction()
+        else:                             # one correction per grade, not one look-up per line
+            if c.confidence not in corrections:
+                corrections[c.confidence] = ob.correction(c.confidence)
+            cost_ob[l] = corrections[c.confidence]
         cost_agency[l] = agency_index(c.agency)
         if provenance:
             cost_info.append({"line": l, "name": c.name, "agency": c.agency, "kind": c.kind,
                               "price_year": c.price_year or model.price_base, "uplift": f,
                               "confidence": c.confidence, "optimism_bias": cost_ob[l], "source": c.source})
+
+    # every line's amounts at once (a numpy call per line cost more than the arithmetic): the same
+    # products, amount x uplift, as one line at a time
+    lengths = np.fromiter((len(c.amounts) for c in model.costs), dtype=np.intp, count=L)
+    flat = np.fromiter((x for c in model.costs for x in c.amounts), dtype=float, count=int(lengths.sum()))
+    line_of = np.repeat(np.arange(L), lengths)
+    year_of = np.arange(len(flat)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    cost_real[line_of, year_of] = flat * factor[line_of]
 
     # ---- outcomes and their components
     O = len(model.outcomes)

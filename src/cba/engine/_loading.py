@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from cba.core import _limits as limits
+from cba.core._arguments import path_argument
 from cba.core._errors import CBAError, ModelError, in_file, shown
 from cba.core._files import data_format, decode_text, parse_data, read_bytes
 from cba.engine._compiled import _cashable, _components
@@ -249,7 +250,7 @@ def load_intervention(path: str | Path) -> Intervention:
     (:func:`_plan`): files that include each other, one file reached twice, and too many
     or too deeply nested members are refused before any model is checked or appraised.
     """
-    p = Path(path)
+    p = path_argument(path, "load_intervention: path")  # a dict: cba.Intervention.from_dict
     walk = _Walk()
     _plan(p, [], walk)  # every file of a programme read and checked before any is appraised
     return _build(p, walk)

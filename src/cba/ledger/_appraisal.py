@@ -24,6 +24,7 @@ from cba._version import __version__
 from cba.core._accessors import accessor
 from cba.core._errors import CBAError, naming
 from cba.core._files import write_file
+from cba.core._limits import check_export_rows
 from cba.core._numbers import guard
 from cba.core._plain import plain
 from cba.engine._compiled import FISCAL, CompiledModel, compile_model
@@ -309,6 +310,8 @@ class Appraisal:
         The layout is published as a JSON Schema: ``cba schema --results`` or
         :func:`cba.outputs.export.results_schema`.
         """
+        check_export_rows(self._export_rows(), "JSON")
+
         def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
             rows = cast("list[dict[str, Any]]", frame.to_dict(orient="records"))  # the columns are named by text
             return [{k: plain(v) for k, v in row.items()} for row in rows]
@@ -328,6 +331,11 @@ class Appraisal:
             **self._partnership_dict(records),
             **({"distributional": _plain_tree(d)} if (d := self.distributional()) is not None else {}),
         }
+
+    def _export_rows(self) -> int:
+        """The ledger's rows without building it: every cost line and value component, every year."""
+        c = self.compiled
+        return (c.n_costs + c.n_components) * c.horizon
 
     def _partnership_dict(self, records) -> dict[str, Any]:
         """The ``groups`` (and, with a deal, ``partnership``) parts of :meth:`to_dict`."""

@@ -26,13 +26,14 @@ Examples
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from cba.core._accessors import accessor
+from cba.core._arguments import kind_of
 from cba.core._errors import CBAError
 from cba.core._files import write_file
 from cba.ledger._appraisal import Appraisal, appraise, pv_fiscal_excluding_transfers
@@ -305,8 +306,9 @@ def compare(options: Sequence[Any] | Mapping[str, Any], reference: Any = None) -
     if isinstance(options, Mapping):
         given = [str(k) for k in options]
         options = list(options.values())
-    elif isinstance(options, (str, Path, Appraisal, Intervention, dict)):
-        raise CBAError("compare needs a list of options, e.g. cba.compare(['a.yaml', 'b.yaml'])")
+    elif isinstance(options, (str, Path, Appraisal, Intervention, dict)) or not isinstance(options, Iterable):
+        raise CBAError(f"compare needs a list of options, e.g. cba.compare(['a.yaml', 'b.yaml']), got "
+                       f"{kind_of(options)}")
     options = list(options)
     if len(options) < 2:
         raise CBAError(f"compare needs at least two options, got {len(options)}")

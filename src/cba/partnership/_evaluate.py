@@ -79,8 +79,8 @@ class DealFlows:
     contracts: dict[int, ContractMoney] | None = None
     #: Each social investment's waterfall, by its index (cba.partnership._investor).
     investors: dict[int, InvestorFlows] | None = None
-    #: What the sums below are made from; they are added up when first asked for, as a
-    #: Monte Carlo run of a deal (:func:`deal_metrics`) needs none of them.
+    #: What the sums below are made from; they are added up when first asked for (a
+    #: solver's trial deals need none of them).
     sums_from: _SumInputs | None = None
 
     @property
@@ -426,25 +426,7 @@ def _peak_deficit(gets: np.ndarray, puts: np.ndarray) -> np.ndarray:
     return np.maximum(-cum.min(axis=-1), 0.0)
 
 
-def deal_metrics(f: DealFlows) -> dict[str, np.ndarray]:
-    """The present values of :data:`DEAL_METRIC_NAMES` per partner, ``(D, P)`` each.
-
-    The same arithmetic as :func:`net_positions` (the same numbers, bit for bit),
-    without the paybacks and the before-deal measures an uncertainty run does not
-    report: the Monte Carlo of a deal calls this once per chunk of draws.
-    """
-    df = f.discount_factors[:, None, :]
-    disc = {k: getattr(f, k) * df for k in ("funding_cash", "funding_in_kind", "received", "paid")}
-    pv = {k: v.sum(axis=-1) for k, v in disc.items()}
-    savings_d = f.savings_discounted
-    pv["funding"] = pv["funding_cash"] + pv["funding_in_kind"]
-    pv["net_after"] = savings_d.sum(axis=-1) - pv["funding"] + pv["received"] - pv["paid"]
-    pv["peak_deficit_after"] = _peak_deficit(savings_d + disc["received"],
-                                             disc["funding_cash"] + disc["funding_in_kind"] + disc["paid"])
-    return {k: pv[k] for k in DEAL_METRIC_NAMES}
-
-
-def net_positions(f: DealFlows) -> dict[str, np.ndarray]:
+def net_positions(f: DealFlows, paybacks: bool = True) -> dict[str, np.ndarray]:
     """Present values per partner, before and after the deal, ``(D, P)`` each.
 
     ``net_before = savings - costs_before``; ``net_after = savings - funding +
@@ -455,7 +437,8 @@ def net_positions(f: DealFlows) -> dict[str, np.ndarray]:
     gets back covers what it has put in (:func:`break_even_year`, the method's payback
     rule within :data:`BREAK_EVEN_TOLERANCE`). The peak
     deficit is the largest cumulative discounted shortfall over the years: the
-    double running a finance officer must fund.
+    double running a finance officer must fund. ``paybacks=False`` leaves out the
+    two payback years (the slowest measures, which a risk run does not report).
     """
     df = f.discount_factors[:, None, :]
     disc = {k: getattr(f, k) * df for k in ("costs_before", "funding_cash", "funding_in_kind", "received", "paid")}
@@ -471,9 +454,10 @@ def net_positions(f: DealFlows) -> dict[str, np.ndarray]:
     puts_after = disc["funding_cash"] + disc["funding_in_kind"] + disc["paid"]
     pv["roi_before"] = ratio(pv["savings"], pv["costs_before"])
     pv["roi_after"] = ratio(gets_after.sum(axis=-1), puts_after.sum(axis=-1))
-    pv["payback_before"] = break_even_year(puts_before, gets_before)
-    pv["payback_after"] = break_even_year(puts_after, gets_after)
+    if paybacks:  # the slowest measure; a risk run of the deal reports none
+        pv["payback_before"] = break_even_year(puts_before, gets_before)
+        pv["payback_after"] = break_even_year(puts_after, gets_after)
     pv["peak_deficit_before"] = _peak_deficit(gets_before, puts_before)
     pv["peak_deficit_after"] = _peak_deficit(gets_after, puts_after)
-    return {k: pv[k] for k in POSITION_NAMES}
+    return {k: pv[k] for k in POSITION_NAMES if k in pv}
 

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from cba.core._accessors import accessor
+from cba.core._arguments import instance_argument
 from cba.core._plain import plain
 from cba.model._agencies import display_name
 from cba.model._deal_terms import Partnership
@@ -310,28 +311,24 @@ class PartnershipResult:
                 data[p] = c
         return pd.DataFrame(data)
 
-    def check(self, tolerance: float = 1e-9) -> pd.DataFrame:
+    def check(self, tolerance: float = 1e-9, absolute: float = 0.005) -> pd.DataFrame:
         """Conservation of money: rows where the deal created or lost money (empty when none).
 
         Checks that what partners fund equals what the cost lines cost, that what
         is paid is received, and that the partners' net positions sum to the same
-        total before and after the deal (present values). ``tolerance`` is relative
-        to the sums' largest terms (floating-point sums of large opposite amounts
-        carry rounding in proportion to them), and to 1.
+        total before and after the deal (present values). A difference passes when
+        it is at most ``absolute`` pounds or ``tolerance`` times the deal's own money
+        (its costs and savings), whichever is larger; a total that is not a finite
+        number never passes (:func:`cba.partnership._finite.conservation`).
         """
         import pandas as pd
 
-        pos = self.positions
+        from cba.partnership._finite import conservation
 
-        def pair(name: str, got: str, want: str) -> tuple[str, float, float, float]:
-            scale = max(1.0, float(np.abs(pos[got]).sum()), float(np.abs(pos[want]).sum()))
-            return name, float(pos[got].sum()), float(pos[want].sum()), scale
-
-        pairs = [pair("funding", "funding", "costs_before"), pair("received", "received", "paid"),
-                 pair("net_after", "net_after", "net_before")]
-        rows = [{"check": name, "value": x, "expected": y} for name, x, y, scale in pairs
-                if abs(x - y) > tolerance * scale]
-        return pd.DataFrame(rows, columns=["check", "value", "expected"])
+        positions = {k: np.asarray(v)[None] for k, v in self.positions.items()}
+        rows = conservation(self.flows, positions, tolerance=tolerance, absolute=absolute)
+        return pd.DataFrame([{k: r[k] for k in ("check", "value", "expected")} for r in rows],
+                            columns=["check", "value", "expected"])
 
     # ---- headline figures
     def shortfall(self) -> float:
@@ -422,12 +419,30 @@ def appraise_deal(appraisal: Appraisal, terms: Partnership | dict | None = None)
     Returns
     -------
     PartnershipResult
+
+    Raises
+    ------
+    CBAError
+        For terms that do not fit the model, and for a deal whose money overflows, does
+        not add up, or in which a partner's gain-shares pass on more than all of its
+        savings (:func:`cba.partnership._finite.check_deal`), naming the agreement.
     """
     from cba.engine._evaluate import evaluate
+    from cba.ledger._appraisal import Appraisal
 
+    instance_argument(appraisal, Appraisal, "appraise_deal: appraisal", "an Appraisal (cba.appraise(...))")
     if isinstance(terms, dict):
         terms = Partnership.from_dict(terms, path_prefix=("partnership",))
+    elif terms is not None:
+        instance_argument(terms, Partnership, "partnership", "deal terms: a Partnership, a dict like a model "
+                          "file's partnership section, or None for the model's own")
     compiled = appraisal.compiled
     deal = compile_deal(compiled, terms)
+    from cba.core._numbers import guard
+    from cba.partnership._finite import check_deal
+
     flows = getattr(appraisal, "flows", None) or evaluate(compiled)
-    return PartnershipResult(appraisal, deal, evaluate_deal(compiled, deal, flows))
+    with guard():  # an overflow is reported by the check, naming the agreement, not warned about
+        money = evaluate_deal(compiled, deal, flows)
+        check_deal(deal, money, net_positions(money), cashable=flows.cashable)
+    return PartnershipResult(appraisal, deal, money)

@@ -18,6 +18,7 @@ array.
 from __future__ import annotations
 
 import operator
+import os
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -117,8 +118,20 @@ def check_draws(draws, where: str = "draws", kept_columns: int | None = None) ->
     return int(draws)
 
 
-#: Most threads a Monte Carlo run starts on this machine (results never depend on the number).
+#: Most threads a Monte Carlo run starts on any machine (results never depend on the number).
 MAX_THREADS = 64
+
+
+def max_threads() -> int:
+    """Most threads a run starts here: the CPUs this process may run on, at most :data:`MAX_THREADS`.
+
+    More threads than CPUs only wait for each other and hold more chunks in memory.
+    """
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on Linux
+        cpus = os.cpu_count() or 1
+    return max(1, min(MAX_THREADS, cpus))
 
 
 def check_memory(memory: int, where: str = "memory") -> int:

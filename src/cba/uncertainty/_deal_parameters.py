@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from cba.core._errors import CBAError
+from cba.core._numbers import guard
 from cba.engine._compiled import CompiledModel
 from cba.partnership._compile import compile_deal
 from cba.uncertainty._parameter import Parameter
@@ -242,9 +243,13 @@ def deal_metric_names(model: CompiledModel) -> list[str]:
 def deal_columns(model: CompiledModel, engine_overrides: dict, deal_overrides: dict) -> np.ndarray:
     """``(D, len(deal_metric_names(model)))``: each partner's deal metrics for every draw."""
     from cba.engine._evaluate import evaluate
-    from cba.partnership._evaluate import DEAL_METRIC_NAMES, deal_metrics, evaluate_deal
+    from cba.partnership._evaluate import DEAL_METRIC_NAMES, evaluate_deal, net_positions
+    from cba.partnership._finite import check_deal
 
     deal = compile_deal(model)
-    flows = evaluate(model, engine_overrides)
-    pos = deal_metrics(evaluate_deal(model, deal, flows, engine_overrides, deal_overrides))
+    with guard():  # an overflow is reported by the check, naming the agreement and the draw
+        flows = evaluate(model, engine_overrides)
+        money = evaluate_deal(model, deal, flows, engine_overrides, deal_overrides)
+        pos = net_positions(money, paybacks=False)   # a risk run reports no payback year
+        check_deal(deal, money, pos, cashable=flows.cashable, overrides=deal_overrides)
     return np.concatenate([pos[k] for k in DEAL_METRIC_NAMES], axis=1)

@@ -27,11 +27,13 @@ A cluster on this machine (threads, no extra processes)::
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from cba.core._arguments import kind_of
 from cba.core._errors import CBAError
 from cba.engine._compiled import CompiledModel, compile_model
 from cba.engine._loading import load_intervention
@@ -129,7 +131,10 @@ def _as_intervention(m, i: int) -> Intervention:
             return Intervention.from_dict(m)
         except CBAError as exc:
             raise CBAError(f"models[{i}]: {exc}") from None
-    return load_intervention(m)
+    if not isinstance(m, (str, os.PathLike)):
+        raise CBAError(f"models[{i}]: expected an Intervention, an Appraisal, a dict or the path of a model file, "
+                       f"got {kind_of(m)}")
+    return load_intervention(Path(m))
 
 
 def appraise_many(models: Iterable[Intervention | Appraisal | dict[str, Any] | str | Path], *,
@@ -176,6 +181,8 @@ def appraise_many(models: Iterable[Intervention | Appraisal | dict[str, Any] | s
     """
     import pandas as pd
 
+    if isinstance(models, (str, os.PathLike, dict, Intervention)) or not isinstance(models, Iterable):
+        raise CBAError(f"appraise_many: expected a list of models, got {kind_of(models)}")
     items = [_as_intervention(m, i) for i, m in enumerate(models)]
     if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
         raise CBAError(f"batch_size: must be a whole number 1 or more, got {batch_size!r}")

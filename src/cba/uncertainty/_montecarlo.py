@@ -72,6 +72,9 @@ MAX_BLOCKS = 8
 #: Bytes allowed for the table of metric values kept for the summary (8 per metric per
 #: draw). A run whose table would be larger is summarised in streaming passes instead.
 MEMORY = 256 * 2 ** 20
+#: Memory for the chunks being worked on at once, by all threads together (bytes): the number
+#: of threads and of chunks in flight is cut to fit, so memory does not grow with ``workers``.
+IN_FLIGHT_MEMORY = 4 * CHUNK_MEMORY
 
 
 def chunk_size_for(model: CompiledModel, sampler: Sampler, memory: int = CHUNK_MEMORY) -> int:
@@ -193,9 +196,10 @@ def _progress(total: int, progress, n_chunks: int, desc: str = "Monte Carlo"):
     return progress_bar(total, progress, n_chunks, desc)
 
 
-def _map_local(fn, model, sampler, spans, args, n: int):
+def _map_local(fn, model, sampler, spans, args, n: int, ahead: int | None = None):
     """``(span, fn(model, sampler, *span, *args))`` for each span, on ``n`` threads, as
-    each finishes (at most ``2 n`` at a time, so finished results never pile up)."""
+    each finishes (at most ``ahead``, by default ``2 n``, at a time, so finished results
+    never pile up and the chunks in memory are bounded whatever ``n``)."""
     if n == 1:
         for span in spans:
             yield span, fn(model, sampler, *span, *args)
@@ -204,7 +208,7 @@ def _map_local(fn, model, sampler, spans, args, n: int):
         todo = iter(spans)
         running = {}
         try:
-            for span in itertools.islice(todo, 2 * n):
+            for span in itertools.islice(todo, max(n, ahead or 2 * n)):
                 running[pool.submit(fn, model, sampler, *span, *args)] = span
             while running:
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
@@ -327,7 +331,11 @@ def montecarlo(model: ModelLike, distributions: Mapping[str, object], draws: int
     size = chunk_size_for(compiled, sampler) if chunk_size is None else _whole(chunk_size, "chunk_size", 1)
     if client is None:
         n_workers = _whole(workers if workers is not None else (os.cpu_count() or 1), "workers", 1)
-        n_workers = min(n_workers, core.MAX_THREADS)  # hardening: results do not depend on it
+        n_workers = min(n_workers, core.max_threads())  # hardening: results do not depend on it
+        # the chunks in memory at once fit IN_FLIGHT_MEMORY, whatever the number of threads
+        in_flight = max(1, IN_FLIGHT_MEMORY // max(1, size * bytes_per_draw(compiled, sampler)))
+        n_workers = min(n_workers, in_flight)
+        ahead = min(2 * n_workers, in_flight)
 
     def mapped(fn, spans, args):
         """``(span, result)`` of each span, on the Dask cluster or on local threads."""
@@ -335,7 +343,7 @@ def montecarlo(model: ModelLike, distributions: Mapping[str, object], draws: int
             from cba.uncertainty._distributed import map_tasks
 
             return map_tasks(client, fn, compiled, sampler, spans, args)
-        return _map_local(fn, compiled, sampler, spans, args, min(n_workers, len(spans)))
+        return _map_local(fn, compiled, sampler, spans, args, min(n_workers, len(spans)), ahead)
 
     base = core.run(compiled, [], {}, include_irr=include_irr)[0, columns]
     streaming = not keep_draws and 8 * draws * len(shown) > memory

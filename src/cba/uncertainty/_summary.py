@@ -23,6 +23,7 @@ for bit:
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -88,16 +89,22 @@ class _ExactSum:
         self.total = [0] * m
         self.special = np.zeros(m)
 
-    def add(self, sums: np.ndarray, values: np.ndarray | None = None) -> None:
+    def add(self, sums: np.ndarray, values: np.ndarray | None = None, squared: bool = False) -> None:
         """Add one block's column sums; where a sum overflowed but the block's ``values``
         (``(n, M)``) in that column are all finite, add those values one by one instead, so
-        that a mean of huge finite draws is their exact mean, not infinity."""
+        that a mean of huge finite draws is their exact mean, not infinity. With ``squared``
+        the sums are of the squares of ``values`` (deviations beyond 1e154 square to infinity
+        as floats, not as Python integers)."""
         total = self.total
         for j, s in enumerate(sums.tolist()):
             if not math.isfinite(s) and values is not None and np.isfinite(values[:, j]).all():
                 for v in values[:, j].tolist():
                     num, den = v.as_integer_ratio()
-                    total[j] += num << (_UNIT + 1 - den.bit_length())
+                    if squared:     # num**2 / den**2, den a power of two: exact, below 2 ** -1074 dropped
+                        shift = _UNIT - 2 * (den.bit_length() - 1)
+                        total[j] += (num * num) << shift if shift >= 0 else (num * num) >> -shift
+                    else:
+                        total[j] += num << (_UNIT + 1 - den.bit_length())
             elif math.isfinite(s):
                 num, den = s.as_integer_ratio()          # den is a power of two
                 total[j] += num << (_UNIT + 1 - den.bit_length())
@@ -119,8 +126,19 @@ class _ExactSum:
                 continue
             try:
                 out[j] = t / (c << _UNIT)
-            except OverflowError:  # pragma: no cover - sums beyond 1.8e308
-                out[j] = math.copysign(math.inf, t)
+            except OverflowError:  # sums beyond 1.8e308 (a mean square of huge deviations)
+                out[j] = math.inf if t > 0 else -math.inf
+        return out
+
+    def root(self, counts: np.ndarray) -> np.ndarray:
+        """``sqrt(total / count)``: as :meth:`divide` then a square root, or, where the mean
+        square is beyond the largest float but its root is not, the root of the exact integer
+        (a standard deviation of 1e200 from squares of 1e400)."""
+        out = np.sqrt(self.divide(counts))
+        for j, (t, c) in enumerate(zip(self.total, np.asarray(counts).tolist())):
+            if c > 0 and self.special[j] == 0 and math.isinf(out[j]) and t > 0:
+                with contextlib.suppress(OverflowError):  # else a root beyond 1.8e308: infinite
+                    out[j] = math.isqrt((t << _UNIT) // c) / (1 << _UNIT)
         return out
 
 
@@ -238,8 +256,8 @@ class _Accumulator:
             defined = np.where(undefined, 0.0, x)
             self.sums.add(_column_sums(defined), defined)
         if plan.mean is not None:
-            d = x - plan.mean
-            self.squares.add(_column_sums(np.where(undefined, 0.0, d * d)))
+            d = np.where(undefined, 0.0, x - plan.mean)
+            self.squares.add(_column_sums(d * d), d, squared=True)
 
     def add_chunk(self, plan: _Plan, start: int, x: np.ndarray) -> None:
         """Draws ``start .. start+len(x)-1`` of the run (zeros made positive): every
@@ -294,7 +312,7 @@ def _frame(names: Sequence[str], base, thresholds: Mapping[str, core.Threshold],
     qnames = [_qname(q) for q in quantiles]
     mean = acc.sums.divide(count)
     # the sample standard deviation; NaN with fewer than two values
-    sd = np.sqrt(squares.divide(count - 1)) if squares is not None else np.full(M, np.nan)
+    sd = squares.root(count - 1) if squares is not None else np.full(M, np.nan)
     qvals = np.full((len(quantiles), M), np.nan)
     for j in range(M):
         n = int(count[j])

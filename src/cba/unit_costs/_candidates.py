@@ -29,6 +29,7 @@ import re
 
 from cba.core._errors import CBAError
 from cba.method._deflators import financial_year
+from cba.unit_costs._cells import read_amount
 from cba.unit_costs._record_types import UnitCost, UnitCostValue
 
 TITLE = "cba supplementary unit costs"
@@ -78,10 +79,9 @@ def exclusion_reason(row: dict) -> str | None:
     """
     if not row.get("source_title", "").strip():
         return "no source named"
-    try:
-        float(row.get("value_gbp", ""))
-    except ValueError:
-        return f"value {row.get('value_gbp')!r} is not a number"
+    value = read_amount(row.get("value_gbp", ""), grouped=False)
+    if not isinstance(value, float):
+        return f"value {value or 'missing'}"
     year = row.get("price_year", "").strip()
     if not year or year.lower() in ("not stated", "n/a", "unknown"):
         return "no price year stated: the figure cannot be uplifted without an assumption"

@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from cba.core._arguments import path_argument
 from cba.core._errors import CBAError
 from cba.core._escaping import csv_uncell
 from cba.method._deflators import DEFAULT_DEFLATOR, Deflator, financial_year
@@ -452,7 +453,7 @@ def from_csv(path: str | Path, *, agency_ids: Collection[str] | None = None,
     """
     from cba.core._files import decode_text, read_bytes
 
-    p = Path(path)
+    p = path_argument(path, "unit cost CSV")
     raw = read_bytes(p, "CSV file")
     # provenance names the file and its contents, never where it sits on this computer
     named = f"{p.name} (SHA-256 {hashlib.sha256(raw).hexdigest()[:12]})"

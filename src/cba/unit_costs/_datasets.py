@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from functools import cache, lru_cache
 from pathlib import Path
 
+from cba.core._arguments import path_argument
 from cba.core._errors import CBAError
 from cba.unit_costs._database import UnitCostDatabase, from_csv
 from cba.unit_costs._shipped import DATASETS, DEFAULT_DATABASE, read_shipped
@@ -23,9 +24,9 @@ from cba.unit_costs._shipped import DATASETS, DEFAULT_DATABASE, read_shipped
 
 def load(name: str) -> UnitCostDatabase:
     """A shipped dataset by name (:data:`DATASETS`), a tidy CSV file or a workbook by path."""
-    if name in DATASETS:
+    if isinstance(name, str) and name in DATASETS:
         return _load_shipped(name)
-    p = Path(name)
+    p = path_argument(name, "unit cost database")
     if p.suffix.lower() in (".xlsx", ".xlsm"):
         return UnitCostDatabase.from_workbook(p)
     if not p.exists():

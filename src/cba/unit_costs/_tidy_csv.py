@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import Any
 
 from cba.core._errors import CBAError
+from cba.unit_costs._cells import read_amount
 from cba.unit_costs._codes import code_key, code_level, normalise_code
 from cba.unit_costs._record_types import VALUE_TYPES, UnitCost, UnitCostValue
 
@@ -227,12 +227,9 @@ def read_csv_text(text: str, origin: str, *, database: str | None = None,
             continue
         if any(v.value_type == vtype for v in values[key]):
             raise bad("value_type", f"code {code} has a second {vtype} value (first on row {first_row[key]})")
-        try:
-            amount = float(value_text)
-        except ValueError:
-            raise bad("value", f"{value_text!r} is not a number" if value_text else "a value is needed") from None
-        if not math.isfinite(amount):
-            raise bad("value", f"{value_text!r} is not a finite number")
+        amount = read_amount(value_text, grouped=False)
+        if not isinstance(amount, float):
+            raise bad("value", amount or "a value is needed")
         year_text = rec["price_year"]
         if not year_text:
             raise bad("price_year", "a price year is needed (e.g. 2019/20)")
@@ -242,10 +239,10 @@ def read_csv_text(text: str, origin: str, *, database: str | None = None,
             raise bad("price_year", str(exc)) from None
         updated, updated_year = None, None
         if rec.get("updated_value"):
-            try:
-                updated = float(rec["updated_value"])
-            except ValueError:
-                raise bad("updated_value", f"{rec['updated_value']!r} is not a number") from None
+            u = read_amount(rec["updated_value"], grouped=False)
+            if isinstance(u, str):
+                raise bad("updated_value", u)
+            updated = u
         if rec.get("updated_year"):
             try:
                 updated_year = financial_year(rec["updated_year"])

@@ -60,9 +60,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cba.core._arguments import path_argument
 from cba.core._errors import CBAError
 from cba.method._deflators import Deflator, financial_year
 from cba.unit_costs._agencies import canonical_agency, is_known
+from cba.unit_costs._cells import read_amount
 from cba.unit_costs._codes import clean_text, code_key, code_level, normalise_code
 from cba.unit_costs._health_flags import HEALTH_VALUES, apply_health_flags
 from cba.unit_costs._layout import VALUE_KINDS, _load, _theme_layout, _version, is_theme_sheet_name
@@ -121,18 +123,9 @@ class WorkbookData:
 
 # ---------------------------------------------------------------- rows
 def _number(value) -> float | str | None:
-    """A cell's number, None for blank, or the text when it is not a number."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, (int, float)):
-        return float(value)
-    text = str(value).strip().replace(",", "").replace("£", "")
-    try:
-        return float(text)
-    except ValueError:
-        return str(value)
+    """A cell's number, None for blank, or the reason it is not a finite number in an English
+    spreadsheet's form (:func:`cba.unit_costs._cells.read_amount`: no ``nan``, ``1e400``, ``9,80``)."""
+    return read_amount(value)
 
 
 def read_workbook(path: str | Path, *, further_transfers: dict[str, str] | None = None) -> WorkbookData:
@@ -158,7 +151,7 @@ def read_workbook(path: str | Path, *, further_transfers: dict[str, str] | None 
         For a file that is not a workbook, or a theme sheet whose header rows lack
         a needed column.
     """
-    p = Path(path)
+    p = path_argument(path, "workbook")
     formulas, cached = _load(p)
     version = _version(formulas, p)
     title = f"GMCA Unit Cost Database v{version}" if version else "GMCA Unit Cost Database"
@@ -235,8 +228,7 @@ def read_workbook(path: str | Path, *, further_transfers: dict[str, str] | None 
                                                                        "workbook in a spreadsheet program"))
                     continue
                 if isinstance(number, str):
-                    notes.append(DataNote(code, "not_a_number", f"the {kind} value {number!r} is not a number; "
-                                                                "it was left out"))
+                    notes.append(DataNote(code, "not_a_number", f"the {kind} value {number}; it was left out"))
                     continue
                 year = None
                 if year_raw not in (None, ""):
@@ -251,6 +243,9 @@ def read_workbook(path: str | Path, *, further_transfers: dict[str, str] | None 
                 if "updated" in spec:
                     u = _number(vws.cell(r, spec["updated"]).value)
                     updated = u if isinstance(u, float) else None
+                    if isinstance(u, str):
+                        notes.append(DataNote(code, "not_a_number", f"the updated {kind} value {u}; it was "
+                                                                    "left out"))
                 if number <= 0:
                     notes.append(DataNote(code, "non_positive", f"the {kind} value is {format_number(number)}; the "
                                                                 "workbook leaves its updated value blank"))

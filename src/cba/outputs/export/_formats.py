@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from cba.core._errors import CBAError
 from cba.core._escaping import csv_text, markdown_text
+from cba.core._limits import check_export_rows
 
 # pandas, the tables and the schema models are imported when first needed, so that
 # the command line can register its options without them
@@ -80,6 +81,7 @@ def to_markdown(appraisal: Appraisal) -> str:
     >>> "| Net present budget impact | £23,401 |" in md
     True
     """
+    check_export_rows(appraisal._export_rows(), "Markdown")
     from cba.outputs._format import render_table_markdown
     from cba.outputs.tables._tables import all_tables
 
@@ -118,6 +120,7 @@ def to_xlsx(appraisal: Appraisal, charts: bool = True) -> bytes:
     """An Excel workbook with one sheet per table of :mod:`cba.outputs.tables._tables` and a sheet of
     charts (see :mod:`.xlsx`): each sheet titled with the intervention and what its
     figures are, set up to print on A4. ``charts=False`` leaves the charts out (quicker)."""
+    check_export_rows(appraisal._export_rows(), "Excel workbook")
     from cba.outputs.export._cover import cover_sheet
     from cba.outputs.export._partnership import SHEET_NAMES as DEAL_SHEETS
     from cba.outputs.export._workbook import (

@@ -32,6 +32,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from cba._version import __version__
+from cba.core._limits import check_export_rows
 from cba.outputs._format import fmt, render_table_html
 from cba.outputs._palette import CAPTIONS, DEAL_CAPTIONS
 
@@ -287,6 +288,7 @@ def render_report(appraisal: Appraisal, charts: bool = True) -> str:
         An HTML5 document with inline CSS and inline SVG: no scripts, no external
         resources.
     """
+    check_export_rows(appraisal._export_rows(), "report")
     import cba.outputs.tables._tables as tables
 
     model = appraisal.intervention

@@ -1,0 +1,68 @@
+"""Arguments of the Python API, checked where they enter: a wrong one is a CBAError.
+
+The command line can only pass text; Python can pass anything. A public function
+that takes a path, a model, an appraisal or deal terms checks the kind of what it
+is given with these helpers, so that ``cba.load_intervention(None)`` or
+``appraisal.partnership("gain")`` is a :class:`~cba.core._errors.CBAError` naming the
+argument and what it expects, not a ``TypeError`` or ``AttributeError`` from deep
+inside.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from cba.core._errors import CBAError
+
+
+def kind_of(value: Any) -> str:
+    """A short name of what a value is, for a message.
+
+    >>> kind_of(None), kind_of(3), kind_of("x"), kind_of([1])
+    ('None', 'a number (3)', "text ('x')", 'a list')
+    """
+    if value is None:
+        return "None"
+    if isinstance(value, bool):
+        return f"a yes/no value ({value})"
+    if isinstance(value, (int, float)):
+        text = repr(value)
+        return f"a number ({text if len(text) <= 30 else text[:27] + '...'})"
+    if isinstance(value, str):
+        text = repr(value)
+        return f"text ({text if len(text) <= 40 else text[:37] + '...'})"
+    article = "an" if type(value).__name__[:1].lower() in "aeiou" else "a"
+    return f"{article} {type(value).__name__}"
+
+
+def path_argument(value: Any, name: str = "path") -> Path:
+    """``value`` as a :class:`~pathlib.Path` when it is text or a path, else a CBAError naming ``name``.
+
+    >>> path_argument("model.yaml")
+    PosixPath('model.yaml')
+    >>> path_argument(None, "model")
+    Traceback (most recent call last):
+    ...
+    cba.core._errors.CBAError: model: expected a file path (text or a pathlib.Path), got None
+    """
+    if isinstance(value, (str, os.PathLike)):
+        text = os.fspath(value)
+        if isinstance(text, str) and text.strip():
+            return Path(text)
+        if isinstance(text, str):
+            raise CBAError(f"{name}: expected a file path, got empty text")
+    raise CBAError(f"{name}: expected a file path (text or a pathlib.Path), got {kind_of(value)}")
+
+
+def instance_argument(value: Any, kinds: type | tuple[type, ...], name: str, what: str) -> Any:
+    """``value`` when it is one of ``kinds``, else a CBAError: ``name: expected what, got ...``."""
+    if isinstance(value, bool) and bool not in (kinds if isinstance(kinds, tuple) else (kinds,)):
+        raise CBAError(f"{name}: expected {what}, got {kind_of(value)}")
+    if not isinstance(value, kinds):
+        raise CBAError(f"{name}: expected {what}, got {kind_of(value)}")
+    return value
+
+
+__all__ = ["instance_argument", "kind_of", "path_argument"]
