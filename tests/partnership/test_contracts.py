@@ -417,3 +417,20 @@ def test_every_amount_of_an_agreement_is_in_its_price_year():
     np.testing.assert_allclose(by_kind(old, "outcome_payment", "local_authority"), [20_000 * f, 0, 0, 0], rtol=1e-12)
     np.testing.assert_allclose(by_kind(old, "outcome_payment", "nhs"), [27_500 * f, 0, 0, 0], rtol=1e-12)
     np.testing.assert_allclose(old.flows.unfunded[0, 0], [7_500 * f, 0, 0, 0], rtol=1e-12)
+
+
+def test_a_provider_hosting_a_pool_paid_in_above_its_spend_needs_no_capital_that_year():
+    # the provider hosts a pool of its own line (spend 100 a year); the council pays in 150 a year and
+    # the provider 0, the host bearing the variance: the provider funds 100 - 150 = -50 each year,
+    # less than nothing, so the investor draws nothing and, with no outcome paid, loses nothing
+    data = {**BASE, "horizon": 2,
+            "agencies": [*BASE["agencies"], {"id": "investor", "name": "Investor"}],
+            "costs": [{"name": "Service", "agency": "provider", "amounts": [100, 100]}],
+            "partnership": {"pooled_budget": {"host": "provider", "variance": "host",
+                                              "contributions": {"local_authority": [150, 150], "provider": [0, 0]}},
+                            "investments": [{"investor": "investor", "provider": "provider", "commitment": 1000}]}}
+    r = cba.appraise(data).partnership()
+    np.testing.assert_allclose(r.flows.funding_cash[0, r.partner_ids.index("provider")], [-50, -50])
+    row = r.investors().iloc[0]
+    assert (row["drawn"], row["maximum_loss"]) == (0.0, 0.0)
+    assert r.check().empty

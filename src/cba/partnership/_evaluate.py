@@ -356,7 +356,10 @@ def evaluate_deal(model: CompiledModel, deal: CompiledDeal, flows: Flows,
         commitments = [term("commitment", i) for i in members]
         committed = commitments[0] if len(members) == 1 else np.sum(commitments, axis=0)
         lead = members[0]   # the syndicate's terms agree (cba.model._deal_terms checks them)
-        waterfall = investor_flows(np.broadcast_to(funding_cash[:, provider], (D, H)), receipts,
+        # a provider that hosts a pool paid in above its spend funds less than nothing that year: it
+        # needs no working capital then (what it holds is not carried to later years' costs)
+        costs_due = np.maximum(np.broadcast_to(funding_cash[:, provider], (D, H)), 0.0)
+        waterfall = investor_flows(costs_due, receipts,
                                    committed, term("return_cap", lead), term("surplus_share", lead))
         for i, commitment in zip(members, commitments):
             w = waterfall if len(members) == 1 else waterfall.share(

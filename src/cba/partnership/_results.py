@@ -282,7 +282,7 @@ class PartnershipResult:
             # a syndicate (several investors in one provider) loses in proportion to commitments
             syndicate = float(sum(committed[j] for j, (_, p) in enumerate(self.deal.investments) if p == provider))
             part = 1.0 if syndicate == commitment else commitment / syndicate if syndicate > 0 else 0.0
-            costs = self.flows.funding_cash[0, provider]
+            costs = np.maximum(self.flows.funding_cash[0, provider], 0.0)   # as the waterfall takes them
             rows.append({
                 "agreement": self.deal.names["investments"][i], "investor": self.partner_ids[investor],
                 "provider": self.partner_ids[provider], "commitment": commitment,
