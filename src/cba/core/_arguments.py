@@ -65,4 +65,26 @@ def instance_argument(value: Any, kinds: type | tuple[type, ...], name: str, wha
     return value
 
 
-__all__ = ["instance_argument", "kind_of", "path_argument"]
+def flag(value: Any, name: str) -> bool:
+    """``value`` when it is ``True`` or ``False`` (NumPy's too), else a CBAError naming ``name``.
+
+    >>> flag(True, "health")
+    True
+    >>> flag("no", "health")
+    Traceback (most recent call last):
+    ...
+    cba.core._errors.CBAError: health: expected True or False, got text ('no')
+    """
+    if type(value).__name__ in ("bool", "bool_"):
+        return bool(value)
+    raise CBAError(f"{name}: expected True or False, got {kind_of(value)}")
+
+
+def text_argument(value: Any, name: str, what: str = "text") -> str:
+    """``value`` when it is text, else a CBAError naming ``name``."""
+    if isinstance(value, str):
+        return value
+    raise CBAError(f"{name}: expected {what}, got {kind_of(value)}")
+
+
+__all__ = ["flag", "instance_argument", "kind_of", "path_argument", "text_argument"]

@@ -48,6 +48,65 @@ def number(value: Any, where: str, *, minimum: float | None = None) -> float:
     return x
 
 
+def numbers(value: Any, where: str, *, missing: bool = False, above: float | None = None) -> np.ndarray:
+    """A number or an array of numbers a caller gave, as floats, or a CBAError naming ``where``.
+
+    Checked once per call with NumPy, not element by element: ``None``, text, yes/no
+    values, objects and ragged lists are refused, and so are NaN and infinities unless
+    ``missing`` lets NaN stand for "none" (it never lets an infinity through). With
+    ``above``, every number must be greater than it. A float array comes back as it is.
+
+    >>> numbers([0.035, 0.03], "rates").tolist()
+    [0.035, 0.03]
+    >>> numbers([0.035, float("nan")], "rates")
+    Traceback (most recent call last):
+    ...
+    cba.core._errors.CBAError: rates: expected finite numbers, got NaN or an infinity
+    >>> numbers("0.035", "rates")
+    Traceback (most recent call last):
+    ...
+    cba.core._errors.CBAError: rates: expected a number or an array of numbers, got '0.035'
+    """
+    if isinstance(value, np.ndarray) and value.dtype.kind == "f":
+        array = value
+    else:
+        if value is None or isinstance(value, (str, bytes, bool, np.bool_, dict, set)):
+            raise CBAError(f"{where}: expected a number or an array of numbers, got {_short(value)}")
+        try:
+            raw = np.asarray(value)
+            if raw.dtype.kind not in "fiuO":          # yes/no values, text, dates
+                raise TypeError
+            array = raw.astype(float)                 # objects: only what converts exactly
+        except (TypeError, ValueError, OverflowError):
+            raise CBAError(f"{where}: expected a number or an array of numbers, got {_short(value)}") from None
+    finite = np.isfinite(array)
+    if not finite.all() and not (missing and not np.isinf(array).any()):
+        raise CBAError(f"{where}: expected finite numbers, got NaN or an infinity")
+    if above is not None and not (array[finite] > above).all():
+        raise CBAError(f"{where}: every number must be above {above:g}")
+    return array
+
+
+def whole(value: Any, where: str, *, minimum: int = 0, maximum: int | None = None) -> int:
+    """A whole number a caller gave (a count, a horizon, a year), or a CBAError naming ``where``.
+
+    >>> whole(30, "horizon")
+    30
+    >>> whole(2.5, "horizon")
+    Traceback (most recent call last):
+    ...
+    cba.core._errors.CBAError: horizon: expected a whole number, got 2.5
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise CBAError(f"{where}: expected a whole number, got {_short(value)}")
+    n = int(value)
+    if n < minimum:
+        raise CBAError(f"{where}: must be {minimum} or more, got {n}")
+    if maximum is not None and n > maximum:
+        raise CBAError(f"{where}: must be {maximum} or less, got {n}")
+    return n
+
+
 def _short(value: Any) -> str:
     text = shown(value)                    # bounded: deep data a user gave never recurses
     return text if len(text) <= 60 else text[:57] + "..."

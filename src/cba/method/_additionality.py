@@ -18,6 +18,10 @@ from typing import TYPE_CHECKING, overload
 
 import numpy as np
 
+from cba.core._errors import CBAError
+from cba.core._numbers import numbers, whole
+from cba.method._discounting import MAX_YEARS
+
 if TYPE_CHECKING:  # pragma: no cover
     from numpy.typing import ArrayLike
 
@@ -46,11 +50,16 @@ def net_success_rate(engagement: ArrayLike, success: ArrayLike, deadweight: Arra
     >>> round(float(net_success_rate(0.8, 0.5, deadweight=0.2)), 12)
     0.32
     """
-    e, s = np.asarray(engagement, float), np.asarray(success, float)
-    keep = [1.0 - np.asarray(x, float) for x in (deadweight, displacement, leakage, substitution, attribution)]
-    out = e * s
-    for k in keep:
-        out = out * k
+    rates = {"engagement": engagement, "success": success, "deadweight": deadweight, "displacement": displacement,
+             "leakage": leakage, "substitution": substitution, "attribution": attribution}
+    e, s, *rest = (numbers(x, f"net_success_rate: {name}") for name, x in rates.items())
+    keep = [1.0 - x for x in rest]
+    try:
+        out = e * s
+        for k in keep:
+            out = out * k
+    except ValueError:
+        raise CBAError("net_success_rate: the arrays' shapes do not match") from None
     return out[()] if out.ndim == 0 else out
 
 
@@ -80,15 +89,30 @@ def benefit_kernel(horizon: int, lag: ArrayLike, duration: ArrayLike, drop_off: 
     >>> benefit_kernel(4, 1, 3, 0.1)[0]
     array([0.  , 1.  , 0.9 , 0.81])
     """
-    lag = np.asarray(lag)[..., None, None]
-    duration = np.asarray(duration)[..., None, None]
-    retain = 1.0 - np.asarray(drop_off, dtype=float)[..., None, None]
+    horizon = whole(horizon, "benefit_kernel: horizon", maximum=MAX_YEARS)
+    lag, duration = (_years(x, f"benefit_kernel: {name}", horizon)[..., None, None]
+                     for name, x in (("lag", lag), ("duration", duration)))
+    lost = numbers(drop_off, "benefit_kernel: drop_off")
+    if ((lost < 0) | (lost > 1)).any():
+        raise CBAError("benefit_kernel: drop_off must be a share between 0 and 1")
+    retain = 1.0 - lost[..., None, None]
     c = np.arange(horizon)[:, None]
     t = np.arange(horizon)[None, :]
     k = t - c - lag
     inside = (k >= 0) & (k < duration)
     # powers with a clipped exponent: k < 0 cells are masked out anyway
-    return np.where(inside, retain ** np.clip(k, 0, None), 0.0)
+    try:
+        return np.where(inside, retain ** np.clip(k, 0, None), 0.0)
+    except ValueError:
+        raise CBAError("benefit_kernel: the shapes of lag, duration and drop_off do not match") from None
+
+
+def _years(value: ArrayLike, where: str, horizon: int) -> np.ndarray:
+    """Whole years 0 or more as integers, those beyond the horizon (which change nothing) cut to it."""
+    years = numbers(value, where)
+    if (years < 0).any() or (years != np.floor(years)).any():
+        raise CBAError(f"{where}: expected whole numbers of years, 0 or more")
+    return np.minimum(years, horizon + 1).astype(np.int64)
 
 
 def benefit_years(net_successes: ArrayLike, kernel: ArrayLike) -> np.ndarray:
@@ -106,5 +130,11 @@ def benefit_years(net_successes: ArrayLike, kernel: ArrayLike) -> np.ndarray:
     >>> benefit_years([32.0, 0, 0, 0], benefit_kernel(4, 1, 3, 0.1)).round(6)
     array([ 0.  , 32.  , 28.8 , 25.92])
     """
-    s = np.asarray(net_successes, dtype=float)
-    return np.matmul(s[..., None, :], kernel)[..., 0, :]
+    s, k = numbers(net_successes, "benefit_years: net_successes"), numbers(kernel, "benefit_years: kernel")
+    if s.ndim == 0 or k.ndim < 2:
+        raise CBAError("benefit_years: expected net successes by year and a kernel of intake year by year")
+    try:
+        return np.matmul(s[..., None, :], k)[..., 0, :]
+    except ValueError:
+        raise CBAError(f"benefit_years: net successes of shape {s.shape} do not match a kernel of shape "
+                       f"{k.shape}") from None

@@ -17,7 +17,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from cba.method._deflators import Deflator, year_label, year_start
+from cba.core._arguments import instance_argument
+from cba.core._errors import CBAError
+from cba.core._numbers import numbers, whole
+from cba.method._deflators import Deflator, financial_year, year_label, year_start
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -54,8 +57,13 @@ def cash_factors(deflator: Deflator, price_base: str, first_year: str, horizon: 
     """
     import numpy as np
 
+    from cba.method._discounting import MAX_YEARS
+
+    instance_argument(deflator, Deflator, "cash_factors: deflator", "a Deflator")
+    base = financial_year(price_base)
     start = year_start(first_year)
-    return np.array([deflator.factor(price_base, year_label(start + t)) for t in range(horizon)], dtype=float)
+    years = whole(horizon, "cash_factors: horizon", maximum=MAX_YEARS)
+    return np.array([deflator.factor(base, year_label(start + t)) for t in range(years)], dtype=float)
 
 
 def to_cash(real: ArrayLike, factors: ArrayLike) -> np.ndarray:
@@ -64,9 +72,7 @@ def to_cash(real: ArrayLike, factors: ArrayLike) -> np.ndarray:
     >>> to_cash([100.0, 100.0], [1.0, 1.02]).tolist()
     [100.0, 102.0]
     """
-    import numpy as np
-
-    return np.asarray(real, dtype=float) * np.asarray(factors, dtype=float)
+    return _times(numbers(real, "to_cash: real"), numbers(factors, "to_cash: factors", above=0.0), "to_cash")
 
 
 def to_real(cash: ArrayLike, factors: ArrayLike) -> np.ndarray:
@@ -75,6 +81,13 @@ def to_real(cash: ArrayLike, factors: ArrayLike) -> np.ndarray:
     >>> to_real([100.0, 102.0], [1.0, 1.02]).tolist()
     [100.0, 100.0]
     """
-    import numpy as np
+    return _times(numbers(cash, "to_real: cash"), numbers(factors, "to_real: factors", above=0.0), "to_real",
+                  divide=True)
 
-    return np.asarray(cash, dtype=float) / np.asarray(factors, dtype=float)
+
+def _times(amounts: np.ndarray, factors: np.ndarray, where: str, divide: bool = False) -> np.ndarray:
+    try:
+        return amounts / factors if divide else amounts * factors
+    except ValueError:
+        raise CBAError(f"{where}: amounts of shape {amounts.shape} do not match factors of shape "
+                       f"{factors.shape}") from None

@@ -23,12 +23,13 @@ from typing import Any, cast, overload
 
 import numpy as np
 
+from cba.core._arguments import instance_argument, kind_of, path_argument, text_argument
 from cba.core._errors import CBAError
+from cba.core._numbers import numbers, whole
 
 _FY = re.compile(r"^\s*(\d{4})\s*[/\-]\s*(\d{2}|\d{4})\s*$")
 
 
-@functools.lru_cache(maxsize=1024)   # pure, and called for every price of every model compiled
 def financial_year(label: str | int) -> str:
     """Normalise a financial-year label to the ``YYYY/YY`` form.
 
@@ -39,6 +40,13 @@ def financial_year(label: str | int) -> str:
     >>> financial_year("1999/2000")
     '1999/00'
     """
+    if isinstance(label, bool) or not isinstance(label, (str, int)):
+        raise CBAError(f"financial_year: expected a financial year label such as '2024/25', got {kind_of(label)}")
+    return _financial_year(label)
+
+
+@functools.lru_cache(maxsize=1024)   # pure, and called for every price of every model compiled
+def _financial_year(label: str | int) -> str:
     text = str(label)
     m = _FY.match(text)
     if not m:
@@ -60,6 +68,7 @@ def year_start(label: str) -> int:
 
 def year_label(start: int) -> str:
     """Financial-year label starting in calendar year ``start`` (2024 -> '2024/25')."""
+    start = whole(start, "year_label: start", maximum=9998)
     return f"{start}/{(start + 1) % 100:02d}"
 
 
@@ -97,7 +106,17 @@ class Deflator:
     source: str = ""
 
     def __post_init__(self) -> None:
-        norm = {financial_year(k): float(v) for k, v in self.index.items()}
+        text_argument(self.name, "Deflator: name")
+        for label in ("vintage", "base", "source"):
+            text_argument(getattr(self, label), f"Deflator {self.name}: {label}")
+        instance_argument(self.index, Mapping, f"Deflator {self.name}: index", "a mapping of financial years to "
+                                                                                "index values")
+        if not self.index:
+            raise CBAError(f"deflator {self.name}: the index has no years")
+        if isinstance(self.forecast, (str, bytes)) or not isinstance(self.forecast, (set, frozenset, list, tuple)):
+            raise CBAError(f"deflator {self.name}: forecast: expected a set of financial years, "
+                           f"got {kind_of(self.forecast)}")
+        norm = {financial_year(k): _index_value(self.name, k, v) for k, v in self.index.items()}
         for k, v in norm.items():
             if not np.isfinite(v) or v <= 0:
                 raise CBAError(f"deflator {self.name}: index for {k} must be a positive number, got {v}")
@@ -143,7 +162,7 @@ class Deflator:
     def uplift(self, amount: float | np.ndarray | Sequence[float], from_year: str | None,
                to_year: str) -> float | np.ndarray:
         """Convert ``amount`` (scalar or array, pounds) from ``from_year`` to ``to_year`` prices."""
-        return np.multiply(amount, self.factor(from_year, to_year))
+        return np.multiply(numbers(amount, "Deflator.uplift: amount"), self.factor(from_year, to_year))
 
     @classmethod
     def from_csv(cls, path: str | Path, name: str | None = None, **meta: Any) -> Deflator:
@@ -157,7 +176,9 @@ class Deflator:
 
         from cba.core._files import read_text
 
-        path = Path(path)
+        path = path_argument(path, "Deflator.from_csv: path")
+        if name is not None:
+            text_argument(name, "Deflator.from_csv: name")
         index: dict[str, float] = {}
         forecast = set()
         text = read_text(path, "deflator CSV file")
@@ -183,6 +204,15 @@ class Deflator:
     def default(cls) -> Deflator:
         """The current HM Treasury GDP deflator series shipped with the library."""
         return get(DEFAULT_DEFLATOR)
+
+
+def _index_value(name: str, year: str, value: Any) -> float:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise CBAError(f"deflator {name}: index for {year} must be a positive number, got {kind_of(value)}")
+    try:
+        return float(value)
+    except OverflowError:
+        raise CBAError(f"deflator {name}: index for {year} must be a positive number, got one too large") from None
 
 
 DEFAULT_DEFLATOR = "hmt_2026_03"

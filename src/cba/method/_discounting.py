@@ -53,6 +53,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from cba.core._arguments import flag
+from cba.core._errors import CBAError
+from cba.core._numbers import numbers, whole
+
 if TYPE_CHECKING:  # pragma: no cover
     from numpy.typing import ArrayLike
 
@@ -69,6 +73,8 @@ GREEN_BOOK_LOWER_RATES = (0.030, 0.0257, 0.0214, 0.0171, 0.0129, 0.0086)
 GREEN_BOOK_LOWER_HEALTH_RATES = (0.010, 0.0086, 0.0071)
 #: The last year the lower health schedule is published for (Table 8 stops at year 125).
 GREEN_BOOK_LOWER_HEALTH_LAST_YEAR = 125
+#: The longest horizon, in years, a model or a function of this package accepts.
+MAX_YEARS = 1000
 
 
 def banded_rates(horizon: int, band_starts: Sequence[int], rates: Sequence[float]) -> np.ndarray:
@@ -93,9 +99,14 @@ def banded_rates(horizon: int, band_starts: Sequence[int], rates: Sequence[float
     >>> banded_rates(33, GREEN_BOOK_BAND_STARTS, GREEN_BOOK_RATES)[[0, 30, 31, 32]]
     array([0.035, 0.035, 0.03 , 0.03 ])
     """
-    t = np.arange(horizon)
+    t = np.arange(whole(horizon, "banded_rates: horizon", maximum=MAX_YEARS + 1))
+    starts = numbers(band_starts, "banded_rates: band_starts")
+    r = numbers(rates, "banded_rates: rates", above=-1.0)
+    if starts.ndim != 1 or r.shape != starts.shape or not len(starts) or starts[0] != 0 \
+            or (np.diff(starts) <= 0).any():
+        raise CBAError("banded_rates: band_starts must increase from 0, with one rate for each band")
     band = np.searchsorted(np.asarray(band_starts), t, side="right") - 1
-    return np.asarray(rates, dtype=float)[band]
+    return r[band]
 
 
 def discount_factors(rates: ArrayLike, first_year_discounted: bool = False) -> np.ndarray:
@@ -124,9 +135,11 @@ def discount_factors(rates: ArrayLike, first_year_discounted: bool = False) -> n
     >>> discount_factors([0.035, 0.035, 0.035]).round(6)
     array([1.      , 0.966184, 0.933511])
     """
-    r = np.asarray(rates, dtype=float)
+    r = numbers(rates, "discount_factors: rates", above=-1.0)
+    if r.ndim == 0:
+        raise CBAError("discount_factors: rates: expected one rate for each year, got a single number")
     growth = 1.0 + r
-    if not first_year_discounted:
+    if not flag(first_year_discounted, "discount_factors: first_year_discounted"):
         growth = growth.copy()
         growth[..., 0] = 1.0
     return 1.0 / np.cumprod(growth, axis=-1)
@@ -163,7 +176,8 @@ def schedule_factors(horizon: int, band_starts: Sequence[int], rates: Sequence[f
     >>> float(schedule_factors(31, GREEN_BOOK_BAND_STARTS, GREEN_BOOK_RATES, True)[30].round(6))
     0.345901
     """
-    if first_year_discounted:
+    if flag(first_year_discounted, "schedule_factors: first_year_discounted"):
+        whole(horizon, "schedule_factors: horizon", maximum=MAX_YEARS)
         return discount_factors(banded_rates(horizon + 1, band_starts, rates)[1:], first_year_discounted=True)
     return discount_factors(banded_rates(horizon, band_starts, rates))
 
@@ -174,10 +188,14 @@ def green_book_factors(horizon: int, health: bool = False, first_year_discounted
     >>> green_book_factors(32)[[1, 30, 31]].round(6)
     array([0.966184, 0.356278, 0.345901])
     """
-    rates = GREEN_BOOK_HEALTH_RATES if health else GREEN_BOOK_RATES
+    rates = GREEN_BOOK_HEALTH_RATES if flag(health, "green_book_factors: health") else GREEN_BOOK_RATES
     return schedule_factors(horizon, GREEN_BOOK_BAND_STARTS, rates, first_year_discounted)
 
 
 def present_value(flows: ArrayLike, factors: ArrayLike) -> np.ndarray:
     """``PV(x) = sum_t x[t] * DF[t]`` over the last axis (pounds, real terms)."""
-    return np.sum(np.asarray(flows, dtype=float) * np.asarray(factors, dtype=float), axis=-1)
+    x, df = numbers(flows, "present_value: flows"), numbers(factors, "present_value: factors")
+    try:
+        return np.sum(x * df, axis=-1)
+    except ValueError:
+        raise CBAError(f"present_value: flows of shape {x.shape} do not match factors of shape {df.shape}") from None

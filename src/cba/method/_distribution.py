@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from cba.core._errors import CBAError
+from cba.core._numbers import number, numbers
+
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
     from numpy.typing import ArrayLike
@@ -44,7 +47,15 @@ def income_weight(income: ArrayLike, reference_income: float, elasticity: float)
     """
     import numpy as np
 
-    w = (float(reference_income) / np.asarray(income, dtype=float)) ** float(elasticity)
+    reference = number(reference_income, "income_weight: reference_income")
+    if reference <= 0:
+        raise CBAError(f"income_weight: reference_income must be above 0, got {reference:g}")
+    incomes = numbers(income, "income_weight: income", above=0.0)
+    with np.errstate(over="ignore"):
+        w = (reference / incomes) ** number(elasticity, "income_weight: elasticity")
+    if not np.isfinite(w).all():
+        raise CBAError("income_weight: the weight is too large to compute (an income far below the reference, "
+                       "or a large elasticity)")
     return float(w) if np.ndim(w) == 0 else w
 
 
@@ -56,4 +67,9 @@ def weighted_present_value(present_values: ArrayLike, weights: ArrayLike) -> flo
     """
     import numpy as np
 
-    return float(np.dot(np.asarray(present_values, dtype=float), np.asarray(weights, dtype=float)))
+    pv = numbers(present_values, "weighted_present_value: present_values")
+    w = numbers(weights, "weighted_present_value: weights")
+    if pv.shape != w.shape or pv.ndim != 1:
+        raise CBAError(f"weighted_present_value: expected one weight for each present value, got {w.size} weights "
+                       f"for {pv.size} present values")
+    return float(np.dot(pv, w))

@@ -31,6 +31,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from cba.core._errors import CBAError
+from cba.core._numbers import numbers
+
 if TYPE_CHECKING:  # pragma: no cover
     from numpy.typing import ArrayLike
 
@@ -41,7 +44,8 @@ def uplift_costs(costs: ArrayLike, correction: ArrayLike) -> np.ndarray:
     >>> float(uplift_costs(1000.0, 0.25))
     1250.0
     """
-    return np.multiply(costs, 1.0 + np.asarray(correction, dtype=float))
+    return _times(numbers(costs, "uplift_costs: costs"), 1.0 + numbers(correction, "uplift_costs: correction"),
+                  "uplift_costs")
 
 
 def reduce_benefits(benefits: ArrayLike, correction: ArrayLike) -> np.ndarray:
@@ -50,7 +54,16 @@ def reduce_benefits(benefits: ArrayLike, correction: ArrayLike) -> np.ndarray:
     >>> float(reduce_benefits(1000.0, 0.1))
     900.0
     """
-    return np.multiply(benefits, 1.0 - np.asarray(correction, dtype=float))
+    return _times(numbers(benefits, "reduce_benefits: benefits"),
+                  1.0 - numbers(correction, "reduce_benefits: correction"), "reduce_benefits")
+
+
+def _times(amounts: np.ndarray, factor: np.ndarray, where: str) -> np.ndarray:
+    try:
+        return np.multiply(amounts, factor)
+    except ValueError:
+        raise CBAError(f"{where}: amounts of shape {amounts.shape} do not match corrections of shape "
+                       f"{factor.shape}") from None
 
 
 #: Green Book optimism-bias bounds by project type: (upper, lower) corrections of capital

@@ -12,6 +12,10 @@ from typing import overload
 
 import numpy as np
 
+from cba.core._arguments import kind_of
+from cba.core._errors import CBAError
+from cba.core._numbers import numbers
+
 
 @overload
 def value_for_money(ratio_value: float | None, names: Sequence[str], edges: Sequence[float]) -> str | None: ...
@@ -50,10 +54,16 @@ def value_for_money(ratio_value: float | np.ndarray | Sequence[float] | None, na
     >>> [value_for_money(x, names, edges) for x in (0.99, 1.0, 1.5, 2.0, 3.99, 4.0, None)]
     ['poor', 'low', 'medium', 'high', 'high', 'very high', None]
     """
-    if len(names) != len(edges) + 1:
-        raise ValueError("value_for_money: one more band name than band edges is needed")
-    scalar = ratio_value is None or np.ndim(ratio_value) == 0
-    r = np.atleast_1d(np.asarray(np.nan if ratio_value is None else ratio_value, dtype=float))
-    idx = np.searchsorted(np.asarray(edges, dtype=float), r, side="right")
+    if isinstance(names, str) or not isinstance(names, Sequence) or not all(isinstance(n, str) for n in names):
+        raise CBAError(f"value_for_money: names: expected a list of band names, got {kind_of(names)}")
+    lower = numbers(edges, "value_for_money: edges")
+    if lower.ndim != 1 or len(names) != len(lower) + 1:
+        raise CBAError("value_for_money: one more band name than band edges is needed")
+    if (np.diff(lower) <= 0).any():
+        raise CBAError("value_for_money: edges must increase")
+    ratios = numbers(np.nan if ratio_value is None else ratio_value, "value_for_money: ratio_value", missing=True)
+    scalar = ratios.ndim == 0
+    r = np.atleast_1d(ratios)
+    idx = np.searchsorted(lower, r, side="right")
     out = np.array([None if np.isnan(x) else names[i] for x, i in zip(r, idx)], dtype=object)
     return out[0] if scalar else out

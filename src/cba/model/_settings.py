@@ -28,15 +28,12 @@ from cba.method._discounting import (
     banded_rates,
     discount_factors,
 )
+from cba.method._discounting import MAX_YEARS as MAX_YEARS  # the longest horizon, lag, duration or band start
 from cba.model._agencies import CANONICAL_AGENCIES
 from cba.model._base import AgencyId, Grade, Name, NonNegative, Rate, _Model, _not_bool
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
-
-#: The longest horizon, lag, duration or band start, in years (whole numbers far beyond it
-#: would overflow the engine's integer arithmetic; no appraisal needs them).
-MAX_YEARS = 1000
 
 
 # ---------------------------------------------------------------- agencies
