@@ -87,4 +87,22 @@ def text_argument(value: Any, name: str, what: str = "text") -> str:
     raise CBAError(f"{name}: expected {what}, got {kind_of(value)}")
 
 
-__all__ = ["flag", "instance_argument", "kind_of", "path_argument", "text_argument"]
+def output_pairs(outputs: Any, force: Any, inputs: Any) -> list[tuple[Any, Any]]:
+    """The ``(data, path)`` pairs of :func:`cba.core._files.write_files` as a list, its ``force``
+    a yes/no value and its ``inputs`` paths, else a CBAError naming what is wrong."""
+    if isinstance(outputs, (str, bytes)) or not hasattr(outputs, "__iter__"):
+        raise CBAError(f"write_files: outputs: expected a list of (data, path) pairs, got {kind_of(outputs)}")
+    pairs = list(outputs)
+    for i, pair in enumerate(pairs):
+        if not (isinstance(pair, (tuple, list)) and len(pair) == 2):
+            raise CBAError(f"write_files: outputs[{i}]: expected a (data, path) pair, got {kind_of(pair)}")
+        if not isinstance(pair[0], (str, bytes)):
+            raise CBAError(f"write_files: outputs[{i}]: can only write text or bytes, got {kind_of(pair[0])}")
+        path_argument(pair[1], f"write_files: outputs[{i}]: path")
+    flag(force, "write_files: force")
+    if isinstance(inputs, (str, bytes, os.PathLike)) or not hasattr(inputs, "__iter__"):
+        raise CBAError(f"write_files: inputs: expected a list of file paths, got {kind_of(inputs)}")
+    return pairs
+
+
+__all__ = ["flag", "instance_argument", "kind_of", "output_pairs", "path_argument", "text_argument"]

@@ -468,7 +468,9 @@ def write_files(outputs: Sequence[tuple[str | bytes, str | Path]], force: bool =
     list of Path
         The paths written, as given.
     """
-    outputs = list(outputs)
+    from cba.core._arguments import output_pairs
+
+    outputs = output_pairs(outputs, force, inputs)
     targets = check_outputs([p for _, p in outputs], force, inputs)
     payloads = [_as_bytes(d) for d, _ in outputs]
     temps: list[str] = []
@@ -499,10 +501,7 @@ def write_files(outputs: Sequence[tuple[str | bytes, str | Path]], force: bool =
 
 def write_file(data: str | bytes, path: str | Path, force: bool = False, *,
                inputs: Iterable[str | Path] = ()) -> Path:
-    """Write text or bytes to ``path`` atomically; refuse to replace a file unless ``force``.
-
-    Text gains a final newline if it has none; ``inputs`` are never overwritten (:func:`write_files`).
-    """
+    """Write text or bytes to ``path`` atomically, never over a file unless ``force`` (:func:`write_files`)."""
     return write_files([(data, path)], force, inputs=inputs)[0]
 
 

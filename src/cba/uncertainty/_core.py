@@ -186,8 +186,11 @@ def metric_names(model: CompiledModel, include_agencies: bool = True) -> list[st
     >>> metric_names(m)[-2:]
     ['fiscal_share[local_authority]', 'roi[local_authority]']
     """
+    from cba.core._arguments import flag, instance_argument
+
+    instance_argument(model, CompiledModel, "metric_names: model", "a compiled model (cba.engine.compile_model)")
     names = list(METRIC_NAMES)
-    if include_agencies:
+    if flag(include_agencies, "metric_names: include_agencies"):
         names += [f"{k}[{a}]" for k in AGENCY_METRIC_NAMES for a in model.agencies]
         names += _deal_metric_names(model)
     return names
@@ -246,6 +249,14 @@ class Threshold:
     metric: str
     op: str
     value: float
+
+    def __post_init__(self) -> None:
+        from cba.core._arguments import text_argument
+
+        text_argument(self.metric, "Threshold: metric", "a metric name")
+        if not isinstance(self.op, str) or self.op not in _OPS:
+            raise CBAError(f"Threshold: op: expected one of > >= < <=, got {shown(self.op)}")
+        object.__setattr__(self, "value", number(self.value, f"Threshold: value ({self.metric})"))
 
     def beats(self, x: np.ndarray) -> np.ndarray:
         """True where ``x`` beats the threshold (an undefined value never does)."""

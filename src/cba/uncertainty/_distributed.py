@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from cba.core._arguments import kind_of
+from cba.core._arguments import flag, kind_of
 from cba.core._errors import CBAError
 from cba.engine._compiled import CompiledModel, compile_model
 from cba.engine._loading import load_intervention
@@ -184,6 +184,7 @@ def appraise_many(models: Iterable[Intervention | Appraisal | dict[str, Any] | s
     if isinstance(models, (str, os.PathLike, dict, Intervention)) or not isinstance(models, Iterable):
         raise CBAError(f"appraise_many: expected a list of models, got {kind_of(models)}")
     items = [_as_intervention(m, i) for i, m in enumerate(models)]
+    include_irr = flag(include_irr, "appraise_many: include_irr")
     if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
         raise CBAError(f"batch_size: must be a whole number 1 or more, got {batch_size!r}")
     head = ["name", *METRIC_NAMES]

@@ -82,7 +82,9 @@ def from_spec(spec: object, path: str = "") -> Distribution:
     ...
     cba.core._errors.CBAError: outcomes[0].success: pert: mode (0.2) must lie between low (0.5) and high (0.7)
     """
-    prefix = f"{path}: " if path else ""
+    from cba.core._arguments import text_argument
+
+    prefix = f"{text_argument(path, 'from_spec: path', 'the parameter path as text')}: " if path else ""
     if isinstance(spec, Distribution):
         return spec
     if isinstance(spec, (int, float)) and not isinstance(spec, bool):

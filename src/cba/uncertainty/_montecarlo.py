@@ -308,6 +308,10 @@ def montecarlo(model: ModelLike, distributions: Mapping[str, object], draws: int
     """
     compiled = core.as_compiled(model)
     draws = core.check_draws(draws)  # hardening: bounded before anything is allocated
+    if progress is not None:
+        from cba.core._arguments import flag
+
+        flag(progress, "montecarlo: progress")
     memory = core.check_memory(_whole(memory, "memory", 0))  # hardening: the in-memory table is bounded too
     qs = _check_quantiles(quantiles)
     sampler = Sampler(compiled, distributions, seed=seed, correlation=correlation, seed_scheme=seed_scheme)

@@ -183,7 +183,10 @@ def resolve(model: CompiledModel, path: str) -> Parameter:
     CBAError
         For an unknown form or an index beyond the model, naming the path.
     """
-    p = canonical(path)
+    from cba.core._arguments import instance_argument, text_argument
+
+    instance_argument(model, CompiledModel, "resolve: model", "a compiled model (cba.engine.compile_model)")
+    p = canonical(text_argument(path, "resolve: path", "a parameter path such as 'outcomes[0].success'"))
     iv = model.intervention
     H = model.horizon
     if p.startswith("partnership."):  # a deal term (cba.uncertainty._deal_parameters)

@@ -120,7 +120,11 @@ def scenarios(model: ModelLike, scenarios: Mapping[str, Mapping[str, float]], *,
         the base is included) or after a column of the tables (:data:`RESERVED`),
         and for two scenarios whose names are the same text.
     """
+    from cba.core._arguments import flag
+
     compiled = core.as_compiled(model)
+    include_base = flag(include_base, "scenarios: include_base")
+    include_irr = flag(include_irr, "scenarios: include_irr")
     if not isinstance(scenarios, Mapping):
         raise CBAError("scenarios: expected a mapping of scenario name to {parameter: value}")
     from cba.model._names import clashes, control_problem

@@ -158,6 +158,9 @@ def one_way(model: ModelLike, ranges: Ranges, *, relative: float | None = None, 
     -------
     SensitivityResult
     """
+    from cba.core._arguments import flag
+
+    include_irr = flag(include_irr, "one_way: include_irr")
     compiled = core.as_compiled(model)
     if relative is not None:
         relative = number(relative, "relative")

@@ -145,7 +145,9 @@ def load_spec(path: str | Path) -> UncertaintySpec:
     """
     from cba.core._files import load_data
 
-    p = Path(path)
+    from cba.core._arguments import path_argument
+
+    p = path_argument(path, "load_spec: path")
     try:
         data = load_data(p, "uncertainty file")
     except CBAError as exc:

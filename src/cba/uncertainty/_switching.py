@@ -158,6 +158,9 @@ def switching_value(model: ModelLike, parameter: str, metric: str = "financial_r
     """
     compiled = core.as_compiled(model)
     metric = core.check_metric(compiled, metric)
+    xtol = number(xtol, "switching_value: xtol")
+    if xtol <= 0:
+        raise CBAError(f"switching_value: xtol must be above 0, got {xtol:g}")
     if threshold is None:
         t = core.default_threshold(compiled, metric)
         if t is None:

@@ -21,6 +21,7 @@ import pandas as pd
 
 from cba.core._escaping import markdown_text
 from cba.core._plain import plain
+from cba.outputs._arguments import takes
 from cba.outputs._format import render_table_markdown, render_table_text, units_text
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -84,6 +85,7 @@ def to_text(result: PartnershipResult, solution=None, risk=None) -> str:
     return "\n\n".join(parts)
 
 
+@takes(result='deal')
 def to_markdown(result: PartnershipResult, solution=None, risk=None) -> str:
     head = _heading(result, solution)
     lines = [f"# {markdown_text(head[0], cell=True)}", "", *(markdown_text(h) for h in head[2:]), ""]
@@ -108,10 +110,12 @@ def to_dict(result: PartnershipResult, solution=None, risk=None) -> dict[str, An
     return data
 
 
+@takes(result='deal')
 def to_json(result: PartnershipResult, solution=None, risk=None) -> str:
     return json.dumps(to_dict(result, solution, risk), indent=2, ensure_ascii=False, allow_nan=False)
 
 
+@takes(result='deal')
 def to_csv(result: PartnershipResult, solution=None, risk=None) -> str:
     frame = result.partners()
     if risk is not None:
@@ -123,6 +127,7 @@ def to_csv(result: PartnershipResult, solution=None, risk=None) -> str:
     return csv_text(frame)
 
 
+@takes(result='deal')
 def to_xlsx(result: PartnershipResult, solution=None, risk=None) -> bytes:
     """The deal's tables, one sheet each, and its charts: titled with the intervention and
     what the figures are, set up to print on A4 (see :mod:`.xlsx`)."""
@@ -145,6 +150,7 @@ def to_xlsx(result: PartnershipResult, solution=None, risk=None) -> bytes:
                                              appraisal_figures(result.appraisal)["cover"]))
 
 
+@takes(result='deal')
 def to_docx(result: PartnershipResult, solution=None, risk=None) -> bytes:
     """A Word document of the appraisal with this deal (and the solver's question, and the risk):
     see :func:`cba.outputs.export._docx_case.appraisal_docx`."""

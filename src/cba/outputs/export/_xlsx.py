@@ -40,6 +40,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from cba._version import __version__
 from cba.core._errors import CBAError
+from cba.outputs._arguments import takes
 from cba.outputs._format import (
     _missing,
     column_kinds,
@@ -446,6 +447,7 @@ def add_chart_sheet(workbook: Workbook, name: str, charts: Sequence[tuple[str, A
     _print_setup(ws, column, row, 1, footer or heading, one_page=False, repeat_header=False)
 
 
+@takes(sheets='sheets', title='text?')
 def workbook_bytes(sheets: Mapping[str, pd.DataFrame], title: str | None = None, *,
                    figures: Mapping[str, str] | None = None, charts: Sequence[tuple[str, Any, str]] = (),
                    charts_figures: str = "", one_page: Collection[str] = ("Summary", "Side by side"),

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 
 from cba._version import __version__
 from cba.core._limits import check_export_rows
+from cba.outputs._arguments import takes
 from cba.outputs._format import fmt, render_table_html
 from cba.outputs._palette import CAPTIONS, DEAL_CAPTIONS
 
@@ -273,6 +274,7 @@ def _partnership(appraisal: Appraisal, charts: bool) -> list[tuple[str, str]]:
     return out
 
 
+@takes(appraisal='appraisal', charts='flag')
 def render_report(appraisal: Appraisal, charts: bool = True) -> str:
     """The appraisal as one self-contained HTML document.
 

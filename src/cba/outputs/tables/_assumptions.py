@@ -16,6 +16,7 @@ import pandas as pd
 
 from cba.method._additionality import net_success_rate
 from cba.model._agencies import display_name
+from cba.outputs._arguments import takes
 from cba.outputs._format import fmt
 from cba.outputs.tables._frame import _MONEY, _table
 
@@ -35,6 +36,7 @@ def _line_pv(appraisal: Appraisal, source_type: str, value_type: str | None = No
 KIND_NAMES = {"revenue": "Revenue", "capital": "Capital", "in_kind": "In kind"}
 
 
+@takes(appraisal='appraisal')
 def cost_line_table(appraisal: Appraisal) -> pd.DataFrame:
     """Assumptions: every cost line as entered, with its price uplift and optimism bias.
 
@@ -100,6 +102,7 @@ def _cashable_shown(value, names: dict[str, str] | None = None) -> str | float |
 DISPLAY_ONLY = "display_only"
 
 
+@takes(appraisal='appraisal')
 def outcome_table(appraisal: Appraisal) -> pd.DataFrame:
     """Assumptions: every outcome with all its parameters and its optimism bias.
 
@@ -176,6 +179,7 @@ def _cell(value: Any) -> Any:
     return json.dumps(value, default=str, ensure_ascii=False)
 
 
+@takes(appraisal='appraisal')
 def unit_value_table(appraisal: Appraisal) -> pd.DataFrame:
     """Assumptions: every unit value component used, with where it comes from.
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from cba.model._agencies import display_name
+from cba.outputs._arguments import takes
 from cba.outputs.tables._assumptions import OUTCOME_RATES
 from cba.outputs.tables._frame import _MONEY, _table
 
@@ -27,6 +28,7 @@ def _field_text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+@takes(model='settings')
 def fields_table(model: _Model) -> pd.DataFrame:
     """Any input model (cost line, outcome, ...) as a two-column table of its fields."""
     data = model.to_dict()
@@ -58,6 +60,7 @@ def _value_text(value, names: dict[str, str]) -> str:
     return "; ".join(parts)
 
 
+@takes(model='intervention')
 def model_tables(model: Intervention) -> dict[str, pd.DataFrame]:
     """An :class:`~cba.model._intervention.Intervention` as tables, as entered (nothing computed).
 

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import pandas as pd
 
+from cba.outputs._arguments import takes
 from cba.outputs._format import fmt, format_value, units_text
 from cba.outputs._labels import agency_names_of, metric_kind, metric_label
 from cba.outputs.tables._frame import _table
@@ -62,6 +63,7 @@ def _parameter_value(x: float, unit: str) -> str:
 
 
 # ---------------------------------------------------------------- scenarios
+@takes(result='scenarios', model='model?')
 def scenario_tables(result: ScenarioResult,
                     model: Intervention | Appraisal | CompiledModel | None = None) -> dict[str, pd.DataFrame]:
     """The metrics of each scenario side by side, and the assumptions behind them.
@@ -98,6 +100,7 @@ def scenario_tables(result: ScenarioResult,
 
 
 # ---------------------------------------------------------------- one-way sensitivity
+@takes(result='sensitivity', model='model?')
 def sensitivity_tables(result: SensitivityResult,
                        model: Intervention | Appraisal | CompiledModel | None = None) -> dict[str, pd.DataFrame]:
     """One table per metric: each parameter at its low and high value, largest swing first.
@@ -146,6 +149,7 @@ def _switching_note(sv) -> str:
             f"(it runs from {fmt(low, kind)} to {fmt(high, kind)})")
 
 
+@takes(values='switching')
 def switching_records(values: Sequence[SwitchingValue]) -> pd.DataFrame:
     """Switching values as the table of :func:`cba.uncertainty.switching_values` (same columns)."""
     import numpy as np
@@ -157,6 +161,7 @@ def switching_records(values: Sequence[SwitchingValue]) -> pd.DataFrame:
                           "message": sv.message} for sv in values])
 
 
+@takes(values='switching', model='model?')
 def switching_tables(values: Sequence[SwitchingValue],
                      model: Intervention | Appraisal | CompiledModel | None = None) -> dict[str, pd.DataFrame]:
     """One table per metric: each parameter's value in the model and its switching value.
@@ -211,6 +216,7 @@ def _quantile_label(column: str) -> str:
     return f"{q}{suffix} percentile"
 
 
+@takes(result='montecarlo', model='model?')
 def montecarlo_tables(result: MonteCarloResult,
                       model: Intervention | Appraisal | CompiledModel | None = None) -> dict[str, pd.DataFrame]:
     """The spread of each metric over the draws, and the chance each test is met.
