@@ -23,7 +23,7 @@ LARGEST = float(np.finfo(float).max)
 _TOO_LARGE = f"too large to compute (beyond {LARGEST:.3g})"
 
 
-def number(value: Any, where: str, *, minimum: float | None = None) -> float:
+def number(value: Any, where: str, *, minimum: float | None = None, missing: bool = False) -> float:
     """A finite number a user gave, or :class:`~cba.core._errors.CBAError` naming ``where``.
 
     >>> number(0.4, "scenarios.low.outcomes[0].success"), number(3, "x")
@@ -41,7 +41,7 @@ def number(value: Any, where: str, *, minimum: float | None = None) -> float:
         x = float(value)
     except OverflowError:
         raise CBAError(f"{where}: {_short(value)} is {_TOO_LARGE}") from None
-    if not math.isfinite(x):
+    if not math.isfinite(x) and not (missing and math.isnan(x)):
         raise CBAError(f"{where}: expected a finite number, got {_short(value)}")
     if minimum is not None and x < minimum:
         raise CBAError(f"{where}: must be {minimum:g} or more, got {_short(value)}")
@@ -79,10 +79,17 @@ def numbers(value: Any, where: str, *, missing: bool = False, above: float | Non
             array = raw.astype(float)                 # objects: only what converts exactly
         except (TypeError, ValueError, OverflowError):
             raise CBAError(f"{where}: expected a number or an array of numbers, got {_short(value)}") from None
-    finite = np.isfinite(array)
-    if not finite.all() and not (missing and not np.isinf(array).any()):
-        raise CBAError(f"{where}: expected finite numbers, got NaN or an infinity")
-    if above is not None and not (array[finite] > above).all():
+    if not array.size:
+        return array
+    if missing:      # NaN stands for none: only infinities are refused
+        if np.isinf(array).any():
+            raise CBAError(f"{where}: expected finite numbers, got an infinity")
+        lowest = np.nanmin(array) if above is not None and not np.isnan(array).all() else np.nan
+    else:            # two reductions, no temporary array: NaN and infinities show in the least or the greatest
+        lowest, greatest = array.min(), array.max()
+        if not (math.isfinite(lowest) and math.isfinite(greatest)):
+            raise CBAError(f"{where}: expected finite numbers, got NaN or an infinity")
+    if above is not None and lowest <= above:
         raise CBAError(f"{where}: every number must be above {above:g}")
     return array
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 import cba.method._deflators as deflators
-from cba.core._arguments import instance_argument
+from cba.core._arguments import flag, instance_argument
 from cba.core._errors import CBAError, ModelError
 from cba.model._intervention import Intervention
 from cba.model._lines import Outcome, ValueComponent
@@ -235,6 +235,7 @@ def compile_model(model: Intervention, provenance: bool = True) -> CompiledModel
         confidence grade, each naming the field path.
     """
     instance_argument(model, Intervention, "compile_model: model", "an Intervention (cba.load_intervention(...))")
+    provenance = flag(provenance, "compile_model: provenance")
     running = gc.isenabled()
     gc.disable()
     try:

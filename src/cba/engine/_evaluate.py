@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from cba.core._arguments import instance_argument, kind_of
 from cba.core._errors import CBAError
 from cba.engine._compiled import ECONOMIC, FISCAL, PARAMETER_SHAPES, SOCIAL, CompiledModel
 from cba.engine._segments import _columns, segment_sum
@@ -165,6 +166,7 @@ def evaluate(model: CompiledModel, overrides: Mapping[str, np.ndarray] | None = 
     -------
     Flows
     """
+    _check(model, overrides, "evaluate")
     overrides = dict(overrides or {})
     D = _draws(overrides, model)
 
@@ -245,8 +247,16 @@ class Totals:
     avoidance: np.ndarray | None = None
 
 
+def _check(model: object, overrides: object, where: str) -> None:
+    instance_argument(model, CompiledModel, f"{where}: model", "a compiled model (cba.engine.compile_model)")
+    if overrides is not None and not isinstance(overrides, Mapping):
+        raise CBAError(f"{where}: overrides: expected a mapping of parameter names to arrays, got {kind_of(overrides)}")
+
+
 def reduce_flows(model: CompiledModel, flows: Flows) -> Totals:
     """Sum flows into :class:`Totals` with matrix products (no loops)."""
+    instance_argument(model, CompiledModel, "reduce_flows: model", "a compiled model (cba.engine.compile_model)")
+    instance_argument(flows, Flows, "reduce_flows: flows", "Flows (cba.engine.evaluate)")
     cost_map = model.agency_matrix(model.cost_agency)                              # (L, A)
     is_fiscal = model.component_type == FISCAL
     fiscal_map = model.agency_matrix(np.where(is_fiscal, model.component_agency, -1))  # (K, A)
@@ -387,6 +397,7 @@ def evaluate_totals(model: CompiledModel, overrides: Mapping[str, np.ndarray] | 
     >>> t.fiscal[:, 1, 0]
     array([1500., 3000.])
     """
+    _check(model, overrides, "evaluate_totals")
     overrides = dict(overrides or {})
     D = _draws(overrides, model)
 

@@ -13,6 +13,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from cba.core._arguments import flag, instance_argument
+from cba.core._errors import CBAError
+from cba.core._numbers import number, numbers, whole
 from cba.engine._evaluate import Totals
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -37,6 +40,8 @@ def ratio(numerator: ArrayLike, denominator: ArrayLike) -> np.ndarray:
     >>> ratio(np.array([3.0, 1.0]), np.array([2.0, 0.0]))
     array([1.5, nan])
     """
+    numerator = numbers(numerator, "ratio: numerator", missing=True)
+    denominator = numbers(denominator, "ratio: denominator", missing=True)
     num = np.asarray(numerator, dtype=float)
     den = np.asarray(denominator, dtype=float)
     out = np.full(np.broadcast(num, den).shape, np.nan)
@@ -66,6 +71,8 @@ def payback_period(costs: ArrayLike, fiscal: ArrayLike, discount_factors: ArrayL
     >>> payback_period([[40000.0, 10000.0, 0.0]], [[0.0, 30000.0, 30000.0]], [1.0, 1.0, 1.0])
     array([3.])
     """
+    costs, fiscal, discount_factors = (numbers(x, f"payback_period: {name}", missing=True) for name, x in
+        (("costs", costs), ("fiscal", fiscal), ("discount_factors", discount_factors)))
     c = np.cumsum(np.asarray(costs, float) * discount_factors, axis=-1)
     f = np.cumsum(np.asarray(fiscal, float) * discount_factors, axis=-1)
     hit = (f >= c) & (c > 0)
@@ -101,6 +108,11 @@ def irr(flows: ArrayLike, low: float = -0.99, high: float = 10.0, grid: int = 96
     >>> round(float(irr([[-100.0, 110.0]])[0]), 12)
     0.1
     """
+    flows = numbers(flows, "irr: flows", missing=True)
+    low, high = number(low, "irr: low"), number(high, "irr: high")
+    grid, iterations = whole(grid, "irr: grid", minimum=2), whole(iterations, "irr: iterations", minimum=1)
+    if not -1 < low < high:
+        raise CBAError(f"irr: expected -1 < low < high, got low={low:g}, high={high:g}")
     x = np.atleast_2d(np.asarray(flows, dtype=float))
     D, H = x.shape
     out = np.full(D, np.nan)
@@ -265,6 +277,7 @@ def present_values(totals: Totals) -> PresentValues:
     DF))``. Without health components the first term alone is computed, exactly
     as before health discounting existed.
     """
+    instance_argument(totals, Totals, "present_values: totals", "Totals (cba.engine.evaluate_totals)")
     df = totals.discount_factors                                   # (D, H)
     dfa = df[:, None, :]
     hdf = totals.health_discount_factors
@@ -308,6 +321,8 @@ def compute(totals: Totals | PresentValues, include_irr: bool = True
     by_agency : dict of str to numpy.ndarray
         :data:`AGENCY_METRIC_NAMES`, each ``(D, A)`` in ``totals.agencies`` order.
     """
+    instance_argument(totals, (Totals, PresentValues), "compute: totals", "Totals or PresentValues")
+    include_irr = flag(include_irr, "compute: include_irr")
     pv = totals if isinstance(totals, PresentValues) else present_values(totals)
     df = pv.discount_factors                                       # (D, H)
     a_costs, a_fiscal, a_cash, a_transfer = pv.costs, pv.fiscal, pv.cashable, pv.transfer   # (D, A)

@@ -426,6 +426,9 @@ def pv_fiscal_excluding_transfers(appraisal: Appraisal) -> float:
     (method spec, section 5), summed from the flows of the fiscal components that
     are not transfers.
     """
+    from cba.core._arguments import instance_argument
+
+    instance_argument(appraisal, Appraisal, "pv_fiscal_excluding_transfers: appraisal", "an Appraisal (cba.appraise)")
     c = appraisal.compiled
     keep = (c.component_type == FISCAL) & ~c.component_transfer
     return float(np.sum(appraisal.flows.benefits[0][keep] * appraisal.flows.discount_factors[0]))

@@ -36,6 +36,7 @@ from cba.core._accessors import accessor
 from cba.core._arguments import kind_of
 from cba.core._errors import CBAError
 from cba.core._files import write_file
+from cba.core._numbers import number
 from cba.ledger._appraisal import Appraisal, appraise, pv_fiscal_excluding_transfers
 from cba.model._intervention import Intervention
 
@@ -51,6 +52,8 @@ def incremental_ratio(delta_benefit: float, delta_cost: float) -> float:
     >>> incremental_ratio(50263.5, 47982.45) > 1, incremental_ratio(10.0, 0.0), incremental_ratio(-5.0, -10.0)
     (True, nan, nan)
     """
+    delta_benefit = number(delta_benefit, "incremental_ratio: delta_benefit")
+    delta_cost = number(delta_cost, "incremental_ratio: delta_cost")
     return float(delta_benefit / delta_cost) if delta_cost > 0 else float("nan")
 
 
@@ -60,6 +63,9 @@ def dominance(delta_cost: float, delta_value: float, tolerance: float = 1e-9) ->
     >>> dominance(-10.0, 5.0), dominance(10.0, -5.0), dominance(10.0, 5.0), dominance(0.0, 0.0)
     ('dominates', 'dominated', 'trade-off', 'equivalent')
     """
+    delta_cost = number(delta_cost, "dominance: delta_cost")
+    delta_value = number(delta_value, "dominance: delta_value")
+    tolerance = number(tolerance, "dominance: tolerance", minimum=0.0)
     c = 0.0 if abs(delta_cost) <= tolerance else delta_cost
     v = 0.0 if abs(delta_value) <= tolerance else delta_value
     if c == 0 and v == 0:
@@ -91,9 +97,20 @@ class Comparison:
     """
 
     def __init__(self, appraisals: Sequence[Appraisal], names: Sequence[str], reference: int = 0) -> None:
-        self.appraisals = list(appraisals)
-        self.names = list(names)
-        self.reference_index = reference
+        if isinstance(appraisals, (str, bytes)) or not isinstance(appraisals, Iterable) \
+                or isinstance(names, (str, bytes)) or not isinstance(names, Iterable):
+            raise CBAError("Comparison: expected a list of appraisals and a list of their names")
+        self.appraisals, self.names = list(appraisals), list(names)
+        for i, a in enumerate(self.appraisals):
+            if not isinstance(a, Appraisal):
+                raise CBAError(f"Comparison: appraisals[{i}]: expected an Appraisal, got {kind_of(a)}")
+        if len(self.names) != len(self.appraisals) or not all(isinstance(n, str) for n in self.names):
+            raise CBAError("Comparison: names: expected one name (text) for each appraisal")
+        if isinstance(reference, bool) or not isinstance(reference, (int, np.integer)) \
+                or not 0 <= reference < len(self.names):
+            raise CBAError(f"Comparison: reference: expected the index of an option (0 to {len(self.names) - 1}), "
+                           f"got {kind_of(reference)}")
+        self.reference_index = int(reference)
         self.reference = self.names[reference]
 
     # ---- values

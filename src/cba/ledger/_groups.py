@@ -40,6 +40,11 @@ def by_group(appraisal: Appraisal, grouping: str = TIER) -> pd.DataFrame:
     totals, NaN when a total is 0). Groups with no agency in the appraisal are
     left out.
     """
+    from cba.core._arguments import instance_argument, text_argument
+    from cba.ledger._appraisal import Appraisal
+
+    instance_argument(appraisal, Appraisal, "by_group: appraisal", "an Appraisal (cba.appraise)")
+    text_argument(grouping, "by_group: grouping", "a grouping name such as 'tier'")
     import pandas as pd
 
     ag = appraisal.by_agency()
@@ -61,6 +66,10 @@ def central_government_share(appraisal: Appraisal) -> float | None:
     system and any agency the model places in the ``central`` tier. ``None`` when
     there are no fiscal savings.
     """
+    from cba.core._arguments import instance_argument
+    from cba.ledger._appraisal import Appraisal
+
+    instance_argument(appraisal, Appraisal, "central_government_share: appraisal", "an Appraisal (cba.appraise)")
     fiscal = np.asarray(appraisal._agency_arrays["pv_fiscal"][0], dtype=float)   # no pandas needed
     total = float(fiscal.sum())
     if total == 0:

@@ -27,6 +27,10 @@ def by_intervention(appraisal: Appraisal) -> pd.DataFrame:
     Columns: ``intervention``, ``pv_costs``, ``pv_fiscal``, ``net`` and ``roi``
     (NaN when it has no costs), then a total row.
     """
+    from cba.core._arguments import instance_argument
+    from cba.ledger._appraisal import Appraisal
+
+    instance_argument(appraisal, Appraisal, "by_intervention: appraisal", "an Appraisal (cba.appraise)")
     import pandas as pd
 
     info = members(appraisal.intervention)

@@ -90,8 +90,11 @@ def benefit_kernel(horizon: int, lag: ArrayLike, duration: ArrayLike, drop_off: 
     array([0.  , 1.  , 0.9 , 0.81])
     """
     horizon = whole(horizon, "benefit_kernel: horizon", maximum=MAX_YEARS)
-    lag, duration = (_years(x, f"benefit_kernel: {name}", horizon)[..., None, None]
-                     for name, x in (("lag", lag), ("duration", duration)))
+    for name, years in (("lag", lag), ("duration", duration)):
+        if (numbers(years, f"benefit_kernel: {name}") < 0).any():
+            raise CBAError(f"benefit_kernel: {name}: expected years, 0 or more")
+    lag = np.asarray(lag)[..., None, None]
+    duration = np.asarray(duration)[..., None, None]
     lost = numbers(drop_off, "benefit_kernel: drop_off")
     if ((lost < 0) | (lost > 1)).any():
         raise CBAError("benefit_kernel: drop_off must be a share between 0 and 1")
@@ -105,14 +108,6 @@ def benefit_kernel(horizon: int, lag: ArrayLike, duration: ArrayLike, drop_off: 
         return np.where(inside, retain ** np.clip(k, 0, None), 0.0)
     except ValueError:
         raise CBAError("benefit_kernel: the shapes of lag, duration and drop_off do not match") from None
-
-
-def _years(value: ArrayLike, where: str, horizon: int) -> np.ndarray:
-    """Whole years 0 or more as integers, those beyond the horizon (which change nothing) cut to it."""
-    years = numbers(value, where)
-    if (years < 0).any() or (years != np.floor(years)).any():
-        raise CBAError(f"{where}: expected whole numbers of years, 0 or more")
-    return np.minimum(years, horizon + 1).astype(np.int64)
 
 
 def benefit_years(net_successes: ArrayLike, kernel: ArrayLike) -> np.ndarray:

@@ -143,9 +143,8 @@ def load_spec(path: str | Path) -> UncertaintySpec:
         Naming the file for a missing file, invalid YAML or JSON, a duplicate key,
         an unknown section or a bad value in a section.
     """
-    from cba.core._files import load_data
-
     from cba.core._arguments import path_argument
+    from cba.core._files import load_data
 
     p = path_argument(path, "load_spec: path")
     try:

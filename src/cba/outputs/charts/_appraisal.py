@@ -239,7 +239,7 @@ def _stack(ax: Axes, x, series: list[tuple[str, np.ndarray, str, dict]], width: 
 
 # ---------------------------------------------------------------- charts
 @_chart("agencies")
-@takes(appraisal='appraisal')
+@takes(appraisal="appraisal")
 def agency_chart(appraisal: Appraisal) -> Figure:
     """Who pays and who saves: one bar pair per agency, present values.
 
@@ -301,7 +301,7 @@ def agency_chart(appraisal: Appraisal) -> Figure:
 
 
 @_chart("cumulative")
-@takes(appraisal='appraisal')
+@takes(appraisal="appraisal")
 def cumulative_chart(appraisal: Appraisal) -> Figure:
     """Cumulative discounted costs and fiscal benefits by year, payback marked.
 
@@ -392,7 +392,7 @@ def fit_ticks(ax: Axes, axis: str = "x") -> None:
 
 
 @_chart("benefits")
-@takes(appraisal='appraisal', discounted='flag')
+@takes(appraisal="appraisal", discounted="flag")
 def benefits_by_year_chart(appraisal: Appraisal, discounted: bool = False) -> Figure:
     """Benefits by year, stacked by kind: fiscal savings in three parts, economic, social.
 
@@ -427,7 +427,7 @@ def benefits_by_year_chart(appraisal: Appraisal, discounted: bool = False) -> Fi
 
 
 @_chart("costs")
-@takes(appraisal='appraisal', discounted='flag')
+@takes(appraisal="appraisal", discounted="flag")
 def costs_by_agency_chart(appraisal: Appraisal, discounted: bool = False) -> Figure:
     """Costs by year, stacked by the agency that bears them.
 
@@ -483,7 +483,7 @@ def _stacked_by_year(appraisal, years, series, title: str, quantity: str, discou
 
 
 # ---------------------------------------------------------------- all at once, and SVG
-@takes(appraisal='appraisal', kind='text')
+@takes(appraisal="appraisal", kind="text")
 def plot(appraisal: Appraisal, kind: str = "agencies", **kwargs: Any) -> Figure:
     """The chart ``kind`` of an appraisal (a name in :data:`CHARTS`); :meth:`cba.Appraisal.plot`."""
     if kind not in CHARTS:
@@ -491,19 +491,16 @@ def plot(appraisal: Appraisal, kind: str = "agencies", **kwargs: Any) -> Figure:
     return CHARTS[kind](appraisal, **kwargs)
 
 
-@takes(appraisal='appraisal')
+@takes(appraisal="appraisal")
 def all_charts(appraisal: Appraisal) -> dict[str, Figure]:
     """Every chart, keyed by the names in :data:`CHARTS`."""
     return {name: fn(appraisal) for name, fn in CHARTS.items()}
 
 
-@takes(fig='figure')
+@takes(fig="figure")
 def to_svg(fig: Figure) -> str:
-    """The figure as an SVG document (text kept as text, reproducible ids).
-
-    Text stays selectable and searchable (``svg.fonttype = "none"``) and the
-    document carries no creation date, so the same figure gives the same SVG.
-    """
+    """The figure as an SVG document: text stays selectable and searchable (``svg.fonttype = "none"``)
+    and the document carries no creation date, so the same figure gives the same SVG."""
     import matplotlib
 
     buf = io.StringIO()

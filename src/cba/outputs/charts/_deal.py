@@ -86,7 +86,7 @@ def _room_for_labels(ax, labels, low: float, high: float, pad: float = 0.05) -> 
 
 
 @_chart("deal_positions")
-@takes(result='deal')
+@takes(result="deal")
 def positions_chart(result: PartnershipResult) -> Figure:
     """Each partner's net position without and with the deal (horizontal bars).
 
@@ -136,7 +136,7 @@ def positions_chart(result: PartnershipResult) -> Figure:
 
 
 @_chart("deal_flows")
-@takes(result='deal')
+@takes(result="deal")
 def flows_chart(result: PartnershipResult) -> Figure:
     """Every flow between partners, one bar per agreement and payer, in the payer's colour.
 
@@ -187,13 +187,13 @@ def charts_to_draw(result: PartnershipResult) -> dict[str, Callable[..., Figure]
     return {name: fn for name, fn in DEAL_CHARTS.items() if not (name == "deal_flows" and empty)}
 
 
-@takes(result='deal')
+@takes(result="deal")
 def all_deal_charts(result: PartnershipResult) -> dict[str, Figure]:
     """Every chart of a deal that has something to draw (:func:`charts_to_draw`), keyed by name."""
     return {name: fn(result) for name, fn in charts_to_draw(result).items()}
 
 
-@takes(result='deal', kind='text')
+@takes(result="deal", kind="text")
 def plot(result: PartnershipResult, kind: str = "deal_positions", **kwargs: Any) -> Figure:
     """One chart of a deal by name (:data:`DEAL_CHARTS`): ``deal_positions`` or ``deal_flows``.
 

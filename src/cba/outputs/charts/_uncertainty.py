@@ -129,7 +129,7 @@ def _tick(v: float, kind: str) -> str:
     return fmt(float(v), kind)
 
 
-@takes(data='frame', title='text?', max_bars='count?', model='model?')
+@takes(data="frame", title="text?", max_bars="count?", model="model?")
 def tornado(data: pd.DataFrame, *, title: str | None = None, max_bars: int | None = None,
             model: Intervention | Appraisal | CompiledModel | None = None) -> Figure:
     """A tornado chart: each parameter's low and high end, largest swing on top.
@@ -232,7 +232,7 @@ def _room(ax, texts, low: float, high: float) -> None:
     widen_to_fit(ax, texts, lo, hi)
 
 
-@takes(result='montecarlo', metric='text', bins='count', title='text?')
+@takes(result="montecarlo", metric="text", bins="count", title="text?")
 def histogram(result: MonteCarloResult, metric: str = "net_present_public_value", *, bins: int = 50,
               title: str | None = None) -> Figure:
     """The distribution of a metric over Monte Carlo draws, with its threshold.

@@ -70,7 +70,7 @@ def _heading_lines(appraisal: Appraisal) -> list[str]:
     return lines
 
 
-@takes(appraisal='appraisal')
+@takes(appraisal="appraisal")
 def to_markdown(appraisal: Appraisal) -> str:
     """Every table except the ledger as Markdown (GitHub tables), under headings.
 
@@ -103,7 +103,7 @@ def _deal_tables(appraisal: Appraisal) -> dict[str, pd.DataFrame]:
     return dict(appraisal.partnership().tables)
 
 
-@takes(appraisal='appraisal')
+@takes(appraisal="appraisal")
 def to_csv(appraisal: Appraisal) -> str:
     """The tidy ledger as CSV (full precision; empty cells for missing text).
 
@@ -114,13 +114,13 @@ def to_csv(appraisal: Appraisal) -> str:
     return csv_text(appraisal.ledger)
 
 
-@takes(appraisal='appraisal')
+@takes(appraisal="appraisal")
 def to_json(appraisal: Appraisal) -> str:
     """:meth:`Appraisal.to_dict` as JSON (valid against :func:`results_schema`)."""
     return appraisal.to_json()
 
 
-@takes(appraisal='appraisal', charts='flag')
+@takes(appraisal="appraisal", charts="flag")
 def to_xlsx(appraisal: Appraisal, charts: bool = True) -> bytes:
     """An Excel workbook with one sheet per table of :mod:`cba.outputs.tables._tables` and a sheet of
     charts (see :mod:`.xlsx`): each sheet titled with the intervention and what its
@@ -157,7 +157,7 @@ def to_xlsx(appraisal: Appraisal, charts: bool = True) -> bytes:
                                              figures["Cover"]))
 
 
-@takes(appraisal='appraisal', charts='flag')
+@takes(appraisal="appraisal", charts="flag")
 def to_docx(appraisal: Appraisal, charts: bool = True) -> bytes:
     """A Word document in the order of the HTML report: the headline figures, the financial and economic
     case, who pays and who saves, the partnership deal when the model has one, the charts (as pictures),
@@ -178,7 +178,7 @@ def to_docx(appraisal: Appraisal, charts: bool = True) -> bytes:
     return appraisal_docx(appraisal, charts=charts)
 
 
-@takes(appraisal='appraisal')
+@takes(appraisal="appraisal")
 def assumption_records(appraisal: Appraisal) -> dict[str, list[dict[str, Any]]]:
     """The assumption tables as plain records (``None`` for missing values).
 
@@ -220,7 +220,7 @@ SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".json": "json", ".csv":
             ".docx": "docx", ".txt": "table"}
 
 
-@takes(output='text?', requested='text?')
+@takes(output="text?", requested="text?")
 def format_for_path(output: str | None, requested: str | None) -> str:
     """The export format: the one requested, else the output file's suffix, else ``table``.
 
@@ -234,14 +234,14 @@ def format_for_path(output: str | None, requested: str | None) -> str:
     return "table"
 
 
-@takes(fmt='text', output='text?')
+@takes(fmt="text", output="text?")
 def check_output(fmt: str, output: str | None) -> None:
     """A binary format (xlsx, docx) goes to a file, never to the terminal."""
     if fmt in BINARY_FORMATS and (output is None or output == "-"):
         raise CBAError(f"--format {fmt} writes a binary file: give one with -o, e.g. -o results.{fmt}")
 
 
-@takes(appraisal='appraisal', fmt='text')
+@takes(appraisal="appraisal", fmt="text")
 def export(appraisal: Appraisal, fmt: str) -> str | bytes:
     """Render an appraisal in one of :data:`FORMATS`."""
     try:

@@ -85,7 +85,7 @@ def to_text(result: PartnershipResult, solution=None, risk=None) -> str:
     return "\n\n".join(parts)
 
 
-@takes(result='deal')
+@takes(result="deal")
 def to_markdown(result: PartnershipResult, solution=None, risk=None) -> str:
     head = _heading(result, solution)
     lines = [f"# {markdown_text(head[0], cell=True)}", "", *(markdown_text(h) for h in head[2:]), ""]
@@ -110,12 +110,12 @@ def to_dict(result: PartnershipResult, solution=None, risk=None) -> dict[str, An
     return data
 
 
-@takes(result='deal')
+@takes(result="deal")
 def to_json(result: PartnershipResult, solution=None, risk=None) -> str:
     return json.dumps(to_dict(result, solution, risk), indent=2, ensure_ascii=False, allow_nan=False)
 
 
-@takes(result='deal')
+@takes(result="deal")
 def to_csv(result: PartnershipResult, solution=None, risk=None) -> str:
     frame = result.partners()
     if risk is not None:
@@ -127,7 +127,7 @@ def to_csv(result: PartnershipResult, solution=None, risk=None) -> str:
     return csv_text(frame)
 
 
-@takes(result='deal')
+@takes(result="deal")
 def to_xlsx(result: PartnershipResult, solution=None, risk=None) -> bytes:
     """The deal's tables, one sheet each, and its charts: titled with the intervention and
     what the figures are, set up to print on A4 (see :mod:`.xlsx`)."""
@@ -150,7 +150,7 @@ def to_xlsx(result: PartnershipResult, solution=None, risk=None) -> bytes:
                                              appraisal_figures(result.appraisal)["cover"]))
 
 
-@takes(result='deal')
+@takes(result="deal")
 def to_docx(result: PartnershipResult, solution=None, risk=None) -> bytes:
     """A Word document of the appraisal with this deal (and the solver's question, and the risk):
     see :func:`cba.outputs.export._docx_case.appraisal_docx`."""

@@ -447,7 +447,7 @@ def add_chart_sheet(workbook: Workbook, name: str, charts: Sequence[tuple[str, A
     _print_setup(ws, column, row, 1, footer or heading, one_page=False, repeat_header=False)
 
 
-@takes(sheets='sheets', title='text?')
+@takes(sheets="sheets", title="text?")
 def workbook_bytes(sheets: Mapping[str, pd.DataFrame], title: str | None = None, *,
                    figures: Mapping[str, str] | None = None, charts: Sequence[tuple[str, Any, str]] = (),
                    charts_figures: str = "", one_page: Collection[str] = ("Summary", "Side by side"),

@@ -274,7 +274,7 @@ def _partnership(appraisal: Appraisal, charts: bool) -> list[tuple[str, str]]:
     return out
 
 
-@takes(appraisal='appraisal', charts='flag')
+@takes(appraisal="appraisal", charts="flag")
 def render_report(appraisal: Appraisal, charts: bool = True) -> str:
     """The appraisal as one self-contained HTML document.
 

@@ -36,7 +36,7 @@ def _line_pv(appraisal: Appraisal, source_type: str, value_type: str | None = No
 KIND_NAMES = {"revenue": "Revenue", "capital": "Capital", "in_kind": "In kind"}
 
 
-@takes(appraisal='appraisal')
+@takes(appraisal="appraisal")
 def cost_line_table(appraisal: Appraisal) -> pd.DataFrame:
     """Assumptions: every cost line as entered, with its price uplift and optimism bias.
 
@@ -102,7 +102,7 @@ def _cashable_shown(value, names: dict[str, str] | None = None) -> str | float |
 DISPLAY_ONLY = "display_only"
 
 
-@takes(appraisal='appraisal')
+@takes(appraisal="appraisal")
 def outcome_table(appraisal: Appraisal) -> pd.DataFrame:
     """Assumptions: every outcome with all its parameters and its optimism bias.
 
@@ -179,7 +179,7 @@ def _cell(value: Any) -> Any:
     return json.dumps(value, default=str, ensure_ascii=False)
 
 
-@takes(appraisal='appraisal')
+@takes(appraisal="appraisal")
 def unit_value_table(appraisal: Appraisal) -> pd.DataFrame:
     """Assumptions: every unit value component used, with where it comes from.
 

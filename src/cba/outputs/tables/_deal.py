@@ -108,7 +108,7 @@ def position_sentences(result: PartnershipResult) -> list[str]:
     return out
 
 
-@takes(result='deal')
+@takes(result="deal")
 def partner_table(result: PartnershipResult) -> pd.DataFrame:
     """What every partner puts in and gets back without and with the deal, with a total row (present values).
 
@@ -132,7 +132,7 @@ def partner_table(result: PartnershipResult) -> pd.DataFrame:
                   kinds=kinds, labels=PARTNER_LABELS, hidden=("agency",), notes=_how_to_read(result))
 
 
-@takes(result='deal')
+@takes(result="deal")
 def position_table(result: PartnershipResult) -> pd.DataFrame:
     """Each partner without and with the deal, side by side: net position, return per pound put in,
     the year it breaks even and its peak deficit (present values).
@@ -174,7 +174,7 @@ def position_table(result: PartnershipResult) -> pd.DataFrame:
                   labels=POSITION_LABELS, hidden=("agency",), notes=notes)
 
 
-@takes(result='deal')
+@takes(result="deal")
 def flow_table(result: PartnershipResult) -> pd.DataFrame:
     """Every flow between partners under the deal, with its present value."""
     f = result.flows_between()
@@ -189,7 +189,7 @@ def flow_table(result: PartnershipResult) -> pd.DataFrame:
                   hidden=("kind", "from", "to"), notes=notes)
 
 
-@takes(result='deal')
+@takes(result="deal")
 def year_table(result: PartnershipResult) -> pd.DataFrame:
     """Each partner's net position with the deal, by year (real pounds), and cumulative discounted."""
     by = result.by_year()
@@ -207,7 +207,7 @@ def year_table(result: PartnershipResult) -> pd.DataFrame:
                   labels={"agency_name": "Partner", "measure": "Measure"}, hidden=("agency",))
 
 
-@takes(result='deal')
+@takes(result="deal")
 def pool_table(result: PartnershipResult) -> pd.DataFrame | None:
     """The pooled budget by year: spend and each partner's contribution (real pounds)."""
     pool = result.pool()
@@ -266,7 +266,7 @@ def investor_table(result: PartnershipResult) -> pd.DataFrame | None:
                   hidden=("investor", "provider"))
 
 
-@takes(result='deal')
+@takes(result="deal")
 def deal_tables(result: PartnershipResult) -> dict[str, pd.DataFrame]:
     """Every table of a deal, by name, in the order a report shows them."""
     out = {"deal_terms": terms_table(result), "deal_positions": position_table(result),
@@ -283,7 +283,7 @@ def deal_tables(result: PartnershipResult) -> dict[str, pd.DataFrame]:
     return out
 
 
-@takes(table='frame', price_base='text')
+@takes(table="frame", price_base="text")
 def risk_table(table: pd.DataFrame, price_base: str) -> pd.DataFrame:
     """:func:`cba.uncertainty._deal_risk.deal_risk`'s table with a title, labels and number kinds."""
     return _table(table.copy(), f"Risk under the deal: each partner's net position with the deal over "

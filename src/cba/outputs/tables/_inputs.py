@@ -28,7 +28,7 @@ def _field_text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-@takes(model='settings')
+@takes(model="settings")
 def fields_table(model: _Model) -> pd.DataFrame:
     """Any input model (cost line, outcome, ...) as a two-column table of its fields."""
     data = model.to_dict()
@@ -60,7 +60,7 @@ def _value_text(value, names: dict[str, str]) -> str:
     return "; ".join(parts)
 
 
-@takes(model='intervention')
+@takes(model="intervention")
 def model_tables(model: Intervention) -> dict[str, pd.DataFrame]:
     """An :class:`~cba.model._intervention.Intervention` as tables, as entered (nothing computed).
 

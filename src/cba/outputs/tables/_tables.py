@@ -50,14 +50,14 @@ if TYPE_CHECKING:  # pragma: no cover
     from cba.ledger._appraisal import Appraisal
 
 
-@takes(frame='frame')
+@takes(frame="frame")
 def text(frame: pd.DataFrame) -> str:
     """A table as readable text (see :func:`cba.outputs._format.render_table_text`)."""
     return render_table_text(frame)
 
 
 # ---------------------------------------------------------------- the cases
-@takes(appraisal='appraisal')
+@takes(appraisal="appraisal")
 def summary_table(appraisal: Appraisal) -> pd.DataFrame:
     """The financial case and the economic case, one metric per row.
 
@@ -76,7 +76,7 @@ def summary_table(appraisal: Appraisal) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------- who pays, who saves
-@takes(appraisal='appraisal')
+@takes(appraisal="appraisal")
 def agency_table(appraisal: Appraisal) -> pd.DataFrame:
     """Who pays and who saves: the agency ledger with a total row.
 
@@ -150,7 +150,7 @@ def _provenance_shown(key: str, value: Any, prov: dict[str, Any]) -> tuple[Any, 
     return _provenance_text(value), "text"
 
 
-@takes(appraisal='appraisal')
+@takes(appraisal="appraisal")
 def provenance_table(appraisal: Appraisal) -> pd.DataFrame:
     """Where the numbers come from: one row per item of ``Appraisal.provenance``.
 
@@ -170,7 +170,7 @@ def provenance_table(appraisal: Appraisal) -> pd.DataFrame:
                   labels={"label": "Item", "value": "Value"}, hidden=("item", "kind"))
 
 
-@takes(appraisal='appraisal')
+@takes(appraisal="appraisal")
 def ledger_table(appraisal: Appraisal) -> pd.DataFrame:
     """The tidy ledger (see :mod:`cba.ledger._ledger`), with kinds for rendering."""
     frame = appraisal.ledger.copy()
@@ -181,7 +181,7 @@ def ledger_table(appraisal: Appraisal) -> pd.DataFrame:
     return _table(frame, "Ledger (pounds at the price base)", kinds=kinds)
 
 
-@takes(appraisal='appraisal')
+@takes(appraisal="appraisal")
 def warnings_table(appraisal: Appraisal) -> pd.DataFrame:
     """What must be read beside the results (possible double counting), one per row."""
     frame = pd.DataFrame({"warning": list(getattr(appraisal, "warnings", []))}, dtype=object)
@@ -207,14 +207,14 @@ TABLES: dict[str, Callable[[Appraisal], pd.DataFrame]] = {
 ASSUMPTION_TABLES = ("cost_lines", "outcomes", "unit_values")
 
 
-@takes(appraisal='appraisal', include_ledger='flag')
+@takes(appraisal="appraisal", include_ledger="flag")
 def all_tables(appraisal: Appraisal, include_ledger: bool = True) -> dict[str, pd.DataFrame]:
     """Every table of :data:`TABLES` for one appraisal (``warnings`` only when there are some)."""
     return {name: fn(appraisal) for name, fn in TABLES.items() if (include_ledger or name != "ledger")
             and (name != "warnings" or getattr(appraisal, "warnings", None))}
 
 
-@takes(appraisal='appraisal', name='text')
+@takes(appraisal="appraisal", name="text")
 def table(appraisal: Appraisal, name: str) -> pd.DataFrame:
     """One table by name (see :data:`TABLES`)."""
     from cba.core._errors import CBAError

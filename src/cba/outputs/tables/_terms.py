@@ -265,7 +265,7 @@ def agreements(terms: Partnership, names: dict[str, str], years: Sequence[str],
     return rows
 
 
-@takes(result='deal')
+@takes(result="deal")
 def term_sentences(result: PartnershipResult) -> list[str]:
     """Every agreement of the deal in one plain sentence each (display names, year labels, prices).
 
@@ -297,7 +297,7 @@ def _rows(result: PartnershipResult, original: Partnership | None = None, solved
     return rows
 
 
-@takes(result='deal')
+@takes(result="deal")
 def terms_table(result: PartnershipResult, solution: Any = None) -> pd.DataFrame:
     """The deal's terms: one row per agreement, who pays, who receives, and the agreement in words.
 

@@ -63,7 +63,7 @@ def _parameter_value(x: float, unit: str) -> str:
 
 
 # ---------------------------------------------------------------- scenarios
-@takes(result='scenarios', model='model?')
+@takes(result="scenarios", model="model?")
 def scenario_tables(result: ScenarioResult,
                     model: Intervention | Appraisal | CompiledModel | None = None) -> dict[str, pd.DataFrame]:
     """The metrics of each scenario side by side, and the assumptions behind them.
@@ -100,7 +100,7 @@ def scenario_tables(result: ScenarioResult,
 
 
 # ---------------------------------------------------------------- one-way sensitivity
-@takes(result='sensitivity', model='model?')
+@takes(result="sensitivity", model="model?")
 def sensitivity_tables(result: SensitivityResult,
                        model: Intervention | Appraisal | CompiledModel | None = None) -> dict[str, pd.DataFrame]:
     """One table per metric: each parameter at its low and high value, largest swing first.
@@ -149,7 +149,7 @@ def _switching_note(sv) -> str:
             f"(it runs from {fmt(low, kind)} to {fmt(high, kind)})")
 
 
-@takes(values='switching')
+@takes(values="switching")
 def switching_records(values: Sequence[SwitchingValue]) -> pd.DataFrame:
     """Switching values as the table of :func:`cba.uncertainty.switching_values` (same columns)."""
     import numpy as np
@@ -161,7 +161,7 @@ def switching_records(values: Sequence[SwitchingValue]) -> pd.DataFrame:
                           "message": sv.message} for sv in values])
 
 
-@takes(values='switching', model='model?')
+@takes(values="switching", model="model?")
 def switching_tables(values: Sequence[SwitchingValue],
                      model: Intervention | Appraisal | CompiledModel | None = None) -> dict[str, pd.DataFrame]:
     """One table per metric: each parameter's value in the model and its switching value.
@@ -216,7 +216,7 @@ def _quantile_label(column: str) -> str:
     return f"{q}{suffix} percentile"
 
 
-@takes(result='montecarlo', model='model?')
+@takes(result="montecarlo", model="model?")
 def montecarlo_tables(result: MonteCarloResult,
                       model: Intervention | Appraisal | CompiledModel | None = None) -> dict[str, pd.DataFrame]:
     """The spread of each metric over the draws, and the chance each test is met.

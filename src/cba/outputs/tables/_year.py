@@ -55,7 +55,7 @@ def _money_kinds(appraisal: Appraisal) -> dict[str, str]:
     return {**{y: _MONEY for y in appraisal.compiled.year_labels}, "total": _MONEY}
 
 
-@takes(appraisal='appraisal')
+@takes(appraisal="appraisal")
 def cost_table(appraisal: Appraisal) -> pd.DataFrame:
     """Costs by agency and year after optimism bias, real and discounted (pounds).
 
@@ -95,7 +95,7 @@ def cost_table(appraisal: Appraisal) -> pd.DataFrame:
                   labels={"basis": "Basis", "agency_name": "Agency", "total": "Total"}, hidden=("agency",))
 
 
-@takes(appraisal='appraisal')
+@takes(appraisal="appraisal")
 def benefit_table(appraisal: Appraisal) -> pd.DataFrame:
     """Benefits by value type, agency and year after optimism bias, real and discounted.
 
