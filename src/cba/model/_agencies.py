@@ -36,6 +36,12 @@ def display_name(agency_id: str, extra: dict[str, str] | None = None) -> str:
     >>> display_name("youth_offending")
     'Youth offending'
     """
+    from cba.core._arguments import kind_of, text_argument
+    from cba.core._errors import CBAError
+
+    text_argument(agency_id, "display_name: agency_id")
+    if extra is not None and not isinstance(extra, dict):
+        raise CBAError(f"display_name: extra: expected a mapping of agency ids to names, got {kind_of(extra)}")
     if extra and agency_id in extra:
         return extra[agency_id]
     if agency_id in CANONICAL_AGENCIES:

@@ -106,6 +106,11 @@ def groups_of(intervention: Intervention, grouping: str = TIER) -> dict[str, tup
     CBAError
         For a grouping neither shipped nor declared.
     """
+    from cba.core._arguments import instance_argument, text_argument
+    from cba.model._intervention import Intervention
+
+    instance_argument(intervention, Intervention, "groups_of: intervention", "an Intervention")
+    text_argument(grouping, "groups_of: grouping")
     shipped = shipped_groupings().get(grouping)
     declared = (intervention.agency_groups or {}).get(grouping)
     if shipped is None and declared is None:

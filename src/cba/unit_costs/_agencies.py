@@ -114,6 +114,10 @@ def normalise_name(name: str | None) -> str:
     >>> normalise_name("-")
     ''
     """
+    from cba.core._arguments import text_argument
+
+    if name is not None:
+        text_argument(name, "normalise_name: name")
     if name is None:
         return ""
     text = _SPACES.sub(" ", str(name).replace("\xa0", " ")).strip().lower()
@@ -162,6 +166,12 @@ def canonical_agency(level_1: str | None, level_2: str | None = None) -> str | N
     >>> canonical_agency(None, None) is None
     True
     """
+    from cba.core._arguments import text_argument
+
+    if level_1 is not None:
+        text_argument(level_1, "canonical_agency: level_1")
+    if level_2 is not None:
+        text_argument(level_2, "canonical_agency: level_2")
     one, two = normalise_name(level_1), normalise_name(level_2)
     if not one and not two:
         return None

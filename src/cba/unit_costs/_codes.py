@@ -52,6 +52,9 @@ def code_level(code: str) -> tuple[str, str | None]:
     >>> code_level("pssru2023-gp-incl")
     ('', None)
     """
+    from cba.core._arguments import text_argument
+
+    text_argument(code, "code_level: code")
     m = _CODE.match(normalise_code(code))
     if not m:
         return "", None

@@ -80,6 +80,15 @@ def components_for(cost: UnitCost, db: UnitCostDatabase, *,
     [('fiscal', 'dwp', 9234.0, True, 'E&E1.0.1'), ('fiscal', 'nhs', 566.0, False, 'E&E1.0.2'),
      ('economic', None, 14044.0, False, 'E&E1.0')]
     """
+    from cba.core._arguments import instance_argument, kind_of
+
+    instance_argument(cost, UnitCost, "components_for: cost", "a UnitCost")
+    if not (hasattr(db, "fiscal_split") and hasattr(db, "__contains__")):   # the database module imports this one
+        raise CBAError(f"components_for: db: expected a UnitCostDatabase, got {kind_of(db)}")
+    if agency_names is not None and (isinstance(agency_names, (str, bytes)) or not hasattr(agency_names, "__iter__")
+                                     or not all(isinstance(n, str) for n in agency_names)):
+        raise CBAError(f"components_for: agency_names: expected a collection of agency names, "
+                       f"got {kind_of(agency_names)}")
     if cost.value("total") is not None and not any(cost.value(k) for k in VALUE_KINDS):
         raise CBAError(f"{cost.code} is a total of fiscal, economic and social costs in one figure; it cannot value "
                        "an outcome by code (give components from the source's own breakdown)")

@@ -82,6 +82,15 @@ def combined(database: str = DEFAULT_DATABASE, *, use_supplementary: bool = Fals
     agency_ids : iterable of str
         Agency ids the local files may use besides the canonical ones.
     """
+    from cba.core._arguments import flag, kind_of, path_argument, text_argument
+
+    text_argument(database, "combined: database")
+    use_supplementary = flag(use_supplementary, "combined: use_supplementary")
+    for name, items in (("local", local), ("agency_ids", agency_ids)):
+        if isinstance(items, (str, bytes)) or not hasattr(items, "__iter__"):
+            raise CBAError(f"combined: {name}: expected a list, got {kind_of(items)}")
+    local = [path_argument(p, "combined: local") for p in local]
+    agency_ids = [text_argument(a, "combined: agency_ids") for a in agency_ids]
     stamped = []
     for p in local:
         path = Path(p)

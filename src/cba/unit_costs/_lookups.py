@@ -97,6 +97,11 @@ def read_lookups_deflator(path: str | Path, name: str | None = None) -> Deflator
     >>> round(float(deflators.get("gmca_v1_4").uplift(500, "2002/03", "2015/16")), 2)   # CR1.0
     673.23
     """
+    from cba.core._arguments import path_argument, text_argument
+
+    path = path_argument(path, "read_lookups_deflator: path")
+    if name is not None:
+        text_argument(name, "read_lookups_deflator: name")
     p = Path(path)
     formulas, cached = _load(p)
     rows, _, vintage = read_lookups_table(cached)

@@ -49,6 +49,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
 def database_for(intervention: Intervention) -> UnitCostDatabase:
     """The unit cost data an intervention's ``unit_costs`` settings select."""
+    from cba.core._arguments import instance_argument
+
+    instance_argument(intervention, Intervention, "database_for: intervention", "an Intervention")
     settings = getattr(intervention, "unit_costs", None)
     base = getattr(intervention, "_base_dir", None)
 
@@ -96,6 +99,11 @@ def resolve_unit_value(value: UnitValue, intervention: Intervention) -> list[Val
     >>> [(c.type, c.agency, c.amount, c.price_year, c.database) for c in comps]
     [('fiscal', 'police', 500.0, '2002/03', 'GMCA Unit Cost Database v1.4')]
     """
+    from cba.core._arguments import instance_argument
+    from cba.model._lines import UnitValue
+
+    instance_argument(value, UnitValue, "resolve_unit_value: value", "a UnitValue")
+    instance_argument(intervention, Intervention, "resolve_unit_value: intervention", "an Intervention")
     db = database_for(intervention)
     cost = db.lookup(cast(str, value.unit_cost))  # a value with a code: see Parameters
     comps = components_for(cost, db, agency_names=intervention.agency_names)

@@ -63,6 +63,14 @@ def to_csv_text(costs: Iterable[UnitCost]) -> str:
     >>> print(to_csv_text([cost]).splitlines()[1])
     ,,,,,CR1.0,headline,,Anti-social behaviour,,Police,,police,fiscal,500,,2002/03,,,no,,,,,,,,,
     """
+    from cba.core._arguments import kind_of
+
+    if isinstance(costs, (str, bytes)) or not hasattr(costs, "__iter__"):
+        raise CBAError(f"to_csv_text: costs: expected a list of UnitCost, got {kind_of(costs)}")
+    costs = list(costs)
+    for i, cost in enumerate(costs):
+        if not isinstance(cost, UnitCost):
+            raise CBAError(f"to_csv_text: costs[{i}]: expected a UnitCost, got {kind_of(cost)}")
     from cba.core._escaping import csv_text
 
     costs = list(costs)
@@ -325,6 +333,9 @@ def _quote_problem(text: str, row_no: int, header: list[str]) -> str:
 
 def read_csv(path: str | Path, **kwargs: Any) -> list[UnitCost]:
     """Read a tidy CSV file (see :func:`read_csv_text`)."""
+    from cba.core._arguments import path_argument
+
+    path = path_argument(path, "read_csv: path")
     from cba.core._files import read_text
 
     return read_csv_text(read_text(path, "CSV file", encoding="utf-8-sig"), str(Path(path)), **kwargs)

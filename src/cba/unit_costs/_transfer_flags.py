@@ -118,6 +118,14 @@ def public_value_of(cost: UnitCost, children: Mapping[str, list[UnitCost]] | Non
     >>> public_value_of(db["E&E1.0"], db.children)   # 566 + 14,044 at 2012/13 prices
     14610.0
     """
+    from collections.abc import Mapping
+
+    from cba.core._arguments import instance_argument, kind_of
+    from cba.core._errors import CBAError
+
+    instance_argument(cost, UnitCost, "public_value_of: cost", "a UnitCost")
+    if children is not None and not isinstance(children, Mapping):
+        raise CBAError(f"public_value_of: children: expected a mapping of codes to unit costs, got {kind_of(children)}")
     years = {v.price_year for v in cost.values if v.value_type in VALUE_KINDS}
     if len(years) > 1:
         return None

@@ -151,6 +151,7 @@ def read_workbook(path: str | Path, *, further_transfers: dict[str, str] | None 
         For a file that is not a workbook, or a theme sheet whose header rows lack
         a needed column.
     """
+    path = path_argument(path, "read_workbook: path")
     p = path_argument(path, "workbook")
     formulas, cached = _load(p)
     version = _version(formulas, p)
