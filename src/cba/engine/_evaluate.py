@@ -30,8 +30,11 @@ from cba.core._arguments import instance_argument, kind_of
 from cba.core._errors import CBAError
 from cba.engine._compiled import ECONOMIC, FISCAL, PARAMETER_SHAPES, SOCIAL, CompiledModel
 from cba.engine._segments import _columns, segment_sum
-from cba.method._additionality import benefit_kernel, benefit_years, net_success_rate
-from cba.method._optimism_bias import reduce_benefits, uplift_costs
+from cba.method._additionality import unchecked_benefit_kernel as benefit_kernel
+from cba.method._additionality import unchecked_benefit_years as benefit_years
+from cba.method._additionality import unchecked_net_success_rate as net_success_rate
+from cba.method._optimism_bias import unchecked_reduce_benefits as reduce_benefits
+from cba.method._optimism_bias import unchecked_uplift_costs as uplift_costs
 
 
 @dataclass(frozen=True)

@@ -52,14 +52,23 @@ def net_success_rate(engagement: ArrayLike, success: ArrayLike, deadweight: Arra
     """
     rates = {"engagement": engagement, "success": success, "deadweight": deadweight, "displacement": displacement,
              "leakage": leakage, "substitution": substitution, "attribution": attribution}
-    e, s, *rest = (numbers(x, f"net_success_rate: {name}") for name, x in rates.items())
-    keep = [1.0 - x for x in rest]
+    checked = [numbers(x, f"net_success_rate: {name}") for name, x in rates.items()]
     try:
-        out = e * s
-        for k in keep:
-            out = out * k
+        return unchecked_net_success_rate(*checked)
     except ValueError:
         raise CBAError("net_success_rate: the arrays' shapes do not match") from None
+
+
+def unchecked_net_success_rate(engagement: ArrayLike, success: ArrayLike, deadweight: ArrayLike = 0.0,
+                               displacement: ArrayLike = 0.0, leakage: ArrayLike = 0.0,
+                               substitution: ArrayLike = 0.0, attribution: ArrayLike = 0.0) -> np.ndarray | float:
+    """:func:`net_success_rate` without the checks of its arguments, for the engine, whose
+    arrays are checked once when a model is read and whose overflows its own checks name."""
+    e, s = np.asarray(engagement, float), np.asarray(success, float)
+    keep = [1.0 - np.asarray(x, float) for x in (deadweight, displacement, leakage, substitution, attribution)]
+    out = e * s
+    for k in keep:
+        out = out * k
     return out[()] if out.ndim == 0 else out
 
 
@@ -93,21 +102,26 @@ def benefit_kernel(horizon: int, lag: ArrayLike, duration: ArrayLike, drop_off: 
     for name, years in (("lag", lag), ("duration", duration)):
         if (numbers(years, f"benefit_kernel: {name}") < 0).any():
             raise CBAError(f"benefit_kernel: {name}: expected years, 0 or more")
-    lag = np.asarray(lag)[..., None, None]
-    duration = np.asarray(duration)[..., None, None]
     lost = numbers(drop_off, "benefit_kernel: drop_off")
     if ((lost < 0) | (lost > 1)).any():
         raise CBAError("benefit_kernel: drop_off must be a share between 0 and 1")
-    retain = 1.0 - lost[..., None, None]
+    try:
+        return unchecked_benefit_kernel(horizon, lag, duration, lost)
+    except ValueError:
+        raise CBAError("benefit_kernel: the shapes of lag, duration and drop_off do not match") from None
+
+
+def unchecked_benefit_kernel(horizon: int, lag: ArrayLike, duration: ArrayLike, drop_off: ArrayLike) -> np.ndarray:
+    """:func:`benefit_kernel` without the checks of its arguments, for the engine."""
+    lag = np.asarray(lag)[..., None, None]
+    duration = np.asarray(duration)[..., None, None]
+    retain = 1.0 - np.asarray(drop_off, dtype=float)[..., None, None]
     c = np.arange(horizon)[:, None]
     t = np.arange(horizon)[None, :]
     k = t - c - lag
     inside = (k >= 0) & (k < duration)
     # powers with a clipped exponent: k < 0 cells are masked out anyway
-    try:
-        return np.where(inside, retain ** np.clip(k, 0, None), 0.0)
-    except ValueError:
-        raise CBAError("benefit_kernel: the shapes of lag, duration and drop_off do not match") from None
+    return np.where(inside, retain ** np.clip(k, 0, None), 0.0)
 
 
 def benefit_years(net_successes: ArrayLike, kernel: ArrayLike) -> np.ndarray:
@@ -129,7 +143,13 @@ def benefit_years(net_successes: ArrayLike, kernel: ArrayLike) -> np.ndarray:
     if s.ndim == 0 or k.ndim < 2:
         raise CBAError("benefit_years: expected net successes by year and a kernel of intake year by year")
     try:
-        return np.matmul(s[..., None, :], k)[..., 0, :]
+        return unchecked_benefit_years(s, k)
     except ValueError:
         raise CBAError(f"benefit_years: net successes of shape {s.shape} do not match a kernel of shape "
                        f"{k.shape}") from None
+
+
+def unchecked_benefit_years(net_successes: ArrayLike, kernel: ArrayLike) -> np.ndarray:
+    """:func:`benefit_years` without the checks of its arguments, for the engine."""
+    s = np.asarray(net_successes, dtype=float)
+    return np.matmul(s[..., None, :], kernel)[..., 0, :]

@@ -58,6 +58,17 @@ def reduce_benefits(benefits: ArrayLike, correction: ArrayLike) -> np.ndarray:
                   1.0 - numbers(correction, "reduce_benefits: correction"), "reduce_benefits")
 
 
+def unchecked_uplift_costs(costs: ArrayLike, correction: ArrayLike) -> np.ndarray:
+    """:func:`uplift_costs` without the checks of its arguments, for the engine, whose arrays
+    are checked once when a model is read and whose overflows its own checks name."""
+    return np.multiply(costs, 1.0 + np.asarray(correction, dtype=float))
+
+
+def unchecked_reduce_benefits(benefits: ArrayLike, correction: ArrayLike) -> np.ndarray:
+    """:func:`reduce_benefits` without the checks of its arguments, for the engine."""
+    return np.multiply(benefits, 1.0 - np.asarray(correction, dtype=float))
+
+
 def _times(amounts: np.ndarray, factor: np.ndarray, where: str) -> np.ndarray:
     try:
         return np.multiply(amounts, factor)
