@@ -50,6 +50,7 @@ if TYPE_CHECKING:  # pragma: no cover
 def database_for(intervention: Intervention) -> UnitCostDatabase:
     """The unit cost data an intervention's ``unit_costs`` settings select."""
     from cba.core._arguments import instance_argument
+    from cba.model._intervention import Intervention
 
     instance_argument(intervention, Intervention, "database_for: intervention", "an Intervention")
     settings = getattr(intervention, "unit_costs", None)
@@ -100,6 +101,7 @@ def resolve_unit_value(value: UnitValue, intervention: Intervention) -> list[Val
     [('fiscal', 'police', 500.0, '2002/03', 'GMCA Unit Cost Database v1.4')]
     """
     from cba.core._arguments import instance_argument
+    from cba.model._intervention import Intervention
     from cba.model._lines import UnitValue
 
     instance_argument(value, UnitValue, "resolve_unit_value: value", "a UnitValue")
