@@ -40,10 +40,9 @@ def by_group(appraisal: Appraisal, grouping: str = TIER) -> pd.DataFrame:
     totals, NaN when a total is 0). Groups with no agency in the appraisal are
     left out.
     """
-    from cba.core._arguments import instance_argument, text_argument
-    from cba.ledger._appraisal import Appraisal
+    from cba.core._arguments import text_argument
 
-    instance_argument(appraisal, Appraisal, "by_group: appraisal", "an Appraisal (cba.appraise)")
+    _check(appraisal, "by_group")
     text_argument(grouping, "by_group: grouping", "a grouping name such as 'tier'")
     import pandas as pd
 
@@ -66,10 +65,7 @@ def central_government_share(appraisal: Appraisal) -> float | None:
     system and any agency the model places in the ``central`` tier. ``None`` when
     there are no fiscal savings.
     """
-    from cba.core._arguments import instance_argument
-    from cba.ledger._appraisal import Appraisal
-
-    instance_argument(appraisal, Appraisal, "central_government_share: appraisal", "an Appraisal (cba.appraise)")
+    _check(appraisal, "central_government_share")
     fiscal = np.asarray(appraisal._agency_arrays["pv_fiscal"][0], dtype=float)   # no pandas needed
     total = float(fiscal.sum())
     if total == 0:
@@ -77,3 +73,12 @@ def central_government_share(appraisal: Appraisal) -> float | None:
     of = groups_of(appraisal.intervention, TIER)
     central = sum(float(v) for a, v in zip(appraisal.compiled.agencies, fiscal) if of[a][0] == CENTRAL)
     return central / total
+
+
+def _check(appraisal: object, where: str) -> None:
+    """An appraisal, or a CBAError (by its methods: the appraisal's module imports this one)."""
+    from cba.core._arguments import kind_of
+    from cba.core._errors import CBAError
+
+    if not (hasattr(appraisal, "by_agency") and hasattr(appraisal, "intervention")):
+        raise CBAError(f"{where}: appraisal: expected an Appraisal (cba.appraise), got {kind_of(appraisal)}")

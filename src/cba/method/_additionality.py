@@ -59,6 +59,16 @@ def net_success_rate(engagement: ArrayLike, success: ArrayLike, deadweight: Arra
         raise CBAError("net_success_rate: the arrays' shapes do not match") from None
 
 
+@overload
+def unchecked_net_success_rate(engagement: np.ndarray, success: ArrayLike, deadweight: ArrayLike = ...,
+                               displacement: ArrayLike = ..., leakage: ArrayLike = ..., substitution: ArrayLike = ...,
+                               attribution: ArrayLike = ...) -> np.ndarray: ...
+@overload
+def unchecked_net_success_rate(engagement: ArrayLike, success: ArrayLike, deadweight: ArrayLike = ...,
+                               displacement: ArrayLike = ..., leakage: ArrayLike = ..., substitution: ArrayLike = ...,
+                               attribution: ArrayLike = ...) -> np.ndarray | float: ...
+
+
 def unchecked_net_success_rate(engagement: ArrayLike, success: ArrayLike, deadweight: ArrayLike = 0.0,
                                displacement: ArrayLike = 0.0, leakage: ArrayLike = 0.0,
                                substitution: ArrayLike = 0.0, attribution: ArrayLike = 0.0) -> np.ndarray | float:

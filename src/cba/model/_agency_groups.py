@@ -106,10 +106,10 @@ def groups_of(intervention: Intervention, grouping: str = TIER) -> dict[str, tup
     CBAError
         For a grouping neither shipped nor declared.
     """
-    from cba.core._arguments import instance_argument, text_argument
-    from cba.model._intervention import Intervention
+    from cba.core._arguments import kind_of, text_argument
 
-    instance_argument(intervention, Intervention, "groups_of: intervention", "an Intervention")
+    if not (hasattr(intervention, "agency_groups") and hasattr(intervention, "agency_names")):  # (no import cycle)
+        raise CBAError(f"groups_of: intervention: expected an Intervention, got {kind_of(intervention)}")
     text_argument(grouping, "groups_of: grouping")
     shipped = shipped_groupings().get(grouping)
     declared = (intervention.agency_groups or {}).get(grouping)
