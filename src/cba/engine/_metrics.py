@@ -40,8 +40,13 @@ def ratio(numerator: ArrayLike, denominator: ArrayLike) -> np.ndarray:
     >>> ratio(np.array([3.0, 1.0]), np.array([2.0, 0.0]))
     array([1.5, nan])
     """
-    numerator = numbers(numerator, "ratio: numerator", missing=True)
-    denominator = numbers(denominator, "ratio: denominator", missing=True)
+    return unchecked_ratio(numbers(numerator, "ratio: numerator", missing=True),
+                           numbers(denominator, "ratio: denominator", missing=True))
+
+
+def unchecked_ratio(numerator: ArrayLike, denominator: ArrayLike) -> np.ndarray:
+    """:func:`ratio` without the checks of its arguments, for the engine and the layers above it,
+    whose overflows are named by their own checks (:mod:`cba.engine._finite`)."""
     num = np.asarray(numerator, dtype=float)
     den = np.asarray(denominator, dtype=float)
     out = np.full(np.broadcast(num, den).shape, np.nan)
@@ -71,13 +76,17 @@ def payback_period(costs: ArrayLike, fiscal: ArrayLike, discount_factors: ArrayL
     >>> payback_period([[40000.0, 10000.0, 0.0]], [[0.0, 30000.0, 30000.0]], [1.0, 1.0, 1.0])
     array([3.])
     """
-    costs, fiscal, discount_factors = (numbers(x, f"payback_period: {name}", missing=True) for name, x in
-        (("costs", costs), ("fiscal", fiscal), ("discount_factors", discount_factors)))
+    return unchecked_payback_period(*(numbers(x, f"payback_period: {name}", missing=True) for name, x in
+                                      (("costs", costs), ("fiscal", fiscal), ("discount_factors", discount_factors))))
+
+
+def unchecked_payback_period(costs: ArrayLike, fiscal: ArrayLike, discount_factors: ArrayLike) -> np.ndarray:
+    """:func:`payback_period` without the checks of its arguments, for the engine."""
     c = np.cumsum(np.asarray(costs, float) * discount_factors, axis=-1)
     f = np.cumsum(np.asarray(fiscal, float) * discount_factors, axis=-1)
     hit = (f >= c) & (c > 0)
     first = np.argmax(hit, axis=-1)
-    found = hit.any(axis=-1) & (ratio(f[..., -1], c[..., -1]) > 1)
+    found = hit.any(axis=-1) & (unchecked_ratio(f[..., -1], c[..., -1]) > 1)
     return np.where(found, first + 1.0, np.nan)
 
 
@@ -113,6 +122,12 @@ def irr(flows: ArrayLike, low: float = -0.99, high: float = 10.0, grid: int = 96
     grid, iterations = whole(grid, "irr: grid", minimum=2), whole(iterations, "irr: iterations", minimum=1)
     if not -1 < low < high:
         raise CBAError(f"irr: expected -1 < low < high, got low={low:g}, high={high:g}")
+    return unchecked_irr(flows, low, high, grid, iterations)
+
+
+def unchecked_irr(flows: ArrayLike, low: float = -0.99, high: float = 10.0, grid: int = 96,
+                  iterations: int = 100) -> np.ndarray:
+    """:func:`irr` without the checks of its arguments, for the engine and the partnership layer."""
     x = np.atleast_2d(np.asarray(flows, dtype=float))
     D, H = x.shape
     out = np.full(D, np.nan)
@@ -337,8 +352,8 @@ def compute(totals: Totals | PresentValues, include_irr: bool = True
 
     yearly_costs = pv.yearly_costs                                 # (D, H)
     yearly_fiscal = pv.yearly_fiscal
-    cost_share = ratio(a_costs, pv_costs[:, None])
-    fiscal_share = ratio(a_fiscal, pv_fiscal[:, None])
+    cost_share = unchecked_ratio(a_costs, pv_costs[:, None])
+    fiscal_share = unchecked_ratio(a_fiscal, pv_fiscal[:, None])
     wpi = 0.5 * np.sum(np.abs(cost_share - fiscal_share), axis=1)
     wpi = np.where((pv_costs != 0) & (pv_fiscal != 0), wpi, np.nan)
 
@@ -351,13 +366,13 @@ def compute(totals: Totals | PresentValues, include_irr: bool = True
         "pv_public_value": pv_public_value,
         "net_present_budget_impact": pv_fiscal - pv_costs,
         "net_present_public_value": pv_public_value - pv_costs,
-        "financial_roi": ratio(pv_fiscal, pv_costs),
-        "cashable_roi": ratio(pv_cashable, pv_costs),
-        "economic_roi": ratio(pv_economic, pv_costs),
-        "social_roi": ratio(pv_social, pv_costs),
-        "public_value_roi": ratio(pv_public_value, pv_costs),
-        "payback_period": payback_period(yearly_costs, yearly_fiscal, df),
-        "irr": irr(yearly_fiscal - yearly_costs) if include_irr else np.full(len(pv_costs), np.nan),
+        "financial_roi": unchecked_ratio(pv_fiscal, pv_costs),
+        "cashable_roi": unchecked_ratio(pv_cashable, pv_costs),
+        "economic_roi": unchecked_ratio(pv_economic, pv_costs),
+        "social_roi": unchecked_ratio(pv_social, pv_costs),
+        "public_value_roi": unchecked_ratio(pv_public_value, pv_costs),
+        "payback_period": unchecked_payback_period(yearly_costs, yearly_fiscal, df),
+        "irr": unchecked_irr(yearly_fiscal - yearly_costs) if include_irr else np.full(len(pv_costs), np.nan),
         "wrong_pocket_index": wpi,
     }
     if pv.reduction is not None:
@@ -371,6 +386,6 @@ def compute(totals: Totals | PresentValues, include_irr: bool = True
         "net": a_fiscal - a_costs,
         "cost_share": cost_share,
         "fiscal_share": fiscal_share,
-        "roi": ratio(a_fiscal, a_costs),
+        "roi": unchecked_ratio(a_fiscal, a_costs),
     }
     return metrics, by_agency

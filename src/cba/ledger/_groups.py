@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from cba.engine._metrics import ratio
+from cba.engine._metrics import unchecked_ratio as ratio
 from cba.model._agency_groups import CENTRAL, TIER, groups_of
 
 if TYPE_CHECKING:  # pragma: no cover

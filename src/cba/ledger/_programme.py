@@ -13,7 +13,7 @@ import numpy as np
 
 from cba.core._errors import CBAError
 from cba.engine._loading import members
-from cba.engine._metrics import ratio
+from cba.engine._metrics import unchecked_ratio as ratio
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd

@@ -26,7 +26,7 @@ import numpy as np
 
 from cba.engine._compiled import FISCAL, CompiledModel
 from cba.engine._evaluate import Flows
-from cba.engine._metrics import ratio
+from cba.engine._metrics import unchecked_ratio as ratio
 from cba.partnership._compile import DEAL_PARAMETER_SHAPES, CompiledDeal
 from cba.partnership._contracts import ContractMoney, capped, contract_payments, engine_parameter, shift_by_lag
 from cba.partnership._investor import InvestorFlows, investor_flows

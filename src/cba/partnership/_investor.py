@@ -67,8 +67,8 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from cba.core._errors import CBAError
-from cba.engine._metrics import irr as _engine_irr
-from cba.engine._metrics import ratio
+from cba.engine._metrics import unchecked_irr as _engine_irr
+from cba.engine._metrics import unchecked_ratio as ratio
 
 
 @dataclass(frozen=True)

@@ -129,7 +129,7 @@ def _tick(v: float, kind: str) -> str:
     return fmt(float(v), kind)
 
 
-@takes(data="frame", title="text?", max_bars="count?", model="model?")
+@takes(title="text?", max_bars="count?", model="model?")
 def tornado(data: pd.DataFrame, *, title: str | None = None, max_bars: int | None = None,
             model: Intervention | Appraisal | CompiledModel | None = None) -> Figure:
     """A tornado chart: each parameter's low and high end, largest swing on top.
