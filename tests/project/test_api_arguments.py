@@ -361,3 +361,42 @@ def test_the_model_classes_refuse_a_wrong_field_with_a_cba_error(model_class):
         for bad in (object(), float("nan"), [None]):   # (pydantic reads bytes as UTF-8 text)
             with pytest.raises(CBAError):
                 model_class(**{field: bad})
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda M: M.discount_factors([0.035, float("nan")]), r"^discount_factors: rates: expected finite numbers"),
+    (lambda M: M.discount_factors([0.035, -1.0]), r"^discount_factors: rates: every number must be above -1"),
+    (lambda M: M.discount_factors([0.035], first_year_discounted="yes"),
+     r"^discount_factors: first_year_discounted: expected True or False, got text"),
+    (lambda M: M.banded_rates(5, [0, 31], [0.035]), r"^banded_rates: band_starts must increase from 0, with one rate"),
+    (lambda M: M.green_book_factors(10**6), r"^banded_rates: horizon: must be 1001 or less"),
+    (lambda M: M.to_real([100.0], [0.0]), r"^to_real: factors: every number must be above 0"),
+    (lambda M: M.present_value([1.0, 2.0], [1.0, 0.9, 0.8]), r"^present_value: flows of shape \(2,\) do not match"),
+    (lambda M: M.financial_year(["2024/25"]), r"^financial_year: expected a financial year label .*got a list"),
+    (lambda M: M.year_label(2024.5), r"^year_label: start: expected a whole number, got 2024.5"),
+    (lambda M: M.income_weight(0.0, 30000, 1.3), r"^income_weight: income: every number must be above 0"),
+    (lambda M: M.value_for_money(1.0, ["poor"], [1.0]), r"^value_for_money: one more band name than band edges"),
+    (lambda M: M.net_success_rate(0.8, None), r"^net_success_rate: success: expected a number or an array of "
+                                              r"numbers, got None"),
+], ids=lambda x: "" if callable(x) else x[:30])
+def test_the_method_names_the_function_and_argument(call, message):
+    import cba.method as M
+
+    with pytest.raises(CBAError, match=message):
+        call(M)
+
+
+def test_good_arguments_give_the_same_numbers_bit_for_bit():
+    import numpy as np
+
+    import cba.method as M
+    from cba.method._additionality import unchecked_benefit_kernel, unchecked_net_success_rate
+
+    x, f = np.array([100.0, 102.0, 7.0]), np.array([1.0, 1.02, 1.0404])
+    assert M.to_real(x, f).tobytes() == (x / f).tobytes()            # a division, not a product by 1/f
+    assert M.to_cash(x, f).tobytes() == (x * f).tobytes()
+    assert M.benefit_kernel(5, 1, 3, 0.1).tobytes() == unchecked_benefit_kernel(5, 1, 3, 0.1).tobytes()
+    assert M.net_success_rate(0.8, 0.5, 0.2) == unchecked_net_success_rate(0.8, 0.5, 0.2)
+    # by hand: 1000 * (1 + 0.25) = 1250; 15000 earns (30000 / 15000) ** 1.3 = 2 ** 1.3 = 2.4622888...
+    assert float(M.uplift_costs(1000, 0.25)) == 1250.0
+    assert M.income_weight(15000, 30000, 1.3) == 2.0 ** 1.3
