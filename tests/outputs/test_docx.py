@@ -232,18 +232,22 @@ def test_a_comparison_holds_its_tables_charts_and_each_options_assumptions():
 
 # ---------------------------------------------------------------- text from the user, and files
 def test_text_from_the_user_goes_in_as_plain_text():
-    model = {"name": "Pilot\x07 <b>one</b>\x1b[31m =SUM(A1)\x9b", "price_base": "2024/25", "horizon": 1,
-             "description": "First line\nsecond\x00 line",
-             "costs": [{"name": "Staff\x0b & co", "agency": "local_authority", "amounts": [1000]}],
+    # names cannot hold control characters (refused when the model is read); a description and a
+    # source can, and they go into the document as plain text
+    model = {"name": "Pilot <b>one</b> =SUM(A1)", "price_base": "2024/25", "horizon": 1,
+             "description": "First line\nsecond\x00 line\x07",
+             "costs": [{"name": "Staff & co", "agency": "local_authority", "amounts": [1000],
+                        "source": "Budget\x0b 2024\x1b[31m\x9b"}],
              "outcomes": [{"name": "Fewer call-outs", "cohort": 10, "success": 0.5,
                            "value": {"components": [{"type": "fiscal", "agency": "police", "amount": 300}]}}]}
     a = cba.appraise(model)
     document = read(to_docx(a, charts=False))
     title = headings(document)[0]
-    assert title == plain_text(a.intervention.name) == "Pilot <b>one</b>[31m =SUM(A1)"
+    assert title == plain_text(a.intervention.name) == "Pilot <b>one</b> =SUM(A1)"
     body = "".join(p.text for p in document.paragraphs) + "".join(c.text for t in document.tables
                                                                    for r in t.rows for c in r.cells)
     assert not any(ord(ch) < 32 or 127 <= ord(ch) < 160 for ch in body)
+    assert "second line" in body and "Budget" in body      # the cleaned texts are there
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -434,3 +434,11 @@ def test_a_provider_hosting_a_pool_paid_in_above_its_spend_needs_no_capital_that
     row = r.investors().iloc[0]
     assert (row["drawn"], row["maximum_loss"]) == (0.0, 0.0)
     assert r.check().empty
+
+
+def test_a_syndicate_whose_commitments_overflow_together_is_refused_naming_the_field():
+    # each commitment is a finite number; their sum is not
+    lead = {"investor": "investor", "provider": "provider", "commitment": 1e308}
+    with pytest.raises(CBAError, match=r"partnership\.investments\[1\]\.commitment: the investors in 'provider' "
+                                       r"commit more in all than can be computed"):
+        cba.appraise(_syndicate(lead, {**lead, "investor": "bank", "commitment": 1.7e308})).partnership()

@@ -37,7 +37,7 @@ def _op(**extra) -> dict:
 OVERFLOWS = {
     "a fixed payment summed over the years": (
         {"payments": [{"from": "nhs", "to": "local_authority", "amounts": [BIG, BIG]}]},
-        r"partnership\.payments\[0\]\.amounts: the agreement 'Payment nhs to local_authority'"),
+        r"partnership\.payments\[0\]\.amounts: the agreement 'Payment NHS to Local authority'"),
     "two fixed payments to one partner": (
         {"payments": [{"from": "nhs", "to": "local_authority", "amounts": [BIG]},
                       {"from": "dwp", "to": "local_authority", "amounts": [BIG]}]},

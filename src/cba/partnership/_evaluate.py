@@ -354,7 +354,13 @@ def evaluate_deal(model: CompiledModel, deal: CompiledDeal, flows: Flows,
                                                                                                 "top_up")]
         receipts = so_far[:, paid_to].sum(axis=1)
         commitments = [term("commitment", i) for i in members]
-        committed = commitments[0] if len(members) == 1 else np.sum(commitments, axis=0)
+        with np.errstate(over="ignore"):
+            committed = commitments[0] if len(members) == 1 else np.sum(commitments, axis=0)
+        if not np.isfinite(committed).all() and all(np.isfinite(c).all() for c in commitments):
+            from cba.core._errors import CBAError
+
+            raise CBAError(f"partnership.investments[{members[-1]}].commitment: the investors in "
+                           f"{deal.partners[provider]!r} commit more in all than can be computed (beyond 1.8e+308)")
         lead = members[0]   # the syndicate's terms agree (cba.model._deal_terms checks them)
         # a provider that hosts a pool paid in above its spend funds less than nothing that year: it
         # needs no working capital then (what it holds is not carried to later years' costs)
@@ -413,7 +419,9 @@ def break_even_year(puts: np.ndarray, gets: np.ndarray, tolerance: float = BREAK
     --------
     >>> break_even_year(np.array([[40.0, 10.0, 0.0]]), np.array([[0.0, 30.0, 20.0]]))
     array([3.])
-    >>> break_even_year(np.array([[40.0, 10.0, 0.0]]), np.array([[0.0, 30.0, 19.999]]))
+    >>> break_even_year(np.array([[40.0, 10.0, 0.0]]), np.array([[0.0, 30.0, 19.999]]))  # 0.1p short: even
+    array([3.])
+    >>> break_even_year(np.array([[40.0, 10.0, 0.0]]), np.array([[0.0, 30.0, 19.99]]))   # a penny short
     array([nan])
     """
     c = np.cumsum(puts, axis=-1)

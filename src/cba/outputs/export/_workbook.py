@@ -148,9 +148,11 @@ def cover_rows(appraisal: Appraisal) -> list[tuple[str, Any, str]]:
                  "public_value_roi"):
         if name in metrics:
             rows.append((METRIC_LABELS[name], metrics[name], METRIC_KINDS[name]))
-    vfm = appraisal.value_for_money
-    if vfm:
-        rows.append(("Value for money category", vfm, "text"))
+    vfm, bands = appraisal.value_for_money, appraisal.value_for_money_bands
+    if vfm and bands is not None:  # named for its basis, with the guidance's words beside it
+        from cba.model._value_for_money import NOT_A_VERDICT
+
+        rows += [(bands.label()[:1].upper() + bands.label()[1:], vfm, "text"), ("", NOT_A_VERDICT, "text")]
     return rows
 
 
