@@ -20,6 +20,8 @@ year that crosses a maximum is cut, is in :mod:`cba.partnership._evaluate`.
 
 from __future__ import annotations
 
+import math
+
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -83,6 +85,11 @@ class Tariff(_Model):
             raise ValueError("rungs: give at least one rung, or leave rungs out and give a price")
         if self.rungs is not None and self.price != 0.0:
             raise ValueError("price: a ladder's prices are its rungs'; give either price or rungs")
+        if self.rungs is not None:  # what one person can earn up the ladder must be a number
+            total = sum(max(r.price if isinstance(r.price, list) else [r.price], default=0.0) for r in self.rungs)
+            if not math.isfinite(total):
+                raise ValueError("rungs: the prices up the ladder add up to more than can be computed "
+                                 "(beyond 1.8e+308 pounds a person)")
         return self
 
     def ladder(self) -> list[Rung]:

@@ -437,7 +437,7 @@ def _peak_deficit(gets: np.ndarray, puts: np.ndarray) -> np.ndarray:
     return np.maximum(-cum.min(axis=-1), 0.0)
 
 
-def net_positions(f: DealFlows, paybacks: bool = True) -> dict[str, np.ndarray]:
+def net_positions(f: DealFlows, risk: bool = False) -> dict[str, np.ndarray]:
     """Present values per partner, before and after the deal, ``(D, P)`` each.
 
     ``net_before = savings - costs_before``; ``net_after = savings - funding +
@@ -448,15 +448,17 @@ def net_positions(f: DealFlows, paybacks: bool = True) -> dict[str, np.ndarray]:
     gets back covers what it has put in (:func:`break_even_year`, the method's payback
     rule within :data:`BREAK_EVEN_TOLERANCE`). The peak
     deficit is the largest cumulative discounted shortfall over the years: the
-    double running a finance officer must fund. ``paybacks=False`` leaves out the
-    two payback years (the slowest measures, which a risk run does not report).
+    double running a finance officer must fund. ``risk=True`` leaves out what a risk
+    run of the deal does not report: the two payback years (the slowest measures) and
+    ``savings_cashable``.
     """
     df = f.discount_factors[:, None, :]
     disc = {k: getattr(f, k) * df for k in ("costs_before", "funding_cash", "funding_in_kind", "received", "paid")}
     pv = {k: v.sum(axis=-1) for k, v in disc.items()}
     savings_d = f.savings_discounted
     pv["savings"] = savings_d.sum(axis=-1)
-    pv["savings_cashable"] = f.savings_cashable_discounted.sum(axis=-1)
+    if not risk:
+        pv["savings_cashable"] = f.savings_cashable_discounted.sum(axis=-1)
     pv["funding"] = pv["funding_cash"] + pv["funding_in_kind"]
     pv["net_before"] = pv["savings"] - pv["costs_before"]
     pv["net_after"] = pv["savings"] - pv["funding"] + pv["received"] - pv["paid"]
@@ -465,7 +467,7 @@ def net_positions(f: DealFlows, paybacks: bool = True) -> dict[str, np.ndarray]:
     puts_after = disc["funding_cash"] + disc["funding_in_kind"] + disc["paid"]
     pv["roi_before"] = ratio(pv["savings"], pv["costs_before"])
     pv["roi_after"] = ratio(gets_after.sum(axis=-1), puts_after.sum(axis=-1))
-    if paybacks:  # the slowest measure; a risk run of the deal reports none
+    if not risk:  # the slowest measure
         pv["payback_before"] = break_even_year(puts_before, gets_before)
         pv["payback_after"] = break_even_year(puts_after, gets_after)
     pv["peak_deficit_before"] = _peak_deficit(gets_before, puts_before)

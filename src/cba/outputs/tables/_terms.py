@@ -18,6 +18,8 @@ Nothing here computes a result: the numbers are the terms as given.
 
 from __future__ import annotations
 
+import math
+
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -55,6 +57,8 @@ def money(x: float) -> str:
     >>> money(250000), money(3456.784), money(0.5)
     ('£250,000', '£3,456.78', '£0.50')
     """
+    if not math.isfinite(x):   # never reached from a model cba accepts; a table must still not fail
+        return "an amount too large to show"
     pounds = round(x, 2)
     text = f"{abs(pounds):,.0f}" if abs(pounds - round(pounds)) < 0.005 else f"{abs(pounds):,.2f}"
     return f"-£{text}" if pounds < 0 else f"£{text}"
