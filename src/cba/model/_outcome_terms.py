@@ -21,7 +21,6 @@ year that crosses a maximum is cut, is in :mod:`cba.partnership._evaluate`.
 from __future__ import annotations
 
 import math
-
 from typing import Literal
 
 from pydantic import Field, model_validator

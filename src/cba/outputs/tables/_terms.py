@@ -19,7 +19,6 @@ Nothing here computes a result: the numbers are the terms as given.
 from __future__ import annotations
 
 import math
-
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
