@@ -37,7 +37,7 @@ _LAZY = {
 }
 #: The subpackages, attributes of ``cba`` (``cba.uncertainty``) once it is imported.
 _SUBPACKAGES = ("core", "method", "model", "unit_costs", "engine", "ledger", "partnership", "uncertainty",
-                "outputs", "cli")
+                "portfolio", "outputs", "cli")
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors
     from cba import core as core
@@ -47,6 +47,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors
     from cba import model as model
     from cba import outputs as outputs
     from cba import partnership as partnership
+    from cba import portfolio as portfolio
     from cba import uncertainty as uncertainty
     from cba import unit_costs as unit_costs
     from cba.core._errors import CBAError, ModelError

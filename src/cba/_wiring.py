@@ -50,6 +50,11 @@ ACCESSORS: dict[str, tuple[str, str]] = {
     "partnership.tables": ("cba.outputs.tables._deal", "deal_tables"),
     "sensitivity.chart": ("cba.outputs.charts._uncertainty", "tornado"),
     "table.text": ("cba.outputs._format", "render_table_text"),
+    # a place's portfolio (cba.portfolio)
+    "portfolio.tables": ("cba.outputs.tables._portfolio", "portfolio_tables"),
+    "portfolio.text": ("cba.outputs.export._portfolio", "to_text"),
+    "portfolio.html": ("cba.outputs.export._portfolio", "html"),
+    "portfolio.plot": ("cba.outputs.charts._portfolio", "plot"),
     # notebooks: every result object's _repr_html_
     "result.html": ("cba.outputs._notebook", "html"),
 }
