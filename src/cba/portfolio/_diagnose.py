@@ -142,7 +142,7 @@ def diagnose(pb: Problem) -> tuple[str, list[Binding]]:
             limit = row.hi if np.isfinite(row.hi) else row.lo
             out.append(Binding(row.kind, row.label, row.partner, row.year, float(limit),
                                alone[j] if alone[j] is None or alone[j] > small else 0.0, need_joint))
-    out.sort(key=lambda b: (b.alone is None, b.alone if b.alone is not None else 0.0, -b.jointly))
+    out.sort(key=lambda b: (b.kind == "count", b.alone is None, b.alone if b.alone is not None else 0.0, -b.jointly))
     if not out:
         return "no portfolio meets the constraints, and relaxing the budgets, floors and count does not help", []
     first = out[0]

@@ -238,4 +238,4 @@ def settle(pb: Problem, chosen: np.ndarray) -> np.ndarray:
     S, E = float(short.sum()), float(excess.sum())
     if S == 0.0:
         return np.zeros(len(net))
-    return short - excess * (S / E if E > 0 else 0.0)
+    return short - S * (excess / E if E > 0 else 0.0 * excess)

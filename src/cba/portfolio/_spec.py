@@ -41,7 +41,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, PrivateAttr, model_validator
+from pydantic import Field, PrivateAttr, StrictBool, model_validator
 
 from cba.core._errors import CBAError, ModelError, in_file
 from cba.core._files import load_data
@@ -123,7 +123,7 @@ class PortfolioSpec(_Model):
         default_factory=dict)
     objective: Literal["public_value", "fiscal"] | dict[Literal["public_value", "fiscal"], Number] = "public_value"
     structure: Structure = Field(default_factory=Structure)
-    side_payments: bool = False
+    side_payments: StrictBool = False
     floors: dict[AgencyId, Number] = Field(default_factory=dict)
     runners_up: Annotated[int, Field(ge=0, le=MAX_RUNNERS_UP)] = 3
     frontier: Annotated[list[Scaling], Field(max_length=100)] = Field(
