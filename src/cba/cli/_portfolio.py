@@ -4,7 +4,6 @@ Examples::
 
     cba portfolio examples/portfolio/portfolio.yaml
     cba portfolio examples/portfolio/portfolio.yaml -f json -o portfolio.json
-    cba portfolio examples/portfolio/portfolio.yaml --draws 2000 --seed 1
 
 Exit status 0 with a choice, 1 when no portfolio meets the constraints (the output
 then says which constraint binds and by how much), 2 for a mistake in a file.
@@ -30,10 +29,6 @@ def register(subparsers) -> None:
     p.add_argument("portfolio", help="portfolio file (YAML or JSON)")
     p.add_argument("--format", "-f", choices=FORMATS, default=None,
                    help="output format (default: from the -o file's suffix, else table)")
-    p.add_argument("--draws", "-n", type=int,
-                   help="Monte Carlo draws: each partner's risk on the chosen set, from the candidates' "
-                        "uncertainty files")
-    p.add_argument("--seed", type=int, help="random seed with --draws (default: 1)")
     p.add_argument("--no-frontier", action="store_true", help="skip the frontier (one MILP per budget scaling)")
     add_output_arguments(p)
     p.set_defaults(func=run)
@@ -47,14 +42,9 @@ def run(args) -> int:
     fmt = output_format(args.output, args.format, FORMATS, inputs=[args.portfolio])
     if fmt == "xlsx" and args.output in (None, "-"):
         raise CBAError("--format xlsx writes a binary file: give one with -o, e.g. -o portfolio.xlsx")
-    if args.seed is not None and args.draws is None:
-        raise CBAError("--seed is for the risk analysis: add --draws N")
-    if args.draws is not None and args.draws < 1:
-        raise CBAError(f"--draws: must be 1 or more, got {args.draws}")
     check_outputs([args.output], args.force, [args.portfolio])  # before the work, not after
     spec = load_portfolio(args.portfolio)
-    result = portfolio(spec, draws=args.draws, seed=1 if args.seed is None and args.draws else args.seed,
-                       frontier_points=not args.no_frontier)
+    result = portfolio(spec, frontier_points=not args.no_frontier)
     inputs = [args.portfolio, *result.candidates.files]
     write_output(FORMAT_WRITERS[fmt](result), args.output, args.force, inputs)
     return 0 if result.feasible else 1

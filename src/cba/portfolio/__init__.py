@@ -14,7 +14,6 @@ below the floor it names. This package sits above ``ledger``, ``partnership`` an
   exactly by HiGHS;
 - :mod:`~cba.portfolio._analysis`: runners-up, the marginal value of budget, the frontier;
 - :mod:`~cba.portfolio._diagnose`: which constraint binds when nothing is feasible;
-- :mod:`~cba.portfolio._risk`: each partner's net position under Monte Carlo;
 - :mod:`~cba.portfolio._result`: :class:`PortfolioResult`;
 - :mod:`~cba.portfolio._choose`: :func:`portfolio`, the one entry point.
 

@@ -73,8 +73,6 @@ class Candidates:
     files: tuple[str, ...] = ()
     #: Each candidate's model on the common footing (None when built from arrays).
     models: tuple[Any, ...] | None = None
-    #: Each candidate's uncertainty file (or None).
-    uncertainty: tuple[str | None, ...] = ()
     warnings: tuple[str, ...] = field(default_factory=tuple)
 
     @classmethod
@@ -146,11 +144,11 @@ def load_candidates(spec: PortfolioSpec) -> Candidates:
     footing = {k: getattr(spec, k) for k in FOOTING if getattr(spec, k) is not None}
     if spec.candidates is not None:
         entries = [{"path": c.path if Path(c.path).is_absolute() else str(base / c.path), "name": c.name,
-                    "partnership": c.partnership, "uncertainty": c.uncertainty} for c in spec.candidates]
+                    "partnership": c.partnership} for c in spec.candidates]
     else:
         entries, from_programme, _ = _programme_members(spec, base, source)
         footing = {**from_programme, **footing}
-    names, models, appraisals, deals, files, unc = [], [], [], [], [], []
+    names, models, appraisals, deals, files = [], [], [], [], []
     for i, e in enumerate(entries):
         where = f"candidates[{i}]" if spec.candidates is not None else f"programme: interventions[{i}]"
         try:
@@ -169,8 +167,6 @@ def load_candidates(spec: PortfolioSpec) -> Candidates:
         models.append(model)
         appraisals.append(appraisal)
         files.append(e["path"])
-        u = e.get("uncertainty")
-        unc.append(None if u is None else (u if Path(u).is_absolute() else str(base / u)))
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
         raise CBAError(f"{source}: candidates: two are called {dupes[0]!r}; give one a name ({{path: FILE, name: NAME}})")
@@ -201,8 +197,7 @@ def load_candidates(spec: PortfolioSpec) -> Candidates:
     values = {k: np.array([float(a.metrics[m] or 0.0) for a in appraisals]) for k, m in OBJECTIVE_METRICS.items()}
     warnings = tuple(f"{n}: {w}" for n, a in zip(names, appraisals) for w in getattr(a, "warnings", []))
     out = Candidates(tuple(names), tuple(partners), tuple(partners.values()), tuple(longest), values, spend, net,
-                     net_before, appraisals[0].intervention.price_base, tuple(files), tuple(models), tuple(unc),
-                     warnings)
+                     net_before, appraisals[0].intervention.price_base, tuple(files), tuple(models), warnings)
     check_budgets(spec, out, source)
     return out
 

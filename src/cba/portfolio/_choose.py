@@ -4,8 +4,7 @@ It reads the portfolio file (:mod:`cba.portfolio._spec`), appraises the candidat
 one footing (:mod:`cba.portfolio._candidates`), states the choice as a MILP and solves
 it (:mod:`cba.portfolio._milp`), and adds what a board reads next to it
 (:mod:`cba.portfolio._analysis`), the diagnosis when nothing is feasible
-(:mod:`cba.portfolio._diagnose`) and, given uncertainty files, each partner's risk
-(:mod:`cba.portfolio._risk`).
+(:mod:`cba.portfolio._diagnose`).
 """
 
 from __future__ import annotations
@@ -46,8 +45,8 @@ def problem(spec: PortfolioSpec, cands: Candidates) -> Problem:
         min_count=st.min_count, max_count=st.max_count, gap=spec.solver.gap, time_limit=spec.solver.time_limit)
 
 
-def portfolio(path: str | Path | PortfolioSpec, candidates: Candidates | None = None, *, draws: int | None = None,
-              seed: int | None = None, frontier_points: bool = True) -> PortfolioResult:
+def portfolio(path: str | Path | PortfolioSpec, candidates: Candidates | None = None, *,
+              frontier_points: bool = True) -> PortfolioResult:
     """Choose the portfolio of programmes a place's partners should fund together.
 
     Parameters
@@ -57,9 +56,6 @@ def portfolio(path: str | Path | PortfolioSpec, candidates: Candidates | None = 
     candidates : Candidates, optional
         The candidates as arrays (:meth:`~cba.portfolio._candidates.Candidates.from_arrays`)
         instead of appraising the files the spec lists.
-    draws, seed : int, optional
-        Monte Carlo draws and seed for each partner's risk, for candidates that name
-        an uncertainty file (default: no risk analysis).
     frontier_points : bool
         Solve the frontier at the spec's budget scalings (default True).
 
@@ -99,8 +95,4 @@ def portfolio(path: str | Path | PortfolioSpec, candidates: Candidates | None = 
     result = PortfolioResult(spec, cands, pb, sol, runners=runners_up(pb, sol.chosen, spec.runners_up),
                              relaxation=marginal_values(pb),
                              frontier=frontier(pb, spec.frontier) if frontier_points and spec.budgets else [])
-    if draws is not None:
-        from cba.portfolio._risk import partner_risk
-
-        result.risk = partner_risk(cands, sol.chosen, draws=draws, seed=seed)
     return result

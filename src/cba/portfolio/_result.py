@@ -53,8 +53,6 @@ class PortfolioResult:
         When no portfolio is feasible: which constraint binds, and by how much.
     binding : list of Binding
         The binding constraints when no portfolio is feasible.
-    risk : pandas.DataFrame or None
-        Each partner's net position under Monte Carlo, for the chosen portfolio.
     """
 
     def __init__(self, spec: PortfolioSpec, candidates: Candidates, problem: Problem, solution: Solution, *,
@@ -70,7 +68,6 @@ class PortfolioResult:
         self.frontier_points = frontier or []
         self.message = message
         self.binding = binding or []
-        self.risk: pd.DataFrame | None = None
 
     # ---- the choice
     @property
@@ -211,7 +208,6 @@ class PortfolioResult:
             "candidates": records(self.candidate_table()), "runners_up": records(self.runners_up()),
             "budgets": records(self.budgets()), "positions": records(self.positions()),
             "frontier": records(self.frontier()), "binding": records(self.binding_table()),
-            "risk": None if self.risk is None else records(self.risk),
             "warnings": list(self.candidates.warnings),
         }
 

@@ -9,8 +9,7 @@ under what rules::
     start_year: 2025/26             #   default: the first candidate's
     candidates:                     # model files, paths relative to this file
       - {path: ../family_key_worker.yaml, name: Family key workers}
-      - {path: ../partnership/back_to_work/model.yaml, name: Back to work,
-         uncertainty: ../partnership/back_to_work/uncertainty.yaml}
+      - {path: ../partnership/back_to_work/model.yaml, name: Back to work}
     # or: programme: ../partnership/programme.yaml   (its interventions are the candidates)
     budgets:                        # real pounds at the price base, by partner and year label
       local_authority: {2025/26: 400000, 2026/27: 400000}
@@ -68,8 +67,6 @@ class Candidate(_Model):
     name: Text | None = None
     #: A deal across this candidate (lines named ``"<name>: <line>"``, as in a programme file).
     partnership: dict[str, Any] | None = None
-    #: An uncertainty file with a ``distributions`` section, for each partner's risk.
-    uncertainty: Text | None = None
 
 
 class Structure(_Model):

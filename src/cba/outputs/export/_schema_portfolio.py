@@ -111,7 +111,6 @@ class PortfolioResultSchema(_Open):
     positions: list[PositionRow]
     frontier: list[FrontierRow]
     binding: list[BindingRow]
-    risk: list[dict[str, Any]] | None = Field(description="each partner's net position under Monte Carlo")
     warnings: list[str]
 
 

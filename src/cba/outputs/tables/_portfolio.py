@@ -11,7 +11,6 @@ show it; nothing here computes a result.
 ``portfolio_positions``    each partner's net position before and after side payments
 ``portfolio_frontier``     the best value at each budget scaling
 ``portfolio_binding``      when nothing is feasible: what binds and by how much
-``portfolio_risk``         each partner's net position under Monte Carlo
 =========================  ==================================================
 """
 
@@ -132,17 +131,6 @@ def binding_table(result: PortfolioResult) -> pd.DataFrame:
                   blank=("shortfall_alone",))
 
 
-def risk_table(result: PortfolioResult) -> pd.DataFrame:
-    """Each partner's net position on the chosen set under Monte Carlo, and its chance of losing money."""
-    f = result.risk
-    assert f is not None
-    return _table(f, "Each partner's risk on the chosen set",
-                  {"agency": "text", "net": "money", "mean": "money", "p5": "money", "median": "money",
-                   "p95": "money", "probability_of_loss": "share"},
-                  {"agency": "Partner", "net": "Net (central)", "mean": "Mean", "p5": "5th percentile",
-                   "median": "Median", "p95": "95th percentile", "probability_of_loss": "Chance of losing money"})
-
-
 def portfolio_tables(result: PortfolioResult) -> dict[str, pd.DataFrame]:
     """Every table of a portfolio, by name (only ``portfolio_binding`` and the candidates when infeasible)."""
     if not result.feasible:
@@ -153,6 +141,4 @@ def portfolio_tables(result: PortfolioResult) -> dict[str, pd.DataFrame]:
                            "portfolio_candidates": candidate_table(result)}
     if result.frontier_points:
         out["portfolio_frontier"] = frontier_table(result)
-    if result.risk is not None:
-        out["portfolio_risk"] = risk_table(result)
     return out
