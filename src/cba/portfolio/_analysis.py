@@ -49,14 +49,14 @@ def marginal_values(pb: Problem) -> Relaxation:
     """The linear relaxation's value and each budget's dual (objective per pound)."""
     from scipy.optimize import linprog
 
-    N, P = pb.size
+    _, P = pb.size
     k = P if pb.side_payments else 0
     rs = rows(pb)
     per_pound = np.full((P, len(pb.years)), np.nan)
     A, lo, hi = matrices(pb, rs)
     # linprog takes A_ub x <= b_ub and A_eq x = b_eq: split each two-sided row
     ub_rows, b_ub, eq_rows, b_eq, where = [], [], [], [], []
-    for r, row in enumerate(rs):
+    for r in range(len(rs)):
         if lo[r] == hi[r]:
             eq_rows.append(A[r])
             b_eq.append(hi[r])
@@ -82,10 +82,10 @@ def marginal_values(pb: Problem) -> Relaxation:
     yi = {y: t for t, y in enumerate(pb.years)}
     for m, (r, sign) in zip(marg, where):
         row = rs[r]
-        if row.kind == "budget" and sign > 0:
+        if row.kind == "budget" and sign > 0 and row.partner is not None and row.year is not None:
             # minimising -value: d(-value)/d(b/scale) = marginal, so value per pound = -marginal / scale
             per_pound[pi[row.partner], yi[row.year]] = -float(m) / row.scale + 0.0
-    return Relaxation(float(-res.fun), per_pound)
+    return Relaxation(-float(res.fun or 0.0), per_pound)
 
 
 @dataclass

@@ -142,21 +142,26 @@ def load_candidates(spec: PortfolioSpec) -> Candidates:
     base = spec._base_dir or Path.cwd()
     source = spec._source or "portfolio"
     footing = {k: getattr(spec, k) for k in FOOTING if getattr(spec, k) is not None}
+    entries: list[dict[str, Any]]
     if spec.candidates is not None:
         entries = [{"path": c.path if Path(c.path).is_absolute() else str(base / c.path), "name": c.name,
                     "partnership": c.partnership} for c in spec.candidates]
     else:
         entries, from_programme, _ = _programme_members(spec, base, source)
         footing = {**from_programme, **footing}
-    names, models, appraisals, deals, files = [], [], [], [], []
+    names: list[str] = []
+    models: list[Any] = []
+    appraisals: list[Any] = []
+    deals: list[Any] = []
+    files: list[str] = []
     for i, e in enumerate(entries):
         where = f"candidates[{i}]" if spec.candidates is not None else f"programme: interventions[{i}]"
         try:
-            name = e["name"] or load_intervention(e["path"]).name
+            name = str(e["name"] or load_intervention(e["path"]).name)
             data: dict[str, Any] = {"name": name, "interventions": [{"path": e["path"], "name": name}], **footing}
             if e.get("partnership"):
                 data["partnership"] = e["partnership"]
-            model = build_programme(data, base, e["path"])
+            model = build_programme(data, base, str(e["path"]))
             appraisal = appraise(model)
             deals.append(appraisal.partnership())
         except ModelError as exc:
@@ -169,7 +174,8 @@ def load_candidates(spec: PortfolioSpec) -> Candidates:
         files.append(e["path"])
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
-        raise CBAError(f"{source}: candidates: two are called {dupes[0]!r}; give one a name ({{path: FILE, name: NAME}})")
+        raise CBAError(f"{source}: candidates: two are called {dupes[0]!r}; give one a name "
+                       "({path: FILE, name: NAME})")
     try:
         check_names(spec, names)
     except CBAError as exc:
@@ -207,7 +213,8 @@ def check_budgets(spec: PortfolioSpec, cands: Candidates, source: str = "portfol
     problems = []
     for p, years in spec.budgets.items():
         if p not in cands.partners:
-            problems.append((f"budgets.{p}", f"no candidate has a partner {p!r} (partners: {', '.join(cands.partners)})"))
+            problems.append((f"budgets.{p}",
+                             f"no candidate has a partner {p!r} (partners: {', '.join(cands.partners)})"))
             continue
         for y in years:
             if y not in cands.years:
@@ -215,6 +222,7 @@ def check_budgets(spec: PortfolioSpec, cands: Candidates, source: str = "portfol
                                                      f"{cands.years[-1]})"))
     for p in spec.floors:
         if p not in cands.partners:
-            problems.append((f"floors.{p}", f"no candidate has a partner {p!r} (partners: {', '.join(cands.partners)})"))
+            problems.append((f"floors.{p}",
+                             f"no candidate has a partner {p!r} (partners: {', '.join(cands.partners)})"))
     if problems:
         raise in_file(source, ModelError(problems))

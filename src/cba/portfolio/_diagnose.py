@@ -138,10 +138,11 @@ def diagnose(pb: Problem) -> tuple[str, list[Binding]]:
         row = rs[r]
         need_joint = float(joint[j]) if ok else float("nan")
         small = TOL_POUNDS if row.kind != "count" else 1e-6
-        if (alone[j] is not None and alone[j] > small) or need_joint > small:
+        a = alone[j]
+        if (a is not None and a > small) or need_joint > small:
             limit = row.hi if np.isfinite(row.hi) else row.lo
             out.append(Binding(row.kind, row.label, row.partner, row.year, float(limit),
-                               alone[j] if alone[j] is None or alone[j] > small else 0.0, need_joint))
+                               a if a is None or a > small else 0.0, need_joint))
     out.sort(key=lambda b: (b.kind == "count", b.alone is None, b.alone if b.alone is not None else 0.0, -b.jointly))
     if not out:
         return "no portfolio meets the constraints, and relaxing the budgets, floors and count does not help", []

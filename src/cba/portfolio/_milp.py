@@ -112,7 +112,7 @@ def rows(pb: Problem, budget_scale: float = 1.0) -> list[Row]:
     if pb.side_payments:
         scale = max(float(np.abs(pb.net).max(initial=0.0)), 1.0)
         out.append(Row("conservation", "side payments sum to zero", np.zeros(N), np.ones(P), 0.0, 0.0, scale))
-    for g, members in enumerate(pb.exclusive):
+    for members in pb.exclusive:
         a = np.zeros(N)
         a[members] = 1.0
         out.append(Row("exclusive", f"at most one of {', '.join(pb.names[i] for i in members)}", a, None,
@@ -210,7 +210,7 @@ def solve(pb: Problem, budget_scale: float = 1.0, cuts: list[np.ndarray] | None 
 
 def check(pb: Problem, chosen: np.ndarray, budget_scale: float = 1.0) -> None:
     """Check a choice against every row in pounds (a programming error if it fails: the solver's tolerance)."""
-    N, P = pb.size
+    P = len(pb.partners)
     y = settle(pb, chosen) if pb.side_payments else np.zeros(P)
     xlo, xhi = bounds(pb)
     x = chosen.astype(float)
