@@ -22,11 +22,13 @@ object from arrays, for tests and benchmarks.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from cba.core._errors import CBAError, ModelError, in_file
 from cba.core._files import load_data
@@ -76,8 +78,9 @@ class Candidates:
     warnings: tuple[str, ...] = field(default_factory=tuple)
 
     @classmethod
-    def from_arrays(cls, names, partners, years, values, spend, net, net_before=None,
-                    price_base: str = "") -> Candidates:
+    def from_arrays(cls, names: Sequence[str], partners: Sequence[str], years: Sequence[str],
+                    values: Mapping[str, ArrayLike], spend: ArrayLike, net: ArrayLike,
+                    net_before: ArrayLike | None = None, price_base: str = "") -> Candidates:
         """Candidates from arrays (see the class attributes for shapes); checked for shape and finiteness."""
         names = tuple(str(n) for n in names)
         partners = tuple(str(p) for p in partners)
