@@ -26,8 +26,8 @@ import time
 
 import numpy as np
 
-from cba.portfolio._analysis import frontier
-from cba.portfolio._milp import Problem, solve
+from cba.portfolios._analysis import frontier
+from cba.portfolios._milp import Problem, solve
 
 
 def synthetic(n: int, partners: int, years: int, seed: int = 1, side_payments: bool = False) -> Problem:

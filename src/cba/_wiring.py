@@ -50,7 +50,7 @@ ACCESSORS: dict[str, tuple[str, str]] = {
     "partnership.tables": ("cba.outputs.tables._deal", "deal_tables"),
     "sensitivity.chart": ("cba.outputs.charts._uncertainty", "tornado"),
     "table.text": ("cba.outputs._format", "render_table_text"),
-    # a place's portfolio (cba.portfolio)
+    # a place's portfolio (cba.portfolios)
     "portfolio.tables": ("cba.outputs.tables._portfolio", "portfolio_tables"),
     "portfolio.text": ("cba.outputs.export._portfolio", "to_text"),
     "portfolio.html": ("cba.outputs.export._portfolio", "html"),

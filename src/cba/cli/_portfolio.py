@@ -36,8 +36,8 @@ def register(subparsers) -> None:
 
 def run(args) -> int:
     from cba.outputs.export._portfolio import FORMAT_WRITERS
-    from cba.portfolio._choose import portfolio
-    from cba.portfolio._spec import load_portfolio
+    from cba.portfolios._choose import portfolio
+    from cba.portfolios._spec import load_portfolio
 
     fmt = output_format(args.output, args.format, FORMATS, inputs=[args.portfolio])
     if fmt == "xlsx" and args.output in (None, "-"):

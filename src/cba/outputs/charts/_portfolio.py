@@ -1,6 +1,6 @@
 """Charts of a portfolio: the frontier of value against budget, and budget use by partner and year.
 
-Each function takes a :class:`~cba.portfolio._result.PortfolioResult` and returns a
+Each function takes a :class:`~cba.portfolios._result.PortfolioResult` and returns a
 :class:`matplotlib.figure.Figure` (object API, no pyplot state), drawn from the
 result's own views so a chart never disagrees with a table.
 """
@@ -18,7 +18,7 @@ from cba.outputs.charts._appraisal import _empty, _figure, _money_axis
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
-    from cba.portfolio._result import PortfolioResult
+    from cba.portfolios._result import PortfolioResult
 
 
 def frontier_chart(result: PortfolioResult) -> Figure:

@@ -1,6 +1,6 @@
 """Exports of a portfolio: text, Markdown, JSON, CSV and an Excel workbook.
 
-Each writer takes a :class:`~cba.portfolio._result.PortfolioResult` and returns text
+Each writer takes a :class:`~cba.portfolios._result.PortfolioResult` and returns text
 or bytes for :func:`cba.cli._io.write_output`. The JSON is the contract of
 :func:`cba.outputs.export._schema_portfolio.portfolio_schema`; the CSV is one row per
 candidate (chosen or not, its values, spend and each partner's net).
@@ -16,7 +16,7 @@ from cba.outputs._format import render_table_markdown, render_table_text, wrap_l
 from cba.outputs.tables._portfolio import heading, portfolio_tables
 
 if TYPE_CHECKING:  # pragma: no cover
-    from cba.portfolio._result import PortfolioResult
+    from cba.portfolios._result import PortfolioResult
 
 #: Sheet names of the tables in a workbook.
 SHEET_NAMES = {"portfolio_runners_up": "Choice and runners-up", "portfolio_positions": "Positions",

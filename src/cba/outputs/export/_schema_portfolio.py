@@ -1,7 +1,7 @@
 """JSON Schema of a portfolio's results (``cba portfolio --format json``).
 
 The contract other tools read: the choice, the solver's proof, and every view of
-:class:`~cba.portfolio._result.PortfolioResult` as records. Money is in pounds at the
+:class:`~cba.portfolios._result.PortfolioResult` as records. Money is in pounds at the
 price base (values, nets and side payments present values; budgets and spend real),
 ``null`` for none. Objects may carry properties the schema does not list, so a tool
 written against this version keeps working when a later version adds one.

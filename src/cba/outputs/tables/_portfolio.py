@@ -1,6 +1,6 @@
 """A portfolio's tables for people: frames with titles, labels and number kinds.
 
-Each function takes a :class:`~cba.portfolio._result.PortfolioResult` and returns a
+Each function takes a :class:`~cba.portfolios._result.PortfolioResult` and returns a
 DataFrame of unrounded numbers whose ``attrs`` tell :mod:`cba.outputs._format` how to
 show it; nothing here computes a result.
 
@@ -23,7 +23,7 @@ import pandas as pd
 from cba.outputs.tables._frame import _table
 
 if TYPE_CHECKING:  # pragma: no cover
-    from cba.portfolio._result import PortfolioResult
+    from cba.portfolios._result import PortfolioResult
 
 
 def _units(result: PortfolioResult) -> str:

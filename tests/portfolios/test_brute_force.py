@@ -16,8 +16,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cba.portfolio._analysis import runners_up
-from cba.portfolio._milp import Problem, settle, solve
+from cba.portfolios._analysis import runners_up
+from cba.portfolios._milp import Problem, settle, solve
 
 
 def brute_force(pb: Problem) -> float | None:

@@ -1,10 +1,10 @@
 """Choose a place's portfolio: the one entry point, :func:`portfolio`.
 
-It reads the portfolio file (:mod:`cba.portfolio._spec`), appraises the candidates on
-one footing (:mod:`cba.portfolio._candidates`), states the choice as a MILP and solves
-it (:mod:`cba.portfolio._milp`), and adds what a board reads next to it
-(:mod:`cba.portfolio._analysis`), the diagnosis when nothing is feasible
-(:mod:`cba.portfolio._diagnose`).
+It reads the portfolio file (:mod:`cba.portfolios._spec`), appraises the candidates on
+one footing (:mod:`cba.portfolios._candidates`), states the choice as a MILP and solves
+it (:mod:`cba.portfolios._milp`), and adds what a board reads next to it
+(:mod:`cba.portfolios._analysis`), the diagnosis when nothing is feasible
+(:mod:`cba.portfolios._diagnose`).
 """
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ from pathlib import Path
 import numpy as np
 
 from cba.core._errors import CBAError
-from cba.portfolio._analysis import frontier, marginal_values, runners_up
-from cba.portfolio._candidates import Candidates, check_budgets, load_candidates
-from cba.portfolio._diagnose import diagnose
-from cba.portfolio._milp import Problem, solve
-from cba.portfolio._result import PortfolioResult
-from cba.portfolio._spec import PortfolioSpec, load_portfolio
+from cba.portfolios._analysis import frontier, marginal_values, runners_up
+from cba.portfolios._candidates import Candidates, check_budgets, load_candidates
+from cba.portfolios._diagnose import diagnose
+from cba.portfolios._milp import Problem, solve
+from cba.portfolios._result import PortfolioResult
+from cba.portfolios._spec import PortfolioSpec, load_portfolio
 
 
 def problem(spec: PortfolioSpec, cands: Candidates) -> Problem:
@@ -52,9 +52,9 @@ def portfolio(path: str | Path | PortfolioSpec, candidates: Candidates | None = 
     Parameters
     ----------
     path : str, Path or PortfolioSpec
-        A portfolio file (see :mod:`cba.portfolio._spec`), or one already read.
+        A portfolio file (see :mod:`cba.portfolios._spec`), or one already read.
     candidates : Candidates, optional
-        The candidates as arrays (:meth:`~cba.portfolio._candidates.Candidates.from_arrays`)
+        The candidates as arrays (:meth:`~cba.portfolios._candidates.Candidates.from_arrays`)
         instead of appraising the files the spec lists.
     frontier_points : bool
         Solve the frontier at the spec's budget scalings (default True).
@@ -79,7 +79,7 @@ def portfolio(path: str | Path | PortfolioSpec, candidates: Candidates | None = 
         cands = load_candidates(spec)
     else:
         cands = candidates
-        from cba.portfolio._spec import check_names
+        from cba.portfolios._spec import check_names
 
         check_names(spec, list(cands.names))
         check_budgets(spec, cands)

@@ -32,7 +32,7 @@ under what rules::
 boolean taken as a number, every mistake a :class:`~cba.core._errors.ModelError`
 naming the file and field. Names used in ``structure`` must be candidates' names,
 and budgets' partners and years are checked against the candidates once they are
-appraised (:mod:`cba.portfolio._candidates`).
+appraised (:mod:`cba.portfolios._candidates`).
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cba.portfolio._milp import Problem, Row, bounds, matrices, rows, solve
+from cba.portfolios._milp import Problem, Row, bounds, matrices, rows, solve
 
 #: Most money constraints relaxed one at a time (each is a MILP); beyond it only the joint relaxation runs.
 MAX_ONE_BY_ONE = 200

@@ -6,7 +6,7 @@ with the candidate as its one member), and its deal laid over it (its ``partners
 terms in the portfolio file, else the default funding rule: each cost line paid by
 its agency). From each appraisal the choice needs three things:
 
-- its value under each objective (:data:`cba.portfolio._spec.OBJECTIVE_METRICS`), a
+- its value under each objective (:data:`cba.portfolios._spec.OBJECTIVE_METRICS`), a
   present value in pounds at the price base;
 - each partner's **spend** on it by year: what the partner funds (cash and in kind)
   plus what it pays under the deal's agreements, real pounds at the price base,
@@ -32,7 +32,7 @@ from numpy.typing import ArrayLike
 
 from cba.core._errors import CBAError, ModelError, in_file
 from cba.core._files import load_data
-from cba.portfolio._spec import OBJECTIVE_METRICS, PortfolioSpec, check_names
+from cba.portfolios._spec import OBJECTIVE_METRICS, PortfolioSpec, check_names
 
 #: Fields of the footing passed to each candidate's one-member programme.
 FOOTING = ("price_base", "start_year", "horizon", "discounting")

@@ -16,17 +16,17 @@ import numpy as np
 
 from cba.core._accessors import accessor
 from cba.core._plain import plain
-from cba.portfolio._milp import settle
+from cba.portfolios._milp import settle
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
     from matplotlib.figure import Figure
 
-    from cba.portfolio._analysis import FrontierPoint, Relaxation
-    from cba.portfolio._candidates import Candidates
-    from cba.portfolio._diagnose import Binding
-    from cba.portfolio._milp import Problem, Solution
-    from cba.portfolio._spec import PortfolioSpec
+    from cba.portfolios._analysis import FrontierPoint, Relaxation
+    from cba.portfolios._candidates import Candidates
+    from cba.portfolios._diagnose import Binding
+    from cba.portfolios._milp import Problem, Solution
+    from cba.portfolios._spec import PortfolioSpec
 
 
 class PortfolioResult:
@@ -138,7 +138,7 @@ class PortfolioResult:
         """Each partner's budget use by year: budget, spend on the chosen set, headroom, value of a pound more.
 
         ``per_pound`` is the linear relaxation's dual: an approximation (see
-        :mod:`cba.portfolio._analysis`); NaN where no budget is given.
+        :mod:`cba.portfolios._analysis`); NaN where no budget is given.
         """
         import pandas as pd
 

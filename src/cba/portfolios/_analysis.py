@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cba.portfolio._milp import Problem, Solution, bounds, matrices, rows, solve
+from cba.portfolios._milp import Problem, Solution, bounds, matrices, rows, solve
 
 
 def runners_up(pb: Problem, chosen: np.ndarray, count: int) -> list[Solution]:

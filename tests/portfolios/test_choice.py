@@ -22,9 +22,9 @@ import numpy as np
 import pytest
 
 from cba.core._errors import CBAError
-from cba.portfolio._candidates import Candidates
-from cba.portfolio._choose import portfolio
-from cba.portfolio._spec import PortfolioSpec
+from cba.portfolios._candidates import Candidates
+from cba.portfolios._choose import portfolio
+from cba.portfolios._spec import PortfolioSpec
 
 YEARS = ["2025/26", "2026/27"]
 

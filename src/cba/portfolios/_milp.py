@@ -3,7 +3,7 @@
 Variables: ``x[i]`` in {0, 1}, whether candidate ``i`` is chosen; with side payments,
 also ``y[p]`` (free, pounds, present value), what partner ``p`` receives from the
 others (negative: pays). The objective is ``max sum_i c[i] x[i]``, ``c`` the weighted
-values of the candidates (:meth:`cba.portfolio._candidates.Candidates.value`).
+values of the candidates (:meth:`cba.portfolios._candidates.Candidates.value`).
 Constraints, each a row with a name (:class:`Row`):
 
 - **budget** of partner ``p`` in year ``t``: ``sum_i spend[i, p, t] x[i] <= B[p, t]``
@@ -37,7 +37,7 @@ TOLERANCE = 1e-6
 
 @dataclass
 class Problem:
-    """A portfolio choice, in indices and arrays (built by :func:`cba.portfolio._choose.problem`).
+    """A portfolio choice, in indices and arrays (built by :func:`cba.portfolios._choose.problem`).
 
     ``budgets`` is ``(P, Y)`` with NaN where no budget is given; ``floors`` is
     ``(P,)`` with NaN where none is named.
