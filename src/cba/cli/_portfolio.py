@@ -4,6 +4,7 @@ Examples::
 
     cba portfolio examples/portfolio/portfolio.yaml
     cba portfolio examples/portfolio/portfolio.yaml -f json -o portfolio.json
+    cba portfolio examples/portfolio/portfolio.yaml --draws 10000 --seed 1 -o report.html
 
 Exit status 0 with a choice, 1 when no portfolio meets the constraints (the output
 then says which constraint binds and by how much), 2 for a mistake in a file.
@@ -11,7 +12,9 @@ then says which constraint binds and by how much), 2 for a mistake in a file.
 
 from __future__ import annotations
 
-from cba.cli._io import add_output_arguments, check_outputs, output_format, write_output
+import sys
+
+from cba.cli._io import add_output_arguments, check_outputs, check_suffix, output_format, write_outputs
 from cba.core._errors import CBAError
 
 FORMATS = ("table", "markdown", "json", "csv", "xlsx")
@@ -30,6 +33,13 @@ def register(subparsers) -> None:
     p.add_argument("--format", "-f", choices=FORMATS, default=None,
                    help="output format (default: from the -o file's suffix, else table)")
     p.add_argument("--no-frontier", action="store_true", help="skip the frontier (one MILP per budget scaling)")
+    p.add_argument("--draws", "-n", type=int,
+                   help="Monte Carlo draws for each partner's risk on the chosen set, when candidates name an "
+                        "uncertainty file (default: the file's 'draws', else 10,000)")
+    p.add_argument("--seed", type=int, help="random seed of the risk (default: the file's 'seed', else a new one, "
+                                            "printed)")
+    p.add_argument("--draws-output", metavar="FILE",
+                   help="also write every draw of each partner's net position to this CSV file")
     add_output_arguments(p)
     p.set_defaults(func=run)
 
@@ -42,9 +52,20 @@ def run(args) -> int:
     fmt = output_format(args.output, args.format, FORMATS, inputs=[args.portfolio])
     if fmt == "xlsx" and args.output in (None, "-"):
         raise CBAError("--format xlsx writes a binary file: give one with -o, e.g. -o portfolio.xlsx")
-    check_outputs([args.output], args.force, [args.portfolio])  # before the work, not after
+    if args.draws_output:
+        check_suffix(args.draws_output, ["csv"], "--draws-output", inputs=[args.portfolio])
+    check_outputs([args.output, args.draws_output], args.force, [args.portfolio])  # before the work, not after
     spec = load_portfolio(args.portfolio)
-    result = portfolio(spec, frontier_points=not args.no_frontier)
-    inputs = [args.portfolio, *result.candidates.files]
-    write_output(FORMAT_WRITERS[fmt](result), args.output, args.force, inputs)
+    result = portfolio(spec, frontier_points=not args.no_frontier, draws=args.draws, seed=args.seed)
+    if result.risk is not None and args.seed is None and spec.seed is None:
+        print(f"seed: {result.risk.seed} (pass --seed {result.risk.seed} to repeat this run)", file=sys.stderr)
+    if args.draws_output and result.risk is None:
+        raise CBAError("--draws-output: no chosen candidate names an uncertainty file, so nothing was drawn")
+    inputs = [args.portfolio, *result.candidates.files, *(u for u in result.candidates.uncertainty or () if u)]
+    items: list[tuple[str | bytes, str | None]] = [(FORMAT_WRITERS[fmt](result), args.output)]
+    if args.draws_output and result.risk is not None:
+        from cba.core._escaping import csv_text
+
+        items.append((csv_text(result.risk.draws_frame(result.candidates.partners), index=True), args.draws_output))
+    write_outputs(items, args.force, inputs)
     return 0 if result.feasible else 1

@@ -75,6 +75,8 @@ class Candidates:
     files: tuple[str, ...] = ()
     #: Each candidate's model on the common footing (None when built from arrays).
     models: tuple[Any, ...] | None = None
+    #: Each candidate's uncertainty file (None: none), for :mod:`cba.portfolios._risk`.
+    uncertainty: tuple[str | None, ...] | None = None
     warnings: tuple[str, ...] = field(default_factory=tuple)
 
     @classmethod
@@ -148,10 +150,17 @@ def load_candidates(spec: PortfolioSpec) -> Candidates:
     entries: list[dict[str, Any]]
     if spec.candidates is not None:
         entries = [{"path": c.path if Path(c.path).is_absolute() else str(base / c.path), "name": c.name,
-                    "partnership": c.partnership} for c in spec.candidates]
+                    "partnership": c.partnership,
+                    "uncertainty": None if c.uncertainty is None else
+                    c.uncertainty if Path(c.uncertainty).is_absolute() else str(base / c.uncertainty)}
+                   for c in spec.candidates]
     else:
         entries, from_programme, _ = _programme_members(spec, base, source)
         footing = {**from_programme, **footing}
+    missing = [(f"candidates[{i}].uncertainty", f"no such file: {e['uncertainty']}") for i, e in enumerate(entries)
+               if e.get("uncertainty") and not Path(e["uncertainty"]).is_file()]
+    if missing:
+        raise in_file(source, ModelError(missing))
     names: list[str] = []
     models: list[Any] = []
     appraisals: list[Any] = []
@@ -206,7 +215,8 @@ def load_candidates(spec: PortfolioSpec) -> Candidates:
     values = {k: np.array([float(a.metrics[m] or 0.0) for a in appraisals]) for k, m in OBJECTIVE_METRICS.items()}
     warnings = tuple(f"{n}: {w}" for n, a in zip(names, appraisals) for w in getattr(a, "warnings", []))
     out = Candidates(tuple(names), tuple(partners), tuple(partners.values()), tuple(longest), values, spend, net,
-                     net_before, appraisals[0].intervention.price_base, tuple(files), tuple(models), warnings)
+                     net_before, appraisals[0].intervention.price_base, tuple(files), tuple(models),
+                     tuple(e.get("uncertainty") for e in entries), warnings)
     check_budgets(spec, out, source)
     return out
 

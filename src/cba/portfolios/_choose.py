@@ -17,8 +17,9 @@ from cba.core._errors import CBAError
 from cba.portfolios._analysis import frontier, marginal_values, runners_up
 from cba.portfolios._candidates import Candidates, check_budgets, load_candidates
 from cba.portfolios._diagnose import diagnose
-from cba.portfolios._milp import Problem, solve
+from cba.portfolios._milp import Problem, settle, solve
 from cba.portfolios._result import PortfolioResult
+from cba.portfolios._risk import DEFAULT_DRAWS, portfolio_risk
 from cba.portfolios._spec import PortfolioSpec, load_portfolio
 
 
@@ -46,7 +47,7 @@ def problem(spec: PortfolioSpec, cands: Candidates) -> Problem:
 
 
 def portfolio(path: str | Path | PortfolioSpec, candidates: Candidates | None = None, *,
-              frontier_points: bool = True) -> PortfolioResult:
+              frontier_points: bool = True, draws: int | None = None, seed: int | None = None) -> PortfolioResult:
     """Choose the portfolio of programmes a place's partners should fund together.
 
     Parameters
@@ -58,14 +59,19 @@ def portfolio(path: str | Path | PortfolioSpec, candidates: Candidates | None = 
         instead of appraising the files the spec lists.
     frontier_points : bool
         Solve the frontier at the spec's budget scalings (default True).
+    draws, seed : int, optional
+        Monte Carlo draws and seed for each partner's risk on the chosen set, when
+        chosen candidates name an uncertainty file (default: the file's ``draws`` and
+        ``seed``, else 10,000 draws and a fresh seed, recorded in ``result.risk``);
+        see :mod:`cba.portfolios._risk`. Same seed, same result.
 
     Returns
     -------
     PortfolioResult
         The choice (or, when no portfolio meets the constraints, what binds), its
         runners-up, budget use, positions before and after side payments, marginal
-        value of budget and the frontier: present values and real amounts in pounds
-        at the price base.
+        value of budget, the frontier and, given uncertainty files, each partner's
+        risk: present values and real amounts in pounds at the price base.
 
     Examples
     --------
@@ -92,7 +98,11 @@ def portfolio(path: str | Path | PortfolioSpec, candidates: Candidates | None = 
         message, binding = diagnose(pb)
         return PortfolioResult(spec, cands, pb, sol, message=message, binding=binding)
     assert sol.chosen is not None
+    n = draws if draws is not None else (spec.draws or DEFAULT_DRAWS)
+    risk = portfolio_risk(cands, sol.chosen, settle(pb, sol.chosen) if pb.side_payments else np.zeros(pb.size[1]),
+                          n, seed if seed is not None else spec.seed)
     result = PortfolioResult(spec, cands, pb, sol, runners=runners_up(pb, sol.chosen, spec.runners_up),
                              relaxation=marginal_values(pb),
-                             frontier=frontier(pb, spec.frontier) if frontier_points and spec.budgets else [])
+                             frontier=frontier(pb, spec.frontier) if frontier_points and spec.budgets else [],
+                             risk=risk)
     return result

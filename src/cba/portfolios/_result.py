@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from cba.portfolios._candidates import Candidates
     from cba.portfolios._diagnose import Binding
     from cba.portfolios._milp import Problem, Solution
+    from cba.portfolios._risk import Risk
     from cba.portfolios._spec import PortfolioSpec
 
 
@@ -53,12 +54,15 @@ class PortfolioResult:
         When no portfolio is feasible: which constraint binds, and by how much.
     binding : list of Binding
         The binding constraints when no portfolio is feasible.
+    risk : Risk or None
+        Each partner's net position on the chosen set under Monte Carlo, when chosen
+        candidates name an uncertainty file (:mod:`cba.portfolios._risk`).
     """
 
     def __init__(self, spec: PortfolioSpec, candidates: Candidates, problem: Problem, solution: Solution, *,
                  runners: list[Solution] | None = None, relaxation: Relaxation | None = None,
                  frontier: list[FrontierPoint] | None = None, message: str = "",
-                 binding: list[Binding] | None = None) -> None:
+                 binding: list[Binding] | None = None, risk: Risk | None = None) -> None:
         self.spec = spec
         self.candidates = candidates
         self.problem = problem
@@ -68,6 +72,7 @@ class PortfolioResult:
         self.frontier_points = frontier or []
         self.message = message
         self.binding = binding or []
+        self.risk = risk
 
     # ---- the choice
     @property
@@ -167,6 +172,17 @@ class PortfolioResult:
                              "net_before": c.net_before[chosen].sum(axis=0), "net_deals": net,
                              "side_payment": y, "net_after": net + y, "floor": self.problem.floor_of()})
 
+    def risk_table(self) -> pd.DataFrame:
+        """Each partner's net position on the chosen set under Monte Carlo, after side payments: central,
+        mean, 5th percentile, median, 95th percentile (present values) and the chance it loses money
+        (share of draws below 0). Empty when no chosen candidate names an uncertainty file."""
+        import pandas as pd
+
+        if self.risk is None:
+            return pd.DataFrame(columns=["agency", "agency_name", "net_after", "mean", "p5", "median", "p95",
+                                         "probability_of_loss"])
+        return self.risk.table(self.candidates.partners, self.candidates.partner_names)
+
     def frontier(self) -> pd.DataFrame:
         """The best value at each budget scaling: total budget, value, count and members, solver status."""
         import pandas as pd
@@ -208,6 +224,9 @@ class PortfolioResult:
             "candidates": records(self.candidate_table()), "runners_up": records(self.runners_up()),
             "budgets": records(self.budgets()), "positions": records(self.positions()),
             "frontier": records(self.frontier()), "binding": records(self.binding_table()),
+            "risk": None if self.risk is None else {
+                "draws": self.risk.draws, "seed": self.risk.seed, "drawn": list(self.risk.drawn),
+                "independent": True, "partners": records(self.risk_table())},
             "warnings": list(self.candidates.warnings),
         }
 

@@ -27,6 +27,8 @@ under what rules::
     runners_up: 3
     frontier: [0.5, 0.75, 1, 1.25, 1.5]   # budget scalings for the frontier
     solver: {gap: 0, time_limit: 60}
+    draws: 10000                    # Monte Carlo of the chosen set, when candidates name
+    seed: 20251205                  #   an uncertainty file: {path: ..., uncertainty: FILE}
 
 :class:`PortfolioSpec` checks it like a model file: unknown fields refused, no
 boolean taken as a number, every mistake a :class:`~cba.core._errors.ModelError`
@@ -67,6 +69,8 @@ class Candidate(_Model):
     name: Text | None = None
     #: A deal across this candidate (lines named ``"<name>: <line>"``, as in a programme file).
     partnership: dict[str, Any] | None = None
+    #: An uncertainty file for this candidate (its ``distributions``), relative to the portfolio file.
+    uncertainty: Text | None = None
 
 
 class Structure(_Model):
@@ -126,6 +130,9 @@ class PortfolioSpec(_Model):
     frontier: Annotated[list[Scaling], Field(max_length=100)] = Field(
         default_factory=lambda: [0.5, 0.75, 1.0, 1.25, 1.5, 2.0])
     solver: SolverSettings = Field(default_factory=SolverSettings)
+    #: Monte Carlo draws and seed for the chosen set's risk (``--draws``/``--seed`` override them).
+    draws: Annotated[NonNegativeWhole, Field(ge=2, le=10_000_000)] | None = None
+    seed: NonNegativeWhole | None = None
     #: The folder relative paths are relative to, and the file's name (for messages).
     _base_dir: Path | None = PrivateAttr(default=None)
     _source: str | None = PrivateAttr(default=None)

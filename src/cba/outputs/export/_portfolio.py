@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # pragma: no cover
 #: Sheet names of the tables in a workbook.
 SHEET_NAMES = {"portfolio_runners_up": "Choice and runners-up", "portfolio_positions": "Positions",
                "portfolio_budgets": "Budgets", "portfolio_candidates": "Candidates",
-               "portfolio_frontier": "Frontier", "portfolio_binding": "What binds"}
+               "portfolio_frontier": "Frontier", "portfolio_binding": "What binds", "portfolio_risk": "Risk"}
 
 
 def to_text(result: PortfolioResult) -> str:

@@ -91,6 +91,27 @@ class BindingRow(_Open):
     shortfall_jointly: Num
 
 
+class RiskRow(_Open):
+    agency: str
+    agency_name: str
+    net_after: float = Field(description="central net position after side payments (present value)")
+    mean: float
+    p5: float
+    median: float
+    p95: float
+    probability_of_loss: float = Field(description="share of draws with a net position below 0")
+
+
+class RiskSection(_Open):
+    """Each partner's net position on the chosen set under Monte Carlo (side payments fixed)."""
+
+    draws: int
+    seed: int = Field(description="same seed, same result")
+    drawn: list[str] = Field(description="the chosen candidates whose assumptions were drawn")
+    independent: bool = Field(description="true: different candidates' draws are independent")
+    partners: list[RiskRow]
+
+
 class PortfolioResultSchema(_Open):
     """A place's portfolio (cba portfolio --format json)."""
 
@@ -111,6 +132,7 @@ class PortfolioResultSchema(_Open):
     positions: list[PositionRow]
     frontier: list[FrontierRow]
     binding: list[BindingRow]
+    risk: RiskSection | None = Field(description="null when no chosen candidate names an uncertainty file")
     warnings: list[str]
 
 

@@ -9,6 +9,7 @@ show it; nothing here computes a result.
 ``portfolio_runners_up``   the choice and the next-best sets
 ``portfolio_budgets``      each partner's budget use by year, value of a pound more
 ``portfolio_positions``    each partner's net position before and after side payments
+``portfolio_risk``         each partner's net position under Monte Carlo, chance of a loss
 ``portfolio_frontier``     the best value at each budget scaling
 ``portfolio_binding``      when nothing is feasible: what binds and by how much
 =========================  ==================================================
@@ -106,6 +107,25 @@ def position_table(result: PortfolioResult) -> pd.DataFrame:
                   blank=("floor",))
 
 
+def risk_table(result: PortfolioResult) -> pd.DataFrame:
+    """Each partner's net position on the chosen set under Monte Carlo, and its chance of losing money."""
+    f = result.risk_table()
+    r = result.risk
+    cols = ["agency_name", "net_after", "mean", "p5", "median", "p95", "probability_of_loss"]
+    notes = [{"label": "Draws", "kind": "text",
+              "value": "" if r is None else f"{r.draws:,} (seed {r.seed}); drawn: {'; '.join(r.drawn)}"},
+             {"label": "How to read it", "kind": "text",
+              "value": "net positions after the candidates' deals and the side payments (fixed amounts, not "
+                       "redrawn); different candidates' draws are independent; the chance of a loss is the "
+                       "share of draws below 0"},
+             {"label": "Units", "kind": "text", "value": f"present values, {_units(result)}"}]
+    return _table(f[cols], "Each partner's risk on the chosen set",
+                  {c: "money" for c in cols[1:-1]} | {"agency_name": "text", "probability_of_loss": "share"},
+                  {"agency_name": "Partner", "net_after": "Net, central", "mean": "Mean", "p5": "5th percentile",
+                   "median": "Median", "p95": "95th percentile", "probability_of_loss": "Chance of a loss"},
+                  notes=notes)
+
+
 def frontier_table(result: PortfolioResult) -> pd.DataFrame:
     """The best value at each budget scaling."""
     f = result.frontier()
@@ -136,9 +156,10 @@ def portfolio_tables(result: PortfolioResult) -> dict[str, pd.DataFrame]:
     if not result.feasible:
         return {"portfolio_binding": binding_table(result), "portfolio_candidates": candidate_table(result)}
     out: dict[str, Any] = {"portfolio_runners_up": runners_up_table(result),
-                           "portfolio_positions": position_table(result),
-                           "portfolio_budgets": budget_table(result),
-                           "portfolio_candidates": candidate_table(result)}
+                           "portfolio_positions": position_table(result)}
+    if result.risk is not None:
+        out["portfolio_risk"] = risk_table(result)
+    out |= {"portfolio_budgets": budget_table(result), "portfolio_candidates": candidate_table(result)}
     if result.frontier_points:
         out["portfolio_frontier"] = frontier_table(result)
     return out
