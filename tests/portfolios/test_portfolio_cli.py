@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import jsonschema
+import numpy as np
 import pytest
 from openpyxl import load_workbook
 
@@ -36,6 +37,14 @@ def test_worked_example_figures_are_pinned():
     assert "Back to work" not in r.chosen
     f = r.frontier()
     assert f["value"].is_monotonic_increasing and len(f) == 7
+    # risk: two chosen candidates name uncertainty files; the central figures are the positions
+    assert r.risk is not None and r.risk.drawn == ("Early help: two intakes", "Swindon LIFE")
+    assert r.risk.draws == 10_000 and r.risk.seed == 20251205
+    risk = r.risk_table().set_index("agency")
+    assert np.allclose(risk["net_after"], pos["net_after"], rtol=0, atol=1e-6)
+    # the NHS, brought exactly to 0 by a fixed side payment, loses money when early help does worse
+    assert 0.3 < risk.loc["nhs", "probability_of_loss"] < 0.8
+    assert risk.loc["dwp", "probability_of_loss"] == 0.0
 
 
 def test_formats_and_output_file(tmp_path, capsys):

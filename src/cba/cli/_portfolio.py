@@ -17,7 +17,7 @@ import sys
 from cba.cli._io import add_output_arguments, check_outputs, check_suffix, output_format, write_outputs
 from cba.core._errors import CBAError
 
-FORMATS = ("table", "markdown", "json", "csv", "xlsx")
+FORMATS = ("table", "markdown", "json", "csv", "xlsx", "html")
 
 
 def register(subparsers) -> None:
@@ -52,6 +52,8 @@ def run(args) -> int:
     fmt = output_format(args.output, args.format, FORMATS, inputs=[args.portfolio])
     if fmt == "xlsx" and args.output in (None, "-"):
         raise CBAError("--format xlsx writes a binary file: give one with -o, e.g. -o portfolio.xlsx")
+    if fmt == "html" and args.output in (None, "-"):
+        raise CBAError("--format html writes a report: give a file with -o, e.g. -o report.html")
     if args.draws_output:
         check_suffix(args.draws_output, ["csv"], "--draws-output", inputs=[args.portfolio])
     check_outputs([args.output, args.draws_output], args.force, [args.portfolio])  # before the work, not after
@@ -62,7 +64,13 @@ def run(args) -> int:
     if args.draws_output and result.risk is None:
         raise CBAError("--draws-output: no chosen candidate names an uncertainty file, so nothing was drawn")
     inputs = [args.portfolio, *result.candidates.files, *(u for u in result.candidates.uncertainty or () if u)]
-    items: list[tuple[str | bytes, str | None]] = [(FORMAT_WRITERS[fmt](result), args.output)]
+    if fmt == "html":
+        from cba.outputs.report._portfolio import render_portfolio_report
+
+        out: str | bytes = render_portfolio_report(result)
+    else:
+        out = FORMAT_WRITERS[fmt](result)
+    items: list[tuple[str | bytes, str | None]] = [(out, args.output)]
     if args.draws_output and result.risk is not None:
         from cba.core._escaping import csv_text
 
