@@ -14,11 +14,13 @@ below the floor it names. This package sits above ``ledger``, ``partnership`` an
   exactly by HiGHS;
 - :mod:`~cba.portfolios._analysis`: runners-up, the marginal value of budget, the frontier;
 - :mod:`~cba.portfolios._diagnose`: which constraint binds when nothing is feasible;
+- :mod:`~cba.portfolios._risk`: each partner's risk on the chosen set, by Monte Carlo;
 - :mod:`~cba.portfolios._result`: :class:`PortfolioResult`;
 - :mod:`~cba.portfolios._choose`: :func:`portfolio`, the one entry point.
 
 Use it as ``cba.portfolio("portfolio.yaml")`` (:func:`portfolio`, exported by ``cba``)
-or ``cba portfolio FILE``; the formulation is in ``docs/portfolio.md``. The names below are imported on first use (PEP 562).
+or ``cba portfolio FILE``; the formulation is in ``docs/portfolio.md``. The names below are
+imported on first use (PEP 562).
 """
 
 from __future__ import annotations

@@ -112,6 +112,7 @@ def _draw_candidate(model: Any, distributions: dict[str, Any], correlation: Any,
         model = model.model_copy(update={"partnership": Partnership()})
     compiled = as_compiled(model)
     terms = compiled.intervention.partnership
+    assert terms is not None
     own = list(compiled.agencies) + [p for p in terms.partners() if p not in compiled.agencies]
     metrics = [f"net_after[{p}]" for p in own]
     result = montecarlo(compiled, distributions, draws=draws, seed=seed, correlation=correlation,

@@ -84,7 +84,7 @@ def render_portfolio_report(result: PortfolioResult, charts: bool = True) -> str
     from cba.outputs.charts._portfolio import PORTFOLIO_CHARTS
     from cba.outputs.tables._portfolio import heading, portfolio_tables
 
-    spec, s = result.spec, result.solution
+    spec = result.spec
     price = result.candidates.price_base
     tables = portfolio_tables(result)
     meta = (f"{spec.describe_objective().capitalize()}. Money in pounds at {price} prices: values, net "
