@@ -159,3 +159,17 @@ def test_structure_names_must_be_candidates():
 def test_bad_spec_is_a_cba_error_naming_the_field(fields, match):
     with pytest.raises(CBAError, match=match):
         spec(**fields)
+
+
+def test_what_the_solver_prints_goes_to_standard_error(capfd):
+    # the HiGHS bundled with scipy prints debugging lines to file descriptor 1 on some hard problems;
+    # they must not land in JSON written to standard output
+    import os
+
+    from cba.portfolios._milp import quiet_solver
+
+    with quiet_solver():
+        os.write(1, b"solver chatter\n")
+    print("ours")
+    out, err = capfd.readouterr()
+    assert out == "ours\n" and "solver chatter" in err

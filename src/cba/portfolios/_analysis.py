@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cba.portfolios._milp import Problem, Solution, bounds, matrices, rows, solve
+from cba.portfolios._milp import Problem, Solution, bounds, matrices, quiet_solver, rows, solve
 
 
 def runners_up(pb: Problem, chosen: np.ndarray, count: int) -> list[Solution]:
@@ -72,9 +72,10 @@ def marginal_values(pb: Problem) -> Relaxation:
     xlo, xhi = bounds(pb)
     bnds = [(float(a), float(b)) for a, b in zip(xlo, xhi)] + [(None, None)] * k
     c = np.concatenate([-pb.objective, np.zeros(k)])
-    res = linprog(c, A_ub=np.array(ub_rows) if ub_rows else None, b_ub=np.array(b_ub) if b_ub else None,
-                  A_eq=np.array(eq_rows) if eq_rows else None, b_eq=np.array(b_eq) if b_eq else None,
-                  bounds=bnds, method="highs")
+    with quiet_solver():
+        res = linprog(c, A_ub=np.array(ub_rows) if ub_rows else None, b_ub=np.array(b_ub) if b_ub else None,
+                      A_eq=np.array(eq_rows) if eq_rows else None, b_eq=np.array(b_eq) if b_eq else None,
+                      bounds=bnds, method="highs")
     if res.status != 0:
         return Relaxation(None, per_pound)
     marg = res.ineqlin.marginals if ub_rows else np.zeros(0)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cba.portfolios._milp import Problem, Row, bounds, matrices, rows, solve
+from cba.portfolios._milp import Problem, Row, bounds, matrices, quiet_solver, rows, solve
 
 #: Most money constraints relaxed one at a time (each is a MILP); beyond it only the joint relaxation runs.
 MAX_ONE_BY_ONE = 200
@@ -98,11 +98,12 @@ def _relaxed(pb: Problem, soft: list[int], rs: list[Row], weights: np.ndarray) -
         A2[r, N + k + j] = -1.0 if np.isfinite(hi[r]) else 1.0
     xlo, xhi = bounds(pb)
     c = np.concatenate([np.zeros(N + k), weights])
-    res = milp(c, integrality=np.concatenate([np.ones(N), np.zeros(k + S)]),
-               bounds=Bounds(np.concatenate([xlo, np.full(k, -np.inf), np.zeros(S)]),
-                             np.concatenate([xhi, np.full(k, np.inf), np.full(S, np.inf)])),
-               constraints=[LinearConstraint(A2, lo, hi)],
-               options={"mip_rel_gap": pb.gap, "time_limit": pb.time_limit, "presolve": True, "disp": False})
+    with quiet_solver():
+        res = milp(c, integrality=np.concatenate([np.ones(N), np.zeros(k + S)]),
+                   bounds=Bounds(np.concatenate([xlo, np.full(k, -np.inf), np.zeros(S)]),
+                                 np.concatenate([xhi, np.full(k, np.inf), np.full(S, np.inf)])),
+                   constraints=[LinearConstraint(A2, lo, hi)],
+                   options={"mip_rel_gap": pb.gap, "time_limit": pb.time_limit, "presolve": True, "disp": False})
     if res.x is None:
         return False, np.full(S, np.nan)
     return True, np.array([res.x[N + k + j] * rs[r].scale for j, r in enumerate(soft)])

@@ -17,14 +17,18 @@ Constraints, each a row with a name (:class:`Row`):
 - **include** and **exclude**: the bounds of ``x[i]`` are fixed at 1 or 0.
 
 Money rows are divided by their largest coefficient or limit, and the objective by its
-largest coefficient, before the solver sees them, so that its tolerances are relative; every answer is then checked against the
-rows in pounds. The relative gap and the time limit are passed explicitly, and each
-answer states the gap proven and the bound.
+largest coefficient, before the solver sees them, so that its tolerances are relative;
+every answer is then checked against the rows in pounds. The relative gap and the time
+limit are passed explicitly, and each answer states the gap proven and the bound.
 """
 
 from __future__ import annotations
 
+import os
+import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -33,6 +37,29 @@ from cba.core._errors import CBAError
 
 #: Rows in pounds are met when within this share of their scale (the solver's feasibility tolerance is 1e-7).
 TOLERANCE = 1e-6
+
+
+@contextmanager
+def quiet_solver() -> Iterator[None]:
+    """Send what the solver prints to standard error while it runs.
+
+    The HiGHS bundled with scipy prints a debugging line of its own
+    (``HighsMipSolverData::transformNewIntegerFeasibleSolution ...``) to the process's
+    standard output on some hard problems, which would corrupt JSON written there;
+    file descriptor 1 points at 2 until the solver returns.
+    """
+    try:
+        sys.stdout.flush()
+        saved = os.dup(1)
+    except (OSError, ValueError):  # no real standard output (an embedding host): nothing to protect
+        yield
+        return
+    try:
+        os.dup2(2, 1)
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
 
 
 @dataclass
@@ -193,8 +220,9 @@ def solve(pb: Problem, budget_scale: float = 1.0, cuts: list[np.ndarray] | None 
     ub = np.concatenate([xhi, np.full(k, np.inf)])
     cons = [LinearConstraint(A, lo, hi)] if len(rs) else []
     start = time.perf_counter()
-    res = milp(c, integrality=integrality, bounds=Bounds(lb, ub), constraints=cons,
-               options={"mip_rel_gap": pb.gap, "time_limit": pb.time_limit, "presolve": True, "disp": False})
+    with quiet_solver():
+        res = milp(c, integrality=integrality, bounds=Bounds(lb, ub), constraints=cons,
+                   options={"mip_rel_gap": pb.gap, "time_limit": pb.time_limit, "presolve": True, "disp": False})
     seconds = time.perf_counter() - start
     if res.x is None:
         status = "infeasible" if res.status == 2 else ("time_limit" if res.status == 1 else "failed")
