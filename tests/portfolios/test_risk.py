@@ -15,6 +15,7 @@ import json
 
 import numpy as np
 import pytest
+from openpyxl import load_workbook
 
 from cba.cli._main import main
 from cba.core._errors import CBAError
@@ -134,6 +135,12 @@ def test_cli_outputs_include_the_risk(tmp_path, capsys):
     assert draws[0] == "draw,net_after[local_authority],net_after[police]" and len(draws) == 501
     assert main(["portfolio", path, "--no-frontier", "-f", "markdown"]) == 0
     assert "| Partner | Net, central |" in capsys.readouterr().out
+    assert main(["portfolio", path, "--no-frontier", "-o", str(tmp_path / "p.xlsx")]) == 0
+    assert "Risk" in load_workbook(tmp_path / "p.xlsx").sheetnames
+    # no candidate names an uncertainty file: --draws is a mistake, said so
+    plain = files(tmp_path / "plain", None, None) if (tmp_path / "plain").mkdir() is None else ""
+    assert main(["portfolio", plain, "--no-frontier", "--draws", "100"]) == 2
+    assert "for the risk analysis" in capsys.readouterr().err
 
 
 def test_bad_uncertainty_files_are_named(tmp_path, capsys):

@@ -58,6 +58,10 @@ def run(args) -> int:
         check_suffix(args.draws_output, ["csv"], "--draws-output", inputs=[args.portfolio])
     check_outputs([args.output, args.draws_output], args.force, [args.portfolio])  # before the work, not after
     spec = load_portfolio(args.portfolio)
+    if (args.draws is not None or args.seed is not None or args.draws_output) and not any(
+            c.uncertainty for c in spec.candidates or ()):
+        raise CBAError(f"{args.portfolio}: --draws, --seed and --draws-output are for the risk analysis: give "
+                       "candidates an uncertainty file ({path: MODEL, uncertainty: FILE})")
     result = portfolio(spec, frontier_points=not args.no_frontier, draws=args.draws, seed=args.seed)
     if result.risk is not None and args.seed is None and spec.seed is None:
         print(f"seed: {result.risk.seed} (pass --seed {result.risk.seed} to repeat this run)", file=sys.stderr)
