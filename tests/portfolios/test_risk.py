@@ -138,7 +138,8 @@ def test_cli_outputs_include_the_risk(tmp_path, capsys):
     assert main(["portfolio", path, "--no-frontier", "-o", str(tmp_path / "p.xlsx")]) == 0
     assert "Risk" in load_workbook(tmp_path / "p.xlsx").sheetnames
     # no candidate names an uncertainty file: --draws is a mistake, said so
-    plain = files(tmp_path / "plain", None, None) if (tmp_path / "plain").mkdir() is None else ""
+    (tmp_path / "plain").mkdir()
+    plain = files(tmp_path / "plain", None, None)
     assert main(["portfolio", plain, "--no-frontier", "--draws", "100"]) == 2
     assert "for the risk analysis" in capsys.readouterr().err
 
