@@ -244,7 +244,8 @@ class PortfolioResult:
         return str(accessor("portfolio.text")(self))
 
     def plot(self, kind: str = "frontier", **kwargs: Any) -> Figure:
-        """A chart: ``frontier`` (value against total budget) or ``budgets`` (use by partner and year)."""
+        """A chart: ``frontier`` (value against total budget), ``budgets`` (use by partner and year) or
+        ``risk`` (each partner's net position under Monte Carlo, when there is a risk analysis)."""
         return accessor("portfolio.plot")(self, kind, **kwargs)
 
     def __str__(self) -> str:
