@@ -116,7 +116,7 @@ class PortfolioSpec(_Model):
     description: str | None = None
     price_base: FinancialYear | None = None
     start_year: FinancialYear | None = None
-    horizon: Annotated[int, Field(ge=1, le=100)] | None = None
+    horizon: Annotated[NonNegativeWhole, Field(ge=1, le=100)] | None = None
     discounting: Any = None
     candidates: Annotated[list[Candidate], Field(min_length=1, max_length=MAX_CANDIDATES)] | None = None
     programme: Text | None = None
@@ -126,7 +126,7 @@ class PortfolioSpec(_Model):
     structure: Structure = Field(default_factory=Structure)
     side_payments: StrictBool = False
     floors: dict[AgencyId, Number] = Field(default_factory=dict)
-    runners_up: Annotated[int, Field(ge=0, le=MAX_RUNNERS_UP)] = 3
+    runners_up: Annotated[NonNegativeWhole, Field(le=MAX_RUNNERS_UP)] = 3
     frontier: Annotated[list[Scaling], Field(max_length=100)] = Field(
         default_factory=lambda: [0.5, 0.75, 1.0, 1.25, 1.5, 2.0])
     solver: SolverSettings = Field(default_factory=SolverSettings)
