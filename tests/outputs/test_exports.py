@@ -244,7 +244,8 @@ def example_models():
         data = yaml.safe_load(path.read_text())
         # a programme file (it lists `interventions`) is not a model: see
         # tests/partnership/test_partnership_programme.py
-        if isinstance(data, dict) and {"name", "price_base"} <= data.keys() and "interventions" not in data:
+        if isinstance(data, dict) and {"name", "price_base"} <= data.keys() and "interventions" not in data \
+                and "candidates" not in data:  # nor a portfolio file (tests/portfolios)
             out.append(path)
     return out
 
