@@ -40,12 +40,18 @@ def _frames(result: PartnershipResult, risk: pd.DataFrame | None, solution=None)
 
         frames["deal_terms"] = terms_table(result, solution)
     if risk is not None:
-        from cba.outputs.tables._deal import risk_table
-
-        frames["deal_risk"] = risk_table(risk, result.appraisal.intervention.price_base)
-        for words in risk.attrs.get("held", ()):  # a solved term is the answer, not a range
-            frames["deal_risk"].attrs["notes"].append({"label": "Held at the solved value", "value": words})
+        frames["deal_risk"] = risk_frame(risk, result.appraisal.intervention.price_base)
     return frames
+
+
+def risk_frame(risk: pd.DataFrame, price_base: str) -> pd.DataFrame:
+    """The risk table (:func:`cba.outputs.tables._deal.risk_table`), noting each term held at its solved value."""
+    from cba.outputs.tables._deal import risk_table
+
+    frame = risk_table(risk, price_base)
+    for words in risk.attrs.get("held", ()):  # a solved term is the answer, not a range
+        frame.attrs["notes"].append({"label": "Held at the solved value", "value": words})
+    return frame
 
 
 def _heading(result: PartnershipResult, solution) -> list[str]:
@@ -58,8 +64,15 @@ def _heading(result: PartnershipResult, solution) -> list[str]:
     for w in getattr(result.appraisal, "warnings", []):
         lines += ["", f"Warning: {w}"]
     if solution is not None:
-        lines += ["", f"Question ({solution.question}): {solution.message}"]
+        lines += ["", *answered(solution)]
     return lines
+
+
+def answered(solution) -> list[str]:
+    """The board's question in words, and the solver's answer: two lines."""
+    from cba.outputs.tables._terms import question
+
+    return [f"Question: {question(solution)}", f"Answer: {solution.message}"]
 
 
 def _positions(result: PartnershipResult) -> list[str]:
@@ -136,7 +149,9 @@ def to_xlsx(result: PartnershipResult, solution=None, risk=None) -> bytes:
     figures = {SHEET_NAMES[name]: about.get(name, "") for name in frames}
     cover = cover_rows(result.appraisal)
     if solution is not None:  # the board's question and its answer, in its own words
-        cover.insert(0, ("Question answered", solution.message, "text"))
+        from cba.outputs.tables._terms import question
+
+        cover[:0] = [("Question", question(solution), "text"), ("Answer", solution.message, "text")]
     title = result.appraisal.intervention.name
     charts = deal_charts(result)
     return workbook_bytes(sheets, title=title, figures=figures, charts=charts,
