@@ -8,7 +8,8 @@ returns text or bytes for :func:`cba.cli._io.write_output`.
 The JSON is the contract other tools read (see :mod:`cba.partnership._results`);
 with a solution it is ``{"solution": {...}, "partnership": {...}}``, and with a
 risk analysis the partnership gains ``"risk"``. The CSV is one row per partner
-(present values before and after, with the risk columns when there are any).
+(present values without the deal, ``_before``, and with it, ``_after``; with the risk columns when
+there are any).
 """
 
 from __future__ import annotations
