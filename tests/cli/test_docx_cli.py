@@ -80,3 +80,16 @@ def test_partnership_word_with_a_solver_and_risk(tmp_path):
     assert not any(p.text.startswith("Question (") for p in document.paragraphs)
     assert any(c.startswith("Risk under the deal") and "50 Monte Carlo draws (seed 1" in c
                for c in captioned(document))
+
+
+def test_partnership_word_notes_a_solved_term_held_at_its_value(tmp_path):
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(yaml.safe_dump({"distributions": {
+        "outcomes[0].success": {"dist": "uniform", "low": 0.2, "high": 0.4},
+        "partnership.gain_share[0].share": {"dist": "uniform", "low": 0.3, "high": 0.6}}}))
+    out = tmp_path / "deal.docx"
+    assert main(["partnership", str(DEAL), "--solve", "gain-share", "--from", "dwp", "--to", "local_authority",
+                 "--spec", str(spec), "--draws", "20", "--seed", "1", "-o", str(out)]) == 0
+    texts = [p.text for p in docx.Document(str(out)).paragraphs]
+    held = [t for t in texts if t.startswith("Held at the solved value: ")]
+    assert len(held) == 1 and "62.40%" in held[0] and "partnership.gain_share[0].share" in held[0]

@@ -178,7 +178,8 @@ def test_without_charts_there_are_no_pictures():
 def test_the_deal_holds_every_table_of_the_deal(deal):
     a, result, document = deal
     found = captioned(document)
-    assert headings(document).index("Partnership deal in detail") == headings(document).index("Who pays and who saves") + 1
+    at = headings(document).index("Partnership deal in detail")
+    assert at == headings(document).index("Who pays and who saves") + 1
     tables = deal_tables(result)
     assert {"deal_partners", "deal_flows", "deal_years"} <= set(tables)
     for frame in tables.values():            # whatever tables the deal has, new ones included

@@ -391,7 +391,8 @@ class WordDocument:
         table.alignment = WD_TABLE_ALIGNMENT.LEFT
         table.autofit = False
         _cell_margins(table)
-        widths = [Twips(int(w * TWIPS_PER_MM)) for w in _widths(frame, header, rows, self.width_mm, right)]  # never over
+        widths = [Twips(int(w * TWIPS_PER_MM))                     # rounded down: never over the page
+                  for w in _widths(frame, header, rows, self.width_mm, right)]
         keep = len(rows) <= 30                      # a short table stays on one page, as in the report
         for r, row in enumerate(table.rows):
             _row_flag(row, "w:cantSplit")              # in the schema's order: cantSplit, then tblHeader

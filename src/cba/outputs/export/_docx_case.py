@@ -99,9 +99,8 @@ def _opening(doc: WordDocument, result: PartnershipResult, solution: Any) -> Non
     """The deal first, as the report of a deal model opens: the question a solver answered, each partner's
     net position without and with the deal, who is still short and by how much, the terms in words, then
     the terms table and each partner without and with the deal side by side."""
-    from cba.outputs.export._partnership import answered
     from cba.outputs.tables._deal import position_sentences, position_table
-    from cba.outputs.tables._terms import term_sentences, terms_table
+    from cba.outputs.tables._terms import answered, term_sentences, terms_table
 
     frames = [terms_table(result, solution), position_table(result)]
     doc.orient("portrait")                         # the words on the first page; a wide table turns its own page
@@ -151,9 +150,9 @@ def _deal(doc: WordDocument, result: PartnershipResult, risk: pd.DataFrame | Non
     open the document), the risk when asked, then its charts."""
     frames = [t for name, t in result.tables.items() if name not in ("deal_terms", "deal_positions")]
     if risk is not None:
-        from cba.outputs.export._partnership import risk_frame
+        from cba.outputs.tables._deal import risk_table
 
-        frames.append(risk_frame(risk, result.appraisal.intervention.price_base))
+        frames.append(risk_table(risk, result.appraisal.intervention.price_base))
     _section(doc, "Partnership deal in detail", frames, _deal_intro(result.appraisal, result))
     if charts:
         from cba.outputs.export._workbook import deal_charts

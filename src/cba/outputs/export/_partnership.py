@@ -41,18 +41,10 @@ def _frames(result: PartnershipResult, risk: pd.DataFrame | None, solution=None)
 
         frames["deal_terms"] = terms_table(result, solution)
     if risk is not None:
-        frames["deal_risk"] = risk_frame(risk, result.appraisal.intervention.price_base)
+        from cba.outputs.tables._deal import risk_table
+
+        frames["deal_risk"] = risk_table(risk, result.appraisal.intervention.price_base)
     return frames
-
-
-def risk_frame(risk: pd.DataFrame, price_base: str) -> pd.DataFrame:
-    """The risk table (:func:`cba.outputs.tables._deal.risk_table`), noting each term held at its solved value."""
-    from cba.outputs.tables._deal import risk_table
-
-    frame = risk_table(risk, price_base)
-    for words in risk.attrs.get("held", ()):  # a solved term is the answer, not a range
-        frame.attrs["notes"].append({"label": "Held at the solved value", "value": words})
-    return frame
 
 
 def _heading(result: PartnershipResult, solution) -> list[str]:
@@ -65,15 +57,10 @@ def _heading(result: PartnershipResult, solution) -> list[str]:
     for w in getattr(result.appraisal, "warnings", []):
         lines += ["", f"Warning: {w}"]
     if solution is not None:
+        from cba.outputs.tables._terms import answered
+
         lines += ["", *answered(solution)]
     return lines
-
-
-def answered(solution) -> list[str]:
-    """The board's question in words, and the solver's answer: two lines."""
-    from cba.outputs.tables._terms import question
-
-    return [f"Question: {question(solution)}", f"Answer: {solution.message}"]
 
 
 def _positions(result: PartnershipResult) -> list[str]:

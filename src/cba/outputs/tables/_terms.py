@@ -356,3 +356,8 @@ def question(solution: Any) -> str:
     if solution.question == "any-split":
         return "Does any split of the costs leave every partner at least even?"
     return f"{solution.question.replace('-', ' ').capitalize()}?"
+
+
+def answered(solution: Any) -> list[str]:
+    """The board's question in words (:func:`question`) and the solver's answer: two lines."""
+    return [f"Question: {question(solution)}", f"Answer: {solution.message}"]
