@@ -46,7 +46,8 @@ def test_the_cover_sheet_comes_first_with_title_model_price_base_headline_and_co
         assert cell.data_type == "n" and cell.value == pytest.approx(worked.metrics[metric], rel=1e-12)
         assert cell.number_format == NUMBER_FORMATS["money"]
     assert rows["Present value of costs"].value == pytest.approx(49_661.84, abs=0.01)
-    assert rows["Value for money category"].value == worked.value_for_money
+    # no category unless the model asks for one (issue 21): then the cover states it
+    assert worked.value_for_money is None and "Value for money category" not in rows
     # the contents: every other sheet, each a link to it
     for name in book.sheetnames[1:]:
         assert name in rows and rows[name].value, name
@@ -80,7 +81,19 @@ def test_assumption_sheets_show_names_and_words_not_ids(book):
     provenance = {r[0].value: r[1] for r in book["Provenance"].iter_rows(min_row=HEADER_ROW + 1) if r[0].value}
     assert provenance["Deflator"].value.startswith("HM Treasury GDP deflators")
     assert provenance["Horizon (years)"].value == 4 and provenance["Horizon (years)"].data_type == "n"
-    assert provenance["Value for money bands"].value.startswith("Public value ROI (benefit-cost ratio): poor below 1")
+    assert provenance["Value for money bands"].value.startswith("none: the model asks for no value for money")
+
+
+def test_a_model_asking_for_a_value_for_money_category_has_it_on_the_cover_and_its_bands_in_provenance():
+    import yaml
+
+    data = yaml.safe_load(open(WORKED, encoding="utf-8"))
+    a = cba.appraise({**data, "value_for_money": "dft"})
+    book = openpyxl.load_workbook(io.BytesIO(to_xlsx(a, charts=False)))
+    assert a.value_for_money == "very high"              # public value ROI above 4 in the DfT bands
+    assert cover_rows(book["Cover"])["Value for money category"].value == "very high"
+    provenance = {r[0].value: r[1] for r in book["Provenance"].iter_rows(min_row=HEADER_ROW + 1) if r[0].value}
+    assert provenance["Value for money bands"].value.startswith("DfT value for money category (transport schemes)")
 
 
 def test_a_cashable_share_is_a_percentage_cell(tmp_path):
