@@ -2,6 +2,7 @@
 numbers, display names rather than ids."""
 
 import io
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -87,7 +88,7 @@ def test_assumption_sheets_show_names_and_words_not_ids(book):
 def test_a_model_asking_for_a_value_for_money_category_has_it_on_the_cover_and_its_bands_in_provenance():
     import yaml
 
-    data = yaml.safe_load(open(WORKED, encoding="utf-8"))
+    data = yaml.safe_load(Path(WORKED).read_text(encoding="utf-8"))
     a = cba.appraise({**data, "value_for_money": "dft"})
     book = openpyxl.load_workbook(io.BytesIO(to_xlsx(a, charts=False)))
     assert a.value_for_money == "very high"              # public value ROI above 4 in the DfT bands
