@@ -88,10 +88,14 @@ def test_a_value_for_money_category_on_the_cover_is_named_for_its_basis_and_not_
 
     model = cba.load_intervention(WORKED).model_copy(update={"value_for_money": "dft"})
     a = cba.appraise(model)
-    ws = openpyxl.load_workbook(io.BytesIO(to_xlsx(a, charts=False)))["Cover"]
+    assert a.value_for_money == "very high"              # public value ROI above 4 in the DfT bands
+    book = openpyxl.load_workbook(io.BytesIO(to_xlsx(a, charts=False)))
+    ws = book["Cover"]
     values = [(ws.cell(r, 1).value, ws.cell(r, 2).value) for r in range(1, ws.max_row + 1)]
     at = next(i for i, (k, _) in enumerate(values) if k and "DfT value for money category" in k)
-    assert values[at][1] == a.value_for_money and values[at + 1][1] == NOT_A_VERDICT
+    assert values[at][1] == "very high" and values[at + 1][1] == NOT_A_VERDICT
+    provenance = {r[0].value: r[1] for r in book["Provenance"].iter_rows(min_row=HEADER_ROW + 1) if r[0].value}
+    assert provenance["Value for money bands"].value.startswith("DfT value for money category (transport schemes)")
 
 
 def test_a_cashable_share_is_a_percentage_cell(tmp_path):

@@ -328,7 +328,7 @@ def test_the_break_even_price_solver_refuses_a_rate_card():
     data = {**BASE, "partnership": {"outcome_payments": [{"payer": "local_authority", "payee": "provider",
                                                           "basis": "gross",
                                                           "tariffs": [{"outcome": "Housed", "price": 1000}]}]}}
-    with pytest.raises(CBAError, match=r"outcome_payments\[0\] pays 'provider' for 'Housed' under a rate card"):
+    with pytest.raises(CBAError, match=r"outcome_payments\[0\] pays Provider for 'Housed' under a rate card"):
         break_even_price(cba.appraise(data), "Housed", "provider")
 
 
