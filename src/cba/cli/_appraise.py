@@ -20,6 +20,9 @@ def register(subparsers) -> None:
     p.add_argument("--terms", choices=("real", "cash"), default="real",
                    help="real (default): money at the price base; cash: add the costs and benefits by year in "
                         "pounds of each year, with the deflator's forecast (table, markdown, json, csv)")
+    p.add_argument("--accounts", action="store_true",
+                   help="table format: also show the accounts by who benefits (taxpayers by agency, participants, "
+                        "others, society); markdown, xlsx and json always hold them")
     add_output_arguments(p)
     p.set_defaults(func=run)
 
@@ -27,6 +30,12 @@ def register(subparsers) -> None:
 def run(args) -> int:
     fmt = output_format(args.output, args.format, list(FORMATS), inputs=[args.model])
     check_output(fmt, args.output)
+    if args.accounts and fmt != "table":
+        from cba.core._errors import CBAError
+
+        raise CBAError(f"--accounts is for the table format; the {fmt} output "
+                       + ("always holds the accounts" if fmt in ("markdown", "xlsx", "json") else
+                          "does not hold them (use table, markdown, xlsx or json)"))
     if args.terms == "cash" and fmt in ("xlsx", "docx"):
         from cba.core._errors import CBAError
 
@@ -42,5 +51,10 @@ def run(args) -> int:
         output: str | bytes = appraisal_in_cash(result, fmt)
     else:
         output = FORMATS[fmt](result)
+    if args.accounts and fmt == "table":
+        from cba.outputs._format import render_table_text
+        from cba.outputs.tables._accounts import accounts_table
+
+        output = f"{str(output).rstrip()}\n\n{render_table_text(accounts_table(result))}\n"
     write_output(output, args.output, args.force, [args.model, *model_inputs(result.intervention)])
     return 0

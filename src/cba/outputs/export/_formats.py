@@ -51,7 +51,7 @@ __all__ = [
 
 #: Sheet names of the workbook, by table name.
 SHEET_NAMES = {
-    "summary": "Summary", "agencies": "Agencies", "costs": "Costs", "benefits": "Benefits",
+    "summary": "Summary", "agencies": "Agencies", "accounts": "Who benefits", "costs": "Costs", "benefits": "Benefits",
     "cost_lines": "Cost lines", "outcomes": "Outcomes", "unit_values": "Unit values",
     "provenance": "Provenance", "ledger": "Ledger",
 }

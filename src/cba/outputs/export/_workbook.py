@@ -39,6 +39,9 @@ def appraisal_figures(appraisal: Appraisal) -> dict[str, str]:
         "summary": b["pv"],
         "cover": f"Price base {pb}. " + b["pv"] + " Each sheet's title block says what its figures are.",
         "agencies": b["pv"] + " Net position = fiscal savings banked minus costs borne.",
+        "accounts": b["pv"] + " Benefits by who gains them: taxpayers through each agency (fiscal savings), "
+                    "participants, others and society; a transfer is a gain to taxpayers and the same loss to "
+                    "participants. Per participant: each figure divided by the participants counted.",
         "costs": b["by_year"],
         "benefits": b["by_year"],
         "cost_lines": f"Amounts as entered, in pounds at each line's own price year, before optimism bias; the "

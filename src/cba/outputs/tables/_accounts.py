@@ -31,7 +31,8 @@ def accounts_table(appraisal: Appraisal, montecarlo: Any = None) -> pd.DataFrame
     Columns ``row``, one per account (``taxpayers:<agency>``, ``participants``,
     ``others``, ``society``: present values at the price base), ``total_benefits``,
     ``net_cost``, ``benefits_minus_costs``, ``benefit_cost_ratio`` and
-    ``chance_benefits_exceed_costs`` (blank without a Monte Carlo run).
+    ``chance_benefits_exceed_costs`` (NaN, and not shown, without a Monte Carlo run:
+    a column that could never hold a figure would only puzzle a reader).
 
     Examples
     --------
@@ -59,8 +60,9 @@ def accounts_table(appraisal: Appraisal, montecarlo: Any = None) -> pd.DataFrame
     kinds = {c: _MONEY for c in columns}
     kinds.update(row="text", label="text", benefit_cost_ratio="ratio", chance_benefits_exceed_costs="share")
     notes = [{"label": "Participants counted", "value": acc["participants"], "kind": "number"}]
+    hidden = ("row",) if montecarlo is not None else ("row", "chance_benefits_exceed_costs")
     return _table(frame, "Accounts by who benefits (present values at the price base)", kinds=kinds,
-                  labels=labels, hidden=("row",), notes=notes, blank=("chance_benefits_exceed_costs",))
+                  labels=labels, hidden=hidden, notes=notes, blank=("chance_benefits_exceed_costs",))
 
 
 def _number(x: Any) -> float:
