@@ -53,7 +53,7 @@ def accounts_table(appraisal: Appraisal, montecarlo: Any = None) -> pd.DataFrame
         flat = {**{f"taxpayers:{a}": v for a, v in values["taxpayers"].items()}, **values}
         rows.append({"row": key, "label": label, **{c: _number(flat[c]) for c in columns}})
     frame = pd.DataFrame(rows, columns=["row", "label", *columns])
-    labels = {"label": "", **ACCOUNT_LABELS}
+    labels = {"label": "Accounts", **ACCOUNT_LABELS}
     for c in acc["columns"]:
         if c.startswith("taxpayers:"):
             labels[c] = f"Taxpayers: {display_name(c.split(':', 1)[1], names)}"
