@@ -44,6 +44,10 @@ def appraisal_figures(appraisal: Appraisal) -> dict[str, str]:
                     "participants. Per participant: each figure divided by the participants counted.",
         "costs": b["by_year"],
         "benefits": b["by_year"],
+        "cash_by_year": f"Cash terms: pounds of each year, undiscounted, after optimism bias; each year's figure "
+                        f"is the real-terms figure (pounds at {pb} prices) times the year's cash factor, the "
+                        "deflator's index for the year over its index for the price base (outturn, then the "
+                        "forecast). Every other sheet is at the price base.",
         "cost_lines": f"Amounts as entered, in pounds at each line's own price year, before optimism bias; the "
                       f"uplift takes them to {pb} prices; the last column is the present value after the uplift "
                       "and optimism bias.",
