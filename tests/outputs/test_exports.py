@@ -56,8 +56,8 @@ def data_rows(ws):
 
 # ---------------------------------------------------------------- Excel
 def test_sheet_names(workbook):
-    assert workbook.sheetnames == ["Cover", "Summary", "Agencies", "Costs", "Benefits", "Cost lines", "Outcomes",
-                                   "Unit values", "Provenance", "Ledger", "Charts"]
+    assert workbook.sheetnames == ["Cover", "Summary", "Agencies", "Who benefits", "Costs", "Benefits", "Cost lines",
+                                   "Outcomes", "Unit values", "Provenance", "Ledger", "Charts"]
     assert list(SHEET_NAMES.values()) == workbook.sheetnames[1:-1]
 
 

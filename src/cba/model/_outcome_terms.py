@@ -160,9 +160,16 @@ class OutcomePayment(_Model):
                                              "(`price`, `attachment_fee`, the tariffs' prices and per-person caps, "
                                              "`cap`, `cap_per_year`, the payers' maxima and the top-up's award); "
                                              "none means the price base.")
+    terms: Literal["real", "cash"] | None = Field(
+        None, description="`cash`: every amount of the agreement (prices, fees, caps, maxima, the top-up's award) "
+        "is in pounds of the year it is paid, and each year's payments are converted to the price base with the "
+        "deflator's forecast; `real` or none: at `price_year` prices.")
 
     @model_validator(mode="after")
     def _one_form(self) -> OutcomePayment:
+        if self.terms == "cash" and self.price_year is not None:
+            raise ValueError("price_year: cash amounts are in pounds of the year paid; give terms: cash or a "
+                             "price_year, not both")
         if (self.payer is None) == (self.payers is None):
             raise ValueError("payer: give either payer or payers")
         if self.payers is not None:

@@ -19,7 +19,7 @@ present values are discounted with the model's schedule.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cached_property
 
 import numpy as np
@@ -201,9 +201,11 @@ def outcome_payment_amounts(model: CompiledModel, deal: CompiledDeal, engine_ove
     results = np.broadcast_to(achieved * price, (D, M, H))
     attachment = participants * fee
     total = attachment + shift_by_lag(results, outcome_param("lag"))
-    return capped(np.broadcast_to(total, (D, M, H)),
-                   _deal_param(deal, deal_overrides, "deal.outcome_payments.cap_per_year"),
-                   _deal_param(deal, deal_overrides, "deal.outcome_payments.cap"))
+    paid = capped(np.broadcast_to(total, (D, M, H)),
+                  _deal_param(deal, deal_overrides, "deal.outcome_payments.cap_per_year"),
+                  _deal_param(deal, deal_overrides, "deal.outcome_payments.cap"))
+    # an agreement in cash terms: pounds of the year paid, to the price base year by year
+    return paid if deal.pay_cash_factor is None else paid / deal.pay_cash_factor[None]
 
 
 def evaluate_deal(model: CompiledModel, deal: CompiledDeal, flows: Flows,
@@ -316,6 +318,9 @@ def evaluate_deal(model: CompiledModel, deal: CompiledDeal, flows: Flows,
                 c = deal.contracts[m]
                 money = contract_payments(model, c, engine_overrides,
                                           lambda key: _deal_param(deal, deal_overrides, key), D)
+                if deal.pay_cash_factor is not None:   # pounds of the year paid, to the price base
+                    money = ContractMoney(*(getattr(money, f.name) / deal.pay_cash_factor[m]
+                                            for f in fields(ContractMoney)))
                 contract_money[m] = money
                 unfunded[:, m] = money.unfunded
                 parts.append(money.by_payer)

@@ -39,8 +39,15 @@ def appraisal_figures(appraisal: Appraisal) -> dict[str, str]:
         "summary": b["pv"],
         "cover": f"Price base {pb}. " + b["pv"] + " Each sheet's title block says what its figures are.",
         "agencies": b["pv"] + " Net position = fiscal savings banked minus costs borne.",
+        "accounts": b["pv"] + " Benefits by who gains them: taxpayers through each agency (fiscal savings), "
+                    "participants, others and society; a transfer is a gain to taxpayers and the same loss to "
+                    "participants. Per participant: each figure divided by the participants counted.",
         "costs": b["by_year"],
         "benefits": b["by_year"],
+        "cash_by_year": f"Cash terms: pounds of each year, undiscounted, after optimism bias; each year's figure "
+                        f"is the real-terms figure (pounds at {pb} prices) times the year's cash factor, the "
+                        "deflator's index for the year over its index for the price base (outturn, then the "
+                        "forecast). Every other sheet is at the price base.",
         "cost_lines": f"Amounts as entered, in pounds at each line's own price year, before optimism bias; the "
                       f"uplift takes them to {pb} prices; the last column is the present value after the uplift "
                       "and optimism bias.",
