@@ -2,11 +2,11 @@
 
 The Greater Manchester (GMCA / New Economy) method, adopted by HM Treasury in 2014
 as supplementary Green Book guidance, as code: models -> engine -> ledger ->
-deals and uncertainty -> outputs. ``docs/architecture.md`` draws the packages and
+deals, uncertainty, portfolios -> outputs. ``docs/architecture.md`` draws the packages and
 the one direction of their imports; ``docs/api.md`` lists the public API: the
 names below and the documented subpackages (``cba.core``, ``cba.method``,
 ``cba.model``, ``cba.unit_costs``, ``cba.engine``, ``cba.ledger``,
-``cba.partnership``, ``cba.uncertainty``, and ``cba.outputs.tables``, ``.charts``,
+``cba.partnership``, ``cba.uncertainty``, ``cba.portfolios``, and ``cba.outputs.tables``, ``.charts``,
 ``.report`` and ``.export``). A module whose name starts with an underscore is
 internal.
 
@@ -32,12 +32,13 @@ _LAZY = {
     "CBAError": "core._errors", "ModelError": "core._errors",
     "load_intervention": "engine._loading",
     "Intervention": "model._intervention",
+    "portfolio": "portfolios._choose",
     **{name: "model._settings" for name in ("Agency", "DiscountSchedule", "OptimismBiasTable")},
     **{name: "model._lines" for name in ("CostLine", "Outcome", "UnitValue", "ValueComponent")},
 }
 #: The subpackages, attributes of ``cba`` (``cba.uncertainty``) once it is imported.
 _SUBPACKAGES = ("core", "method", "model", "unit_costs", "engine", "ledger", "partnership", "uncertainty",
-                "outputs", "cli")
+                "portfolios", "outputs", "cli")
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors
     from cba import core as core
@@ -47,6 +48,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors
     from cba import model as model
     from cba import outputs as outputs
     from cba import partnership as partnership
+    from cba import portfolios as portfolios
     from cba import uncertainty as uncertainty
     from cba import unit_costs as unit_costs
     from cba.core._errors import CBAError, ModelError
@@ -57,6 +59,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors
     from cba.model._intervention import Intervention
     from cba.model._lines import CostLine, Outcome, UnitValue, ValueComponent
     from cba.model._settings import Agency, DiscountSchedule, OptimismBiasTable
+    from cba.portfolios._choose import portfolio
 
 __all__ = [
     "Agency",
@@ -76,6 +79,7 @@ __all__ = [
     "appraise",
     "compare",
     "load_intervention",
+    "portfolio",
 ]
 
 

@@ -55,6 +55,11 @@ ACCESSORS: dict[str, tuple[str, str]] = {
     "partnership.plot": ("cba.outputs.charts._deal", "plot"),
     "sensitivity.chart": ("cba.outputs.charts._uncertainty", "tornado"),
     "table.text": ("cba.outputs._format", "render_table_text"),
+    # a place's portfolio (cba.portfolios)
+    "portfolio.tables": ("cba.outputs.tables._portfolio", "portfolio_tables"),
+    "portfolio.text": ("cba.outputs.export._portfolio", "to_text"),
+    "portfolio.html": ("cba.outputs.export._portfolio", "html"),
+    "portfolio.plot": ("cba.outputs.charts._portfolio", "plot"),
     # notebooks: every result object's _repr_html_
     "result.html": ("cba.outputs._notebook", "html"),
 }

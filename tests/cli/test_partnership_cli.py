@@ -166,3 +166,26 @@ def test_deal_json_validates_against_the_published_schema(tmp_path, capsys):
     assert data["groups"]["central_government_share"] == 0.0
     assert main(["schema", "--partnership"]) == 0
     assert json.loads(capsys.readouterr().out)["title"] == "PartnershipResultSchema"
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown"])
+def test_a_solvers_question_reads_in_words_not_as_its_option(model, capsys, fmt):
+    code, out, _ = run(capsys, "partnership", str(model), "--solve", "gain-share", "--from", "nhs", "--to",
+                       "local_authority", "-f", fmt)
+    flat = " ".join(out.split())
+    assert code == 0 and "Question (" not in flat and "(gain-share)" not in flat
+    assert "Question: What share of its savings must NHS pass on for Local authority to break even?" in flat
+    assert "Answer: NHS must pass on at least 80.00%" in flat
+    assert flat.index("Question: ") < flat.index("Answer: ")
+
+
+def test_help_says_without_and_with_the_deal(capsys):
+    with pytest.raises(SystemExit):
+        main(["partnership", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "today" not in text and "before and after" not in text
+    assert "without the deal and funds with it" in text and "peak deficit without the deal and with the deal" in text
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    listing = " ".join(capsys.readouterr().out.split())
+    assert "each partner without and with the deal" in listing and "before and after" not in listing

@@ -15,7 +15,8 @@ from cba.engine import compile_model
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 MODELS = sorted(p for p in EXAMPLES.rglob("*.yaml")
-                if isinstance(d := yaml.safe_load(p.read_text(encoding="utf-8")), dict) and "price_base" in d)
+                if isinstance(d := yaml.safe_load(p.read_text(encoding="utf-8")), dict) and "price_base" in d
+                and "candidates" not in d)  # a portfolio file is not a model
 ARRAYS = ("cost_agency", "component_outcome", "component_type", "component_agency", "component_transfer",
           "component_health", "component_saving", "component_lag", "component_duration", "component_drop_off")
 

@@ -161,3 +161,17 @@ def test_fuzzed_programme_graphs_give_a_model_or_a_cba_error(tmp_path_factory, e
         cba.load_intervention(folder / "f0.yaml")
     except cba.CBAError as exc:
         assert len(str(exc)) < 5000
+
+
+def test_a_members_own_deal_is_never_dropped_silently(tmp_path):
+    # with no deal of its own, a programme warns that a member's deal does not apply (--strict
+    # refuses it); with one, the programme's deal replaces the members' as documented, and no warning
+    deal = {"gain_share": [{"from": "police", "to": "local_authority", "share": 0.5}]}
+    member = write(tmp_path / "m.yaml", {**MODEL, "partnership": deal})
+    plain = cba.appraise(programme(tmp_path / "p.yaml", [{"path": "m.yaml", "name": "Member"}]))
+    assert [w for w in plain.warnings if "Programme member 'Member'" in w and "does not apply" in w]
+    with_deal = cba.appraise(programme(tmp_path / "q.yaml", [{"path": "m.yaml", "name": "Member"}],
+                                       partnership={"gain_share": [{"from": "police", "to": "local_authority",
+                                                                    "share": 0.25}]}))
+    assert not [w for w in with_deal.warnings if "does not apply" in w]
+    assert member.exists()

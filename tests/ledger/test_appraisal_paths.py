@@ -35,7 +35,7 @@ REL = 1e-12
 
 def _is_model(path: Path) -> bool:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return isinstance(data, dict) and "price_base" in data
+    return isinstance(data, dict) and "price_base" in data and "candidates" not in data  # not a portfolio file
 
 
 MODELS = sorted(p for p in EXAMPLES.rglob("*.yaml") if _is_model(p))

@@ -124,6 +124,42 @@ def test_cli_terms_cash(tmp_path):
     run = subprocess.run([sys.executable, "-m", "cba", "appraise", str(path), "--terms", "cash", "-f", "json"],
                          capture_output=True, text=True)
     assert json.loads(run.stdout)["by_year_cash"][0]["costs"] == pytest.approx(1032.388)
-    run = subprocess.run([sys.executable, "-m", "cba", "appraise", str(path), "--terms", "cash", "-f", "xlsx",
-                          "-o", str(tmp_path / "x.xlsx")], capture_output=True, text=True)
-    assert run.returncode == 2 and "not xlsx" in run.stderr
+    run = subprocess.run([sys.executable, "-m", "cba", "appraise", str(path), "--terms", "cash", "-f", "docx",
+                          "-o", str(tmp_path / "x.docx")], capture_output=True, text=True)
+    assert run.returncode == 2 and "not docx" in run.stderr and not (tmp_path / "x.docx").exists()
+
+
+def test_cli_workbook_in_cash_terms(tmp_path):
+    import openpyxl
+
+    from cba.outputs.export._xlsx import HEADER_ROW
+
+    path, book = tmp_path / "m.yaml", tmp_path / "book.xlsx"
+    path.write_text(model().to_yaml())
+    run = subprocess.run([sys.executable, "-m", "cba", "appraise", str(path), "--terms", "cash", "-o", str(book)],
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    wb = openpyxl.load_workbook(book)
+    assert wb.sheetnames.index("Cash by year") == wb.sheetnames.index("Benefits") + 1
+    ws = wb["Cash by year"]
+    head = [c.value for c in ws[HEADER_ROW]]
+    assert head[:3] == ["Year", "Cash factor", "Costs"]
+    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=HEADER_ROW + 1) if r[0].value in ("2025/26", "2026/27")]
+    # 1,000 a year at 2024/25 prices, paid in 2025/26 and 2026/27: x 1.032388 and x 1.053095
+    assert [r[1] for r in rows] == pytest.approx([1.032388, 1.053095], abs=1e-12)
+    assert [r[2] for r in rows] == pytest.approx([1032.388, 1053.095], abs=1e-9)
+    # fiscal: 10 x 0.5 x 300 = 1,500 a year at 2024/25 prices; in 2025/26 pounds 1,548.582
+    assert rows[0][3] == pytest.approx(1548.582, abs=1e-9)
+    assert "Cash terms: pounds of each year" in " ".join(
+        str(c.value) for r in ws.iter_rows(max_row=HEADER_ROW - 1) for c in r)
+    # every other sheet is the real-terms workbook: the costs sheet still at the price base
+    import io
+
+    from cba.outputs.export._formats import to_xlsx
+
+    real = openpyxl.load_workbook(io.BytesIO(to_xlsx(cba.appraise(model()), charts=False)))
+
+    def numbers(sheet):
+        return [c.value for r in sheet.iter_rows(min_row=HEADER_ROW) for c in r if isinstance(c.value, float)]
+    assert numbers(wb["Costs"]) == numbers(real["Costs"]) and numbers(wb["Costs"])
+    assert [n for n in wb.sheetnames if n != "Cash by year"] == [*real.sheetnames, "Charts"]

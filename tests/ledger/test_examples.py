@@ -27,9 +27,10 @@ EXAMPLES = REPO / "examples"
 
 
 def _is_model(path: Path) -> bool:
-    """Model files are the YAML mappings with a price base (other YAML may sit beside them)."""
+    """Model files are the YAML mappings with a price base (other YAML may sit beside them), except
+    portfolio files (they list ``candidates``: tests/portfolios)."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return isinstance(data, dict) and "price_base" in data
+    return isinstance(data, dict) and "price_base" in data and "candidates" not in data
 
 
 MODELS = sorted(p for p in EXAMPLES.rglob("*.yaml") if _is_model(p))

@@ -60,6 +60,6 @@ def test_unchanged_models_give_todays_numbers(path):
 
 def test_every_shipped_model_is_pinned_or_corrected():
     models = {str(p.relative_to(REPO)) for p in (REPO / "examples").rglob("*.yaml")
-              if "price_base" in p.read_text(encoding="utf-8")}
+              if "price_base" in p.read_text(encoding="utf-8") and p.parent.name != "portfolio"}  # tests/portfolios
     assert models <= set(PINNED) | {m for m in models if m.startswith("examples/partnership/")}
     assert set(PINNED) >= CORRECTED

@@ -56,8 +56,8 @@ def data_rows(ws):
 
 # ---------------------------------------------------------------- Excel
 def test_sheet_names(workbook):
-    assert workbook.sheetnames == ["Cover", "Summary", "Agencies", "Costs", "Benefits", "Cost lines", "Outcomes",
-                                   "Unit values", "Provenance", "Ledger", "Charts"]
+    assert workbook.sheetnames == ["Cover", "Summary", "Agencies", "Who benefits", "Costs", "Benefits", "Cost lines",
+                                   "Outcomes", "Unit values", "Provenance", "Ledger", "Charts"]
     assert list(SHEET_NAMES.values()) == workbook.sheetnames[1:-1]
 
 
@@ -244,7 +244,8 @@ def example_models():
         data = yaml.safe_load(path.read_text())
         # a programme file (it lists `interventions`) is not a model: see
         # tests/partnership/test_partnership_programme.py
-        if isinstance(data, dict) and {"name", "price_base"} <= data.keys() and "interventions" not in data:
+        if isinstance(data, dict) and {"name", "price_base"} <= data.keys() and "interventions" not in data \
+                and "candidates" not in data:  # nor a portfolio file (tests/portfolios)
             out.append(path)
     return out
 

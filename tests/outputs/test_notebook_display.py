@@ -97,6 +97,46 @@ def test_comparison_partnership_and_solutions_show_labelled_tables(deal):
     assert any(c.endswith("%") for c in t.cells)
 
 
+def test_a_solution_shows_its_question_in_words_and_the_terms_it_set(deal):
+    import cba.partnership._solvers as solvers
+    from cba.outputs.tables._terms import term_sentences
+
+    s = solvers.gain_share(deal, "dwp", "local_authority")
+    assert s.appraisal is deal                           # the solver keeps what it answered
+    page = s._repr_html_()
+    t = parsed(s)
+    question = "What share of its savings must DWP pass on for Local authority to break even?"
+    assert f"Question: {question}" in page and question in t.cells and "gain-share" not in t.cells
+    assert any(c.startswith("The terms of the deal") for c in t.captions) and "Set by the solver" in t.headings
+    solved = term_sentences(deal.partnership(s.terms))[0]
+    assert solved.startswith("DWP passes 62.4% of its cashable savings to Local authority")
+    assert "The terms it sets:" in page and f"Solved: {solved}" in t.cells and "yes" in t.cells
+    assert page.index("The terms it sets:") < page.index("<table")
+
+
+def test_a_solution_without_an_answer_says_it_sets_no_terms(deal):
+    import cba.partnership._solvers as solvers
+
+    s = solvers.gain_share(deal, "nhs", "local_authority", target=1e9)
+    assert not s.feasible and s.terms is None
+    t = parsed(s)
+    assert "No terms are set: the question has no answer." in s._repr_html_()
+    assert not any(c.startswith("The terms of the deal") for c in t.captions) and "no" in t.cells
+
+
+def test_shares_by_partner_use_the_models_own_names():
+    import cba.partnership._solvers as solvers
+
+    model = {"name": "Named", "price_base": "2024/25", "horizon": 1,
+             "agencies": [{"id": "youth", "name": "Youth Justice Service"}],
+             "costs": [{"name": "Mentors", "agency": "local_authority", "amounts": [1000]}],
+             "outcomes": [{"name": "Fewer offences", "cohort": 10, "success": 1, "value": {"components": [
+                 {"type": "fiscal", "agency": "youth", "amount": 300}]}}]}
+    s = solvers.fair_shares(cba.appraise(model))
+    t = parsed(s)
+    assert "Youth Justice Service" in t.cells and "Youth" not in t.cells
+
+
 def test_progress_bar_in_a_notebook_kernel(tmp_path):
     """In a Jupyter kernel the automatic bar is shown (its output is not a terminal)."""
     nb = nbformat.v4.new_notebook()

@@ -74,7 +74,7 @@ def test_the_report_shows_the_deal_with_its_charts():
     for words in ("Who puts in and who gets back", "Flows between partners", "Central outcomes fund",
                   'id="chart-deal_positions"', 'id="chart-deal_flows"', "Net with the deal"):
         assert words in html
-    assert html.count("<svg") == 6                     # four appraisal charts and two of the deal
+    assert html.count("<svg") == 7      # four appraisal charts, who benefits and two of the deal
     plain = render_report(cba.appraise(EXAMPLES / "worked_example.yaml"))
     assert 'id="partnership"' not in plain             # no deal, no section
 

@@ -140,11 +140,11 @@ def test_self_contained_no_scripts_no_external_resources(worked_html):
 
 def test_charts_are_inline_svg_with_unique_ids(worked_html):
     dom = parse(worked_html)
-    assert dom.tags.get("svg") == 4 and dom.tags.get("figure") == 4
+    assert dom.tags.get("svg") == 5 and dom.tags.get("figure") == 5
     assert len(dom.ids) == len(set(dom.ids)), "ids must be unique across the inlined charts"
     svg_text = " ".join(dom.svg_text)
     assert "Local authority" in svg_text and "£40,000" in svg_text        # text kept as text
-    for name in ("agencies", "cumulative", "benefits", "costs"):
+    for name in ("agencies", "cumulative", "benefits", "costs", "accounts"):
         assert f"chart-{name}" in dom.ids
 
 
@@ -185,7 +185,7 @@ def test_cli_writes_refuses_to_overwrite_and_forces(tmp_path):
     run = cba_cli("report", str(WORKED), "-o", str(out))
     assert run.returncode == 0, run.stderr
     first = out.read_text()
-    assert first.startswith("<!DOCTYPE html>") and first.count("<svg") == 4
+    assert first.startswith("<!DOCTYPE html>") and first.count("<svg") == 5
     out.write_text("mine")
     run = cba_cli("report", str(WORKED), "-o", str(out))
     assert run.returncode == 2 and "already exists" in run.stderr and "Traceback" not in run.stderr
@@ -222,7 +222,7 @@ def test_report_renders_in_chromium(model, tmp_path):
     assert dumped.returncode == 0, dumped.stderr[-2000:]
     dom = parse(dumped.stdout)
     assert dom.headlines == expected_headlines(result)           # what the reader sees
-    assert dom.tags.get("svg") == 4 and dom.tags.get("figure") == 4
+    assert dom.tags.get("svg") == 5 and dom.tags.get("figure") == 5
     assert result.intervention.name in dom.page_text
     assert all(name in " ".join(dom.svg_text) for name in result.by_agency()["agency_name"].str.split().str[0])
 

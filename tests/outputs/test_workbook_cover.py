@@ -46,7 +46,7 @@ def test_the_cover_sheet_comes_first_with_title_model_price_base_headline_and_co
         assert cell.data_type == "n" and cell.value == pytest.approx(worked.metrics[metric], rel=1e-12)
         assert cell.number_format == NUMBER_FORMATS["money"]
     assert rows["Present value of costs"].value == pytest.approx(49_661.84, abs=0.01)
-    assert rows["Value for money category"].value == worked.value_for_money
+    assert not [k for k in rows if "value for money" in str(k).lower()]   # no category unless the model asks
     # the contents: every other sheet, each a link to it
     for name in book.sheetnames[1:]:
         assert name in rows and rows[name].value, name
@@ -80,7 +80,22 @@ def test_assumption_sheets_show_names_and_words_not_ids(book):
     provenance = {r[0].value: r[1] for r in book["Provenance"].iter_rows(min_row=HEADER_ROW + 1) if r[0].value}
     assert provenance["Deflator"].value.startswith("HM Treasury GDP deflators")
     assert provenance["Horizon (years)"].value == 4 and provenance["Horizon (years)"].data_type == "n"
-    assert provenance["Value for money bands"].value.startswith("Public value ROI (benefit-cost ratio): poor below 1")
+    assert provenance["Value for money bands"].value.startswith("none: the model asks for no value for money")
+
+
+def test_a_value_for_money_category_on_the_cover_is_named_for_its_basis_and_not_a_verdict():
+    from cba.model._value_for_money import NOT_A_VERDICT
+
+    model = cba.load_intervention(WORKED).model_copy(update={"value_for_money": "dft"})
+    a = cba.appraise(model)
+    assert a.value_for_money == "very high"              # public value ROI above 4 in the DfT bands
+    book = openpyxl.load_workbook(io.BytesIO(to_xlsx(a, charts=False)))
+    ws = book["Cover"]
+    values = [(ws.cell(r, 1).value, ws.cell(r, 2).value) for r in range(1, ws.max_row + 1)]
+    at = next(i for i, (k, _) in enumerate(values) if k and "DfT value for money category" in k)
+    assert values[at][1] == "very high" and values[at + 1][1] == NOT_A_VERDICT
+    provenance = {r[0].value: r[1] for r in book["Provenance"].iter_rows(min_row=HEADER_ROW + 1) if r[0].value}
+    assert provenance["Value for money bands"].value.startswith("DfT value for money category (transport schemes)")
 
 
 def test_a_cashable_share_is_a_percentage_cell(tmp_path):

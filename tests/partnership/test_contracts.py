@@ -328,7 +328,7 @@ def test_the_break_even_price_solver_refuses_a_rate_card():
     data = {**BASE, "partnership": {"outcome_payments": [{"payer": "local_authority", "payee": "provider",
                                                           "basis": "gross",
                                                           "tariffs": [{"outcome": "Housed", "price": 1000}]}]}}
-    with pytest.raises(CBAError, match=r"outcome_payments\[0\] pays 'provider' for 'Housed' under a rate card"):
+    with pytest.raises(CBAError, match=r"outcome_payments\[0\] pays Provider for 'Housed' under a rate card"):
         break_even_price(cba.appraise(data), "Housed", "provider")
 
 
@@ -434,3 +434,25 @@ def test_a_provider_hosting_a_pool_paid_in_above_its_spend_needs_no_capital_that
     row = r.investors().iloc[0]
     assert (row["drawn"], row["maximum_loss"]) == (0.0, 0.0)
     assert r.check().empty
+
+
+def test_a_syndicate_whose_commitments_overflow_together_is_refused_naming_the_field():
+    # each commitment is a finite number; their sum is not
+    lead = {"investor": "investor", "provider": "provider", "commitment": 1e308}
+    with pytest.raises(CBAError, match=r"partnership\.investments\[1\]\.commitment: the investors in 'provider' "
+                                       r"commit more in all than can be computed"):
+        cba.appraise(_syndicate(lead, {**lead, "investor": "bank", "commitment": 1.7e308})).partnership()
+
+
+def test_a_ladder_whose_prices_add_up_beyond_a_number_is_refused_naming_the_field():
+    with pytest.raises(CBAError, match=r"tariffs\[0\]\.rungs: the prices up the ladder add up to more than can be "
+                                       r"computed"):
+        deal(payer="local_authority", tariffs=[{"outcome": "Housed", "rungs": [{"price": 1e308},
+                                                                               {"price": 1e308, "reach": 0.5}]}])
+
+
+def test_a_contract_whose_outcomes_earn_beyond_a_number_is_refused_naming_the_agreement():
+    # 100 x 0.5 housed x 1e307 each: 5e308 earned, which no float holds
+    with pytest.raises(CBAError, match=r"partnership\.outcome_payments\[0\]\.tariffs: .*'Outcome payments for "
+                                       r"Housed \(rate card\)'.* too large to compute"):
+        deal(payer="local_authority", tariffs=[{"outcome": "Housed", "price": 1e307}])

@@ -37,7 +37,7 @@ def _op(**extra) -> dict:
 OVERFLOWS = {
     "a fixed payment summed over the years": (
         {"payments": [{"from": "nhs", "to": "local_authority", "amounts": [BIG, BIG]}]},
-        r"partnership\.payments\[0\]\.amounts: the agreement 'Payment nhs to local_authority'"),
+        r"partnership\.payments\[0\]\.amounts: the agreement 'Payment NHS to Local authority'"),
     "two fixed payments to one partner": (
         {"payments": [{"from": "nhs", "to": "local_authority", "amounts": [BIG]},
                       {"from": "dwp", "to": "local_authority", "amounts": [BIG]}]},
@@ -54,7 +54,8 @@ OVERFLOWS = {
         {"outcome_payments": [{"payee": "local_authority", "basis": "gross",
                                "payers": [{"payer": "nhs", "share": 0.5}, {"payer": "dwp", "share": 0.5}],
                                "tariffs": [{"outcome": OUTCOME, "rungs": [{"price": BIG}, {"price": BIG}]}]}]},
-        r"partnership\.outcome_payments\[0\]\.tariffs: "),
+        r"partnership\.outcome_payments\[0\]\.tariffs\[0\]\.rungs: the prices up the ladder add up to more than "
+        r"can be computed"),
     "a top-up of a price too large to add up": (
         {"outcome_payments": [_op(price=1e306, top_up={"payer": "dwp", "share": 0.5, "award": BIG})]},
         r"partnership\.outcome_payments\[0\]\.tariffs: the deal does not add up"),

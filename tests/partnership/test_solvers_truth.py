@@ -7,6 +7,9 @@ import pytest
 import cba
 import cba.partnership._solvers as solvers
 from cba.core._errors import CBAError
+from cba.model._deal_terms import Partnership
+from cba.partnership._compile import compile_deal
+from cba.partnership._solution import _index
 
 # 1.0m paid by the council; savings 0.3m council (all cashable), 0.5m NHS (half cashable), 0.6m DWP (none)
 CASHABLE = {
@@ -188,3 +191,55 @@ def test_a_price_reached_with_no_payment_is_the_deal_at_price_zero():
     s = solvers.break_even_price(a, "Rare", "provider")
     assert s.value == 0 and s.terms.outcome_payments[0].price == 0
     assert positions(s, a)["provider"]["net_after"] == pytest.approx(900_000)
+
+
+# the model's own names for its partners: every sentence and every new agreement uses them, never the ids
+NAMED = {
+    "name": "Named partners", "price_base": "2024/25", "horizon": 1, "discounting": {"rate": 0},
+    "agencies": [{"id": "council", "name": "Wigan Council"}, {"id": "trust", "name": "Bridgewater NHS Trust"},
+                 {"id": "provider", "name": "Positive Steps"}],
+    "costs": [{"name": "Programme", "agency": "council", "amounts": [1_000_000]}],
+    "outcomes": [{"name": "Better lives", "cohort": 1, "success": 1, "value": {"components": [
+        {"type": "fiscal", "agency": "council", "amount": 300_000},
+        {"type": "fiscal", "agency": "trust", "amount": 900_000}]}}],
+}
+
+
+def test_solver_sentences_and_new_agreements_use_the_models_names():
+    a = cba.appraise(NAMED)
+    s = solvers.gain_share(a, "trust", "council")
+    # the council is 700,000 short; the trust's 900,000 of savings: 700/900 = 77.78% brings it to even
+    assert s.value == pytest.approx(7 / 9, rel=1e-12)
+    assert s.message == ("Bridgewater NHS Trust must pass on at least 77.78% (a share of its fiscal savings) for "
+                         "Wigan Council to break even.")
+    assert [g.name for g in s.terms.gain_share] == ["Gain-share Bridgewater NHS Trust to Wigan Council (solved)"]
+    fair = solvers.fair_shares(a)
+    assert "(Wigan Council 25.00%, Bridgewater NHS Trust 75.00%)" in fair.message
+    for answer in (s, fair, solvers.any_split(a)):
+        assert not any(word in answer.message for word in ("council", "trust", "provider")), answer.message
+
+
+@pytest.mark.parametrize("call, words", [
+    (lambda a: solvers.gain_share(a, "council", "council"),
+     "gain-share: Wigan Council cannot pass a share of its savings to itself (--from and --to both name 'council')"),
+    (lambda a: _index(compile_deal(a.compiled, Partnership()), "provider", "--to", a.intervention.agency_names),
+     "--to: 'provider' is not a partner of this deal (partners: council (Wigan Council), trust (Bridgewater NHS "
+     "Trust))"),
+    (lambda a: solvers.gain_share(a, "trust", "mystery"), "unknown partner 'mystery'; use one of "),
+    (lambda a: solvers.break_even_price(a, "Better lives", "provider"),
+     "no agreement pays Positive Steps for 'Better lives': name the payer (--payer)"),
+])
+def test_solver_mistakes_name_partners_by_their_names_and_the_ids_to_type(call, words):
+    with pytest.raises(CBAError) as err:
+        call(cba.appraise(NAMED))
+    assert words in str(err.value)
+    if "unknown partner" in words:
+        assert "council (Wigan Council)" in str(err.value) and "dwp (DWP)" in str(err.value)
+
+
+def test_a_solution_keeps_the_appraisal_it_answers_but_not_in_its_json():
+    a = cba.appraise(NAMED)
+    s = solvers.fair_shares(a)
+    assert s.appraisal is a and "appraisal" not in s.to_dict() and "appraisal" not in repr(s)
+    assert solvers.any_split(a).appraisal is a
+    assert solvers.gain_share(a, "trust", "council").details["target"] == 0.0

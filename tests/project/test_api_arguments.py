@@ -14,6 +14,7 @@ import pytest
 import cba
 import cba.engine
 import cba.partnership
+import cba.portfolios
 import cba.uncertainty
 import cba.unit_costs
 from cba.core._errors import CBAError
@@ -125,6 +126,7 @@ NOT_CALLED = {
     "CBAError", "ModelError", "Appraisal", "PartnershipResult", "MonteCarloResult", "ScenarioResult",
     "SensitivityResult", "SwitchingValue", "Parameter", "UncertaintySpec", "CompiledModel", "Flows", "Totals",
     "PresentValues", "UnitCost", "UnitCostValue", "UnitCostDatabase", "WorkbookData", "DataNote", "Distribution",
+    "PortfolioResult", "Candidates",
     # no arguments
     "default", "supplementary", "shipped_groupings", "model_schema", "partnership_schema", "results_schema",
     # covered by ENTRY_POINTS above
@@ -252,6 +254,9 @@ def public_calls(t):
         "tornado": (C.tornado, [t["tornado"]], {"title": "t", "max_bars": 5, "model": a},
                     {"title": "to", "max_bars": "o", "model": "o"}),
         "render_report": (R.render_report, [a], {"charts": False}, {"charts": "f"}),
+        "render_portfolio_report": (R.render_portfolio_report, [t["portfolio"]], {"charts": False}, {"charts": "f"}),
+        "portfolio": (cba.portfolio, [PORTFOLIO], {"frontier_points": False}, {"frontier_points": "f"}),
+        "load_portfolio": (cba.portfolios.load_portfolio, [PORTFOLIO], {}, {}),
         "check_output": (E.check_output, ["csv", "out.csv"], {}, {0: "t", 1: "to"}),
         "export": (E.export, [a, "csv"], {}, {}),
         "format_for_path": (E.format_for_path, ["out.csv", None], {}, {0: "to", 1: "to"}),
@@ -270,6 +275,7 @@ def public_calls(t):
 
 
 REPO_UNIT_COSTS = EXAMPLES.parent / "unit_costs" / "gmca_unit_cost_database_v1.4.csv"
+PORTFOLIO = EXAMPLES / "portfolio" / "portfolio.yaml"
 
 
 @pytest.fixture(scope="module")
@@ -288,6 +294,7 @@ def things(appraisal):
         "switching": cba.uncertainty.switching_value(appraisal, "outcomes[0].success"),
         "tornado": cba.uncertainty.tornado_data(appraisal, {"outcomes[0].success": [0.4, 0.6]}),
         "figure": C.agency_chart(appraisal),
+        "portfolio": cba.portfolio(PORTFOLIO, frontier_points=False),
     }
 
 

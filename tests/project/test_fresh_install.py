@@ -62,7 +62,7 @@ def test_a_plain_install_writes_the_report_with_charts(fresh):
                          cwd=project, env=env, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr[-3000:]
     html = out.read_text(encoding="utf-8")
-    assert html.count("<svg") == 4 and "Worked example" in html
+    assert html.count("<svg") == 5 and "Worked example" in html
 
 
 def test_a_plain_install_plots(fresh):

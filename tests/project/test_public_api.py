@@ -37,6 +37,7 @@ PACKAGES = (
     "cba.ledger",
     "cba.partnership",
     "cba.uncertainty",
+    "cba.portfolios",
     "cba.outputs.tables",
     "cba.outputs.charts",
     "cba.outputs.report",

@@ -24,7 +24,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 def _is_model(path: Path) -> bool:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return isinstance(data, dict) and "price_base" in data
+    return isinstance(data, dict) and "price_base" in data and "candidates" not in data  # not a portfolio file
 
 
 EXAMPLES = [cba.load_intervention(p) for p in sorted((REPO / "examples").rglob("*.yaml")) if _is_model(p)]

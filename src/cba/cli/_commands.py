@@ -6,4 +6,4 @@ Each module defines ``register(subparsers)`` that adds its parser and sets
 
 #: Modules providing subcommands, in the order they appear in ``cba --help``.
 COMMAND_MODULES = ["appraise", "compare", "init", "schema", "unit_costs", "report", "uncertainty", "partnership",
-                   "indigo"]
+                   "indigo", "portfolio"]

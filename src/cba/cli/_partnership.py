@@ -1,4 +1,4 @@
-"""``cba partnership MODEL``: a partnership deal, partner by partner, before and after.
+"""``cba partnership MODEL``: a partnership deal, partner by partner, without and with the deal.
 
 Examples::
 
@@ -22,10 +22,11 @@ SOLVE = ("fair-shares", "gain-share", "price", "any-split")
 
 def register(subparsers) -> None:
     p = subparsers.add_parser(
-        "partnership", help="a partnership deal: who funds what, who pays whom, each partner before and after",
+        "partnership", help="a partnership deal: who funds what, who pays whom, each partner without and with the deal",
         description="Appraise a model (or a programme of models) and lay its partnership deal over it: for every "
-                    "partner, what it bears today and funds under the deal, what it banks, pays and receives, its "
-                    "net position before and after, payback year and peak deficit; and the flows between partners. "
+                    "partner, what it bears without the deal and funds with it, what it banks, pays and receives, "
+                    "its net position, return, break-even year and peak deficit without the deal and with the deal; "
+                    "the terms in words; and the flows between partners. "
                     "--solve answers a board's questions; --spec adds each partner's chance of losing money.")
     p.add_argument("model", help="model or programme file (YAML or JSON)")
     p.add_argument("--format", "-f", choices=FORMATS, default=None,

@@ -15,6 +15,8 @@ def register(subparsers) -> None:
     p.add_argument("--results", action="store_true", help="the schema of the results instead of the model")
     p.add_argument("--partnership", action="store_true",
                    help="the schema of 'cba partnership --format json' (a deal's results)")
+    p.add_argument("--portfolio", action="store_true",
+                   help="the schema of 'cba portfolio --format json' (a place's portfolio)")
     add_output_arguments(p)
     p.set_defaults(func=run)
 
@@ -27,6 +29,10 @@ def run(args) -> int:
         from cba.outputs.export._schema_partnership import partnership_schema
 
         schema = partnership_schema()
+    elif args.portfolio:
+        from cba.outputs.export._schema_portfolio import portfolio_schema
+
+        schema = portfolio_schema()
     else:
         schema = results_schema() if args.results else model_schema()
     write_output(json.dumps(schema, indent=2, ensure_ascii=False), args.output, args.force)

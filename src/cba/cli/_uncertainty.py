@@ -290,5 +290,13 @@ def run_montecarlo(args) -> int:
     from cba.outputs.tables._uncertainty import montecarlo_tables
 
     extra = [(csv_text(result.draws_frame(), index=True), args.draws_output)] if args.draws_output else []
-    _emit(args, model, frame, lambda: _text(montecarlo_tables(result, model).values()), result.to_dict(), extra)
+    tables, data = list(montecarlo_tables(result, model).values()), result.to_dict()
+    if "net_present_public_value" in result.metrics:   # the accounts, with the chance benefits exceed costs
+        from cba.ledger._appraisal import appraise
+        from cba.outputs.tables._accounts import accounts_table
+
+        appraisal = appraise(model.intervention)
+        tables.append(accounts_table(appraisal, result))
+        data["accounts"] = appraisal.accounts(result)
+    _emit(args, model, frame, lambda: _text(tables), data, extra)
     return 0

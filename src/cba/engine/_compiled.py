@@ -419,6 +419,9 @@ def _compile(model: Intervention, provenance: bool = True) -> CompiledModel:
     placeholder = placeholder_warning(model)    # a cba init starter model not yet filled in
     if placeholder:
         warnings.append(placeholder)
+    warnings += [f"Programme member '{m['name']}' ({m['file']}) has its own partnership deal, which does not apply "
+                 "in a programme; give the programme a partnership section to lay a deal across its members"
+                 for m in (getattr(model, "_programme", None) or []) if m.get("deal_dropped")]
     params["lag"] = params["lag"].astype(int)
     params["duration"] = params["duration"].astype(int)
     return CompiledModel(

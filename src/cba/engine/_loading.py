@@ -202,8 +202,11 @@ def build_programme(data: dict, base_dir: str | Path, source: str = "programme",
     except ModelError as exc:
         raise ModelError([(_member_path(p, models), msg) for p, msg in exc.problems]) from None
     _check_overridden(data, models, model, source)
+    # a member's own deal does not apply in a programme: the programme's deal, if any, replaces it
+    dropped = "partnership" not in data
     model._programme = [{"name": label, "file": str(path), "model_name": m.name, "inputs": _files_read(path, m),
-                         "costs": len(m.costs), "outcomes": len(m.outcomes)} for label, path, m in models]
+                         "costs": len(m.costs), "outcomes": len(m.outcomes),
+                         "deal_dropped": dropped and m.partnership is not None} for label, path, m in models]
     return model
 
 

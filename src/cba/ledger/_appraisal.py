@@ -263,7 +263,7 @@ class Appraisal:
         return by_group(self, grouping)
 
     def partnership(self, terms: Partnership | dict[str, Any] | None = None) -> PartnershipResult:
-        """Lay a partnership deal over this appraisal: every partner before and after.
+        """Lay a partnership deal over this appraisal: every partner without and with the deal.
 
         ``terms`` is a :class:`~cba.model._deal_terms.Partnership` or a dict of its
         fields; by default the model's own ``partnership`` section (with none, the

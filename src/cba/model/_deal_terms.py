@@ -5,7 +5,7 @@ optional, each an agreement a partnership board can sign:
 
 =====================  ==================================================================
 ``funding``            who funds each cost line (shares by partner, cash or in kind);
-                       a line not listed is funded by the agency that bears it today
+                       a line not listed is funded by the agency that bears it
 ``pooled_budget``      a host pays the listed cost lines from a pool that partners pay
                        into (shares of the spend, or fixed amounts by year with a rule
                        for over- and underspends)
@@ -178,8 +178,8 @@ class Payment(_Model):
 class Partnership(_Model):
     """A partnership deal: who funds what, and what passes between partners.
 
-    Every section is optional; an empty deal leaves every partner where today's
-    appraisal puts it. See :mod:`cba.model._deal_terms` and the user guide's
+    Every section is optional; an empty deal leaves every partner where the
+    appraisal without the deal puts it. See :mod:`cba.model._deal_terms` and the user guide's
     partnership page for each mechanism and its public source.
     """
 
@@ -361,7 +361,7 @@ class Partnership(_Model):
 
     @property
     def is_empty(self) -> bool:
-        """No agreement at all: every partner stays where today's appraisal puts it."""
+        """No agreement at all: every partner stays where the appraisal without the deal puts it."""
         return not (self.funding or self.pooled_budget or self.gain_share or self.outcome_payments
                     or self.payments or self.investments)
 

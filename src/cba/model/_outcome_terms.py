@@ -20,6 +20,7 @@ year that crosses a maximum is cut, is in :mod:`cba.partnership._evaluate`.
 
 from __future__ import annotations
 
+import math
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -83,6 +84,11 @@ class Tariff(_Model):
             raise ValueError("rungs: give at least one rung, or leave rungs out and give a price")
         if self.rungs is not None and self.price != 0.0:
             raise ValueError("price: a ladder's prices are its rungs'; give either price or rungs")
+        if self.rungs is not None:  # what one person can earn up the ladder must be a number
+            total = sum(max(r.price if isinstance(r.price, list) else [r.price], default=0.0) for r in self.rungs)
+            if not math.isfinite(total):
+                raise ValueError("rungs: the prices up the ladder add up to more than can be computed "
+                                 "(beyond 1.8e+308 pounds a person)")
         return self
 
     def ladder(self) -> list[Rung]:
@@ -154,9 +160,16 @@ class OutcomePayment(_Model):
                                              "(`price`, `attachment_fee`, the tariffs' prices and per-person caps, "
                                              "`cap`, `cap_per_year`, the payers' maxima and the top-up's award); "
                                              "none means the price base.")
+    terms: Literal["real", "cash"] | None = Field(
+        None, description="`cash`: every amount of the agreement (prices, fees, caps, maxima, the top-up's award) "
+        "is in pounds of the year it is paid, and each year's payments are converted to the price base with the "
+        "deflator's forecast; `real` or none: at `price_year` prices.")
 
     @model_validator(mode="after")
     def _one_form(self) -> OutcomePayment:
+        if self.terms == "cash" and self.price_year is not None:
+            raise ValueError("price_year: cash amounts are in pounds of the year paid; give terms: cash or a "
+                             "price_year, not both")
         if (self.payer is None) == (self.payers is None):
             raise ValueError("payer: give either payer or payers")
         if self.payers is not None:

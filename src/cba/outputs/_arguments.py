@@ -22,7 +22,7 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from cba.core._arguments import flag, kind_of
 from cba.core._errors import CBAError
@@ -86,6 +86,12 @@ def _frame() -> tuple[type, ...]:
     return (pd.DataFrame,)
 
 
+def _portfolio() -> tuple[type, ...]:
+    from cba.portfolios._result import PortfolioResult
+
+    return (PortfolioResult,)
+
+
 def _figure() -> tuple[type, ...]:
     from matplotlib.figure import Figure
 
@@ -104,6 +110,7 @@ _KINDS: dict[str, tuple[Callable[[], tuple[type, ...]], str]] = {
     "sensitivity": (_sensitivity, "a SensitivityResult (cba.uncertainty.one_way)"),
     "frame": (_frame, "a table (a pandas DataFrame)"),
     "figure": (_figure, "a matplotlib Figure"),
+    "portfolio": (_portfolio, "a PortfolioResult (cba.portfolio)"),
 }
 
 
@@ -168,6 +175,6 @@ def takes(**kinds: str) -> Callable[[F], F]:
                     check(bound.arguments[argument], kind, f"{name}: {argument}")
             return func(*args, **kwargs)
 
-        return checked  # type: ignore[return-value]
+        return cast(F, checked)   # the same signature, checked first
 
     return decorate

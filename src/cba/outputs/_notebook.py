@@ -67,22 +67,34 @@ def partnership_html(result: Any) -> str:
 
 
 def solution_html(solution: Any) -> str:
-    """A solver's answer: the question, whether it has one, and the answer in words."""
+    """A solver's answer: the question in words, whether it has one, the answer, the shares, and the terms
+    it set (marked in the deal's terms table) when the solver kept the appraisal it answers."""
+    from cba.model._agencies import display_name
+    from cba.outputs.tables._terms import question, terms_table
+
     frame = pd.DataFrame({"item": ["Question", "Has an answer", "Answer", "Method"],
-                          "value": [solution.question, "yes" if solution.feasible else "no", solution.message,
+                          "value": [question(solution), "yes" if solution.feasible else "no", solution.message,
                                     solution.method]})
     frame.attrs.update(title="The answer", kinds={"item": "text", "value": "text"},
                        labels={"item": "Item", "value": "Value"})
     tables = [frame]
+    appraisal = getattr(solution, "appraisal", None)
+    names = None if appraisal is None else appraisal.intervention.agency_names
     shares = (solution.details or {}).get("shares")
     if isinstance(shares, dict) and shares:
-        from cba.model._agencies import display_name
-
-        t = pd.DataFrame({"partner": [display_name(p) for p in shares], "share": [float(v) for v in shares.values()]})
+        t = pd.DataFrame({"partner": [display_name(p, names) for p in shares],
+                          "share": [float(v) for v in shares.values()]})
         t.attrs.update(title="Shares by partner", kinds={"partner": "text", "share": "rate"},
                        labels={"partner": "Partner", "share": "Share"})
         tables.append(t)
-    return block(f"Answer to the question '{solution.question}'", [], tables)
+    lines = []
+    if solution.terms is None:
+        lines.append("No terms are set: the question has no answer.")
+    elif appraisal is not None:
+        terms = terms_table(solution.result(appraisal), solution)
+        lines += ["The terms it sets:", *terms.loc[terms["solved"].astype(bool), "sentence"]]
+        tables.append(terms)
+    return block(f"Question: {question(solution)}", lines, tables)
 
 
 # ---------------------------------------------------------------- uncertainty

@@ -67,6 +67,12 @@ CAPTIONS = {
              "uplift, stacked by the agency that bears them.",
 }
 
+#: What the chart of cumulative benefits by who benefits shows (the report's "Who benefits" section).
+ACCOUNTS_CAPTION = ("Cumulative present value of the benefits to each account, at the end of each year: taxpayers "
+                    "through each agency (fiscal savings), participants, others and society (solid lines), and "
+                    "of the costs (dashed, below the axis). A transfer is a gain to taxpayers and the same loss "
+                    "to participants.")
+
 #: What each chart of a deal shows, in words (the caption in the report and the workbook).
 DEAL_CAPTIONS = {
     "deal_positions": "Each partner's net position (what it gets back minus what it puts in), present values: "

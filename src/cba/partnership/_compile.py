@@ -121,6 +121,9 @@ class CompiledDeal:
     contracts: dict[int, CompiledContract] = field(default_factory=dict)
     #: Social investments: (investor, provider) partner indices; their terms are in ``params``.
     investments: list[tuple[int, int]] = field(default_factory=list)
+    #: ``(M, H)`` each outcome-payment agreement's divisor from pounds of the year paid to the price
+    #: base: the year's cash factor for an agreement in cash terms, else 1; None when none is in cash.
+    pay_cash_factor: np.ndarray | None = None
 
     @property
     def n_partners(self) -> int:
@@ -245,8 +248,13 @@ def compile_deal(model: CompiledModel, terms: Partnership | None = None) -> Comp
     price = np.zeros((M, H))
     fee = np.zeros((M, H))
     factors = []
+    pay_cash = np.ones((M, H))
     for m, term in enumerate(terms.outcome_payments):
-        f = uplift(f"partnership.outcome_payments[{m}].price_year", term.price_year)
+        # in cash terms every amount stays in pounds of the year paid, and the evaluation divides each
+        # year's payments by that year's cash factor (so caps bind on cash, as the contract says)
+        if term.terms == "cash":
+            pay_cash[m] = _cash_factors(model, f"partnership.outcome_payments[{m}]")
+        f = 1.0 if term.terms == "cash" else uplift(f"partnership.outcome_payments[{m}].price_year", term.price_year)
         factors.append(f)
         fee[m] = _by_year(term.attachment_fee, H, pad_last=True) * f
         if term.is_simple:  # a contract's prices are its tariffs' (cba.partnership._contracts)
@@ -321,6 +329,7 @@ def compile_deal(model: CompiledModel, terms: Partnership | None = None) -> Comp
                "investments": names[G + M + F:]},
         investments=[(index[v.investor], index[v.provider]) for v in terms.investments or []],
         contracts=contracts,
+        pay_cash_factor=pay_cash if any(o.terms == "cash" for o in ops) else None,
     )
 
 

@@ -19,7 +19,7 @@ present values are discounted with the model's schedule.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cached_property
 
 import numpy as np
@@ -201,9 +201,11 @@ def outcome_payment_amounts(model: CompiledModel, deal: CompiledDeal, engine_ove
     results = np.broadcast_to(achieved * price, (D, M, H))
     attachment = participants * fee
     total = attachment + shift_by_lag(results, outcome_param("lag"))
-    return capped(np.broadcast_to(total, (D, M, H)),
-                   _deal_param(deal, deal_overrides, "deal.outcome_payments.cap_per_year"),
-                   _deal_param(deal, deal_overrides, "deal.outcome_payments.cap"))
+    paid = capped(np.broadcast_to(total, (D, M, H)),
+                  _deal_param(deal, deal_overrides, "deal.outcome_payments.cap_per_year"),
+                  _deal_param(deal, deal_overrides, "deal.outcome_payments.cap"))
+    # an agreement in cash terms: pounds of the year paid, to the price base year by year
+    return paid if deal.pay_cash_factor is None else paid / deal.pay_cash_factor[None]
 
 
 def evaluate_deal(model: CompiledModel, deal: CompiledDeal, flows: Flows,
@@ -316,6 +318,9 @@ def evaluate_deal(model: CompiledModel, deal: CompiledDeal, flows: Flows,
                 c = deal.contracts[m]
                 money = contract_payments(model, c, engine_overrides,
                                           lambda key: _deal_param(deal, deal_overrides, key), D)
+                if deal.pay_cash_factor is not None:   # pounds of the year paid, to the price base
+                    money = ContractMoney(*(getattr(money, f.name) / deal.pay_cash_factor[m]
+                                            for f in fields(ContractMoney)))
                 contract_money[m] = money
                 unfunded[:, m] = money.unfunded
                 parts.append(money.by_payer)
@@ -354,7 +359,13 @@ def evaluate_deal(model: CompiledModel, deal: CompiledDeal, flows: Flows,
                                                                                                 "top_up")]
         receipts = so_far[:, paid_to].sum(axis=1)
         commitments = [term("commitment", i) for i in members]
-        committed = commitments[0] if len(members) == 1 else np.sum(commitments, axis=0)
+        with np.errstate(over="ignore"):
+            committed = commitments[0] if len(members) == 1 else np.sum(commitments, axis=0)
+        if not np.isfinite(committed).all() and all(np.isfinite(c).all() for c in commitments):
+            from cba.core._errors import CBAError
+
+            raise CBAError(f"partnership.investments[{members[-1]}].commitment: the investors in "
+                           f"{deal.partners[provider]!r} commit more in all than can be computed (beyond 1.8e+308)")
         lead = members[0]   # the syndicate's terms agree (cba.model._deal_terms checks them)
         # a provider that hosts a pool paid in above its spend funds less than nothing that year: it
         # needs no working capital then (what it holds is not carried to later years' costs)
@@ -413,7 +424,9 @@ def break_even_year(puts: np.ndarray, gets: np.ndarray, tolerance: float = BREAK
     --------
     >>> break_even_year(np.array([[40.0, 10.0, 0.0]]), np.array([[0.0, 30.0, 20.0]]))
     array([3.])
-    >>> break_even_year(np.array([[40.0, 10.0, 0.0]]), np.array([[0.0, 30.0, 19.999]]))
+    >>> break_even_year(np.array([[40.0, 10.0, 0.0]]), np.array([[0.0, 30.0, 19.999]]))  # 0.1p short: even
+    array([3.])
+    >>> break_even_year(np.array([[40.0, 10.0, 0.0]]), np.array([[0.0, 30.0, 19.99]]))   # a penny short
     array([nan])
     """
     c = np.cumsum(puts, axis=-1)
@@ -429,7 +442,7 @@ def _peak_deficit(gets: np.ndarray, puts: np.ndarray) -> np.ndarray:
     return np.maximum(-cum.min(axis=-1), 0.0)
 
 
-def net_positions(f: DealFlows, paybacks: bool = True) -> dict[str, np.ndarray]:
+def net_positions(f: DealFlows, risk: bool = False) -> dict[str, np.ndarray]:
     """Present values per partner, before and after the deal, ``(D, P)`` each.
 
     ``net_before = savings - costs_before``; ``net_after = savings - funding +
@@ -440,15 +453,17 @@ def net_positions(f: DealFlows, paybacks: bool = True) -> dict[str, np.ndarray]:
     gets back covers what it has put in (:func:`break_even_year`, the method's payback
     rule within :data:`BREAK_EVEN_TOLERANCE`). The peak
     deficit is the largest cumulative discounted shortfall over the years: the
-    double running a finance officer must fund. ``paybacks=False`` leaves out the
-    two payback years (the slowest measures, which a risk run does not report).
+    double running a finance officer must fund. ``risk=True`` leaves out what a risk
+    run of the deal does not report: the two payback years (the slowest measures) and
+    ``savings_cashable``.
     """
     df = f.discount_factors[:, None, :]
     disc = {k: getattr(f, k) * df for k in ("costs_before", "funding_cash", "funding_in_kind", "received", "paid")}
     pv = {k: v.sum(axis=-1) for k, v in disc.items()}
     savings_d = f.savings_discounted
     pv["savings"] = savings_d.sum(axis=-1)
-    pv["savings_cashable"] = f.savings_cashable_discounted.sum(axis=-1)
+    if not risk:
+        pv["savings_cashable"] = f.savings_cashable_discounted.sum(axis=-1)
     pv["funding"] = pv["funding_cash"] + pv["funding_in_kind"]
     pv["net_before"] = pv["savings"] - pv["costs_before"]
     pv["net_after"] = pv["savings"] - pv["funding"] + pv["received"] - pv["paid"]
@@ -457,7 +472,7 @@ def net_positions(f: DealFlows, paybacks: bool = True) -> dict[str, np.ndarray]:
     puts_after = disc["funding_cash"] + disc["funding_in_kind"] + disc["paid"]
     pv["roi_before"] = ratio(pv["savings"], pv["costs_before"])
     pv["roi_after"] = ratio(gets_after.sum(axis=-1), puts_after.sum(axis=-1))
-    if paybacks:  # the slowest measure; a risk run of the deal reports none
+    if not risk:  # the slowest measure
         pv["payback_before"] = break_even_year(puts_before, gets_before)
         pv["payback_after"] = break_even_year(puts_after, gets_after)
     pv["peak_deficit_before"] = _peak_deficit(gets_before, puts_before)

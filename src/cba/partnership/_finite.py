@@ -137,6 +137,13 @@ def _not_finite(flows: DealFlows, deal: CompiledDeal, positions: Mapping[str, np
             path, name = _path(deal, rows[r])
             return [(path, f"the agreement {name!r} pays {rows[r]['kind'].replace('_', ' ')} amounts that, "
                            f"summed over the years, are {_TOO_LARGE}{_draw(d, D)}")]
+    for m, money in (flows.contracts or {}).items():   # what a contract earns, before its caps
+        bad = ~np.isfinite(money.earned).all(axis=-1) | ~np.isfinite(money.earned.sum(axis=-1))
+        if bad.any():
+            d = int(np.nonzero(bad)[0][0])
+            return [(f"partnership.outcome_payments[{m}].tariffs",
+                     f"what the outcomes of {deal.names['outcome_payments'][m]!r} earn at its prices is "
+                     f"{_TOO_LARGE}{_draw(d, D)}")]
     for x in (flows.pool_contributions, flows.funding_cash, flows.funding_in_kind):
         finite = np.isfinite(x).all(axis=-1) & np.isfinite(x.sum(axis=-1))
         if not finite.all():
@@ -144,6 +151,8 @@ def _not_finite(flows: DealFlows, deal: CompiledDeal, positions: Mapping[str, np
             where = "partnership.pooled_budget.contributions" if deal.pool_host >= 0 else "partnership.funding"
             return [(where, f"what {deal.partners[p]} contributes is {_TOO_LARGE}{_draw(d, D)}")]
     for key in _MONEY:
+        if key not in positions:   # a risk run's positions leave out what it does not report
+            continue
         x = np.asarray(positions[key])
         if not np.isfinite(x).all():
             d, p = (int(v[0]) for v in np.nonzero(~np.isfinite(x)))

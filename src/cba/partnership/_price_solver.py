@@ -16,7 +16,18 @@ from cba.model._deal_terms import Partnership
 from cba.model._outcome_terms import OutcomePayment
 from cba.partnership._compile import compile_deal
 from cba.partnership._evaluate import DealFlows, evaluate_deal, net_positions
-from cba.partnership._solution import Solution, _flows, _index, _money, _name, _partner_arg, _root, _target, _terms
+from cba.partnership._solution import (
+    Solution,
+    _flows,
+    _index,
+    _money,
+    _name,
+    _partner_arg,
+    _root,
+    _target,
+    _terms,
+    answers,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from cba.ledger._appraisal import Appraisal
@@ -56,6 +67,7 @@ def _agreement_rows(f: DealFlows, deal, m: int, payer: int | None = None) -> lis
             and (payer is None or r["from"] == payer)]
 
 
+@answers
 def break_even_price(appraisal: Appraisal, outcome: str, payee: str, payer: str | None = None,
                      target: float = 0.0, basis: str | None = None,
                      terms: Partnership | dict | None = None) -> Solution:
@@ -93,25 +105,27 @@ def break_even_price(appraisal: Appraisal, outcome: str, payee: str, payer: str 
     cards = [m for m, o in enumerate(base.outcome_payments)
              if o.tariffs is not None and outcome in o.outcomes and o.payee == payee]
     if cards:
-        raise CBAError(f"partnership.outcome_payments[{cards[0]}] pays {payee!r} for {outcome!r} under a rate card: "
+        raise CBAError(f"partnership.outcome_payments[{cards[0]}] pays {_name(appraisal, payee)} for {outcome!r} "
+                       "under a rate card: "
                        "the break-even price solves one price for one outcome; vary the card's tariffs in a "
                        "scenario or switching value instead")
     matches = [m for m, o in enumerate(base.outcome_payments)
                if o.outcome == outcome and o.payee == payee and (payer is None or o.payer == payer)]
     if len(matches) > 1:
-        raise CBAError(f"several agreements pay {payee!r} for {outcome!r}: name the payer (--payer)")
+        raise CBAError(f"several agreements pay {_name(appraisal, payee)} for {outcome!r}: name the payer (--payer)")
     if matches:
         m = matches[0]
         trial = base
     else:
         if payer is None:
-            raise CBAError(f"no agreement pays {payee!r} for {outcome!r}: name the payer (--payer) to price a new one")
+            raise CBAError(f"no agreement pays {_name(appraisal, payee)} for {outcome!r}: name the payer (--payer) "
+                           "to price a new one")
         m = len(base.outcome_payments)
         new = OutcomePayment(payer=payer, payee=payee, outcome=outcome, basis=basis or "gross",
                              name=f"Outcome payments for {outcome} (solved)")
         trial = base.model_copy(update={"outcome_payments": [*base.outcome_payments, new]})
     deal = compile_deal(appraisal.compiled, trial)
-    j = _index(deal, payee, "--payee")
+    j = _index(deal, payee, "--payee", appraisal.intervention.agency_names)
     agreement = trial.outcome_payments[m]
     flows = _flows(appraisal)
     whom = _name(appraisal, payee)
@@ -142,7 +156,8 @@ def break_even_price(appraisal: Appraisal, outcome: str, payee: str, payer: str 
     per_pound = f.transfers[1, rows].sum(axis=0)                     # (H,) real, by year
     slope = float((per_pound * df).sum())
     payer_per_pound = float((f.transfers[1, _agreement_rows(f, deal, m, int(deal.pay_payer[m]))] * df).sum())
-    details: dict[str, Any] = {"agreement": agreement.name or f"Outcome payments for {outcome}",
+    details: dict[str, Any] = {"agreement": agreement.name or f"Outcome payments for {outcome}", "outcome": outcome,
+                               "target": target,
                                "payer": agreement.payer, "payee": payee, "basis": agreement.basis,
                                "value_ceiling": _value_ceiling(appraisal, deal, m, payer_per_pound)}
     if at0 >= 0:

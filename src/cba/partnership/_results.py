@@ -1,4 +1,4 @@
-"""The result of a deal: every partner before and after, and the flows between them.
+"""The result of a deal: every partner without and with the deal, and the flows between them.
 
 :func:`appraise_deal` runs a deal on an appraisal's engine flows and returns a
 :class:`PartnershipResult`, whose views are pandas DataFrames of unrounded pounds
@@ -47,12 +47,12 @@ YEAR_MEASURES = ("costs_before", "funding", "savings", "received", "paid", "net_
 
 
 class PartnershipResult:
-    """A deal appraised: what each partner puts in and gets back, before and after.
+    """A deal appraised: what each partner puts in and gets back, without and with the deal.
 
     Attributes
     ----------
     appraisal : Appraisal
-        Today's appraisal (no deal) the deal is laid over.
+        The appraisal (without the deal) the deal is laid over.
     deal : CompiledDeal
         The deal's terms as arrays.
     flows : DealFlows
@@ -109,17 +109,17 @@ class PartnershipResult:
 
     # ---- views
     def partners(self) -> pd.DataFrame:
-        """Every partner, before and after the deal: present values in pounds.
+        """Every partner, without the deal (``_before``) and with it (``_after``): present values in pounds.
 
         Columns: ``agency``, ``agency_name``, then :data:`PARTNER_COLUMNS`:
-        ``costs_before`` (what it bears today), ``funding`` (what it funds under
+        ``costs_before`` (what it bears without the deal), ``funding`` (what it funds under
         the deal; ``funding_cash`` and ``funding_in_kind``), ``savings`` (fiscal
         savings it banks; ``savings_cashable``), ``received`` and ``paid`` (under
         the deal's agreements), ``net_before`` and ``net_after``, ``change``,
         ``roi_before`` and ``roi_after`` (what it gets back per pound it puts in;
         NaN when it puts nothing in), ``payback_year_before`` and
         ``payback_year_after`` (the year label in which it breaks even; none when
-        it never does), the peak cumulative discounted deficit before and after, and
+        it never does), the peak cumulative discounted deficit without and with the deal, and
         ``break_even_before`` and ``break_even_after``, how it stands on breaking even
         (:data:`BREAK_EVEN_STATES`): ``nothing_in`` (it puts nothing in),
         ``never_in_deficit`` (never behind at a year's end), ``year`` (it breaks even in
@@ -392,7 +392,7 @@ class PartnershipResult:
         return figure
 
     def summary(self) -> str:
-        """The deal as readable text: every partner before and after, and the flows."""
+        """The deal as readable text: every partner without and with the deal, and the flows."""
         return "\n\n".join(str(accessor("table.text")(t)) for t in self.tables.values())
 
     def __str__(self) -> str:
@@ -411,7 +411,7 @@ def appraise_deal(appraisal: Appraisal, terms: Partnership | dict | None = None)
     Parameters
     ----------
     appraisal : Appraisal
-        Today's appraisal.
+        The appraisal without the deal.
     terms : Partnership or dict, optional
         The deal; by default the model's own ``partnership`` section (no deal when
         it has none, which leaves every partner where the appraisal puts it).

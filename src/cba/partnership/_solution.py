@@ -7,6 +7,7 @@ All money is present values in pounds at the price base.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -56,6 +57,9 @@ class Solution:
         their path (``partnership.gain_share[0].share``), each with the words for
         it and its solved value: a risk analysis of the solved deal holds them
         there (see :meth:`holds`).
+    appraisal : Appraisal or None
+        The appraisal the question was asked of (set by every solver): displays of
+        the answer write its terms in the model's names, years and prices.
     """
 
     question: str
@@ -66,6 +70,7 @@ class Solution:
     details: dict[str, Any] = field(default_factory=dict)
     method: str = "closed form"
     solved: dict[str, str] = field(default_factory=dict)
+    appraisal: Appraisal | None = field(default=None, repr=False, compare=False)
 
     def holds(self, path: str) -> bool:
         """Whether ``path`` (an uncertainty parameter) names a term the answer sets.
@@ -81,7 +86,7 @@ class Solution:
         return any(key == p or key.startswith(p + "[") for p in self.solved)
 
     def result(self, appraisal: Appraisal) -> PartnershipResult:
-        """The deal appraised (today's deal when the question has no answer)."""
+        """The deal appraised (the deal as given when the question has no answer)."""
         return appraisal.partnership(self.terms)
 
     def to_dict(self) -> dict[str, Any]:
@@ -94,6 +99,16 @@ class Solution:
 
     def _repr_html_(self) -> str:  # notebooks: labelled tables
         return str(accessor("result.html")(self))
+
+
+def answers(solver: Callable[..., Solution]) -> Callable[..., Solution]:
+    """A solver whose :class:`Solution` keeps the appraisal it answers (:attr:`Solution.appraisal`)."""
+    @functools.wraps(solver)
+    def solve(appraisal: Appraisal, *args: Any, **kwargs: Any) -> Solution:
+        solution = solver(appraisal, *args, **kwargs)
+        solution.appraisal = appraisal
+        return solution
+    return solve
 
 
 def _terms(appraisal: Appraisal, terms: Partnership | dict | None) -> Partnership:
@@ -118,9 +133,13 @@ def _positions(appraisal: Appraisal, terms: Partnership, overrides: dict | None 
     return deal, pos
 
 
-def _index(deal, partner: str, what: str) -> int:
+def _index(deal, partner: str, what: str, names: dict[str, str] | None = None) -> int:
+    """Where ``partner`` is among the deal's partners; the error lists them by id (what the option takes)
+    and display name."""
     if partner not in deal.partners:
-        raise CBAError(f"{what}: {partner!r} is not a partner of this deal (partners: {', '.join(deal.partners)})")
+        listed = ", ".join(p if display_name(p, names) == p else f"{p} ({display_name(p, names)})"
+                           for p in deal.partners)
+        raise CBAError(f"{what}: {partner!r} is not a partner of this deal (partners: {listed})")
     return deal.partners.index(partner)
 
 

@@ -53,6 +53,7 @@ from cba.partnership._solution import (
     _root,
     _target,
     _terms,
+    answers,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -62,6 +63,7 @@ __all__ = ["SOLVERS", "TOLERANCE", "Solution", "any_split", "break_even_price", 
 
 
 # ---------------------------------------------------------------- fair shares
+@answers
 def fair_shares(appraisal: Appraisal, terms: Partnership | dict | None = None, basis: str = "fiscal") -> Solution:
     """Contributions in proportion to what each partner gets back.
 
@@ -138,6 +140,7 @@ def fair_shares(appraisal: Appraisal, terms: Partnership | dict | None = None, b
 
 
 # ---------------------------------------------------------------- gain-share
+@answers
 def gain_share(appraisal: Appraisal, sources: str | Sequence[str], to: str, target: float = 0.0,
                basis: str | None = None, terms: Partnership | dict | None = None) -> Solution:
     """The smallest gain-share rate from ``sources`` that brings ``to`` to ``target``.
@@ -168,7 +171,8 @@ def gain_share(appraisal: Appraisal, sources: str | Sequence[str], to: str, targ
     if not sources:
         raise CBAError("gain-share: name at least one partner to pass on savings (--from)")
     if to in sources:
-        raise CBAError(f"gain-share: {to!r} cannot pass a share of its savings to itself")
+        raise CBAError(f"gain-share: {_name(appraisal, to)} cannot pass a share of its savings to itself (--from "
+                       f"and --to both name {to!r})")
     if basis is not None and (not isinstance(basis, str)
                               or basis not in ("cashable", "fiscal", "fiscal_excluding_transfers")):
         raise CBAError(f"basis: use cashable, fiscal or fiscal_excluding_transfers, got {basis!r}")
@@ -176,7 +180,8 @@ def gain_share(appraisal: Appraisal, sources: str | Sequence[str], to: str, targ
     known = appraisal.intervention.agency_names
     for p in [*sources, to]:
         if p not in known:
-            raise CBAError(f"gain-share: unknown partner {p!r}; use one of {', '.join(sorted(known))}")
+            raise CBAError(f"gain-share: unknown partner {p!r}; use one of "
+                           + ", ".join(f"{k} ({n})" if k != n else k for k, n in sorted(known.items())))
     existing = [g for g, t in enumerate(base.gain_share) if t.from_ in sources and t.to == to]
     covered = {base.gain_share[g].from_ for g in existing}
     added = [GainShare(**{"from": s, "to": to, "share": 0.0, "basis": basis or "fiscal",
@@ -184,7 +189,7 @@ def gain_share(appraisal: Appraisal, sources: str | Sequence[str], to: str, targ
              for s in sources if s not in covered]
     trial = base.model_copy(update={"gain_share": [*base.gain_share, *added]})
     deal = compile_deal(appraisal.compiled, trial)
-    j = _index(deal, to, "--to")
+    j = _index(deal, to, "--to", appraisal.intervention.agency_names)
     varied = existing + list(range(len(base.gain_share), len(trial.gain_share)))
     share0 = deal.params["deal.gain_share.share"]
 
@@ -208,7 +213,8 @@ def gain_share(appraisal: Appraisal, sources: str | Sequence[str], to: str, targ
     who, whom = _names(appraisal, sources), _name(appraisal, to)
     what = "the share of " + ", ".join(repr(deal.names["gain_share"][g]) for g in existing) if existing else \
         f"a share of {'their' if len(sources) > 1 else 'its'} {(basis or 'fiscal').replace('_', ' ')} savings"
-    details = {"from": sources, "to": to, "agreements": [deal.names["gain_share"][g] for g in varied]}
+    details = {"from": sources, "to": to, "target": target,
+               "agreements": [deal.names["gain_share"][g] for g in varied]}
     if ends[0] >= 0:
         return Solution("gain-share", True, 0.0, f"{whom} reaches the target with no gain-share from {who} "
                         f"(net after the deal {_money(ends[0] + target)}).", solved_terms(0.0),
@@ -227,6 +233,7 @@ def gain_share(appraisal: Appraisal, sources: str | Sequence[str], to: str, targ
 
 
 # ---------------------------------------------------------------- any split
+@answers
 def any_split(appraisal: Appraisal, terms: Partnership | dict | None = None) -> Solution:
     """Whether some split of the costs leaves every partner at least even.
 

@@ -250,6 +250,6 @@ def deal_columns(model: CompiledModel, engine_overrides: dict, deal_overrides: d
     with guard():  # an overflow is reported by the check, naming the agreement and the draw
         flows = evaluate(model, engine_overrides)
         money = evaluate_deal(model, deal, flows, engine_overrides, deal_overrides)
-        pos = net_positions(money, paybacks=False)   # a risk run reports no payback year
+        pos = net_positions(money, risk=True)   # no payback years: a risk run reports none
         check_deal(deal, money, pos, cashable=flows.cashable, overrides=deal_overrides)
     return np.concatenate([pos[k] for k in DEAL_METRIC_NAMES], axis=1)

@@ -39,7 +39,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 #: How the bars "without the deal" and "with the deal" are drawn: both in the partner's own
 #: colour (:mod:`cba.outputs._palette`), without pale and hatched, with the deal solid.
-TODAY_STYLE: dict[str, Any] = {"alpha": 0.45, "hatch": "///", "edgecolor": "white", "linewidth": 0}
+WITHOUT_STYLE: dict[str, Any] = {"alpha": 0.45, "hatch": "///", "edgecolor": "white", "linewidth": 0}
 AFTER_STYLE: dict[str, Any] = {}
 #: Names of each kind of flow between partners.
 FLOW_NAMES = {"gain_share": "Gain-share", "outcome_payment": "Outcome payment", "top_up": "Top-up",
@@ -112,7 +112,7 @@ def positions_chart(result: PartnershipResult) -> Figure:
     after = p["net_after"].to_numpy(float)
     colours = _colours(result)
     c = [colours[a] for a in p["agency"]]
-    ax.barh(y - h / 2, before, h, color=c, label="Without the deal", **TODAY_STYLE)
+    ax.barh(y - h / 2, before, h, color=c, label="Without the deal", **WITHOUT_STYLE)
     ax.barh(y + h / 2, after, h, color=c, label="With the deal", **AFTER_STYLE)
     labels = []
     for yi, b, v in zip(y, before, after):
@@ -125,7 +125,7 @@ def positions_chart(result: PartnershipResult) -> Figure:
     ax.set_ylim(n - 0.5, -0.5)                      # first partner at the top
     from matplotlib.patches import Patch
 
-    ax.legend([Patch(facecolor="#777777", **TODAY_STYLE), Patch(facecolor="#333333")],
+    ax.legend([Patch(facecolor="#777777", **WITHOUT_STYLE), Patch(facecolor="#333333")],
               ["Without the deal", "With the deal"], loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8,
               frameon=False, borderaxespad=0.0)
     values = np.concatenate([before, after])

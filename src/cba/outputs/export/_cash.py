@@ -3,8 +3,11 @@
 Every format keeps what it shows in real terms (present values are at the price
 base) and adds the money by year in cash terms (pounds of each year): a table in
 text and Markdown, ``by_year_cash`` in JSON, and the cash columns in CSV (the
-ledger with ``cash_factor`` and ``cash``, or the deal by year). A workbook in cash
-terms is not offered.
+ledger with ``cash_factor`` and ``cash``, or the deal by year), and a "Cash by year"
+sheet in an appraisal's workbook (:func:`appraisal_workbook_in_cash`). A Word document
+in cash terms, and a deal's workbook in cash terms, are not offered: the document is
+the business case at the price base, and the deal's workbook has no by-year sheet in
+cash yet.
 """
 
 from __future__ import annotations
@@ -52,6 +55,13 @@ def appraisal_in_cash(appraisal: Appraisal, fmt: str) -> str:
     base = str(FORMATS[fmt](appraisal))
     extra = render_table_text(table) if fmt == "table" else render_table_markdown(table)
     return base.rstrip("\n") + "\n\n" + extra + "\n"
+
+
+def appraisal_workbook_in_cash(appraisal: Appraisal) -> bytes:
+    """An appraisal's workbook with its costs and benefits by year in cash terms as a sheet."""
+    from cba.outputs.export._formats import to_xlsx
+
+    return to_xlsx(appraisal, cash=True)
 
 
 def deal_in_cash(result: PartnershipResult, fmt: str, solution: Any = None, risk: Any = None) -> str:

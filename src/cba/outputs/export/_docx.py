@@ -41,6 +41,8 @@ from cba.outputs._format import (
 from cba.outputs.report._layout import (
     BOLD,
     CELL_PAD_EM,
+    LONG_WORD,
+    NARROW,
     NONE_NOTE,
     PORTRAIT_EM,
     column_em,
@@ -163,17 +165,87 @@ def _cell_margins(table) -> None:
         look.addprevious(margins)
 
 
-def _widths(frame: pd.DataFrame, header: list[str], rows: list[list[str]], room_mm: float) -> list[float]:
+def _lines(text: str, width_em: float, bold: bool = False) -> int:
+    """How many lines ``text`` takes in a cell ``width_em`` wide, wrapped between words."""
+    room, scale = max(width_em - CELL_PAD_EM, 1.0), BOLD if bold else 1.0
+    count, line = 1, 0.0
+    for word in text.split():
+        w = scale * text_em(word[:LONG_WORD])
+        if line and line + scale * NARROW + w > room:
+            count, line = count + 1, w
+        else:
+            line += (scale * NARROW if line else 0.0) + w
+    return count
+
+
+def _height(header: list[str], rows: list[list[str]], widths: list[float]) -> int:
+    """Lines the table takes, each row (the heading row too) as tall as its tallest cells, weighted far
+    above the lines of those tallest cells: fewer of them is what makes a row shorter next."""
+    out = 0
+    for r, row in enumerate([header, *rows]):
+        lines = [_lines(t, w, bold=r == 0) for t, w in zip(row, widths)]
+        top = max(lines, default=1)
+        out += 1000 * top + top * lines.count(top)
+    return out
+
+
+def _least(texts: list[str]) -> float:
+    """The narrowest a text column can be without breaking a word (its heading, the first text, is bold)."""
+    return max([BOLD * text_em(w[:LONG_WORD]) for w in texts[0].split()]
+               + [text_em(w[:LONG_WORD]) for t in texts[1:] for w in t.split()] + [1.0]) + CELL_PAD_EM
+
+
+def _balanced(header: list[str], rows: list[list[str]], ems: list[float], right: list[bool],
+              room: float) -> list[float]:
+    """Widths (ems) that make a table of long text as short as it can be on the page: the text columns
+    start at their longest word (numbers at their width), and room goes, a step at a time, to the
+    column whose widening saves the most lines for the room it takes (or, where two cells of a row
+    are as tall, the most lines of the tallest cells); what is left widens every column in proportion."""
+    widths = [ems[i] if right[i] else _least([header[i], *(r[i] for r in rows)]) for i in range(len(header))]
+    step = 0.5
+    if sum(widths) >= room:                       # no room to balance: narrowed together, as any table
+        return widths
+    while (spare := room - sum(widths)) >= step:
+        now, best = _height(header, rows, widths), None
+        for i in (i for i in range(len(widths)) if not right[i]):
+            k = 1                                 # the least widening of column i that saves a line
+            while k * step <= spare:
+                trial = [w + k * step if j == i else w for j, w in enumerate(widths)]
+                saved = now - _height(header, rows, trial)
+                if saved > 0:
+                    if best is None or saved / k > best[0]:
+                        best = (saved / k, i, k)
+                    break
+                k += 1
+        if best is None:
+            break
+        widths[best[1]] += best[2] * step
+    spare = room - sum(widths)
+    return [w + spare * w / sum(widths) for w in widths]
+
+
+def _widths(frame: pd.DataFrame, header: list[str], rows: list[list[str]], room_mm: float,
+            right: list[bool]) -> list[float]:
     """Column widths in millimetres: the report's (:func:`cba.outputs.report._layout.column_em`), narrowed
     together to fit the page; on a page with room to spare, text columns widen towards one line
-    per cell, so that a short table does not wrap its row labels needlessly."""
-    mm = _mm_per_em()
-    ems = [column_em(frame, c) for c in visible_columns(frame)]
-    if sum(ems) * mm >= room_mm:
-        return [em * mm * room_mm / (sum(ems) * mm) for em in ems]
+    per cell, so that a short table does not wrap its row labels needlessly.
+
+    A table with a column of long text (named in ``attrs["wide"]``: a deal's terms in words) is
+    laid out to take as few lines as it can (:func:`_balanced`; ``right`` marks the columns of
+    numbers, which never wrap), so that neither its sentences nor the short columns beside them
+    run down the page."""
+    mm, room = _mm_per_em(), room_mm / _mm_per_em()
+    columns = visible_columns(frame)
+    ems = [column_em(frame, c) for c in columns]
+    if any(c in frame.attrs.get("wide", ()) for c in columns):
+        ems = _balanced(header, rows, ems, right, room)
+    if sum(ems) >= room:
+        return [em * mm * room / sum(ems) for em in ems]
+    if any(c in frame.attrs.get("wide", ()) for c in columns):
+        return [w * mm for w in ems]
     full = [max(em, BOLD * text_em(head) + CELL_PAD_EM, *(text_em(r[i]) + CELL_PAD_EM for r in rows))
             for i, (em, head) in enumerate(zip(ems, header))]
-    spare, wanted = room_mm / mm - sum(ems), sum(f - e for f, e in zip(full, ems))
+    spare, wanted = room - sum(ems), sum(f - e for f, e in zip(full, ems))
     share = 1.0 if wanted <= spare else spare / wanted
     return [(e + (f - e) * share) * mm for e, f in zip(ems, full)]
 
@@ -273,6 +345,14 @@ class WordDocument:
         self._run(paragraph, text, color=MUTED if muted else None, bold=bold, size=size)
         return paragraph
 
+    def bullets(self, texts: list[str]) -> None:
+        """Paragraphs of plain text in Word's bulleted list style, close together, room after the last."""
+        for i, text in enumerate(texts):
+            self._empty = False
+            paragraph = self.doc.add_paragraph(style="List Bullet")
+            self._run(paragraph, text)
+            paragraph.paragraph_format.space_after = Pt(10 if i == len(texts) - 1 else 2)
+
     def caption(self, text: str, *, above: bool):
         """A caption in Word's Caption style: above a table (kept with it) or under a picture."""
         self._empty = False
@@ -311,7 +391,8 @@ class WordDocument:
         table.alignment = WD_TABLE_ALIGNMENT.LEFT
         table.autofit = False
         _cell_margins(table)
-        widths = [Twips(int(w * TWIPS_PER_MM)) for w in _widths(frame, header, rows, self.width_mm)]  # never over
+        widths = [Twips(int(w * TWIPS_PER_MM))                     # rounded down: never over the page
+                  for w in _widths(frame, header, rows, self.width_mm, right)]
         keep = len(rows) <= 30                      # a short table stays on one page, as in the report
         for r, row in enumerate(table.rows):
             _row_flag(row, "w:cantSplit")              # in the schema's order: cantSplit, then tblHeader

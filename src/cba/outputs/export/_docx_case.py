@@ -4,9 +4,16 @@ A business case is written in Word; these documents give its tables as editable 
 tables and its charts as pictures, in the order and with the captions of the HTML
 report (:mod:`cba.outputs.report._report`): the title and footing, warnings, the
 headline figures, the financial and economic case, who pays and who saves, the
-partnership deal (every table of the deal, whatever tables it has, then its charts),
-the charts, costs and benefits by year, the assumptions and their sources. Built by
+charts, costs and benefits by year, the assumptions and their sources. Built by
 :class:`cba.outputs.export._docx.WordDocument`.
+
+The document of a deal model (or of ``cba partnership``) opens with the deal, as the
+report does: the question a solver answered, each partner's net position without and
+with the deal, who is still short and by how much, the terms in one sentence each,
+the terms table and each partner without and with the deal side by side; then the
+whole system's headline figures, labelled as the whole system's; and, after who pays
+and who saves, the deal in detail (every other table of the deal, whatever tables it
+has, the risk, and its charts).
 """
 
 from __future__ import annotations
@@ -74,44 +81,79 @@ def _warnings(doc: WordDocument, warnings: list[str]) -> None:
             doc.paragraph(w)
 
 
-def headline_table(appraisal: Appraisal) -> pd.DataFrame:
-    """The report's headline figures (:data:`cba.outputs.report._report.HEADLINES`) as a table."""
-    from cba.outputs.report._report import HEADLINES
+def headline_table(appraisal: Appraisal, whole_system: bool = False) -> pd.DataFrame:
+    """The report's headline figures (:data:`cba.outputs.report._report.HEADLINES`) as a table; with
+    ``whole_system``, labelled as the whole system's (the report of a deal model)."""
+    from cba.outputs.report._report import HEADLINES, WHOLE_SYSTEM_LABELS
 
-    frame = pd.DataFrame([{"figure": label, "value": appraisal.metrics.get(metric), "kind": kind}
+    labels = WHOLE_SYSTEM_LABELS if whole_system else {}
+    frame = pd.DataFrame([{"figure": labels.get(metric, label), "value": appraisal.metrics.get(metric), "kind": kind}
                           for metric, label, kind in HEADLINES], columns=["figure", "value", "kind"])
-    frame.attrs.update(title="Headline figures", kinds={"figure": "text", "value": "@kind"},
+    frame.attrs.update(title="Headline figures for the whole system" if whole_system else "Headline figures",
+                       kinds={"figure": "text", "value": "@kind"},
                        labels={"figure": "Figure", "value": "Value"}, hidden=["kind"])
     return frame
 
 
-def _deal_intro(appraisal: Appraisal, result: PartnershipResult, solution: Any) -> list[str]:
+def _opening(doc: WordDocument, result: PartnershipResult, solution: Any) -> None:
+    """The deal first, as the report of a deal model opens: the question a solver answered, each partner's
+    net position without and with the deal, who is still short and by how much, the terms in words, then
+    the terms table and each partner without and with the deal side by side."""
+    from cba.outputs.tables._deal import position_sentences, position_table
+    from cba.outputs.tables._terms import answered, term_sentences, terms_table
+
+    frames = [terms_table(result, solution), position_table(result)]
+    doc.orient("portrait")                         # the words on the first page; a wide table turns its own page
+    doc.heading(f"The deal: {result.terms.name or 'partnership deal'}")
+    if solution is not None:
+        for line in answered(solution):
+            doc.paragraph(line)
+    if result.terms.is_empty:
+        doc.paragraph("The model has no partnership deal: every partner funds what it bears and nothing passes "
+                      "between partners.")
+    else:
+        positions = position_sentences(result)
+        doc.paragraph("Each partner's net position (present values: what it gets back minus what it puts in), "
+                      "without and with the deal:")
+        doc.bullets(positions[:-1])
+        doc.paragraph(positions[-1], bold=True)
+        doc.paragraph("The terms, one sentence for each agreement:")
+        doc.bullets(term_sentences(result))
+    for frame in frames:
+        for part, how in doc.parts(frame):
+            doc.orient(how)
+            doc.table(part)
+
+
+def _whole_system(doc: WordDocument, appraisal: Appraisal) -> None:
+    """The whole system's headline figures, labelled as such, after the deal."""
+    doc.orient("portrait")
+    doc.heading("The whole system")
+    doc.paragraph("The figures below are the whole system's: every agency together, whoever pays and whoever "
+                  "saves.")
+    doc.table(headline_table(appraisal, whole_system=True))
+
+
+def _deal_intro(appraisal: Appraisal, result: PartnershipResult) -> list[str]:
     from cba.ledger._groups import central_government_share
 
-    intro = (f"{result.terms.name or 'The deal'}: what each partner puts in and gets back, before and after the "
+    intro = (f"{result.terms.name or 'The deal'}: what each partner puts in and gets back, without and with the "
              "deal. A deal moves money between partners; it creates none, so the totals do not change.")
     share = central_government_share(appraisal)
     if share is not None:
         intro += f" Central government banks {fmt(share, 'share')} of the fiscal savings."
-    out = [intro]
-    if result.terms.is_empty and solution is None:
-        out.append("The model has no partnership deal: every partner funds what it bears and nothing passes "
-                   "between partners.")
-    if solution is not None:
-        out.append(f"Question ({solution.question}): {solution.message}")
-    return out
+    return [intro]
 
 
-def _deal(doc: WordDocument, result: PartnershipResult, solution: Any, risk: pd.DataFrame | None,
-          charts: bool) -> None:
-    """The deal's section: every table the deal has (and the risk, when asked), then its charts."""
-    frames = list(result.tables.values())          # whatever tables the deal has, in their order
+def _deal(doc: WordDocument, result: PartnershipResult, risk: pd.DataFrame | None, charts: bool) -> None:
+    """The deal in detail, as the report's: every table the deal has but the terms and the positions (which
+    open the document), the risk when asked, then its charts."""
+    frames = [t for name, t in result.tables.items() if name not in ("deal_terms", "deal_positions")]
     if risk is not None:
         from cba.outputs.tables._deal import risk_table
 
         frames.append(risk_table(risk, result.appraisal.intervention.price_base))
-    _section(doc, "Partnership deal", frames,
-             _deal_intro(result.appraisal, result, solution))
+    _section(doc, "Partnership deal in detail", frames, _deal_intro(result.appraisal, result))
     if charts:
         from cba.outputs.export._workbook import deal_charts
 
@@ -159,13 +201,17 @@ def appraisal_docx(appraisal: Appraisal, charts: bool = True, *, deal: Partnersh
             doc.paragraph(para)
     doc.paragraph(_footing(model), muted=True)
     _warnings(doc, list(appraisal.warnings))
-    doc.table(headline_table(appraisal))
-    _section(doc, "Financial and economic case", [tables.summary_table(appraisal)])
-    _section(doc, "Who pays and who saves", [tables.agency_table(appraisal)])
     if deal is None and getattr(model, "partnership", None) is not None:
         deal = appraisal.partnership()
+    if deal is None:
+        doc.table(headline_table(appraisal))
+    else:                         # a deal opens the document: the partners first, then the whole system
+        _opening(doc, deal, solution)
+        _whole_system(doc, appraisal)
+    _section(doc, "Financial and economic case", [tables.summary_table(appraisal)])
+    _section(doc, "Who pays and who saves", [tables.agency_table(appraisal)])
     if deal is not None:
-        _deal(doc, deal, solution, risk, charts)
+        _deal(doc, deal, risk, charts)
     if charts:
         doc.orient("portrait")
         doc.heading("Charts")

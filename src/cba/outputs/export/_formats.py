@@ -52,7 +52,7 @@ __all__ = [
 
 #: Sheet names of the workbook, by table name.
 SHEET_NAMES = {
-    "summary": "Summary", "agencies": "Agencies", "costs": "Costs", "benefits": "Benefits",
+    "summary": "Summary", "agencies": "Agencies", "accounts": "Who benefits", "costs": "Costs", "benefits": "Benefits",
     "cost_lines": "Cost lines", "outcomes": "Outcomes", "unit_values": "Unit values",
     "provenance": "Provenance", "ledger": "Ledger",
 }
@@ -120,11 +120,18 @@ def to_json(appraisal: Appraisal) -> str:
     return appraisal.to_json()
 
 
-@takes(appraisal="appraisal", charts="flag")
-def to_xlsx(appraisal: Appraisal, charts: bool = True) -> bytes:
+#: The sheet of a workbook in cash terms (``cba appraise --terms cash -o book.xlsx``).
+CASH_SHEET = "Cash by year"
+
+
+@takes(appraisal="appraisal", charts="flag", cash="flag")
+def to_xlsx(appraisal: Appraisal, charts: bool = True, cash: bool = False) -> bytes:
     """An Excel workbook with one sheet per table of :mod:`cba.outputs.tables._tables` and a sheet of
     charts (see :mod:`.xlsx`): each sheet titled with the intervention and what its
-    figures are, set up to print on A4. ``charts=False`` leaves the charts out (quicker)."""
+    figures are, set up to print on A4. ``charts=False`` leaves the charts out (quicker).
+    ``cash=True`` adds, after the benefits, the sheet :data:`CASH_SHEET`: costs and benefits by
+    year in cash terms (pounds of each year, :func:`cba.outputs.tables._cash.cash_year_table`);
+    every other sheet stays at the price base."""
     check_export_rows(appraisal._export_rows(), "Excel workbook")
     from cba.outputs.export._cover import cover_sheet
     from cba.outputs.export._partnership import SHEET_NAMES as DEAL_SHEETS
@@ -146,6 +153,10 @@ def to_xlsx(appraisal: Appraisal, charts: bool = True) -> bytes:
     for name, frame in frames.items():
         sheet = SHEET_NAMES.get(name, name.capitalize())
         sheets[sheet], figures[sheet] = frame, about.get(name, "")
+        if cash and name == "benefits":
+            from cba.outputs.tables._cash import cash_year_table
+
+            sheets[CASH_SHEET], figures[CASH_SHEET] = cash_year_table(appraisal), about["cash_by_year"]
     figures["Cover"] = about["cover"]
     for name, frame in _deal_tables(appraisal).items():
         sheet = f"Deal - {DEAL_SHEETS[name]}"

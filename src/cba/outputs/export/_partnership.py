@@ -8,7 +8,8 @@ returns text or bytes for :func:`cba.cli._io.write_output`.
 The JSON is the contract other tools read (see :mod:`cba.partnership._results`);
 with a solution it is ``{"solution": {...}, "partnership": {...}}``, and with a
 risk analysis the partnership gains ``"risk"``. The CSV is one row per partner
-(present values before and after, with the risk columns when there are any).
+(present values without the deal, ``_before``, and with it, ``_after``; with the risk columns when
+there are any).
 """
 
 from __future__ import annotations
@@ -44,8 +45,6 @@ def _frames(result: PartnershipResult, risk: pd.DataFrame | None, solution=None)
         from cba.outputs.tables._deal import risk_table
 
         frames["deal_risk"] = risk_table(risk, result.appraisal.intervention.price_base)
-        for words in risk.attrs.get("held", ()):  # a solved term is the answer, not a range
-            frames["deal_risk"].attrs["notes"].append({"label": "Held at the solved value", "value": words})
     return frames
 
 
@@ -59,7 +58,9 @@ def _heading(result: PartnershipResult, solution) -> list[str]:
     for w in getattr(result.appraisal, "warnings", []):
         lines += ["", f"Warning: {w}"]
     if solution is not None:
-        lines += ["", f"Question ({solution.question}): {solution.message}"]
+        from cba.outputs.tables._terms import answered
+
+        lines += ["", *answered(solution)]
     return lines
 
 
@@ -141,7 +142,9 @@ def to_xlsx(result: PartnershipResult, solution=None, risk=None) -> bytes:
     figures = {SHEET_NAMES[name]: about.get(name, "") for name in frames}
     cover = cover_rows(result.appraisal)
     if solution is not None:  # the board's question and its answer, in its own words
-        cover.insert(0, ("Question answered", solution.message, "text"))
+        from cba.outputs.tables._terms import question
+
+        cover[:0] = [("Question", question(solution), "text"), ("Answer", solution.message, "text")]
     title = result.appraisal.intervention.name
     charts = deal_charts(result)
     return workbook_bytes(sheets, title=title, figures=figures, charts=charts,

@@ -1,6 +1,6 @@
 """JSON Schema of a partnership deal's results (``cba partnership --format json``).
 
-The contract other tools read: ``partners`` (every partner before and after the deal)
+The contract other tools read: ``partners`` (every partner without the deal, ``_before``, and with it, ``_after``)
 and ``flows`` (every flow between partners), present values in pounds at the price
 base, year labels as in the model, ``null`` for none. Objects may carry properties
 the schema does not list, so a tool written against this version keeps working when
@@ -25,7 +25,7 @@ class _Open(BaseModel):
 
 
 class PartnerRow(_Open):
-    """One partner of the deal, before and after (present values, pounds)."""
+    """One partner of the deal, without the deal (``_before``) and with it (``_after``) (present values, pounds)."""
 
     agency: str = Field(description="partner id (an agency of the model, or one the deal names)")
     agency_name: str

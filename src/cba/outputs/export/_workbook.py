@@ -39,8 +39,15 @@ def appraisal_figures(appraisal: Appraisal) -> dict[str, str]:
         "summary": b["pv"],
         "cover": f"Price base {pb}. " + b["pv"] + " Each sheet's title block says what its figures are.",
         "agencies": b["pv"] + " Net position = fiscal savings banked minus costs borne.",
+        "accounts": b["pv"] + " Benefits by who gains them: taxpayers through each agency (fiscal savings), "
+                    "participants, others and society; a transfer is a gain to taxpayers and the same loss to "
+                    "participants. Per participant: each figure divided by the participants counted.",
         "costs": b["by_year"],
         "benefits": b["by_year"],
+        "cash_by_year": f"Cash terms: pounds of each year, undiscounted, after optimism bias; each year's figure "
+                        f"is the real-terms figure (pounds at {pb} prices) times the year's cash factor, the "
+                        "deflator's index for the year over its index for the price base (outturn, then the "
+                        "forecast). Every other sheet is at the price base.",
         "cost_lines": f"Amounts as entered, in pounds at each line's own price year, before optimism bias; the "
                       f"uplift takes them to {pb} prices; the last column is the present value after the uplift "
                       "and optimism bias.",
@@ -148,9 +155,11 @@ def cover_rows(appraisal: Appraisal) -> list[tuple[str, Any, str]]:
                  "public_value_roi"):
         if name in metrics:
             rows.append((METRIC_LABELS[name], metrics[name], METRIC_KINDS[name]))
-    vfm = appraisal.value_for_money
-    if vfm:
-        rows.append(("Value for money category", vfm, "text"))
+    vfm, bands = appraisal.value_for_money, appraisal.value_for_money_bands
+    if vfm and bands is not None:  # named for its basis, with the guidance's words beside it
+        from cba.model._value_for_money import NOT_A_VERDICT
+
+        rows += [(bands.label()[:1].upper() + bands.label()[1:], vfm, "text"), ("", NOT_A_VERDICT, "text")]
     return rows
 
 

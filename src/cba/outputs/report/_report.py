@@ -1,7 +1,8 @@
 """A self-contained HTML report of an appraisal.
 
 :func:`render_report` returns one HTML document holding everything a reader needs:
-the headline figures, the financial and economic case, the agency ledger, the
+the headline figures, the financial and economic case, the agency ledger, who benefits
+(:mod:`cba.outputs.tables._accounts`, :mod:`cba.outputs.charts._accounts`), the
 partnership deal when the model has one (:mod:`cba.outputs.tables._deal`, :mod:`cba.outputs.charts._deal`), the cost,
 benefit and assumption tables of :mod:`cba.outputs.tables._tables`, provenance, and the charts of
 :mod:`cba.outputs.charts._appraisal` as inline SVG. It loads nothing from the network and refers to no
@@ -21,7 +22,7 @@ Examples
 ...     "outcomes": [{"name": "Fewer call-outs", "cohort": 10, "success": 0.5,
 ...         "value": {"components": [{"type": "fiscal", "agency": "police", "amount": 300}]}}]})
 >>> html = render_report(a)
->>> html.startswith("<!DOCTYPE html>"), "Tiny &lt;pilot&gt;" in html, html.count("<svg") == 4
+>>> html.startswith("<!DOCTYPE html>"), "Tiny &lt;pilot&gt;" in html, html.count("<svg") == 5
 (True, True, True)
 """
 
@@ -35,7 +36,7 @@ from cba._version import __version__
 from cba.core._limits import check_export_rows
 from cba.outputs._arguments import takes
 from cba.outputs._format import fmt, render_table_html
-from cba.outputs._palette import CAPTIONS, DEAL_CAPTIONS
+from cba.outputs._palette import ACCOUNTS_CAPTION, CAPTIONS, DEAL_CAPTIONS
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -227,6 +228,21 @@ def _charts(appraisal: Appraisal) -> str:
     return '<section class="charts"><h2>Charts</h2>' + "".join(figures) + "</section>"
 
 
+def _who_benefits(appraisal: Appraisal, charts: bool) -> list[tuple[str, str]]:
+    """The "Who benefits" section as report blocks: the accounts by who benefits (taxpayers by agency,
+    participants, others, society) and, with charts, their cumulative present values over the horizon."""
+    from cba.outputs.tables._accounts import accounts_table
+
+    intro = ("Who gains from the benefits: taxpayers through the agency that makes each fiscal saving, the "
+             "participants, others outside the programme and society as a whole, in total and per participant. "
+             "The total benefits are the public value; the net cost is the present value of the costs.")
+    out = _blocks([accounts_table(appraisal)])
+    out[0] = (f'<h2 id="who-benefits">Who benefits</h2><p>{escape(intro)}</p>' + out[0][0], out[0][1])
+    if charts:
+        out.append((_figure("accounts", appraisal.accounts_chart(), ACCOUNTS_CAPTION), "portrait"))
+    return out
+
+
 #: Captions of the deal's charts, by the names in :data:`cba.outputs.charts._deal.DEAL_CHARTS`.
 DEAL_CHART_CAPTIONS = DEAL_CAPTIONS
 
@@ -326,6 +342,7 @@ def render_report(appraisal: Appraisal, charts: bool = True) -> str:
         parts.append(_headlines(appraisal))
     blocks += _blocks([tables.summary_table(appraisal)], "Financial and economic case")
     blocks += _blocks([tables.agency_table(appraisal)], "Who pays and who saves")
+    blocks += _who_benefits(appraisal, charts)
     if deal:
         blocks += _partnership(appraisal, charts)
     if charts:

@@ -31,7 +31,8 @@ def accounts_table(appraisal: Appraisal, montecarlo: Any = None) -> pd.DataFrame
     Columns ``row``, one per account (``taxpayers:<agency>``, ``participants``,
     ``others``, ``society``: present values at the price base), ``total_benefits``,
     ``net_cost``, ``benefits_minus_costs``, ``benefit_cost_ratio`` and
-    ``chance_benefits_exceed_costs`` (blank without a Monte Carlo run).
+    ``chance_benefits_exceed_costs`` (NaN, and not shown, without a Monte Carlo run:
+    a column that could never hold a figure would only puzzle a reader).
 
     Examples
     --------
@@ -52,15 +53,16 @@ def accounts_table(appraisal: Appraisal, montecarlo: Any = None) -> pd.DataFrame
         flat = {**{f"taxpayers:{a}": v for a, v in values["taxpayers"].items()}, **values}
         rows.append({"row": key, "label": label, **{c: _number(flat[c]) for c in columns}})
     frame = pd.DataFrame(rows, columns=["row", "label", *columns])
-    labels = {"label": "", **ACCOUNT_LABELS}
+    labels = {"label": "Accounts", **ACCOUNT_LABELS}
     for c in acc["columns"]:
         if c.startswith("taxpayers:"):
             labels[c] = f"Taxpayers: {display_name(c.split(':', 1)[1], names)}"
     kinds = {c: _MONEY for c in columns}
     kinds.update(row="text", label="text", benefit_cost_ratio="ratio", chance_benefits_exceed_costs="share")
     notes = [{"label": "Participants counted", "value": acc["participants"], "kind": "number"}]
+    hidden = ("row",) if montecarlo is not None else ("row", "chance_benefits_exceed_costs")
     return _table(frame, "Accounts by who benefits (present values at the price base)", kinds=kinds,
-                  labels=labels, hidden=("row",), notes=notes, blank=("chance_benefits_exceed_costs",))
+                  labels=labels, hidden=hidden, notes=notes, blank=("chance_benefits_exceed_costs",))
 
 
 def _number(x: Any) -> float:

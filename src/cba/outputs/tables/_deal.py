@@ -285,7 +285,9 @@ def deal_tables(result: PartnershipResult) -> dict[str, pd.DataFrame]:
 
 @takes(table="frame", price_base="text")
 def risk_table(table: pd.DataFrame, price_base: str) -> pd.DataFrame:
-    """:func:`cba.uncertainty._deal_risk.deal_risk`'s table with a title, labels and number kinds."""
+    """:func:`cba.uncertainty._deal_risk.deal_risk`'s table with a title, labels and number kinds; under it,
+    each term held at a solver's value (``attrs["held"]``: a solved term is the answer, not a range)."""
+    notes = [{"label": "Held at the solved value", "value": words} for words in table.attrs.get("held", ())]
     return _table(table.copy(), f"Risk under the deal: each partner's net position with the deal over "
                   f"{table.attrs.get('draws', 0):,} Monte Carlo draws (seed {table.attrs.get('seed')}; present "
                   f"values, pounds at {price_base} prices)",
@@ -294,4 +296,4 @@ def risk_table(table: pd.DataFrame, price_base: str) -> pd.DataFrame:
                   labels={"agency_name": "Partner", "net_after": "Central estimate", "mean": "Mean",
                           "p5": "5th percentile", "median": "Median", "p95": "95th percentile",
                           "probability_of_loss": "Chance of losing money"},
-                  hidden=("agency",))
+                  hidden=("agency",), notes=notes)

@@ -12,6 +12,7 @@ The tables:
 =====================  =========================================================
 ``summary``            the financial case and the economic case
 ``agencies``           who pays and who saves: the agency ledger
+``accounts``           who benefits: taxpayers by agency, participants, others, society
 ``costs``              costs by agency and year, real and discounted
 ``benefits``           benefits by value type, agency and year, real and discounted
 ``cost_lines``         assumptions: every cost line as entered, uplift, optimism bias
@@ -42,6 +43,7 @@ import pandas as pd
 import cba.outputs.tables._headline as headline
 from cba.outputs._arguments import takes
 from cba.outputs._format import render_table_text
+from cba.outputs.tables._accounts import accounts_table
 from cba.outputs.tables._assumptions import cost_line_table, outcome_table, unit_value_table
 from cba.outputs.tables._frame import _MONEY, _table
 from cba.outputs.tables._year import benefit_table, cost_table
@@ -193,6 +195,7 @@ def warnings_table(appraisal: Appraisal) -> pd.DataFrame:
 TABLES: dict[str, Callable[[Appraisal], pd.DataFrame]] = {
     "summary": summary_table,
     "agencies": agency_table,
+    "accounts": accounts_table,
     "costs": cost_table,
     "benefits": benefit_table,
     "cost_lines": cost_line_table,

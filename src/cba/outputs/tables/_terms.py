@@ -18,6 +18,7 @@ Nothing here computes a result: the numbers are the terms as given.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -56,6 +57,8 @@ def money(x: float) -> str:
     >>> money(250000), money(3456.784), money(0.5)
     ('£250,000', '£3,456.78', '£0.50')
     """
+    if not math.isfinite(x):   # never reached from a model cba accepts; a table must still not fail
+        return "an amount too large to show"
     pounds = round(x, 2)
     text = f"{abs(pounds):,.0f}" if abs(pounds - round(pounds)) < 0.005 else f"{abs(pounds):,.2f}"
     return f"-£{text}" if pounds < 0 else f"£{text}"
@@ -316,7 +319,8 @@ def terms_table(result: PartnershipResult, solution: Any = None) -> pd.DataFrame
                       "value": "no agreement: every partner funds what it bears and nothing passes between partners"})
     if solved:
         notes.append({"label": "Solved", "kind": "text",
-                      "value": f"the terms marked were set by the solver ({solution.question}): {solution.message}"})
+                      "value": f"the terms marked answer the question {_q(question(solution))} "
+                               f"{solution.message}"})
     model = result.appraisal.intervention
     table = _table(frame, f"The terms of the deal (pounds at {model.price_base} prices unless stated)",
                   kinds={"agreement": "text", "kind_name": "text", "from": "text", "to": "text", "sentence": "text",
@@ -325,3 +329,41 @@ def terms_table(result: PartnershipResult, solution: Any = None) -> pd.DataFrame
                           "sentence": "The terms in words", "solved": "Set by the solver"}, notes=notes)
     table.attrs["wide"] = ["sentence"]      # a workbook keeps the sentences' column wide (a landscape page)
     return table
+
+
+def question(solution: Any) -> str:
+    """The board's question a solver answered (:class:`~cba.partnership._solvers.Solution`), in words.
+
+    Partners by the model's display names (those of :attr:`Solution.appraisal`, when the
+    solver kept it); the option's id (``fair-shares``) is what the command line takes,
+    not what a reader sees.
+
+    >>> import cba
+    >>> from cba.partnership._solvers import gain_share
+    >>> a = cba.appraise("examples/partnership/back_to_work/model.yaml")
+    >>> question(gain_share(a, "dwp", "local_authority"))
+    'What share of its savings must DWP pass on for Local authority to break even?'
+    """
+    details = solution.details or {}
+    appraisal = getattr(solution, "appraisal", None)
+    names = None if appraisal is None else appraisal.intervention.agency_names
+    target = details.get("target") or 0.0
+    reach = "break even" if target == 0 else f"reach {money(target)} (present value)"
+    if solution.question == "fair-shares":
+        return (f"What are fair shares of the costs, in proportion to what each partner gets back on the "
+                f"{details.get('basis', 'fiscal')} basis?")
+    if solution.question == "gain-share" and details.get("to"):
+        sources = [display_name(p, names) for p in details.get("from", ())]
+        return (f"What share of {'their' if len(sources) > 1 else 'its'} savings must {_join(sources)} pass on "
+                f"for {display_name(details['to'], names)} to {reach}?")
+    if solution.question == "price" and details.get("payee"):
+        outcome = f" of {_q(details['outcome'])}" if details.get("outcome") else ""
+        return f"At what price per outcome{outcome} does {display_name(details['payee'], names)} {reach}?"
+    if solution.question == "any-split":
+        return "Does any split of the costs leave every partner at least even?"
+    return f"{solution.question.replace('-', ' ').capitalize()}?"
+
+
+def answered(solution: Any) -> list[str]:
+    """The board's question in words (:func:`question`) and the solver's answer: two lines."""
+    return [f"Question: {question(solution)}", f"Answer: {solution.message}"]

@@ -1,0 +1,241 @@
+"""The candidates as arrays: what each is worth, what each partner spends on it by year, and nets.
+
+Every candidate is appraised on the portfolio's common footing (one price base, start
+year and discounting, as the members of a programme are: :func:`cba.engine._loading.build_programme`
+with the candidate as its one member), and its deal laid over it (its ``partnership``
+terms in the portfolio file, else the default funding rule: each cost line paid by
+its agency). From each appraisal the choice needs three things:
+
+- its value under each objective (:data:`cba.portfolios._spec.OBJECTIVE_METRICS`), a
+  present value in pounds at the price base;
+- each partner's **spend** on it by year: what the partner funds (cash and in kind)
+  plus what it pays under the deal's agreements, real pounds at the price base,
+  which is what its budget must cover;
+- each partner's **net position** after the deal (savings - funding + received -
+  paid, a present value: :func:`cba.partnership._evaluate.net_positions`).
+
+Because an appraisal is linear in which candidates are chosen, the portfolio's
+spend and nets are sums of the candidates' (the programme of the chosen ones gives the
+same totals up to summation order). :meth:`Candidates.from_arrays` builds the same
+object from arrays, for tests and benchmarks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from cba.core._errors import CBAError, ModelError, in_file
+from cba.core._files import load_data
+from cba.portfolios._spec import OBJECTIVE_METRICS, PortfolioSpec, check_names
+
+#: Fields of the footing passed to each candidate's one-member programme.
+FOOTING = ("price_base", "start_year", "horizon", "discounting")
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """The candidates of a portfolio, as the arrays the choice reads.
+
+    Attributes
+    ----------
+    names : tuple of str
+        Candidate names, in the file's order.
+    partners, partner_names : tuple of str
+        Partner (agency) ids and display names, every agency of any candidate.
+    years : tuple of str
+        Year labels, the longest candidate's (all start in the same year).
+    values : dict of str to numpy.ndarray
+        ``(N,)`` each candidate's value under each objective (pounds, present value).
+    spend : numpy.ndarray
+        ``(N, P, Y)`` what each partner spends on each candidate in each year (funding
+        plus payments under the deal; real pounds at the price base).
+    net : numpy.ndarray
+        ``(N, P)`` each partner's net position after the candidate's deal (present value).
+    net_before : numpy.ndarray
+        ``(N, P)`` each partner's net position with no deal (savings - costs borne).
+    price_base : str
+        The price base of every figure.
+    """
+
+    names: tuple[str, ...]
+    partners: tuple[str, ...]
+    partner_names: tuple[str, ...]
+    years: tuple[str, ...]
+    values: dict[str, np.ndarray]
+    spend: np.ndarray
+    net: np.ndarray
+    net_before: np.ndarray
+    price_base: str = ""
+    files: tuple[str, ...] = ()
+    #: Each candidate's model on the common footing (None when built from arrays).
+    models: tuple[Any, ...] | None = None
+    #: Each candidate's uncertainty file (None: none), for :mod:`cba.portfolios._risk`.
+    uncertainty: tuple[str | None, ...] | None = None
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+    @classmethod
+    def from_arrays(cls, names: Sequence[str], partners: Sequence[str], years: Sequence[str],
+                    values: Mapping[str, ArrayLike], spend: ArrayLike, net: ArrayLike,
+                    net_before: ArrayLike | None = None, price_base: str = "") -> Candidates:
+        """Candidates from arrays (see the class attributes for shapes); checked for shape and finiteness."""
+        names = tuple(str(n) for n in names)
+        partners = tuple(str(p) for p in partners)
+        years = tuple(str(y) for y in years)
+        N, P, Y = len(names), len(partners), len(years)
+        if len(set(names)) < N:
+            raise CBAError("candidates: two have the same name")
+        vals = {k: np.asarray(v, dtype=float).reshape(N) for k, v in dict(values).items()}
+        spend = np.asarray(spend, dtype=float).reshape(N, P, Y)
+        net = np.asarray(net, dtype=float).reshape(N, P)
+        nb = net if net_before is None else np.asarray(net_before, dtype=float).reshape(N, P)
+        for what, a in [("spend", spend), ("net", net), *vals.items()]:
+            if not np.isfinite(a).all():
+                raise CBAError(f"candidates: {what} has a value that is not a finite number")
+        return cls(names, partners, partners, years, vals, spend, net, nb, price_base)
+
+    def value(self, weights: dict[str, float]) -> np.ndarray:
+        """``(N,)`` the objective's coefficients: the weighted sum of the values."""
+        out = np.zeros(len(self.names))
+        for k, w in weights.items():
+            if k not in self.values:
+                raise CBAError(f"objective: no values for {k!r} (have: {', '.join(self.values)})")
+            out = out + w * self.values[k]
+        return out
+
+
+def _programme_members(spec: PortfolioSpec, base: Path, source: str) -> tuple[list[dict], dict, Path]:
+    """The candidates of a ``programme:`` file: its interventions, with its footing."""
+    assert spec.programme is not None
+    p = Path(spec.programme)
+    p = p if p.is_absolute() else base / p
+    data = load_data(p, "programme file")
+    items = data.get("interventions") if isinstance(data, dict) else None
+    if not isinstance(items, list) or not items:
+        raise CBAError(f"{source}: programme: {p} lists no interventions")
+    out = []
+    for i, item in enumerate(items):
+        if isinstance(item, str):
+            out.append({"path": str(p.parent / item) if not Path(item).is_absolute() else item, "name": None})
+        elif isinstance(item, dict) and isinstance(item.get("path"), str):
+            path = item["path"]
+            out.append({"path": path if Path(path).is_absolute() else str(p.parent / path), "name": item.get("name")})
+        else:
+            raise CBAError(f"{p}: interventions[{i}]: a model file's path, or {{path: FILE, name: NAME}}")
+    assert isinstance(data, dict)
+    return out, {k: data[k] for k in FOOTING if k in data}, p
+
+
+def load_candidates(spec: PortfolioSpec) -> Candidates:
+    """Appraise every candidate of a portfolio file on the common footing.
+
+    Raises
+    ------
+    CBAError
+        Naming the portfolio file and the candidate (and the model file) of any
+        mistake; candidates that start in different years without a ``start_year``;
+        a budget for a partner no candidate has, or for a year outside every horizon.
+    """
+    from cba.engine._loading import build_programme, load_intervention
+    from cba.ledger._appraisal import appraise
+
+    base = spec._base_dir or Path.cwd()
+    source = spec._source or "portfolio"
+    footing = {k: getattr(spec, k) for k in FOOTING if getattr(spec, k) is not None}
+    entries: list[dict[str, Any]]
+    if spec.candidates is not None:
+        entries = [{"path": c.path if Path(c.path).is_absolute() else str(base / c.path), "name": c.name,
+                    "partnership": c.partnership,
+                    "uncertainty": None if c.uncertainty is None else
+                    c.uncertainty if Path(c.uncertainty).is_absolute() else str(base / c.uncertainty)}
+                   for c in spec.candidates]
+    else:
+        entries, from_programme, _ = _programme_members(spec, base, source)
+        footing = {**from_programme, **footing}
+    missing = [(f"candidates[{i}].uncertainty", f"no such file: {e['uncertainty']}") for i, e in enumerate(entries)
+               if e.get("uncertainty") and not Path(e["uncertainty"]).is_file()]
+    if missing:
+        raise in_file(source, ModelError(missing))
+    names: list[str] = []
+    models: list[Any] = []
+    appraisals: list[Any] = []
+    deals: list[Any] = []
+    files: list[str] = []
+    for i, e in enumerate(entries):
+        where = f"candidates[{i}]" if spec.candidates is not None else f"programme: interventions[{i}]"
+        try:
+            name = str(e["name"] or load_intervention(e["path"]).name)
+            data: dict[str, Any] = {"name": name, "interventions": [{"path": e["path"], "name": name}], **footing}
+            if e.get("partnership"):
+                data["partnership"] = e["partnership"]
+            model = build_programme(data, base, str(e["path"]))
+            appraisal = appraise(model)
+            deals.append(appraisal.partnership())
+        except ModelError as exc:
+            raise in_file(source, ModelError([(f"{where} ({e['path']}): {p}", m) for p, m in exc.problems])) from None
+        except CBAError as exc:
+            raise CBAError(f"{source}: {where}: {exc}") from None
+        names.append(name)
+        models.append(model)
+        appraisals.append(appraisal)
+        files.append(e["path"])
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise CBAError(f"{source}: candidates: two are called {dupes[0]!r}; give one a name "
+                       "({path: FILE, name: NAME})")
+    try:
+        check_names(spec, names)
+    except CBAError as exc:
+        raise in_file(source, exc) from None
+
+    labels = [a.compiled.year_labels for a in appraisals]
+    longest = max(labels, key=len)
+    for n, lab in zip(names, labels):
+        if tuple(lab) != tuple(longest[:len(lab)]):
+            raise CBAError(f"{source}: candidate {n!r} starts in {lab[0]}, another in {longest[0]}; give the "
+                           "portfolio a start_year so that every candidate's years line up with the budgets")
+    partners: dict[str, str] = {}
+    for d in deals:
+        for p in d.partner_ids:
+            partners.setdefault(p, d._name(p))
+    P, Y, N = len(partners), len(longest), len(names)
+    pindex = {p: j for j, p in enumerate(partners)}
+    spend, net, net_before = np.zeros((N, P, Y)), np.zeros((N, P)), np.zeros((N, P))
+    for i, d in enumerate(deals):
+        cols = [pindex[p] for p in d.partner_ids]
+        H = d.flows.funding.shape[-1]
+        spend[i, cols, :H] = d.flows.funding[0] + d.flows.paid[0]
+        net[i, cols] = d.positions["net_after"]
+        net_before[i, cols] = d.positions["net_before"]
+    values = {k: np.array([float(a.metrics[m] or 0.0) for a in appraisals]) for k, m in OBJECTIVE_METRICS.items()}
+    warnings = tuple(f"{n}: {w}" for n, a in zip(names, appraisals) for w in getattr(a, "warnings", []))
+    out = Candidates(tuple(names), tuple(partners), tuple(partners.values()), tuple(longest), values, spend, net,
+                     net_before, appraisals[0].intervention.price_base, tuple(files), tuple(models),
+                     tuple(e.get("uncertainty") for e in entries), warnings)
+    check_budgets(spec, out, source)
+    return out
+
+
+def check_budgets(spec: PortfolioSpec, cands: Candidates, source: str = "portfolio") -> None:
+    """Refuse budgets and floors for partners no candidate has, and budget years outside every horizon."""
+    problems = []
+    for p, years in spec.budgets.items():
+        if p not in cands.partners:
+            problems.append((f"budgets.{p}",
+                             f"no candidate has a partner {p!r} (partners: {', '.join(cands.partners)})"))
+            continue
+        for y in years:
+            if y not in cands.years:
+                problems.append((f"budgets.{p}.{y}", f"no candidate runs in {y} (years: {cands.years[0]} to "
+                                                     f"{cands.years[-1]})"))
+    for p in spec.floors:
+        if p not in cands.partners:
+            problems.append((f"floors.{p}",
+                             f"no candidate has a partner {p!r} (partners: {', '.join(cands.partners)})"))
+    if problems:
+        raise in_file(source, ModelError(problems))
