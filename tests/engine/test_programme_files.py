@@ -40,7 +40,8 @@ def refused(path, *parts):
 
 def test_a_programme_that_includes_itself_is_refused_with_the_chain(tmp_path):
     p = programme(tmp_path / "p.yaml", ["p.yaml"])
-    refused(p, "include each other", "p.yaml -> ")
+    msg = refused(p, "include each other", "p.yaml -> ")
+    assert msg.count("p.yaml") >= 3      # the file named, then the chain p.yaml -> p.yaml
 
 
 def test_a_cycle_through_a_symlink_and_dotdot_is_refused(tmp_path):
@@ -61,8 +62,11 @@ def test_fan_out_is_refused_at_the_first_repeat(tmp_path):
         below = "m.yaml" if level == 0 else f"l{level - 1}.yaml"
         programme(tmp_path / f"l{level}.yaml", [{"path": below, "name": "A"}, {"path": below, "name": "B"}])
     with cba.core._limits.override(programme_depth=40):
-        refused(tmp_path / "l29.yaml", "is listed twice", "a programme counts each model file once")
-    refused(tmp_path / "l29.yaml", "nested more than 8 deep")
+        msg = refused(tmp_path / "l29.yaml", "is listed twice", "a programme counts each model file once")
+    # found at the first repeat (the model file under the lowest level), each chain 30 files long
+    assert "m.yaml is listed twice" in msg and msg.count(" -> ") == 2 * 30
+    msg = refused(tmp_path / "l29.yaml", "nested more than 8 deep")
+    assert "l29.yaml" in msg
 
 
 def test_members_and_depth_are_limited(tmp_path):
@@ -115,11 +119,14 @@ def test_names_colliding_across_members_are_refused(tmp_path):
     write(tmp_path / "a.yaml", {**MODEL, "costs": [{"name": "b: Staff", "agency": "nhs", "amounts": [1]}]})
     write(tmp_path / "b.yaml", MODEL)
     p = programme(tmp_path / "p.yaml", [{"path": "a.yaml", "name": "A"}, {"path": "b.yaml", "name": "A: b"}])
-    refused(p, "two members each have a cost line named 'A: b: Staff'")
+    msg = refused(p, "two members each have a cost line named 'A: b: Staff'")
+    assert "p.yaml" in msg
     programme(p, [{"path": "a.yaml", "name": "Work"}, {"path": "b.yaml", "name": "work "}])
-    refused(p, "'work ' and 'Work'")
+    msg = refused(p, "'work ' and 'Work'")
+    assert "p.yaml" in msg
     programme(p, [{"path": "a.yaml", "name": "Work\nForged"}, "b.yaml"])
-    refused(p, "p.yaml", "control character")
+    msg = refused(p, "p.yaml", "control character")
+    assert "\nForged" not in msg        # the line break is shown escaped, never printed
 
 
 def test_members_agency_groups_add_up(tmp_path):

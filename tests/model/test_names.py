@@ -51,7 +51,8 @@ def test_cost_line_names_that_differ_only_in_form_are_refused_with_both_spelling
 def test_outcome_names_spelt_alike_are_refused():
     data = model()
     data["outcomes"][1]["name"] = "fewer  CALL-OUTS"
-    refused(data, "outcomes[1].name", "'Fewer call-outs'")
+    msg = refused(data, "outcomes[1].name", "'Fewer call-outs'")
+    assert "'fewer  CALL-OUTS'" in msg and "outcomes[0].name" in msg    # both spellings, both places
 
 
 def test_agency_names_that_differ_only_by_case_or_script_are_refused():
@@ -72,14 +73,17 @@ def test_a_declared_agency_may_rename_a_canonical_one():
 def test_exact_duplicate_line_names_are_allowed_until_a_deal_names_them():
     data = model()
     data["costs"][1]["name"] = "Staff"
-    cba.Intervention.from_dict(data)  # two lines called Staff: each is its own row
+    m = cba.Intervention.from_dict(data)  # two lines called Staff: each is its own row
+    assert [c.name for c in m.costs] == ["Staff", "Staff"]
     data["partnership"] = {"funding": [{"cost": "Staff", "shares": {"nhs": 1.0}}]}
-    refused(data, "partnership.funding[0].cost", "2 cost lines are called 'Staff'")
+    msg = refused(data, "partnership.funding[0].cost", "2 cost lines are called 'Staff'")
+    assert msg.startswith("partnership.funding[0].cost") or "partnership.funding[0].cost:" in msg
     data = model()
     data["outcomes"][1]["name"] = "Fewer call-outs"
     data["partnership"] = {"gain_share": [{"from": "police", "to": "local_authority", "share": 0.5,
                                            "outcomes": ["Fewer call-outs"]}]}
-    refused(data, "partnership.gain_share[0].outcomes[0]", "2 outcomes are called 'Fewer call-outs'")
+    msg = refused(data, "partnership.gain_share[0].outcomes[0]", "2 outcomes are called 'Fewer call-outs'")
+    assert "Fewer call-outs" in msg
 
 
 @pytest.mark.parametrize("field", ["name", "costs", "outcomes", "agencies", "partnership"])
@@ -96,7 +100,8 @@ def test_control_characters_in_any_name_are_refused_naming_the_field(field, bad)
         data["partnership"] = {"name": bad}
     else:
         data[field][0]["name"] = bad
-    refused(data, where, "control character")
+    msg = refused(data, where, "control character")
+    assert f"{where}:" in msg and bad not in msg     # the field named, the character shown escaped
 
 
 def test_control_characters_are_refused_in_a_model_file_naming_the_file(tmp_path):
@@ -178,4 +183,5 @@ def test_fuzzed_names_give_a_model_or_a_cba_error(names, agency, deal):
 def test_agreement_names_spelt_alike_are_refused():
     pays = [{"from": "nhs", "to": "local_authority", "amounts": [10], "name": "Grant"},
             {"from": "dwp", "to": "local_authority", "amounts": [10], "name": "grant"}]
-    refused(model(partnership={"payments": pays}), "partnership", "'grant' and 'Grant'")
+    msg = refused(model(partnership={"payments": pays}), "partnership", "'grant' and 'Grant'")
+    assert "agreement" in msg
