@@ -19,7 +19,7 @@ from cba.model._agencies import display_name
 from cba.outputs._format import fmt
 from cba.outputs._palette import CAPTIONS
 from cba.outputs.charts._deal import DEAL_CHARTS
-from cba.outputs.export._docx import plain_text
+from cba.outputs.export._docx import word_text
 from cba.outputs.export._docx_case import appraisal_docx, comparison_docx
 from cba.outputs.export._formats import to_docx
 from cba.outputs.export._partnership import to_docx as deal_docx
@@ -252,8 +252,8 @@ def test_text_from_the_user_goes_in_as_plain_text():
 
 @pytest.mark.parametrize("text, expected", [
     ("a\tb\r\nc", "a b c"), ("\x00\x01x\x7f\x80\x9f", "x"), ("ok £ – é", "ok £ – é"), ("\ud800z\uffff", "z")])
-def test_plain_text(text, expected):
-    assert plain_text(text) == expected
+def test_word_text(text, expected):
+    assert word_text(text) == expected
 
 
 def test_writes_never_overwrite_without_force(tmp_path):

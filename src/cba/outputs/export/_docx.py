@@ -11,7 +11,7 @@ labels. Numbers are formatted by :func:`cba.outputs._format.fmt`, as in every ot
 output.
 
 Every text goes in as plain text (never as markup or a field), with control
-characters replaced (:func:`plain_text`): a name in a model file cannot break the
+characters replaced (:func:`word_text`): a name in a model file cannot break the
 document or run as anything.
 """
 
@@ -75,10 +75,13 @@ _SPACING = re.compile(r"[\t\n\r\x0b\x0c\x85\u2028\u2029]+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
-def plain_text(value: Any) -> str:
+def word_text(value: Any) -> str:
     """Text as a Word run may hold it: spacing controls as one space, other control characters removed.
 
-    >>> plain_text("Pilot\\x07 one\\nline two\\x9b")
+    Unlike :func:`cba.core._escaping.plain_text`, which shows a control character as its
+    escape on a terminal, this drops it: Word's XML cannot hold one at all.
+
+    >>> word_text("Pilot\\x07 one\\nline two\\x9b")
     'Pilot one line two'
     """
     return _CONTROL.sub("", _SPACING.sub(" ", str(value)))
@@ -266,7 +269,7 @@ class WordDocument:
         self.orientation = "portrait"
         self._empty, self._after_table = True, False
         props = self.doc.core_properties
-        props.title, props.subject = plain_text(title), "Cost-benefit appraisal"
+        props.title, props.subject = word_text(title), "Cost-benefit appraisal"
         props.author = props.last_modified_by = "cba-appraisal"
         style = self.doc.styles["Normal"]
         style.font.name, style.font.size = FONT, Pt(BODY_PT)
@@ -322,7 +325,7 @@ class WordDocument:
     @staticmethod
     def _run(paragraph, text: str, *, size: float | None = None, bold: bool = False, italic: bool = False,
              color: RGBColor | None = None):
-        run = paragraph.add_run(plain_text(text))
+        run = paragraph.add_run(word_text(text))
         if size is not None:
             run.font.size = Pt(size)
         run.font.bold, run.font.italic = bold or None, italic or None
