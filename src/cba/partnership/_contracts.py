@@ -271,14 +271,17 @@ def contract_payments(model: CompiledModel, c: CompiledContract, engine_override
     def outcome_param(name: str) -> np.ndarray:
         return np.broadcast_to(engine_parameter(model, engine_overrides, name), (D, model.n_outcomes))
 
-    cohort = np.broadcast_to(engine_parameter(model, engine_overrides, "cohort"), (D, model.n_outcomes, H))
+    # participants of the card's outcomes only (U of them; ``at`` gives each outcome's place)
+    used = np.unique(np.append(c.tariff_outcome, c.cohort))
+    at = {int(o): i for i, o in enumerate(used)}
+    cohort = np.broadcast_to(engine_parameter(model, engine_overrides, "cohort")[:, used, :], (D, len(used), H))
     success, deadweight = outcome_param("success"), outcome_param("deadweight")
     ob, lag = outcome_param("outcome_ob"), outcome_param("lag")
     rate = success * (1.0 - deadweight) if c.net else success                       # (D, O)
-    participants = cohort * (outcome_param("engagement") * own("funded_share")[:, None])[..., None]   # (D, O, H)
+    participants = cohort * (outcome_param("engagement")[:, used] * own("funded_share")[:, None])[..., None]
     count = own("funded_count")
     if np.isfinite(count).any():  # the first participants, in intake order, up to the count
-        base = participants[:, c.cohort, :]
+        base = participants[:, at[c.cohort], :]
         funded = _cumulative_caps(base, count)
         with np.errstate(invalid="ignore", divide="ignore"):
             fraction = np.where(base > 0, funded / np.where(base > 0, base, 1.0), 0.0)
@@ -291,7 +294,7 @@ def contract_payments(model: CompiledModel, c: CompiledContract, engine_override
     with np.errstate(invalid="ignore"):
         passes_own = tariff_rate >= threshold[:, None]
         unique = np.unique(outcome_of)
-        weights = participants[:, unique, :].sum(axis=-1)                           # (D, U)
+        weights = participants[:, [at[int(o)] for o in unique], :].sum(axis=-1)     # (D, U)
         with np.errstate(divide="ignore"):
             card_rate = (weights * rate[:, unique]).sum(axis=-1) / weights.sum(axis=-1)
         passes_all = (card_rate >= overall)[:, None]
@@ -303,10 +306,10 @@ def contract_payments(model: CompiledModel, c: CompiledContract, engine_override
     for j, other in enumerate(c.tariff_unless.tolist()):
         if other >= 0:  # an alternative: only those who do not achieve the other tariff's outcome
             achieved_rate[:, j] = achieved_rate[:, j] * (1.0 - np.clip(tariff_rate[:, other], 0.0, 1.0))
-    price = np.broadcast_to(term("deal.outcome_payments.rung_price")[:, c.rungs], (D, c.rungs.stop - c.rungs.start, H))
-    reach = np.broadcast_to(term("deal.outcome_payments.rung_reach")[:, c.rungs], (D, c.rungs.stop - c.rungs.start))
-    per_person = np.broadcast_to(term("deal.outcome_payments.per_person_cap")[:, c.tariffs],
-                                 (D, len(c.tariff_names)))
+    # (D|1, ...): a term that is not varied is worked on once, not once per draw
+    price = term("deal.outcome_payments.rung_price")[:, c.rungs]                   # (D|1, R, H)
+    reach = term("deal.outcome_payments.rung_reach")[:, c.rungs]                   # (D|1, R)
+    per_person = term("deal.outcome_payments.per_person_cap")[:, c.tariffs]        # (D|1, T)
     T = len(c.tariff_names)
     by_tariff = np.zeros((D, T, H))
     for j in range(T):
@@ -316,11 +319,11 @@ def contract_payments(model: CompiledModel, c: CompiledContract, engine_override
         earned_by = np.minimum(np.cumsum(price[:, rows, :], axis=1), per_person[:, j, None, None])
         marginal = np.diff(earned_by, axis=1, prepend=0.0)                         # (D, K, H): capped per person
         for k, r in enumerate(rows):
-            due = participants[:, o, :] * (achieved_rate[:, j] * reached[:, k])[:, None] * marginal[:, k, :]
+            due = participants[:, at[o], :] * (achieved_rate[:, j] * reached[:, k])[:, None] * marginal[:, k, :]
             when = lag[:, o].astype(int) + int(c.rung_lag[r]) + c.payment_lag
             by_tariff[:, j, :] += shift_by_lag(due[:, None, :], when[:, None])[:, 0, :]
     fee = np.broadcast_to(term("deal.outcome_payments.attachment_fee")[:, m, :], (D, H))
-    fees = shift_by_lag((participants[:, c.cohort, :] * fee)[:, None, :], np.full((D, 1), c.payment_lag))[:, 0, :]
+    fees = shift_by_lag((participants[:, at[c.cohort], :] * fee)[:, None, :], np.full((D, 1), c.payment_lag))[:, 0, :]
     earned = fees + by_tariff.sum(axis=1)
     paid = capped(earned[:, None, :], own("cap_per_year")[:, None], own("cap")[:, None])[:, 0, :]
     with np.errstate(invalid="ignore", divide="ignore"):

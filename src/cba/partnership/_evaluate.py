@@ -98,22 +98,21 @@ class DealFlows:
     @cached_property
     def costs_before(self) -> np.ndarray:
         i = self._inputs()
-        return np.einsum("dlh,lp->dph", i.costs, i.bearer)
+        return _by_line(i.costs, i.bearer)
 
     @cached_property
     def savings(self) -> np.ndarray:
-        i = self._inputs()
-        return _sum_by(i.saver, i.benefits)
+        return self._inputs().by_saver()
 
     @cached_property
     def savings_cashable(self) -> np.ndarray:
         i = self._inputs()
-        return _sum_by(i.saver, i.cashable_benefits)
+        return i.by_saver(i.cashable_share)
 
     @cached_property
     def savings_cashable_discounted(self) -> np.ndarray:
         i = self._inputs()
-        return _sum_by(i.saver, i.cashable_benefits * i.component_discount_factors)
+        return i.by_saver(i.cashable_share, i.component_discount_factors)
 
 
 @dataclass(frozen=True)
@@ -126,10 +125,19 @@ class _SumInputs:
     benefits: np.ndarray                     # (D, K, H)
     cashable_share: np.ndarray               # (D|1, K, H|1)
     component_discount_factors: np.ndarray   # (D|1, K|1, H)
+    banked: np.ndarray                       # (B,) the components some partner banks
 
     @property
     def cashable_benefits(self) -> np.ndarray:
         return self.benefits * self.cashable_share
+
+    def by_saver(self, *factors: np.ndarray) -> np.ndarray:
+        """``(D, P, H)`` each partner's benefits times ``factors`` (each ``(D|1, K|1, H|1)``),
+        computed on the banked components only: the others add nothing."""
+        rows = np.take(self.benefits.transpose(1, 0, 2), self.banked, axis=0).transpose(1, 0, 2)   # a copy
+        for f in factors:
+            rows = np.multiply(rows, _rows(np.asarray(f), self.banked), out=rows)
+        return _sum_by(self.saver[self.banked], rows)
 
 
 def _deal_param(deal: CompiledDeal, overrides: Mapping[str, np.ndarray], name: str) -> np.ndarray:
@@ -141,6 +149,23 @@ def _sum_by(select: np.ndarray, x: np.ndarray) -> np.ndarray:
     assigns to each column: a matrix product, as the selected terms are added in row order
     either way (an einsum gave the same numbers, ten times slower)."""
     return np.matmul(select.T, x)
+
+
+def _by_line(costs: np.ndarray, share: np.ndarray) -> np.ndarray:
+    """``(D, P, H)`` what each partner pays of the cost lines ``(D, L, H)`` at ``share`` ``(L, P)``;
+    worked out once when every draw has the same costs (a read-only broadcast then)."""
+    if costs.shape[0] > 1 and costs.strides[0] == 0:
+        one = np.einsum("dlh,lp->dph", costs[:1], share)
+        return np.broadcast_to(one, (costs.shape[0], *one.shape[1:]))
+    return np.einsum("dlh,lp->dph", costs, share)
+
+
+def _rows(x: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """A copy of ``x[:, rows, :]`` (``x`` is ``(D|1, K|1, H|1)``), made by ``take``, which is
+    faster, in the layout that indexing gives (rows outermost); one row stands for all."""
+    if x.shape[1] == 1 or x.strides[1] == 0:   # the same for every component: broadcast
+        return x[:, :1]
+    return np.take(x.transpose(1, 0, 2), rows, axis=0).transpose(1, 0, 2)
 
 
 def check_deal_overrides(deal: CompiledDeal, overrides: Mapping[str, np.ndarray]) -> int:
@@ -238,8 +263,8 @@ def evaluate_deal(model: CompiledModel, deal: CompiledDeal, flows: Flows,
 
     costs = full(flows.costs)                                        # (D, L, H)
     bearer = _one_hot(model.cost_agency, P)                          # (L, P)
-    funding_cash = np.einsum("dlh,lp->dph", costs, deal.funding_cash)
-    funding_in_kind = np.einsum("dlh,lp->dph", costs, deal.funding_in_kind)
+    funding_cash = _by_line(costs, deal.funding_cash)
+    funding_in_kind = _by_line(costs, deal.funding_in_kind)
 
     # the pooled budget: the host pays the pooled lines; partners pay in, in kind for the spend on in-kind lines
     spend = costs[:, deal.pool_lines, :].sum(axis=1)                 # (D, H)
@@ -286,9 +311,10 @@ def evaluate_deal(model: CompiledModel, deal: CompiledDeal, flows: Flows,
     # a value component may have its own schedule (health values); payments and costs do not
     comp_df = getattr(flows, "component_discount_factors", None)
     comp_df = df[:, None, :] if comp_df is None else np.broadcast_to(comp_df, benefits.shape)
-    savings_discounted = _sum_by(saver, benefits * comp_df)
     sums_from = _SumInputs(costs=costs, bearer=bearer, saver=saver, benefits=benefits,
-                           cashable_share=cashable_share, component_discount_factors=comp_df)
+                           cashable_share=cashable_share, component_discount_factors=comp_df,
+                           banked=np.nonzero(saver.any(axis=1))[0])
+    savings_discounted = sums_from.by_saver(comp_df)
 
     # flows between partners
     rows: list[dict] = []
@@ -454,8 +480,10 @@ def net_positions(f: DealFlows, risk: bool = False) -> dict[str, np.ndarray]:
     rule within :data:`BREAK_EVEN_TOLERANCE`). The peak
     deficit is the largest cumulative discounted shortfall over the years: the
     double running a finance officer must fund. ``risk=True`` leaves out what a risk
-    run of the deal does not report: the two payback years (the slowest measures) and
-    ``savings_cashable``.
+    run of the deal neither reports (:data:`DEAL_METRIC_NAMES`) nor checks
+    (:func:`cba.partnership._finite.check_deal`): the two payback years (the slowest
+    measures), the two returns on investment, the peak deficit before the deal and
+    ``savings_cashable``. What it keeps is computed exactly as without it.
     """
     df = f.discount_factors[:, None, :]
     disc = {k: getattr(f, k) * df for k in ("costs_before", "funding_cash", "funding_in_kind", "received", "paid")}
@@ -470,12 +498,12 @@ def net_positions(f: DealFlows, risk: bool = False) -> dict[str, np.ndarray]:
     gets_before, puts_before = savings_d, disc["costs_before"]
     gets_after = savings_d + disc["received"]
     puts_after = disc["funding_cash"] + disc["funding_in_kind"] + disc["paid"]
-    pv["roi_before"] = ratio(pv["savings"], pv["costs_before"])
-    pv["roi_after"] = ratio(gets_after.sum(axis=-1), puts_after.sum(axis=-1))
-    if not risk:  # the slowest measure
+    if not risk:
+        pv["roi_before"] = ratio(pv["savings"], pv["costs_before"])
+        pv["roi_after"] = ratio(gets_after.sum(axis=-1), puts_after.sum(axis=-1))
         pv["payback_before"] = break_even_year(puts_before, gets_before)
         pv["payback_after"] = break_even_year(puts_after, gets_after)
-    pv["peak_deficit_before"] = _peak_deficit(gets_before, puts_before)
+        pv["peak_deficit_before"] = _peak_deficit(gets_before, puts_before)
     pv["peak_deficit_after"] = _peak_deficit(gets_after, puts_after)
     return {k: pv[k] for k in POSITION_NAMES if k in pv}
 
