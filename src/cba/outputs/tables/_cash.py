@@ -20,9 +20,7 @@ if TYPE_CHECKING:  # pragma: no cover
 _YEAR_COLUMNS = ("costs", "fiscal", "economic", "social", "public_value", "fiscal_net")
 _LABELS = {"year_label": "Year", "cash_factor": "Cash factor", "costs": "Costs", "fiscal": "Fiscal benefits",
            "economic": "Economic benefits", "social": "Social benefits", "public_value": "Public value",
-           "fiscal_net": "Fiscal net", "agency_name": "Partner", "costs_before": "Costs borne",
-           "funding": "Funds", "savings": "Savings", "received": "Receives", "paid": "Pays",
-           "net_before": "Net before the deal", "net_after": "Net after the deal"}
+           "fiscal_net": "Fiscal net"}
 
 
 def cash_year_table(appraisal: Appraisal) -> pd.DataFrame:
@@ -44,6 +42,7 @@ def cash_year_table(appraisal: Appraisal) -> pd.DataFrame:
 
 def deal_cash_year_table(result: PartnershipResult) -> pd.DataFrame:
     """Each partner's money by year in cash terms (pounds of each year, undiscounted)."""
+    from cba.outputs.tables._deal import PARTNER_LABELS  # the words of the partner table, for the same columns
     from cba.partnership._cash import deal_by_year_in
     from cba.partnership._results import YEAR_MEASURES
 
@@ -51,7 +50,7 @@ def deal_cash_year_table(result: PartnershipResult) -> pd.DataFrame:
     kinds = {c: _MONEY for c in YEAR_MEASURES}
     kinds.update(agency_name="text", year_label="text", cash_factor="factor")
     return _table(frame, "Each partner's money by year in cash terms (pounds of each year, undiscounted)", kinds=kinds,
-                  labels=_LABELS)
+                  labels={**_LABELS, **PARTNER_LABELS})
 
 
 def deal_cash_flow_table(result: PartnershipResult) -> pd.DataFrame:
