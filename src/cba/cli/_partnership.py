@@ -53,8 +53,9 @@ def register(subparsers) -> None:
     p.add_argument("--draws", "-n", type=int, help="Monte Carlo draws with --spec (default: the file's, else 10,000)")
     p.add_argument("--seed", type=int, help="random seed with --spec (default: the file's, else a new one)")
     p.add_argument("--terms", choices=("real", "cash"), default="real",
-                   help="real (default): money at the price base; cash: add each partner's money by year in "
-                        "pounds of each year (table, markdown, json, csv)")
+                   help="real (default): money at the price base; cash: add each partner's money and the "
+                        "payments between partners by year in pounds of each year (table, markdown, json, csv, "
+                        "xlsx)")
     p.add_argument("--strict", action="store_true",
                    help="treat warnings (possible double counting) as errors: exit status 2, no output")
     add_output_arguments(p)
@@ -146,8 +147,9 @@ def run(args) -> int:
     from cba.outputs.export._partnership import FORMAT_WRITERS
 
     fmt = output_format(args.output, args.format, FORMATS, inputs=[args.model, args.spec])
-    if args.terms == "cash" and fmt in ("xlsx", "docx"):
-        raise CBAError(f"--terms cash is for the table, markdown, json and csv formats, not {fmt}")
+    if args.terms == "cash" and fmt == "docx":
+        raise CBAError("--terms cash is for the table, markdown, json, csv and xlsx formats, not docx "
+                       "(the Word document is the business case at the price base)")
     if fmt in ("xlsx", "docx") and args.output in (None, "-"):
         raise CBAError(f"--format {fmt} writes a binary file: give one with -o, e.g. -o deal.{fmt}")
     for flag in ("sources", "to", "outcome", "payee", "payer"):

@@ -423,6 +423,8 @@ def evaluate_deal(model: CompiledModel, deal: CompiledDeal, flows: Flows,
 
 #: Per-partner results an uncertainty analysis reports for a deal, written ``net_after[dwp]``.
 DEAL_METRIC_NAMES = ("net_after", "funding", "received", "paid", "peak_deficit_after")
+#: Yearly measures of :meth:`cba.partnership._results.PartnershipResult.by_year` (and of its cash view).
+YEAR_MEASURES = ("costs_before", "funding", "savings", "received", "paid", "net_before", "net_after")
 #: Present-value results per partner, in the order of :func:`net_positions`.
 POSITION_NAMES = ("costs_before", "funding", "funding_cash", "funding_in_kind", "savings", "savings_cashable",
                   "received", "paid", "net_before", "net_after", "roi_before", "roi_after",

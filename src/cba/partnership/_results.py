@@ -26,7 +26,13 @@ from cba.core._plain import plain
 from cba.model._agencies import display_name
 from cba.model._deal_terms import Partnership
 from cba.partnership._compile import CompiledDeal, compile_deal
-from cba.partnership._evaluate import BREAK_EVEN_TOLERANCE, DealFlows, evaluate_deal, net_positions
+from cba.partnership._evaluate import (
+    BREAK_EVEN_TOLERANCE,
+    YEAR_MEASURES,
+    DealFlows,
+    evaluate_deal,
+    net_positions,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -42,8 +48,6 @@ PARTNER_COLUMNS = ("costs_before", "funding", "funding_cash", "funding_in_kind",
 #: How a partner stands on breaking even (:meth:`PartnershipResult.partners`): it puts nothing in, it is
 #: never behind at any year's end, it breaks even in a year (``payback_year_*``), or not within the horizon.
 BREAK_EVEN_STATES = ("nothing_in", "never_in_deficit", "year", "not_within_horizon")
-#: Yearly measures of :meth:`PartnershipResult.by_year`.
-YEAR_MEASURES = ("costs_before", "funding", "savings", "received", "paid", "net_before", "net_after")
 
 
 class PartnershipResult:
@@ -201,13 +205,19 @@ class PartnershipResult:
             m[index[a], index[b]] += paid_pv
         return pd.DataFrame(m, index=pd.Index(names, name="from"), columns=pd.Index(names, name="to"))
 
-    def by_year(self) -> pd.DataFrame:
+    def by_year(self, terms: str = "real") -> pd.DataFrame:
         """Each partner's money by year: real and discounted, with the cumulative net.
 
         Columns: ``agency``, ``agency_name``, ``year``, ``year_label``, then for
         each of :data:`YEAR_MEASURES` the real amount and ``discounted_<measure>``,
-        and ``cumulative_discounted_net_after``.
+        and ``cumulative_discounted_net_after``. With ``terms="cash"`` the undiscounted
+        amounts are in pounds of each year, with a ``cash_factor`` column
+        (:func:`cba.partnership._cash.deal_by_year_in`); present values stay at the price base.
         """
+        if terms != "real":
+            from cba.partnership._cash import deal_by_year_in
+
+            return deal_by_year_in(self, terms)
         import pandas as pd
 
         f = self.flows
@@ -234,6 +244,17 @@ class PartnershipResult:
             data[f"discounted_{k}"] = disc[k].reshape(-1)
         data["cumulative_discounted_net_after"] = np.cumsum(disc["net_after"], axis=-1).reshape(-1)
         return pd.DataFrame(data)
+
+    def flows_by_year(self, terms: str = "real") -> pd.DataFrame:
+        """Every payment between partners by year (the flows of :meth:`flows_between`, year by year).
+
+        ``amount`` is pounds at the price base (``terms="real"``) or pounds of each year
+        (``terms="cash"``, with a ``cash_factor`` column):
+        :func:`cba.partnership._cash.flows_by_year_in`.
+        """
+        from cba.partnership._cash import flows_by_year_in
+
+        return flows_by_year_in(self, terms)
 
     def contracts(self) -> pd.DataFrame | None:
         """Each agreement written as a contract: what it earned, what the caps let it pay, who

@@ -128,18 +128,40 @@ def to_csv(result: PartnershipResult, solution=None, risk=None) -> str:
     return csv_text(frame)
 
 
-@takes(result="deal")
-def to_xlsx(result: PartnershipResult, solution=None, risk=None) -> bytes:
+#: The sheets of a deal's workbook in cash terms (``cba partnership --terms cash -o deal.xlsx``), after
+#: "Partners by year".
+CASH_SHEETS = {"deal_years_cash": "Cash by year", "deal_payments_cash": "Payments in cash"}
+
+
+def _with_cash(result: PartnershipResult, frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    from cba.outputs.tables._cash import deal_cash_flow_table, deal_cash_year_table
+
+    cash = {"deal_years_cash": deal_cash_year_table(result), "deal_payments_cash": deal_cash_flow_table(result)}
+    out: dict[str, pd.DataFrame] = {}
+    for name, frame in frames.items():
+        out[name] = frame
+        if name == "deal_years":
+            out.update(cash)
+    return out
+
+
+@takes(result="deal", cash="flag")
+def to_xlsx(result: PartnershipResult, solution=None, risk=None, cash: bool = False) -> bytes:
     """The deal's tables, one sheet each, and its charts: titled with the intervention and
-    what the figures are, set up to print on A4 (see :mod:`.xlsx`)."""
+    what the figures are, set up to print on A4 (see :mod:`.xlsx`). ``cash=True`` adds, after
+    "Partners by year", the sheets of :data:`CASH_SHEETS`: each partner's money and the
+    payments between partners by year in pounds of each year."""
     from cba.outputs.export._cover import cover_sheet
     from cba.outputs.export._workbook import appraisal_figures, charts_figures, cover_rows, deal_charts, deal_figures
     from cba.outputs.export._xlsx import workbook_bytes
 
     about = deal_figures(result.appraisal)
     frames = _frames(result, risk, solution)
-    sheets = {SHEET_NAMES[name]: frame for name, frame in frames.items()}
-    figures = {SHEET_NAMES[name]: about.get(name, "") for name in frames}
+    if cash:
+        frames = _with_cash(result, frames)
+    names = {**SHEET_NAMES, **CASH_SHEETS}
+    sheets = {names[name]: frame for name, frame in frames.items()}
+    figures = {names[name]: about.get(name, "") for name in frames}
     cover = cover_rows(result.appraisal)
     if solution is not None:  # the board's question and its answer, in its own words
         from cba.outputs.tables._terms import question

@@ -78,6 +78,13 @@ def deal_figures(appraisal: Appraisal) -> dict[str, str]:
                       f"at {b['pb']} prices.",
         "deal_years": f"Each partner's net position with the deal: real terms by year (pounds at {b['pb']} "
                       "prices, undiscounted), and cumulative discounted.",
+        "deal_years_cash": f"Cash terms: pounds of each year, undiscounted; each year's figure is the real-terms "
+                           f"figure (pounds at {b['pb']} prices) times the year's cash factor, the deflator's index "
+                           "for the year over its index for the price base (outturn, then the forecast), as in the "
+                           "appraisal's cash view. Present values are on the other sheets, at the price base.",
+        "deal_payments_cash": f"Cash terms: pounds of each year, undiscounted: every payment between partners, "
+                              f"the real-terms figure (pounds at {b['pb']} prices) times the year's cash factor "
+                              "(see \"Cash by year\").",
         "deal_pool": b["real"] + " Spend from the pooled budget and each partner's contribution.",
         "deal_contracts": f"Totals over the appraisal in pounds at {b['pb']} prices, undiscounted (the unfunded "
                           "part also as a present value): what each outcomes contract earned, what was due after "

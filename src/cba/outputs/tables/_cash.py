@@ -1,7 +1,7 @@
 """Tables in cash terms: an appraisal's and a deal's money by year in pounds of each year.
 
-Built from :func:`cba.ledger._cash.by_year_in` and
-:func:`cba.partnership._cash.deal_by_year_in`; present values are never shown in
+Built from :func:`cba.ledger._cash.by_year_in`, :func:`cba.partnership._cash.deal_by_year_in`
+and :func:`cba.partnership._cash.flows_by_year_in`; present values are never shown in
 cash (they are at the price base).
 """
 
@@ -20,9 +20,7 @@ if TYPE_CHECKING:  # pragma: no cover
 _YEAR_COLUMNS = ("costs", "fiscal", "economic", "social", "public_value", "fiscal_net")
 _LABELS = {"year_label": "Year", "cash_factor": "Cash factor", "costs": "Costs", "fiscal": "Fiscal benefits",
            "economic": "Economic benefits", "social": "Social benefits", "public_value": "Public value",
-           "fiscal_net": "Fiscal net", "agency_name": "Partner", "costs_before": "Costs borne",
-           "funding": "Funds", "savings": "Savings", "received": "Receives", "paid": "Pays",
-           "net_before": "Net before the deal", "net_after": "Net after the deal"}
+           "fiscal_net": "Fiscal net"}
 
 
 def cash_year_table(appraisal: Appraisal) -> pd.DataFrame:
@@ -44,11 +42,39 @@ def cash_year_table(appraisal: Appraisal) -> pd.DataFrame:
 
 def deal_cash_year_table(result: PartnershipResult) -> pd.DataFrame:
     """Each partner's money by year in cash terms (pounds of each year, undiscounted)."""
+    from cba.outputs.tables._deal import PARTNER_LABELS  # the words of the partner table, for the same columns
     from cba.partnership._cash import deal_by_year_in
     from cba.partnership._results import YEAR_MEASURES
 
     frame = deal_by_year_in(result, "cash")[["agency_name", "year_label", "cash_factor", *YEAR_MEASURES]]
     kinds = {c: _MONEY for c in YEAR_MEASURES}
     kinds.update(agency_name="text", year_label="text", cash_factor="factor")
-    return _table(frame, "The deal by year in cash terms (pounds of each year, undiscounted)", kinds=kinds,
-                  labels=_LABELS)
+    return _table(frame, "Each partner's money by year in cash terms (pounds of each year, undiscounted)", kinds=kinds,
+                  labels={**_LABELS, **PARTNER_LABELS})
+
+
+def deal_cash_flow_table(result: PartnershipResult) -> pd.DataFrame:
+    """Every payment between partners by year in cash terms (pounds of each year), with its total.
+
+    One row per flow (agreement and payer, as in the flows table), one column per year.
+    """
+    import pandas as pd
+
+    from cba.outputs.tables._deal import FLOW_KIND_NAMES
+
+    long = result.flows_by_year("cash")
+    labels = list(result.appraisal.compiled.year_labels)
+    rows, H = [], len(labels)
+    for start in range(0, len(long), H):  # flow by flow: each flow has one row per year, in order
+        first, amounts = long.iloc[start], long["amount"].to_numpy(dtype=float)[start:start + H]
+        rows.append({"agreement": first["agreement"], "kind_name": FLOW_KIND_NAMES.get(first["kind"], first["kind"]),
+                     "from_name": first["from_name"], "to_name": first["to_name"],
+                     **dict(zip(labels, amounts)), "total": float(amounts.sum())})
+    frame = pd.DataFrame(rows, columns=["agreement", "kind_name", "from_name", "to_name", *labels, "total"])
+    notes = [] if len(frame) else [{"label": "Payments", "value": "the deal has no payments between partners",
+                                    "kind": "text"}]
+    kinds = {**dict.fromkeys(("agreement", "kind_name", "from_name", "to_name"), "text"),
+             **dict.fromkeys((*labels, "total"), _MONEY)}
+    return _table(frame, "Payments between partners by year in cash terms (pounds of each year, undiscounted)",
+                  kinds=kinds, labels={"agreement": "Agreement", "kind_name": "Kind", "from_name": "From",
+                                       "to_name": "To", "total": "Total"}, notes=notes)
