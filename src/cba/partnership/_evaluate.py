@@ -27,6 +27,7 @@ import numpy as np
 from cba.engine._compiled import FISCAL, CompiledModel
 from cba.engine._evaluate import Flows
 from cba.engine._metrics import unchecked_ratio as ratio
+from cba.partnership._arrays import by_line, one_hot, pick_rows, sum_by
 from cba.partnership._compile import DEAL_PARAMETER_SHAPES, CompiledDeal
 from cba.partnership._contracts import ContractMoney, capped, contract_payments, engine_parameter, shift_by_lag
 from cba.partnership._investor import InvestorFlows, investor_flows
@@ -98,7 +99,7 @@ class DealFlows:
     @cached_property
     def costs_before(self) -> np.ndarray:
         i = self._inputs()
-        return _by_line(i.costs, i.bearer)
+        return by_line(i.costs, i.bearer)
 
     @cached_property
     def savings(self) -> np.ndarray:
@@ -136,36 +137,15 @@ class _SumInputs:
         computed on the banked components only: the others add nothing."""
         rows = np.take(self.benefits.transpose(1, 0, 2), self.banked, axis=0).transpose(1, 0, 2)   # a copy
         for f in factors:
-            rows = np.multiply(rows, _rows(np.asarray(f), self.banked), out=rows)
-        return _sum_by(self.saver[self.banked], rows)
+            rows = np.multiply(rows, pick_rows(np.asarray(f), self.banked), out=rows)
+        return sum_by(self.saver[self.banked], rows)
 
 
 def _deal_param(deal: CompiledDeal, overrides: Mapping[str, np.ndarray], name: str) -> np.ndarray:
     return np.asarray(overrides[name]) if name in overrides else deal.params[name][None]
 
 
-def _sum_by(select: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """``(D, P, H)`` sums of the rows of ``x`` ``(D, K, H)`` that ``select`` ``(K, P)`` (zeros and ones)
-    assigns to each column: a matrix product, as the selected terms are added in row order
-    either way (an einsum gave the same numbers, ten times slower)."""
-    return np.matmul(select.T, x)
 
-
-def _by_line(costs: np.ndarray, share: np.ndarray) -> np.ndarray:
-    """``(D, P, H)`` what each partner pays of the cost lines ``(D, L, H)`` at ``share`` ``(L, P)``;
-    worked out once when every draw has the same costs (a read-only broadcast then)."""
-    if costs.shape[0] > 1 and costs.strides[0] == 0:
-        one = np.einsum("dlh,lp->dph", costs[:1], share)
-        return np.broadcast_to(one, (costs.shape[0], *one.shape[1:]))
-    return np.einsum("dlh,lp->dph", costs, share)
-
-
-def _rows(x: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """A copy of ``x[:, rows, :]`` (``x`` is ``(D|1, K|1, H|1)``), made by ``take``, which is
-    faster, in the layout that indexing gives (rows outermost); one row stands for all."""
-    if x.shape[1] == 1 or x.strides[1] == 0:   # the same for every component: broadcast
-        return x[:, :1]
-    return np.take(x.transpose(1, 0, 2), rows, axis=0).transpose(1, 0, 2)
 
 
 def check_deal_overrides(deal: CompiledDeal, overrides: Mapping[str, np.ndarray]) -> int:
@@ -185,13 +165,6 @@ def check_deal_overrides(deal: CompiledDeal, overrides: Mapping[str, np.ndarray]
         raise CBAError(f"deal overrides disagree on the number of draws: {sorted(sizes)}")
     return sizes.pop() if sizes else 1
 
-
-def _one_hot(index: np.ndarray, n: int) -> np.ndarray:
-    """``(len(index), n)`` with a 1 at each row's index (rows of ``-1`` all zero)."""
-    m = np.zeros((len(index), n))
-    ok = index >= 0
-    m[np.nonzero(ok)[0], index[ok]] = 1.0
-    return m
 
 
 def outcome_payment_amounts(model: CompiledModel, deal: CompiledDeal, engine_overrides: Mapping[str, np.ndarray],
@@ -262,9 +235,9 @@ def evaluate_deal(model: CompiledModel, deal: CompiledDeal, flows: Flows,
         return np.broadcast_to(a, (D, *np.shape(a)[1:]))
 
     costs = full(flows.costs)                                        # (D, L, H)
-    bearer = _one_hot(model.cost_agency, P)                          # (L, P)
-    funding_cash = _by_line(costs, deal.funding_cash)
-    funding_in_kind = _by_line(costs, deal.funding_in_kind)
+    bearer = one_hot(model.cost_agency, P)                          # (L, P)
+    funding_cash = by_line(costs, deal.funding_cash)
+    funding_in_kind = by_line(costs, deal.funding_in_kind)
 
     # the pooled budget: the host pays the pooled lines; partners pay in, in kind for the spend on in-kind lines
     spend = costs[:, deal.pool_lines, :].sum(axis=1)                 # (D, H)
@@ -302,7 +275,7 @@ def evaluate_deal(model: CompiledModel, deal: CompiledDeal, flows: Flows,
     K = model.n_components
     is_fiscal = model.component_type == FISCAL
     comp_partner = np.where(is_fiscal, model.component_agency, -1)   # compiled agency index == partner index
-    saver = _one_hot(comp_partner, P)                                # (K, P)
+    saver = one_hot(comp_partner, P)                                # (K, P)
     benefits = full(flows.benefits)                                  # (D, K, H)
     cashable_share = np.asarray(flows.cashable)
     if cashable_share.ndim == 2:                                     # (D, K): the same share every year
@@ -321,8 +294,8 @@ def evaluate_deal(model: CompiledModel, deal: CompiledDeal, flows: Flows,
     parts: list[np.ndarray] = []
     G = len(deal.gain_from)
     if G:
-        whole = _sum_by(deal.gain_weights.T, benefits)
-        cash = _sum_by(deal.gain_weights.T, sums_from.cashable_benefits) if K else whole
+        whole = sum_by(deal.gain_weights.T, benefits)
+        cash = sum_by(deal.gain_weights.T, sums_from.cashable_benefits) if K else whole
         basis = np.where(deal.gain_cashable[None, :, None], cash, whole)
         share = _deal_param(deal, deal_overrides, "deal.gain_share.share")
         cap = _deal_param(deal, deal_overrides, "deal.gain_share.cap")
@@ -408,10 +381,10 @@ def evaluate_deal(model: CompiledModel, deal: CompiledDeal, flows: Flows,
                      {"from": provider, "to": deal.investments[i][0], "agreement": name,
                       "kind": "investor_repayment"}]
     transfers = np.concatenate(parts, axis=1) if parts else np.zeros((D, 0, H))
-    payer = _one_hot(np.array([r["from"] for r in rows], dtype=int), P)
-    payee = _one_hot(np.array([r["to"] for r in rows], dtype=int), P)
-    paid = _sum_by(payer, transfers)
-    received = _sum_by(payee, transfers)
+    payer = one_hot(np.array([r["from"] for r in rows], dtype=int), P)
+    payee = one_hot(np.array([r["to"] for r in rows], dtype=int), P)
+    paid = sum_by(payer, transfers)
+    received = sum_by(payee, transfers)
 
     return DealFlows(
         partners=deal.partners, funding_cash=funding_cash, funding_in_kind=funding_in_kind,
