@@ -262,9 +262,11 @@ class WordDocument:
         The document's title (its properties, and the running head).
     foot : str
         The running foot, left of the page number (the price base).
+    running_head : str, optional
+        The running head (default: the title, ": cost-benefit appraisal").
     """
 
-    def __init__(self, title: str, foot: str) -> None:
+    def __init__(self, title: str, foot: str, running_head: str | None = None) -> None:
         self.doc = Document()
         self.orientation = "portrait"
         self._empty, self._after_table = True, False
@@ -281,7 +283,7 @@ class WordDocument:
         section = self.doc.sections[0]
         self._page(section, "portrait")
         head = section.header.paragraphs[0]
-        self._run(head, f"{title}: cost-benefit appraisal", size=8, color=MUTED)
+        self._run(head, running_head or f"{title}: cost-benefit appraisal", size=8, color=MUTED)
         foot_line = section.footer.paragraphs[0]
         self._run(foot_line, foot, size=8, color=MUTED)
         page = section.footer.add_paragraph()
