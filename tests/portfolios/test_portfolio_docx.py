@@ -115,6 +115,18 @@ def test_the_example_paper_has_every_section_in_order(example_docx):
     assert ["NHS", "2026/27", "£10,000", "£10,000", "£0", "19.93"] == budgets[-2]
 
 
+def test_a_blank_cell_is_no_taller_than_the_table_font(example_docx):
+    # an empty cell's height is its paragraph mark's: at the table font's 8pt (w:sz counts half points),
+    # not the body's 10pt, so that a row with a blank "Short by" is as tall as the others
+    from docx.oxml.ns import qn
+
+    d = Document(io.BytesIO(example_docx))
+    kept = next(t for t in d.tables if t.rows[0].cells[0].text == "Candidate not chosen")
+    blank = kept.rows[1].cells[3].paragraphs[0]
+    assert blank.text == ""
+    assert blank._p.pPr.find(qn("w:rPr")).find(qn("w:sz")).get(qn("w:val")) == "16"
+
+
 def test_the_example_paper_tables(example_docx):
     _, _, tables, _, _ = read(example_docx)
     runners = table_after(tables, "Rank")
