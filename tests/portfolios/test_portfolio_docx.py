@@ -194,3 +194,15 @@ def test_docx_needs_an_output_file(capsys):
 def test_the_paper_refuses_what_is_not_a_portfolio(bad):
     with pytest.raises(CBAError):
         portfolio_docx(bad)
+
+
+def test_a_choice_not_proven_optimal_says_so_with_its_gap_and_bound():
+    # the solver stopped at its time limit with the choice 180 and a bound of 198: a gap of
+    # (198 - 180) / 180 = 10%; the paper must not call it optimal
+    import dataclasses
+
+    r = portfolio(spec(), small(), frontier_points=False)
+    r.solution = dataclasses.replace(r.solution, status="time_limit", bound=198.0, gap=0.1)
+    _, text, _, _, _ = read(portfolio_docx(r, charts=False))
+    assert "not proven optimal: within a proven gap of 10.0% of the best possible (bound £198)" in text
+    assert "proven optimal (gap 0)" not in text
