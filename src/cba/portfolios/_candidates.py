@@ -18,6 +18,11 @@ Because an appraisal is linear in which candidates are chosen, the portfolio's
 spend and nets are sums of the candidates' (the programme of the chosen ones gives the
 same totals up to summation order). :meth:`Candidates.from_arrays` builds the same
 object from arrays, for tests and benchmarks.
+
+:func:`load_candidates` reads every file and builds every candidate's model first, then
+appraises the models (:func:`appraise_candidate`: the engine's and the deal's arrays,
+no Python loop over years or draws) in one call, or, given a Dask client, in batches on
+the cluster (:func:`appraise_batch`, one task each): the arrays are the same bit for bit.
 """
 
 from __future__ import annotations
