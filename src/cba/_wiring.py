@@ -60,6 +60,7 @@ ACCESSORS: dict[str, tuple[str, str]] = {
     "portfolio.text": ("cba.outputs.export._portfolio", "to_text"),
     "portfolio.html": ("cba.outputs.export._portfolio", "html"),
     "portfolio.plot": ("cba.outputs.charts._portfolio", "plot"),
+    "portfolio.docx": ("cba.outputs.export._docx_portfolio", "portfolio_docx"),
     # notebooks: every result object's _repr_html_
     "result.html": ("cba.outputs._notebook", "html"),
 }

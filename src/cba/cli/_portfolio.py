@@ -5,6 +5,7 @@ Examples::
     cba portfolio examples/portfolio/portfolio.yaml
     cba portfolio examples/portfolio/portfolio.yaml -f json -o portfolio.json
     cba portfolio examples/portfolio/portfolio.yaml --draws 10000 --seed 1 -o report.html
+    cba portfolio examples/portfolio/portfolio.yaml -o paper.docx
 
 Exit status 0 with a choice, 1 when no portfolio meets the constraints (the output
 then says which constraint binds and by how much), 2 for a mistake in a file.
@@ -17,7 +18,7 @@ import sys
 from cba.cli._io import add_output_arguments, check_outputs, check_suffix, output_format, write_outputs
 from cba.core._errors import CBAError
 
-FORMATS = ("table", "markdown", "json", "csv", "xlsx", "html")
+FORMATS = ("table", "markdown", "json", "csv", "xlsx", "docx", "html")
 
 
 def register(subparsers) -> None:
@@ -50,8 +51,8 @@ def run(args) -> int:
     from cba.portfolios._spec import load_portfolio
 
     fmt = output_format(args.output, args.format, FORMATS, inputs=[args.portfolio])
-    if fmt == "xlsx" and args.output in (None, "-"):
-        raise CBAError("--format xlsx writes a binary file: give one with -o, e.g. -o portfolio.xlsx")
+    if fmt in ("xlsx", "docx") and args.output in (None, "-"):
+        raise CBAError(f"--format {fmt} writes a binary file: give one with -o, e.g. -o portfolio.{fmt}")
     if fmt == "html" and args.output in (None, "-"):
         raise CBAError("--format html writes a report: give a file with -o, e.g. -o report.html")
     if args.draws_output:

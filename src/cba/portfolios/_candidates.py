@@ -18,6 +18,11 @@ Because an appraisal is linear in which candidates are chosen, the portfolio's
 spend and nets are sums of the candidates' (the programme of the chosen ones gives the
 same totals up to summation order). :meth:`Candidates.from_arrays` builds the same
 object from arrays, for tests and benchmarks.
+
+:func:`load_candidates` reads every file and builds every candidate's model first, then
+appraises the models (:func:`appraise_candidate`: the engine's and the deal's arrays,
+no Python loop over years or draws) in one call, or, given a Dask client, in batches on
+the cluster (:func:`appraise_batch`, one task each): the arrays are the same bit for bit.
 """
 
 from __future__ import annotations
@@ -131,19 +136,126 @@ def _programme_members(spec: PortfolioSpec, base: Path, source: str) -> tuple[li
     return out, {k: data[k] for k in FOOTING if k in data}, p
 
 
-def load_candidates(spec: PortfolioSpec) -> Candidates:
+#: Candidates appraised in one Dask task (on this machine all are appraised in one call).
+BATCH_SIZE = 16
+
+
+@dataclass(frozen=True)
+class Appraised:
+    """What the choice needs of one candidate's appraisal (small, so a Dask task returns it cheaply).
+
+    ``spend``, ``net`` and ``net_before`` are over the candidate's own partners
+    (``partners``) and years (``years``); :func:`load_candidates` places them in the
+    portfolio's arrays.
+    """
+
+    years: tuple[str, ...]
+    price_base: str
+    partners: tuple[str, ...]
+    partner_names: tuple[str, ...]
+    values: dict[str, float]
+    #: ``(P_i, H_i)`` funding plus payments under the deal, real pounds at the price base.
+    spend: np.ndarray
+    #: ``(P_i,)`` net positions after and before the deal (present values).
+    net: np.ndarray
+    net_before: np.ndarray
+    warnings: tuple[str, ...]
+
+
+def appraise_candidate(model: Any) -> Appraised:
+    """One candidate's model (already on the common footing) appraised, with its deal laid over it.
+
+    The appraisal is the engine's arrays (:func:`cba.ledger._appraisal.appraise`: every
+    cost line, outcome and year at once) and the deal is the partnership layer's
+    (:meth:`~cba.ledger._appraisal.Appraisal.partnership`): no Python loop over years or
+    draws in either, except the investor's waterfall of a deal with an investor, where
+    each year's position depends on the year before (:mod:`cba.partnership._investor`).
+    """
+    from cba.ledger._appraisal import appraise
+
+    appraisal = appraise(model)
+    deal = appraisal.partnership()
+    pos = deal.positions
+    return Appraised(
+        tuple(appraisal.compiled.year_labels), appraisal.intervention.price_base, tuple(deal.partner_ids),
+        tuple(deal._name(p) for p in deal.partner_ids),
+        {k: float(appraisal.metrics[m] or 0.0) for k, m in OBJECTIVE_METRICS.items()},
+        np.asarray(deal.flows.funding[0] + deal.flows.paid[0]), np.asarray(pos["net_after"], dtype=float),
+        np.asarray(pos["net_before"], dtype=float), tuple(getattr(appraisal, "warnings", [])))
+
+
+def appraise_batch(models: Sequence[Any]) -> list[Appraised | tuple[str, Any]]:
+    """:func:`appraise_candidate` of each model, in order (one Dask task).
+
+    A mistake found while appraising is returned, not raised, as ``("problems", [(path,
+    message), ...])`` or ``("error", message)``, and the batch stops there: the caller
+    raises it naming the candidate, with the same words on this machine or on a cluster.
+    """
+    out: list[Appraised | tuple[str, Any]] = []
+    for model in models:
+        try:
+            out.append(appraise_candidate(model))
+        except ModelError as exc:
+            out.append(("problems", list(exc.problems)))
+            break
+        except CBAError as exc:
+            out.append(("error", str(exc)))
+            break
+    return out
+
+
+def check_client(client: Any) -> None:
+    """Refuse a ``client`` that is not a ``dask.distributed.Client`` (None: no cluster, allowed)."""
+    if client is None:
+        return
+    from cba.uncertainty._distributed import _require_distributed
+
+    distributed = _require_distributed()
+    if not isinstance(client, distributed.Client):
+        raise CBAError(f"client: expected a dask.distributed.Client, got {type(client).__name__}")
+
+
+def _appraise_all(models: list[Any], client: Any, batch_size: int) -> list[Appraised | tuple[str, Any]]:
+    """Every candidate appraised, here in one call or on a Dask cluster in batches; the same either way."""
+    if client is None:
+        return appraise_batch(models)
+    check_client(client)
+    batches = [models[i:i + batch_size] for i in range(0, len(models), batch_size)]
+    futures = [client.submit(appraise_batch, batch, pure=False) for batch in batches]
+    return [row for part in client.gather(futures) for row in part]
+
+
+def load_candidates(spec: PortfolioSpec, *, client: Any = None, batch_size: int = BATCH_SIZE) -> Candidates:
     """Appraise every candidate of a portfolio file on the common footing.
+
+    Every file is read and every candidate's model built here first (so a cluster's
+    workers need not see the files); then the models are appraised, on this machine or,
+    given a ``client``, on a Dask cluster in batches of ``batch_size`` (one task each).
+    Each candidate's appraisal is computed on its own, so the arrays are the same, bit
+    for bit, either way.
+
+    Parameters
+    ----------
+    spec : PortfolioSpec
+        The portfolio file, read.
+    client : dask.distributed.Client, optional
+        Appraise the candidates on this cluster (``pip install 'cba-appraisal[dask]'``).
+    batch_size : int
+        Candidates per Dask task (default :data:`BATCH_SIZE`).
 
     Raises
     ------
     CBAError
         Naming the portfolio file and the candidate (and the model file) of any
         mistake; candidates that start in different years without a ``start_year``;
-        a budget for a partner no candidate has, or for a year outside every horizon.
+        a budget for a partner no candidate has, or for a year outside every horizon;
+        a ``client`` that is not a ``dask.distributed.Client``.
     """
     from cba.engine._loading import build_programme, load_intervention
-    from cba.ledger._appraisal import appraise
 
+    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
+        raise CBAError(f"batch_size: must be a whole number 1 or more, got {batch_size!r}")
+    check_client(client)
     base = spec._base_dir or Path.cwd()
     source = spec._source or "portfolio"
     footing = {k: getattr(spec, k) for k in FOOTING if getattr(spec, k) is not None}
@@ -161,28 +273,30 @@ def load_candidates(spec: PortfolioSpec) -> Candidates:
                if e.get("uncertainty") and not Path(e["uncertainty"]).is_file()]
     if missing:
         raise in_file(source, ModelError(missing))
+
+    def where(i: int) -> str:
+        return f"candidates[{i}]" if spec.candidates is not None else f"programme: interventions[{i}]"
+
+    def named(i: int, exc: CBAError) -> CBAError:
+        if isinstance(exc, ModelError):
+            path = entries[i]["path"]
+            return in_file(source, ModelError([(f"{where(i)} ({path}): {p}", m) for p, m in exc.problems]))
+        return CBAError(f"{source}: {where(i)}: {exc}")
+
     names: list[str] = []
     models: list[Any] = []
-    appraisals: list[Any] = []
-    deals: list[Any] = []
     files: list[str] = []
-    for i, e in enumerate(entries):
-        where = f"candidates[{i}]" if spec.candidates is not None else f"programme: interventions[{i}]"
+    for i, e in enumerate(entries):  # every file read, every model built, before any is appraised
         try:
             name = str(e["name"] or load_intervention(e["path"]).name)
             data: dict[str, Any] = {"name": name, "interventions": [{"path": e["path"], "name": name}], **footing}
             if e.get("partnership"):
                 data["partnership"] = e["partnership"]
             model = build_programme(data, base, str(e["path"]))
-            appraisal = appraise(model)
-            deals.append(appraisal.partnership())
-        except ModelError as exc:
-            raise in_file(source, ModelError([(f"{where} ({e['path']}): {p}", m) for p, m in exc.problems])) from None
         except CBAError as exc:
-            raise CBAError(f"{source}: {where}: {exc}") from None
+            raise named(i, exc) from None
         names.append(name)
         models.append(model)
-        appraisals.append(appraisal)
         files.append(e["path"])
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
@@ -193,29 +307,42 @@ def load_candidates(spec: PortfolioSpec) -> Candidates:
     except CBAError as exc:
         raise in_file(source, exc) from None
 
-    labels = [a.compiled.year_labels for a in appraisals]
+    rows = _appraise_all(models, client, int(batch_size))
+    appraisals: list[Appraised] = []
+    for i, row in enumerate(rows):
+        if isinstance(row, tuple):
+            kind, detail = row
+            raise named(i, ModelError(detail) if kind == "problems" else CBAError(detail))
+        appraisals.append(row)
+    assert len(appraisals) == len(models)
+    return _assemble(spec, source, names, appraisals, files, models, entries)
+
+
+def _assemble(spec: PortfolioSpec, source: str, names: list[str], appraisals: list[Appraised], files: list[str],
+              models: list[Any], entries: list[dict[str, Any]]) -> Candidates:
+    """The candidates' arrays on the portfolio's partners and years."""
+    labels = [a.years for a in appraisals]
     longest = max(labels, key=len)
     for n, lab in zip(names, labels):
         if tuple(lab) != tuple(longest[:len(lab)]):
             raise CBAError(f"{source}: candidate {n!r} starts in {lab[0]}, another in {longest[0]}; give the "
                            "portfolio a start_year so that every candidate's years line up with the budgets")
     partners: dict[str, str] = {}
-    for d in deals:
-        for p in d.partner_ids:
-            partners.setdefault(p, d._name(p))
+    for a in appraisals:
+        for p, pname in zip(a.partners, a.partner_names):
+            partners.setdefault(p, pname)
     P, Y, N = len(partners), len(longest), len(names)
     pindex = {p: j for j, p in enumerate(partners)}
     spend, net, net_before = np.zeros((N, P, Y)), np.zeros((N, P)), np.zeros((N, P))
-    for i, d in enumerate(deals):
-        cols = [pindex[p] for p in d.partner_ids]
-        H = d.flows.funding.shape[-1]
-        spend[i, cols, :H] = d.flows.funding[0] + d.flows.paid[0]
-        net[i, cols] = d.positions["net_after"]
-        net_before[i, cols] = d.positions["net_before"]
-    values = {k: np.array([float(a.metrics[m] or 0.0) for a in appraisals]) for k, m in OBJECTIVE_METRICS.items()}
-    warnings = tuple(f"{n}: {w}" for n, a in zip(names, appraisals) for w in getattr(a, "warnings", []))
+    for i, a in enumerate(appraisals):
+        cols = [pindex[p] for p in a.partners]
+        spend[i, cols, :a.spend.shape[-1]] = a.spend
+        net[i, cols] = a.net
+        net_before[i, cols] = a.net_before
+    values = {k: np.array([a.values[k] for a in appraisals]) for k in OBJECTIVE_METRICS}
+    warnings = tuple(f"{n}: {w}" for n, a in zip(names, appraisals) for w in a.warnings)
     out = Candidates(tuple(names), tuple(partners), tuple(partners.values()), tuple(longest), values, spend, net,
-                     net_before, appraisals[0].intervention.price_base, tuple(files), tuple(models),
+                     net_before, appraisals[0].price_base, tuple(files), tuple(models),
                      tuple(e.get("uncertainty") for e in entries), warnings)
     check_budgets(spec, out, source)
     return out

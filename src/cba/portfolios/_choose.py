@@ -10,12 +10,13 @@ it (:mod:`cba.portfolios._milp`), and adds what a board reads next to it
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from cba.core._errors import CBAError
 from cba.portfolios._analysis import frontier, marginal_values, runners_up
-from cba.portfolios._candidates import Candidates, check_budgets, load_candidates
+from cba.portfolios._candidates import Candidates, check_budgets, check_client, load_candidates
 from cba.portfolios._diagnose import diagnose
 from cba.portfolios._milp import Problem, settle, solve
 from cba.portfolios._result import PortfolioResult
@@ -47,7 +48,8 @@ def problem(spec: PortfolioSpec, cands: Candidates) -> Problem:
 
 
 def portfolio(path: str | Path | PortfolioSpec, candidates: Candidates | None = None, *,
-              frontier_points: bool = True, draws: int | None = None, seed: int | None = None) -> PortfolioResult:
+              frontier_points: bool = True, draws: int | None = None, seed: int | None = None,
+              client: Any = None) -> PortfolioResult:
     """Choose the portfolio of programmes a place's partners should fund together.
 
     Parameters
@@ -64,6 +66,11 @@ def portfolio(path: str | Path | PortfolioSpec, candidates: Candidates | None = 
         chosen candidates name an uncertainty file (default: the file's ``draws`` and
         ``seed``, else 10,000 draws and a fresh seed, recorded in ``result.risk``);
         see :mod:`cba.portfolios._risk`. Same seed, same result.
+    client : dask.distributed.Client, optional
+        Appraise the candidates, and draw the risk's Monte Carlo, on this Dask cluster
+        (``pip install 'cba-appraisal[dask]'``). The result is the same, bit for bit, as
+        without one (:func:`~cba.portfolios._candidates.load_candidates`,
+        :mod:`cba.uncertainty._distributed`).
 
     Returns
     -------
@@ -83,9 +90,10 @@ def portfolio(path: str | Path | PortfolioSpec, candidates: Candidates | None = 
     from cba.core._arguments import flag, path_argument
 
     flag(frontier_points, "portfolio: frontier_points")
+    check_client(client)
     spec = path if isinstance(path, PortfolioSpec) else load_portfolio(path_argument(path, "portfolio: path"))
     if candidates is None:
-        cands = load_candidates(spec)
+        cands = load_candidates(spec, client=client)
     else:
         cands = candidates
         from cba.portfolios._spec import check_names
@@ -103,7 +111,7 @@ def portfolio(path: str | Path | PortfolioSpec, candidates: Candidates | None = 
     assert sol.chosen is not None
     n = draws if draws is not None else (spec.draws or DEFAULT_DRAWS)
     risk = portfolio_risk(cands, sol.chosen, settle(pb, sol.chosen) if pb.side_payments else np.zeros(pb.size[1]),
-                          n, seed if seed is not None else spec.seed)
+                          n, seed if seed is not None else spec.seed, client=client)
     result = PortfolioResult(spec, cands, pb, sol, runners=runners_up(pb, sol.chosen, spec.runners_up),
                              relaxation=marginal_values(pb),
                              frontier=frontier(pb, spec.frontier) if frontier_points and spec.budgets else [],

@@ -10,13 +10,14 @@ here; the tables for people (:mod:`cba.outputs.tables._portfolio`), the chart
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from cba.core._accessors import accessor
 from cba.core._plain import plain
-from cba.portfolios._milp import settle
+from cba.portfolios._milp import TOLERANCE, settle
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -194,6 +195,64 @@ class PortfolioResult:
                  "status": f.solution.status} for f in self.frontier_points]
         return pd.DataFrame(rows, columns=["scaling", "total_budget", "value", "count", "candidates", "status"])
 
+    def kept_out(self) -> pd.DataFrame:
+        """What keeps each candidate not chosen out: the constraints that adding it, alone, to the choice
+        would break (the constraints that bind on this choice).
+
+        One row per (candidate, constraint): ``candidate``, its ``objective`` value, ``kind``
+        (``budget``, ``floor``, ``exclusive``, ``requires``, ``exclude``, ``count``, or ``value``:
+        it adds nothing, objective at most 0; ``none``: it breaks nothing alone, so the
+        choice is within the solver's gap of the best), ``agency`` and ``year`` of a budget or
+        floor, ``other`` (the chosen rival of an exclusive group, the candidate it needs) and
+        ``over``: pounds by which a budget (real) or a floor (present value; with side
+        payments, all partners' floors together) would be missed. Empty when nothing is chosen.
+        """
+        import pandas as pd
+
+        c, pb, s = self.candidates, self.problem, self.solution
+        cols = ["candidate", "objective", "kind", "agency", "year", "other", "over"]
+        if s.chosen is None:
+            return pd.DataFrame(columns=cols)
+        chosen = s.chosen.astype(bool)
+        used, net = c.spend[chosen].sum(axis=0), c.net[chosen].sum(axis=0)
+        floors = pb.floor_of()
+        rows: list[dict[str, Any]] = []
+        for i in np.flatnonzero(~chosen):
+            def add(kind: str, agency: str | None = None, year: str | None = None, other: str | None = None,
+                    over: float = np.nan, i: int = int(i)) -> None:
+                rows.append({"candidate": c.names[i], "objective": float(pb.objective[i]), "kind": kind,
+                             "agency": agency, "year": year, "other": other, "over": over})
+
+            before = len(rows)
+            if i in pb.exclude:
+                add("exclude")
+            for group in pb.exclusive:
+                if i in group:
+                    for j in group:
+                        if j != i and chosen[j]:
+                            add("exclusive", other=c.names[j])
+            for a, b in pb.requires:
+                if a == i and not chosen[b]:
+                    add("requires", other=c.names[b])
+            if pb.max_count is not None and chosen.sum() + 1 > pb.max_count:
+                add("count", over=float(chosen.sum() + 1 - pb.max_count))
+            after = used + c.spend[i] - pb.budgets                     # NaN where no budget is given
+            scale = np.where(np.isnan(pb.budgets), 1.0, np.maximum(np.abs(pb.budgets), 1.0))
+            for j, t in zip(*np.nonzero(np.nan_to_num(after, nan=-np.inf) > TOLERANCE * scale)):
+                add("budget", c.partners[j], c.years[t], over=float(after[j, t]))
+            short = floors - (net + c.net[i])                          # NaN where no floor
+            if pb.side_payments:                                       # side payments pool the floors
+                total = float(np.nansum(short))
+                if total > TOLERANCE * max(1.0, float(np.nansum(np.abs(floors)))):
+                    add("floor", over=total)
+            else:
+                for k in np.flatnonzero(np.nan_to_num(short, nan=-np.inf) > TOLERANCE * np.maximum(
+                        np.abs(np.nan_to_num(floors)), 1.0)):
+                    add("floor", c.partners[k], over=float(short[k]))
+            if len(rows) == before:
+                add("value" if pb.objective[i] <= 0 else "none")
+        return pd.DataFrame(rows, columns=cols)
+
     def binding_table(self) -> pd.DataFrame:
         """When infeasible: each binding constraint, its limit and the shortfall it must give up."""
         import pandas as pd
@@ -247,6 +306,16 @@ class PortfolioResult:
         """A chart: ``frontier`` (value against total budget), ``budgets`` (use by partner and year) or
         ``risk`` (each partner's net position under Monte Carlo, when there is a risk analysis)."""
         return accessor("portfolio.plot")(self, kind, **kwargs)
+
+    def to_docx(self, path: str | Path, force: bool = False) -> Path:
+        """Write a Word document of the result for a partnership board (see
+        :mod:`cba.outputs.export._docx_portfolio`: the decision and the solver's proof, the
+        runners-up, what binds, budget use by year with the value of a pound more, positions
+        before and after side payments, the risk and the frontier when there are any); never
+        over an existing file unless ``force``."""
+        from cba.core._files import write_file
+
+        return write_file(accessor("portfolio.docx")(self), path, force=force)
 
     def __str__(self) -> str:
         return self.summary()

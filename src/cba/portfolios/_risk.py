@@ -102,7 +102,7 @@ class Risk:
 
 
 def _draw_candidate(model: Any, distributions: dict[str, Any], correlation: Any, partners: tuple[str, ...],
-                    draws: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+                    draws: int, seed: int, client: Any = None) -> tuple[np.ndarray, np.ndarray]:
     """``(draws, P)`` and ``(P,)``: each portfolio partner's ``net_after`` of one candidate, drawn and central."""
     from cba.model._deal_terms import Partnership
     from cba.uncertainty._core import as_compiled
@@ -116,7 +116,8 @@ def _draw_candidate(model: Any, distributions: dict[str, Any], correlation: Any,
     own = list(compiled.agencies) + [p for p in terms.partners() if p not in compiled.agencies]
     metrics = [f"net_after[{p}]" for p in own]
     result = montecarlo(compiled, distributions, draws=draws, seed=seed, correlation=correlation,
-                        metrics=metrics, thresholds={m: "< 0" for m in metrics}, keep_draws=True, progress=False)
+                        metrics=metrics, thresholds={m: "< 0" for m in metrics}, keep_draws=True, progress=False,
+                        client=client)
     assert result.values is not None
     drawn, central = np.zeros((draws, len(partners))), np.zeros(len(partners))
     col = {m: k for k, m in enumerate(result.metrics)}
@@ -127,8 +128,11 @@ def _draw_candidate(model: Any, distributions: dict[str, Any], correlation: Any,
 
 
 def portfolio_risk(cands: Candidates, chosen: np.ndarray, side_payments: np.ndarray, draws: int,
-                   seed: int | None) -> Risk | None:
+                   seed: int | None, client: Any = None) -> Risk | None:
     """Each partner's net position on ``chosen`` under Monte Carlo (None when no chosen candidate has a file).
+
+    Given a Dask ``client``, each candidate's draws run on the cluster in chunks
+    (:func:`cba.uncertainty._montecarlo.montecarlo`'s ``client``), with the same numbers.
 
     Raises
     ------
@@ -158,7 +162,7 @@ def portfolio_risk(cands: Candidates, chosen: np.ndarray, side_payments: np.ndar
             if not spec.distributions:
                 raise CBAError(f"{path}: no 'distributions' section")
             drawn, central = _draw_candidate(cands.models[i], spec.distributions, spec.correlation,
-                                             cands.partners, draws, candidate_seed(seed, int(i)))
+                                             cands.partners, draws, candidate_seed(seed, int(i)), client)
         except CBAError as exc:
             raise CBAError(f"candidate {cands.names[i]!r}: uncertainty: {exc}") from None
         if not np.allclose(central, cands.net[i], rtol=1e-9, atol=1e-6 * max(1.0, float(np.abs(central).max()))):

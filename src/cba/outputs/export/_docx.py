@@ -107,6 +107,20 @@ def _row_flag(row, tag: str) -> None:
     row._tr.get_or_add_trPr().append(flag)
 
 
+def _mark_size(paragraph, size: float) -> None:
+    """The size of a paragraph's mark, which sets the height of an empty cell: the table font's, so that a
+    row with a blank cell is no taller than the others."""
+    props = paragraph._p.get_or_add_pPr()
+    marks = props.find(qn("w:rPr"))
+    if marks is None:
+        marks = OxmlElement("w:rPr")
+        props.append(marks)                     # the mark's run properties come last in w:pPr
+    for tag in ("w:sz", "w:szCs"):
+        prop = OxmlElement(tag)
+        prop.set(qn("w:val"), str(round(size * 2)))
+        marks.append(prop)
+
+
 def _field(paragraph, instruction: str, shown: str, size: float) -> None:
     """A simple field (PAGE, NUMPAGES) that Word and LibreOffice fill in when they lay out the page."""
     field = OxmlElement("w:fldSimple")
@@ -262,9 +276,11 @@ class WordDocument:
         The document's title (its properties, and the running head).
     foot : str
         The running foot, left of the page number (the price base).
+    running_head : str, optional
+        The running head (default: the title, ": cost-benefit appraisal").
     """
 
-    def __init__(self, title: str, foot: str) -> None:
+    def __init__(self, title: str, foot: str, running_head: str | None = None) -> None:
         self.doc = Document()
         self.orientation = "portrait"
         self._empty, self._after_table = True, False
@@ -281,7 +297,7 @@ class WordDocument:
         section = self.doc.sections[0]
         self._page(section, "portrait")
         head = section.header.paragraphs[0]
-        self._run(head, f"{title}: cost-benefit appraisal", size=8, color=MUTED)
+        self._run(head, running_head or f"{title}: cost-benefit appraisal", size=8, color=MUTED)
         foot_line = section.footer.paragraphs[0]
         self._run(foot_line, foot, size=8, color=MUTED)
         page = section.footer.add_paragraph()
@@ -406,6 +422,7 @@ class WordDocument:
                 paragraph = cell.paragraphs[0]
                 paragraph.paragraph_format.space_after = Pt(0)
                 paragraph.paragraph_format.keep_with_next = keep and r < len(rows)
+                _mark_size(paragraph, TABLE_PT)
                 if r == 0:
                     self._run(paragraph, header[c], size=TABLE_PT, bold=True)
                     _set_cell_fill(cell, HEADER_FILL)

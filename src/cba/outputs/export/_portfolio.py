@@ -1,4 +1,4 @@
-"""Exports of a portfolio: text, Markdown, JSON, CSV and an Excel workbook.
+"""Exports of a portfolio: text, Markdown, JSON, CSV, an Excel workbook and a Word document.
 
 Each writer takes a :class:`~cba.portfolios._result.PortfolioResult` and returns text
 or bytes for :func:`cba.cli._io.write_output`. The JSON is the contract of
@@ -76,6 +76,13 @@ def html(result: PortfolioResult) -> str:
     return block(result.name, heading(result), portfolio_tables(result).values())
 
 
+def to_docx(result: PortfolioResult) -> bytes:
+    """A Word document for the partnership board (:mod:`cba.outputs.export._docx_portfolio`)."""
+    from cba.outputs.export._docx_portfolio import portfolio_docx
+
+    return portfolio_docx(result)
+
+
 #: Writers by format name.
 FORMAT_WRITERS: dict[str, Callable[[PortfolioResult], str | bytes]] = {
-    "table": to_text, "markdown": to_markdown, "json": to_json, "csv": to_csv, "xlsx": to_xlsx}
+    "table": to_text, "markdown": to_markdown, "json": to_json, "csv": to_csv, "xlsx": to_xlsx, "docx": to_docx}

@@ -163,3 +163,40 @@ def portfolio_tables(result: PortfolioResult) -> dict[str, pd.DataFrame]:
     if result.frontier_points:
         out["portfolio_frontier"] = frontier_table(result)
     return out
+
+
+def kept_out_table(result: PortfolioResult) -> pd.DataFrame:
+    """What keeps each candidate not chosen out: the constraints that bind on the choice
+    (:meth:`~cba.portfolios._result.PortfolioResult.kept_out`), in words."""
+    f = result.kept_out()
+    c, pb = result.candidates, result.problem
+    names = dict(zip(c.partners, c.partner_names))
+
+    def words(row) -> str:
+        kind = row["kind"]
+        if kind == "budget":
+            return f"{names.get(row['agency'], row['agency'])}'s budget in {row['year']}"
+        if kind == "floor":
+            return ("the partners' floors together (side payments share them)" if pb.side_payments
+                    else f"{names.get(row['agency'], row['agency'])}'s floor")
+        return {"exclusive": f"an alternative to {row['other']}, which is chosen",
+                "requires": f"needs {row['other']}, which is not chosen",
+                "exclude": "left out by the portfolio file",
+                "count": f"the most programmes allowed ({pb.max_count})",
+                "value": "adds no value (objective value of 0 or less)",
+                "none": "nothing alone: the choice is within the solver's gap of the best"}.get(kind, kind)
+
+    money = f["kind"].isin(["budget", "floor"])
+    out = pd.DataFrame({"candidate": f["candidate"], "objective": f["objective"],
+                        "constraint": [words(r) for _, r in f.iterrows()],
+                        "over": f["over"].where(money)})
+    return _table(out, "What keeps each other candidate out",
+                  {"candidate": "text", "objective": "money", "constraint": "text", "over": "money"},
+                  {"candidate": "Candidate not chosen", "objective": "Objective value",
+                   "constraint": "Adding it alone would break", "over": "Short by"},
+                  notes=[{"label": "How to read it", "kind": "text",
+                          "value": "each constraint the candidate would break if added to the choice on its "
+                                   "own: these are the constraints that bind. 'Short by' is how far a budget "
+                                   "(real pounds in that year) or a floor (present value) would be missed"},
+                         {"label": "Units", "kind": "text", "value": _units(result)}],
+                  blank=("over",))
