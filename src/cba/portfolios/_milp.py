@@ -62,6 +62,29 @@ def quiet_solver() -> Iterator[None]:
         os.close(saved)
 
 
+@contextmanager
+def _banner_hidden() -> Iterator[None]:
+    """Point file descriptor 1 at the null device while HiGHS is constructed.
+
+    The first ``highspy.Highs()`` of a process prints HiGHS's banner ("Running HiGHS
+    ...") before any option can be set; it says nothing about the choice.
+    """
+    try:
+        sys.stdout.flush()
+        saved = os.dup(1)
+        null = os.open(os.devnull, os.O_WRONLY)
+    except (OSError, ValueError):  # no real standard output: nothing to hide
+        yield
+        return
+    try:
+        os.dup2(null, 1)
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(null)
+
+
 @dataclass
 class Problem:
     """A portfolio choice, in indices and arrays (built by :func:`cba.portfolios._choose.problem`).
@@ -260,7 +283,8 @@ def _highs(c: np.ndarray, integers: int, lb: np.ndarray, ub: np.ndarray, A: np.n
     import highspy
     from scipy.sparse import csc_matrix
 
-    h = highspy.Highs()
+    with _banner_hidden():
+        h = highspy.Highs()
     for name, value in (("output_flag", False), ("mip_rel_gap", float(gap)), ("time_limit", float(time_limit)),
                         ("presolve", "off")):
         h.setOptionValue(name, value)
