@@ -24,8 +24,8 @@ proven and whether it met the target (issue 22: 300 proven optimal < 5 s; 1,000
 within 0.1% < 10 s; 20-point frontier of 300 < 60 s). The appraisal of candidate
 files is not timed here (see ``--appraise``).
 
-The machine is usually shared, so the first line printed names the highspy (HiGHS)
-and scipy versions and the load average at the start: compare runs made under the same load.
+The machine is usually shared, so the first line printed names the scipy and HiGHS
+versions and the load average at the start: compare runs made under the same load.
 
 Run: ``python benchmarks/bench_portfolio.py`` (``--help`` for options).
 """
@@ -92,17 +92,17 @@ def timed(fn, repeat: int) -> tuple[float, object]:
 
 
 def machine() -> str:
-    """The scipy and highspy versions, and the load average now (the machine may be shared)."""
-    from importlib.metadata import PackageNotFoundError, version
+    """The scipy and HiGHS versions, and the load average now (the machine may be shared)."""
+    import scipy
 
-    def of(package: str) -> str:
-        try:
-            return version(package)
-        except PackageNotFoundError:
-            return "not installed"
+    try:  # scipy's bundled HiGHS states its version only in a private module
+        from scipy.optimize._highspy import _core
 
+        highs = f"{_core.HIGHS_VERSION_MAJOR}.{_core.HIGHS_VERSION_MINOR}.{_core.HIGHS_VERSION_PATCH}"
+    except (ImportError, AttributeError):
+        highs = "unknown"
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "unknown"
-    return f"highspy {of('highspy')}, scipy {of('scipy')}, {os.cpu_count()} cores, load average {load}"
+    return f"scipy {scipy.__version__}, HiGHS {highs}, {os.cpu_count()} cores, load average {load}"
 
 
 def appraise_candidates(count: int) -> None:

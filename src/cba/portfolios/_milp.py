@@ -1,4 +1,4 @@
-"""The choice as a mixed-integer linear programme, solved exactly by HiGHS (``highspy``).
+"""The choice as a mixed-integer linear programme, solved exactly by HiGHS (``scipy.optimize.milp``).
 
 Variables: ``x[i]`` in {0, 1}, whether candidate ``i`` is chosen; with side payments,
 also ``y[p]`` (free, pounds, present value), what partner ``p`` receives from the
@@ -60,29 +60,6 @@ def quiet_solver() -> Iterator[None]:
     finally:
         os.dup2(saved, 1)
         os.close(saved)
-
-
-@contextmanager
-def _banner_hidden() -> Iterator[None]:
-    """Point file descriptor 1 at the null device while HiGHS is constructed.
-
-    The first ``highspy.Highs()`` of a process prints HiGHS's banner ("Running HiGHS
-    ...") before any option can be set; it says nothing about the choice.
-    """
-    try:
-        sys.stdout.flush()
-        saved = os.dup(1)
-        null = os.open(os.devnull, os.O_WRONLY)
-    except (OSError, ValueError):  # no real standard output: nothing to hide
-        yield
-        return
-    try:
-        os.dup2(null, 1)
-        yield
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-        os.close(null)
 
 
 @dataclass
@@ -224,6 +201,8 @@ def solve(pb: Problem, budget_scale: float = 1.0, cuts: list[np.ndarray] | None 
     A no-good cut for the set ``S`` keeps any other set:
     ``sum_{i not in S} x[i] - sum_{i in S} x[i] >= 1 - |S|``.
     """
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
     N, P = pb.size
     k = P if pb.side_payments else 0
     rs = rows(pb, budget_scale)
@@ -236,85 +215,30 @@ def solve(pb: Problem, budget_scale: float = 1.0, cuts: list[np.ndarray] | None 
     # portfolio's pounds (on 1,000 synthetic candidates the gap proven in 10 s fell from 28% to 1%)
     c_scale = float(np.abs(pb.objective).max(initial=0.0)) or 1.0
     c = np.concatenate([-pb.objective / c_scale, np.zeros(k)])
+    integrality = np.concatenate([np.ones(N), np.zeros(k)])
     lb = np.concatenate([xlo, np.full(k, -np.inf)])
     ub = np.concatenate([xhi, np.full(k, np.inf)])
+    cons = [LinearConstraint(A, lo, hi)] if len(rs) else []
     start = time.perf_counter()
     with quiet_solver():
-        res = _highs(c, N, lb, ub, A, lo, hi, pb.gap, pb.time_limit)
+        res = milp(c, integrality=integrality, bounds=Bounds(lb, ub), constraints=cons,
+                   options={"mip_rel_gap": pb.gap, "time_limit": pb.time_limit, "presolve": True, "disp": False})
     seconds = time.perf_counter() - start
     if res.x is None:
-        if res.status == "failed":
+        status = "infeasible" if res.status == 2 else ("time_limit" if res.status == 1 else "failed")
+        if status == "failed":
             raise CBAError(f"the solver failed: {res.message}")
-        return Solution(res.status, None, None, None, None, seconds, res.message)
+        return Solution(status, None, None, None, None, seconds, str(res.message))
     chosen = np.round(res.x[:N]).astype(bool)
     check(pb, chosen, budget_scale)
     value = float(pb.objective[chosen].sum())
-    bound = res.bound
+    bound = getattr(res, "mip_dual_bound", None)
     bound = value if bound is None or not np.isfinite(bound) else max(-float(bound) * c_scale, value)
     if bound - value <= 1e-12 * max(abs(value), 1.0):  # the last digit of undoing the objective's scaling
         bound = value
     gap = 0.0 if bound == value else (bound - value) / max(abs(value), 1e-9)
-    status = "optimal" if res.status == "optimal" and gap <= 1e-9 else (
-        "gap" if res.status == "optimal" else "time_limit")
-    return Solution(status, chosen, value, bound, gap, seconds, res.message)
-
-
-@dataclass
-class _Answer:
-    """What HiGHS returned: ``status`` optimal (within the gap), time_limit, infeasible or failed."""
-
-    status: str
-    x: np.ndarray | None
-    bound: float | None                 # the proven lower bound of the minimised objective
-    message: str
-
-
-def _highs(c: np.ndarray, integers: int, lb: np.ndarray, ub: np.ndarray, A: np.ndarray, lo: np.ndarray,
-           hi: np.ndarray, gap: float, time_limit: float) -> _Answer:
-    """Minimise ``c @ z``, the first ``integers`` of ``z`` integer, through ``highspy``.
-
-    HiGHS's own Python interface rather than ``scipy.optimize.milp`` (HiGHS 1.12 inside
-    scipy 1.17), with its presolve off: on the benchmark's 36 timed choices, at the
-    same load, this proved or came within the tolerance sooner on most and smaller gaps
-    at the limit on nearly all (``benchmarks/README.md``). The relative gap and the
-    time limit are set explicitly; the absolute gap is HiGHS's default 1e-6 of the
-    scaled objective.
-    """
-    import highspy
-    from scipy.sparse import csc_matrix
-
-    with _banner_hidden():
-        h = highspy.Highs()
-    for name, value in (("output_flag", False), ("mip_rel_gap", float(gap)), ("time_limit", float(time_limit)),
-                        ("presolve", "off")):
-        h.setOptionValue(name, value)
-    n = len(c)
-    lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = n, A.shape[0]
-    lp.col_cost_, lp.col_lower_, lp.col_upper_ = c, lb, ub
-    lp.row_lower_, lp.row_upper_ = lo, hi
-    M = csc_matrix(A)
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = M.indptr, M.indices, M.data
-    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = n, A.shape[0]
-    lp.integrality_ = [highspy.HighsVarType.kInteger] * integers + [highspy.HighsVarType.kContinuous] * (n - integers)
-    h.passModel(lp)
-    h.run()
-    model = h.getModelStatus()
-    message = h.modelStatusToString(model)
-    info = h.getInfo()
-    S = highspy.HighsModelStatus
-    if model == S.kOptimal:
-        status = "optimal"
-    elif model in (S.kInfeasible, S.kUnboundedOrInfeasible):
-        status = "infeasible"
-    elif model in (S.kTimeLimit, S.kIterationLimit, S.kSolutionLimit, S.kInterrupt):
-        status = "time_limit"
-    else:
-        status = "failed"
-    has_x = status in ("optimal", "time_limit") and info.primal_solution_status == 2  # 2: a feasible solution
-    x = np.asarray(h.getSolution().col_value, dtype=float) if has_x else None
-    return _Answer(status, x, float(info.mip_dual_bound) if has_x else None, message)
+    status = "optimal" if res.status == 0 and gap <= 1e-9 else ("gap" if res.status == 0 else "time_limit")
+    return Solution(status, chosen, value, bound, gap, seconds, str(res.message))
 
 
 def check(pb: Problem, chosen: np.ndarray, budget_scale: float = 1.0) -> None:
