@@ -2,9 +2,12 @@
 
 Two kinds of synthetic candidates (made-up numbers, seeded):
 
-- **hard** (:func:`synthetic`): values proportional to spend with noise, spend in 60% of
-  partner-years, each partner's budget a third of all candidates' spend in every
-  year: a strongly correlated multi-dimensional knapsack, the textbook hard case;
+- **hard** (:func:`synthetic`): spend in 60% of partner-years (gamma, mean £100,000
+  where it falls), each candidate's value its total spend times a normal factor of
+  mean 1.3 and standard deviation 0.6 (so value is correlated with total spend, not
+  proportional to it, and a few values are negative), each partner's budget a third of
+  all candidates' spend in every year: 60 budget rows that all bind, the hard case of a
+  multi-dimensional knapsack with values correlated with the weights;
 - **realistic** (:func:`realistic`): shaped like the examples. Each candidate has a
   size (total real spend, lognormal around £300,000), a lead partner paying most of it
   and others a little, a spending profile of 2 to 5 years from a random start,
@@ -21,12 +24,16 @@ proven and whether it met the target (issue 22: 300 proven optimal < 5 s; 1,000
 within 0.1% < 10 s; 20-point frontier of 300 < 60 s). The appraisal of candidate
 files is not timed here (see ``--appraise``).
 
+The machine is usually shared, so the first line printed names the scipy and HiGHS
+versions and the load average at the start: compare runs made under the same load.
+
 Run: ``python benchmarks/bench_portfolio.py`` (``--help`` for options).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 
@@ -84,6 +91,20 @@ def timed(fn, repeat: int) -> tuple[float, object]:
     return statistics.median(times), out
 
 
+def machine() -> str:
+    """The scipy and HiGHS versions, and the load average now (the machine may be shared)."""
+    import scipy
+
+    try:  # scipy's bundled HiGHS states its version only in a private module
+        from scipy.optimize._highspy import _core
+
+        highs = f"{_core.HIGHS_VERSION_MAJOR}.{_core.HIGHS_VERSION_MINOR}.{_core.HIGHS_VERSION_PATCH}"
+    except (ImportError, AttributeError):
+        highs = "unknown"
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "unknown"
+    return f"scipy {scipy.__version__}, HiGHS {highs}, {os.cpu_count()} cores, load average {load}"
+
+
 def appraise_candidates(count: int, repeat: int = 5, dask: bool = False) -> None:
     """Time appraising ``count`` candidate files (the worked example's candidates, repeated): the median
     of ``repeat`` runs, here and, with ``dask``, on a local Dask cluster of two in-process workers."""
@@ -129,6 +150,7 @@ def main() -> None:
                     help="realistic budgets as a share of all candidates' spend (default 0.4)")
     ap.add_argument("--only", choices=("hard", "realistic"), help="one kind of candidates only")
     args = ap.parse_args()
+    print(machine())
     print(f"{'case':52} {'seconds':>8} {'target':>7}  status      gap proven")
     def realistic_at(n: int, partners: int, years: int, seed: int) -> Problem:
         return realistic(n, partners, years, seed, tightness=args.tightness)
