@@ -7,7 +7,8 @@ from hypothesis import strategies as st
 
 import cba
 from cba.core._errors import ModelError
-from cba.method._deflators import Deflator, register
+
+from ..support.deflators import flat_series
 
 # HM Treasury GDP deflator, March 2026 (unit_costs/deflators/hmt_gdp_deflator_2026-03.csv):
 # 2024/25 = 100.0000, 2025/26 = 103.2388, 2026/27 = 105.3095. With start_year 2025/26 the
@@ -16,14 +17,10 @@ F0, F1 = 1.032388, 1.053095
 
 
 @pytest.fixture(autouse=True, scope="module")
-def flat_series():
+def zero_inflation():
     """A series with no inflation, registered for this module only."""
-    import cba.method._deflators as deflators
-
-    register(Deflator("flat_test_series_op", {f"{y}/{str(y + 1)[2:]}": 100.0 for y in range(2015, 2045)},
-                      source="ASSUMPTION: zero inflation, for tests"))
-    yield
-    deflators._REGISTRY.pop("flat_test_series_op", None)
+    with flat_series("flat_test_series_op"):
+        yield
 
 
 def model(agreement, **changes):

@@ -12,8 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import cba
-from cba.method._deflators import Deflator, register
 from cba.partnership._results import YEAR_MEASURES
+
+from ..support.deflators import flat_series
 
 # HM Treasury GDP deflator, March 2026 (unit_costs/deflators/hmt_gdp_deflator_2026-03.csv):
 # 2024/25 = 100.0000, 2025/26 = 103.2388, 2026/27 = 105.3095 (forecasts after 2024/25),
@@ -21,14 +22,10 @@ from cba.partnership._results import YEAR_MEASURES
 
 
 @pytest.fixture(autouse=True, scope="module")
-def flat_series():
+def zero_inflation():
     """A series with no inflation, registered for this module only."""
-    import cba.method._deflators as deflators
-
-    register(Deflator("flat_deal_test_series", {f"{y}/{str(y + 1)[2:]}": 100.0 for y in range(2015, 2045)},
-                      source="ASSUMPTION: zero inflation, for tests"))
-    yield
-    deflators._REGISTRY.pop("flat_deal_test_series", None)
+    with flat_series("flat_deal_test_series"):
+        yield
 
 
 def model(partnership, **changes):
