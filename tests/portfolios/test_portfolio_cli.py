@@ -47,6 +47,15 @@ def test_worked_example_figures_are_pinned():
     assert risk.loc["dwp", "probability_of_loss"] == 0.0
 
 
+def test_a_candidates_warning_names_its_file_as_the_portfolio_file_does():
+    # back to work's own deal does not apply on the portfolio's footing: the warning says so, naming
+    # the file as portfolio.yaml writes it, not where this machine found it
+    warned = [w for w in cba.portfolio(EXAMPLE).candidates.warnings if "partnership deal" in w]
+    assert len(warned) == 1
+    assert warned[0].startswith("Back to work: ") and "(../partnership/back_to_work/model.yaml)" in warned[0]
+    assert str(EXAMPLES.resolve()) not in warned[0]
+
+
 def test_formats_and_output_file(tmp_path, capsys):
     assert main(["portfolio", str(EXAMPLE), "--no-frontier"]) == 0
     text = capsys.readouterr().out

@@ -261,7 +261,8 @@ def load_candidates(spec: PortfolioSpec, *, client: Any = None, batch_size: int 
     footing = {k: getattr(spec, k) for k in FOOTING if getattr(spec, k) is not None}
     entries: list[dict[str, Any]]
     if spec.candidates is not None:
-        entries = [{"path": c.path if Path(c.path).is_absolute() else str(base / c.path), "name": c.name,
+        entries = [{"path": c.path if Path(c.path).is_absolute() else str(base / c.path), "written": c.path,
+                    "name": c.name,
                     "partnership": c.partnership,
                     "uncertainty": None if c.uncertainty is None else
                     c.uncertainty if Path(c.uncertainty).is_absolute() else str(base / c.uncertainty)}
@@ -340,7 +341,9 @@ def _assemble(spec: PortfolioSpec, source: str, names: list[str], appraisals: li
         net[i, cols] = a.net
         net_before[i, cols] = a.net_before
     values = {k: np.array([a.values[k] for a in appraisals]) for k in OBJECTIVE_METRICS}
-    warnings = tuple(f"{n}: {w}" for n, a in zip(names, appraisals) for w in a.warnings)
+    # a file named as the portfolio file names it, not as this machine found it
+    warnings = tuple(f"{n}: {w.replace(e['path'], e.get('written') or e['path'])}"
+                     for n, a, e in zip(names, appraisals, entries) for w in a.warnings)
     out = Candidates(tuple(names), tuple(partners), tuple(partners.values()), tuple(longest), values, spend, net,
                      net_before, appraisals[0].price_base, tuple(files), tuple(models),
                      tuple(e.get("uncertainty") for e in entries), warnings)
