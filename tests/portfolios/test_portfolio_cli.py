@@ -52,7 +52,9 @@ def test_a_candidates_warning_names_its_file_as_the_portfolio_file_does():
     # the file as portfolio.yaml writes it, not where this machine found it
     warned = [w for w in cba.portfolio(EXAMPLE).candidates.warnings if "partnership deal" in w]
     assert len(warned) == 1
-    assert warned[0].startswith("Back to work: ") and "(../partnership/back_to_work/model.yaml)" in warned[0]
+    assert warned[0].startswith("Back to work: its model file (../partnership/back_to_work/model.yaml) has its "
+                                "own partnership deal, which does not apply in a portfolio; write the terms under "
+                                "this candidate's partnership: in the portfolio file")
     assert str(EXAMPLES.resolve()) not in warned[0]
 
 

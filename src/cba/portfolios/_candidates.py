@@ -319,6 +319,17 @@ def load_candidates(spec: PortfolioSpec, *, client: Any = None, batch_size: int 
     return _assemble(spec, source, names, appraisals, files, models, entries)
 
 
+def _in_portfolio_words(warning: str, name: str, entry: dict[str, Any]) -> str:
+    """A candidate's warning as a portfolio's reader needs it: its file named as the portfolio file
+    writes it (not where this machine found it), and a dropped deal's remedy in the portfolio file."""
+    written = entry.get("written") or entry["path"]
+    if warning.startswith(f"Programme member '{name}' (") and "has its own partnership deal" in warning:
+        return (f"its model file ({written}) has its own partnership deal, which does not apply in a "
+                "portfolio; write the terms under this candidate's partnership: in the portfolio file to "
+                "lay them over it (until then each cost line is paid by its agency)")
+    return warning.replace(entry["path"], written)
+
+
 def _assemble(spec: PortfolioSpec, source: str, names: list[str], appraisals: list[Appraised], files: list[str],
               models: list[Any], entries: list[dict[str, Any]]) -> Candidates:
     """The candidates' arrays on the portfolio's partners and years."""
@@ -341,9 +352,8 @@ def _assemble(spec: PortfolioSpec, source: str, names: list[str], appraisals: li
         net[i, cols] = a.net
         net_before[i, cols] = a.net_before
     values = {k: np.array([a.values[k] for a in appraisals]) for k in OBJECTIVE_METRICS}
-    # a file named as the portfolio file names it, not as this machine found it
-    warnings = tuple(f"{n}: {w.replace(e['path'], e.get('written') or e['path'])}"
-                     for n, a, e in zip(names, appraisals, entries) for w in a.warnings)
+    warnings = tuple(f"{n}: {_in_portfolio_words(w, n, e)}" for n, a, e in zip(names, appraisals, entries)
+                     for w in a.warnings)
     out = Candidates(tuple(names), tuple(partners), tuple(partners.values()), tuple(longest), values, spend, net,
                      net_before, appraisals[0].price_base, tuple(files), tuple(models),
                      tuple(e.get("uncertainty") for e in entries), warnings)
