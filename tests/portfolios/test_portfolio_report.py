@@ -26,8 +26,9 @@ def example_html(tmp_path_factory) -> str:
 def test_the_example_report_has_every_section_and_chart(example_html):
     html = example_html
     assert html.startswith("<!DOCTYPE html>") and "<script" not in html and "http://" not in html.split("<svg")[0]
-    for heading in ("The choice", "Budgets by partner and year", "Each partner&#x27;s position, before and after "
-                    "side payments", "Each partner&#x27;s risk", "Frontier: value against budget", "Candidates"):
+    for heading in ("The choice", "What binds", "Budgets by partner and year",
+                    "Each partner&#x27;s position, before and after side payments", "Each partner&#x27;s risk",
+                    "Frontier: value against budget", "Candidates"):
         assert f"<h2>{heading}</h2>" in html, heading
     # the three charts: budgets, risk, frontier
     assert html.count("<svg") == 3
@@ -39,6 +40,10 @@ def test_the_example_report_has_every_section_and_chart(example_html):
     assert "£3,567,012" in html and "£9,817" in html
     # the runners-up table: four ranks
     assert len(re.findall(r"<td[^>]*>4</td>", html)) >= 1
+    # what keeps the others out: early help's one intake alone would break the NHS's 2026/27 budget by
+    # £10,000 (its £10,000 budget is spent on the two intakes); back to work needs the key workers
+    assert "What keeps each other candidate out" in html and "NHS&#x27;s budget in 2026/27" in html
+    assert "£10,000" in html and "needs Family key workers, which is not chosen" in html
 
 
 def test_names_from_the_file_are_escaped_and_charts_optional():

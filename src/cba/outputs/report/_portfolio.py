@@ -4,7 +4,8 @@
 sure the solver is of it (its proven gap and time limit), the runners-up, each
 partner's budget use by year with the value of a pound more (labelled as the linear
 relaxation's approximation), each partner's position before and after side payments,
-its risk under Monte Carlo when candidates name uncertainty files, the frontier of
+its risk under Monte Carlo when candidates name uncertainty files, what keeps each
+candidate not chosen out (the constraints that bind), the frontier of
 value against budget (a chart and a table), and every candidate. When no portfolio
 meets the constraints it says which constraint binds and by how much.
 
@@ -84,7 +85,7 @@ def render_portfolio_report(result: PortfolioResult, charts: bool = True) -> str
         payments are present values; budgets and spend real amounts by year.
     """
     from cba.outputs.charts._portfolio import PORTFOLIO_CHARTS
-    from cba.outputs.tables._portfolio import heading, portfolio_tables
+    from cba.outputs.tables._portfolio import heading, kept_out_table, portfolio_tables
 
     spec = result.spec
     price = result.candidates.price_base
@@ -115,6 +116,8 @@ def render_portfolio_report(result: PortfolioResult, charts: bool = True) -> str
     parts.append(_headlines(result))
     parts.append("<h2>The choice</h2>" + "".join(_para(x) for x in lines))
     blocks += _blocks([tables["portfolio_runners_up"]])
+    if len(result.chosen) < len(result.candidates.names):
+        blocks += _blocks([kept_out_table(result)], "What binds")
     blocks += _blocks([tables["portfolio_budgets"]], "Budgets by partner and year")
     if charts:
         blocks.append((_figure("portfolio-budgets", PORTFOLIO_CHARTS["budgets"](result), CAPTIONS["budgets"]),
