@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from cba.cli._io import add_output_arguments, check_outputs, check_warnings, model_inputs, output_format, write_output
 from cba.core._errors import CBAError, in_file
+from cba.outputs.export._formats import check_output
 
 FORMATS = ("table", "markdown", "json", "csv", "xlsx", "docx")
 SOLVE = ("fair-shares", "gain-share", "price", "any-split")
@@ -150,8 +151,7 @@ def run(args) -> int:
     if args.terms == "cash" and fmt == "docx":
         raise CBAError("--terms cash is for the table, markdown, json, csv and xlsx formats, not docx "
                        "(the Word document is the business case at the price base)")
-    if fmt in ("xlsx", "docx") and args.output in (None, "-"):
-        raise CBAError(f"--format {fmt} writes a binary file: give one with -o, e.g. -o deal.{fmt}")
+    check_output(fmt, args.output, "deal")
     for flag in ("sources", "to", "outcome", "payee", "payer"):
         if getattr(args, flag) is not None and not args.solve:
             raise CBAError(f"--{'from' if flag == 'sources' else flag} is for --solve; add --solve")

@@ -17,6 +17,7 @@ import sys
 
 from cba.cli._io import add_output_arguments, check_outputs, check_suffix, output_format, write_outputs
 from cba.core._errors import CBAError
+from cba.outputs.export._formats import check_output
 
 FORMATS = ("table", "markdown", "json", "csv", "xlsx", "docx", "html")
 
@@ -51,8 +52,7 @@ def run(args) -> int:
     from cba.portfolios._spec import load_portfolio
 
     fmt = output_format(args.output, args.format, FORMATS, inputs=[args.portfolio])
-    if fmt in ("xlsx", "docx") and args.output in (None, "-"):
-        raise CBAError(f"--format {fmt} writes a binary file: give one with -o, e.g. -o portfolio.{fmt}")
+    check_output(fmt, args.output, "portfolio")
     if fmt == "html" and args.output in (None, "-"):
         raise CBAError("--format html writes a report: give a file with -o, e.g. -o report.html")
     if args.draws_output:

@@ -245,11 +245,12 @@ def format_for_path(output: str | None, requested: str | None) -> str:
     return "table"
 
 
-@takes(fmt="text", output="text?")
-def check_output(fmt: str, output: str | None) -> None:
-    """A binary format (xlsx, docx) goes to a file, never to the terminal."""
+@takes(fmt="text", output="text?", example="text")
+def check_output(fmt: str, output: str | None, example: str = "results") -> None:
+    """A binary format (xlsx, docx) goes to a file, never to the terminal (the message suggests
+    ``-o <example>.<fmt>``)."""
     if fmt in BINARY_FORMATS and (output is None or output == "-"):
-        raise CBAError(f"--format {fmt} writes a binary file: give one with -o, e.g. -o results.{fmt}")
+        raise CBAError(f"--format {fmt} writes a binary file: give one with -o, e.g. -o {example}.{fmt}")
 
 
 @takes(appraisal="appraisal", fmt="text")

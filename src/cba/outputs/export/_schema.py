@@ -14,12 +14,12 @@ from __future__ import annotations
 
 from typing import Any, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import Field, create_model
 from pydantic.json_schema import GenerateJsonSchema
 
 from cba._version import __version__
 from cba.engine._metrics import METRIC_NAMES
-from cba.outputs.export._schema_base import DRAFT, _trim_all
+from cba.outputs.export._schema_base import DRAFT, Num, Open, _trim_all
 from cba.outputs.export._schema_partnership import Groups, PartnershipResultSchema
 from cba.outputs.export._schema_social import Accounts, Distributional
 
@@ -93,11 +93,6 @@ def model_schema() -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------- the results
-class _Open(BaseModel):
-    model_config = ConfigDict(extra="allow")
-
-
-Num = float | None
 
 _METRIC_DOCS = {
     "pv_costs": "present value of all costs after optimism bias (pounds)",
@@ -119,7 +114,7 @@ _METRIC_DOCS = {
 }
 
 Metrics = create_model(  # type: ignore[call-overload]  # mypy takes `float | None` for a value, not a type
-    "Metrics", __base__=_Open,
+    "Metrics", __base__=Open,
     **{name: (Num, Field(description=_METRIC_DOCS.get(name, name))) for name in METRIC_NAMES},
     value_for_money=(str | None, Field(description="value for money category of the ratio the model's "
                                                    "value_for_money bands name (whose categories and which ratio: "
@@ -132,7 +127,7 @@ Metrics = create_model(  # type: ignore[call-overload]  # mypy takes `float | No
 )
 
 
-class AgencyRow(_Open):
+class AgencyRow(Open):
     """Who pays and who saves: one agency (present values, pounds)."""
 
     agency: str
@@ -147,7 +142,7 @@ class AgencyRow(_Open):
     roi: Num = Field(description="pv_fiscal / pv_costs; null when the agency bears no cost")
 
 
-class YearRow(_Open):
+class YearRow(Open):
     """Flows of one year, real (at the price base) and discounted (pounds)."""
 
     year: int
@@ -172,7 +167,7 @@ class YearRow(_Open):
     cumulative_discounted_fiscal_net: float
 
 
-class LedgerRow(_Open):
+class LedgerRow(Open):
     """One row of the tidy ledger (see cba.ledger._ledger)."""
 
     source_type: str = Field(description="'cost' or 'outcome'")
@@ -192,7 +187,7 @@ class LedgerRow(_Open):
     discounted: float = Field(description="real * discount_factor")
 
 
-class CostLineRow(_Open):
+class CostLineRow(Open):
     """Assumptions: one cost line."""
 
     field: str
@@ -210,7 +205,7 @@ class CostLineRow(_Open):
     source: str | None
 
 
-class OutcomeRow(_Open):
+class OutcomeRow(Open):
     """Assumptions: one outcome."""
 
     field: str
@@ -239,7 +234,7 @@ class OutcomeRow(_Open):
     source: str | None
 
 
-class UnitValueRow(_Open):
+class UnitValueRow(Open):
     """Assumptions: one value component used; unit cost databases may add provenance
     properties such as database_version, original_source and deflator_vintage."""
 
@@ -266,13 +261,13 @@ class UnitValueRow(_Open):
     deflator_vintage: str | None = Field(None, description="publication of that deflator series")
 
 
-class Assumptions(_Open):
+class Assumptions(Open):
     cost_lines: list[CostLineRow]
     outcomes: list[OutcomeRow]
     unit_values: list[UnitValueRow]
 
 
-class Provenance(_Open):
+class Provenance(Open):
     """Where the numbers come from."""
 
     library: str
@@ -294,7 +289,7 @@ class Provenance(_Open):
     run_at: str = Field(description="ISO 8601 time of the run, UTC")
 
 
-class AppraisalResult(_Open):
+class AppraisalResult(Open):
     """The results of one appraisal (cba appraise --format json)."""
 
     name: str

@@ -12,19 +12,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from cba._version import __version__
-from cba.outputs.export._schema_base import DRAFT, _trim_all
-
-Num = float | None
+from cba.outputs.export._schema_base import DRAFT, Num, Open, _trim_all
 
 
-class _Open(BaseModel):
-    model_config = ConfigDict(extra="allow")
-
-
-class PartnerRow(_Open):
+class PartnerRow(Open):
     """One partner of the deal, without the deal (``_before``) and with it (``_after``) (present values, pounds)."""
 
     agency: str = Field(description="partner id (an agency of the model, or one the deal names)")
@@ -56,7 +50,7 @@ class PartnerRow(_Open):
     break_even_after: str = Field(description="the same with the deal (payback_year_after)")
 
 
-class FlowRow(_Open):
+class FlowRow(Open):
     """One flow between partners: an agreement and its payer."""
 
     from_: str = Field(alias="from", description="payer")
@@ -71,14 +65,14 @@ class FlowRow(_Open):
     pv: float = Field(description="present value")
 
 
-class PoolRow(_Open):
+class PoolRow(Open):
     """The pooled budget in one year: spend and, by partner id, contributions."""
 
     year: str
     spend: float
 
 
-class RiskRow(_Open):
+class RiskRow(Open):
     agency: str
     mean: float
     p5: float
@@ -87,13 +81,13 @@ class RiskRow(_Open):
     probability_of_loss: float = Field(description="share of draws with a net position with the deal below 0")
 
 
-class Risk(_Open):
+class Risk(Open):
     draws: int
     seed: int
     partners: list[RiskRow]
 
 
-class ContractRow(_Open):
+class ContractRow(Open):
     """An outcome-payment agreement written as a contract (rate card, several payers, ...)."""
 
     agreement: str
@@ -105,7 +99,7 @@ class ContractRow(_Open):
     unfunded_pv: float = Field(description="the unfunded part's present value")
 
 
-class InvestorRow(_Open):
+class InvestorRow(Open):
     """A social investment: the investor's money under the deal (undiscounted unless stated)."""
 
     agreement: str
@@ -123,7 +117,7 @@ class InvestorRow(_Open):
     maximum_loss: float = Field(description="the capital drawn when no outcome is achieved")
 
 
-class PartnershipResultSchema(_Open):
+class PartnershipResultSchema(Open):
     """A partnership deal laid over an appraisal (cba partnership --format json)."""
 
     name: str
@@ -143,7 +137,7 @@ class PartnershipResultSchema(_Open):
                                 "counting)")
 
 
-class GroupRow(_Open):
+class GroupRow(Open):
     group: str
     group_name: str
     agencies: str
@@ -156,7 +150,7 @@ class GroupRow(_Open):
     fiscal_share: Num
 
 
-class Groups(_Open):
+class Groups(Open):
     """Who pays and who saves by tier of government."""
 
     tier: list[GroupRow]

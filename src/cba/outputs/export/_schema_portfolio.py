@@ -11,19 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from cba._version import __version__
-from cba.outputs.export._schema_base import DRAFT, _trim_all
-
-Num = float | None
+from cba.outputs.export._schema_base import DRAFT, Num, Open, _trim_all
 
 
-class _Open(BaseModel):
-    model_config = ConfigDict(extra="allow")
-
-
-class SolverRow(_Open):
+class SolverRow(Open):
     """How sure the answer is, and under what settings."""
 
     bound: Num = Field(description="the solver's proven upper bound on the objective")
@@ -34,7 +28,7 @@ class SolverRow(_Open):
     relaxation_value: Num = Field(description="the linear relaxation's value, an upper bound")
 
 
-class CandidateRow(_Open):
+class CandidateRow(Open):
     candidate: str
     chosen: bool
     objective: float = Field(description="the candidate's value under the objective (present value)")
@@ -43,7 +37,7 @@ class CandidateRow(_Open):
     spend: float = Field(description="what every partner spends on it, real, all years")
 
 
-class RunnerRow(_Open):
+class RunnerRow(Open):
     rank: int = Field(description="1: the choice")
     value: float
     below_best: float
@@ -51,7 +45,7 @@ class RunnerRow(_Open):
     candidates: list[str]
 
 
-class BudgetRow(_Open):
+class BudgetRow(Open):
     agency: str
     agency_name: str
     year: str
@@ -61,7 +55,7 @@ class BudgetRow(_Open):
     per_pound: Num = Field(description="the linear relaxation's dual: objective per extra pound (an approximation)")
 
 
-class PositionRow(_Open):
+class PositionRow(Open):
     agency: str
     agency_name: str
     net_before: float = Field(description="net position on the chosen set with no deal")
@@ -71,7 +65,7 @@ class PositionRow(_Open):
     floor: Num
 
 
-class FrontierRow(_Open):
+class FrontierRow(Open):
     scaling: float
     total_budget: float
     value: Num
@@ -80,7 +74,7 @@ class FrontierRow(_Open):
     status: str
 
 
-class BindingRow(_Open):
+class BindingRow(Open):
     constraint: str
     kind: str = Field(description="'budget', 'floor' or 'count'")
     agency: str | None
@@ -91,7 +85,7 @@ class BindingRow(_Open):
     shortfall_jointly: Num
 
 
-class RiskRow(_Open):
+class RiskRow(Open):
     agency: str
     agency_name: str
     net_after: float = Field(description="central net position after side payments (present value)")
@@ -102,7 +96,7 @@ class RiskRow(_Open):
     probability_of_loss: float = Field(description="share of draws with a net position below 0")
 
 
-class RiskSection(_Open):
+class RiskSection(Open):
     """Each partner's net position on the chosen set under Monte Carlo (side payments fixed)."""
 
     draws: int
@@ -112,7 +106,7 @@ class RiskSection(_Open):
     partners: list[RiskRow]
 
 
-class PortfolioResultSchema(_Open):
+class PortfolioResultSchema(Open):
     """A place's portfolio (cba portfolio --format json)."""
 
     name: str

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from cba.outputs.export._schema_base import Num, Open
 
 
-class _Open(BaseModel):
-    model_config = ConfigDict(extra="allow")
-
-
-Num = float | None
-
-
-class AccountsRow(_Open):
+class AccountsRow(Open):
     """The accounts in one row: in total or per participant (pounds at the price base, discounted;
     null where a figure per participant of a vanishing cohort overflows)."""
 
@@ -28,7 +23,7 @@ class AccountsRow(_Open):
                                                           "null without a Monte Carlo run")
 
 
-class Accounts(_Open):
+class Accounts(Open):
     """Accounts by who benefits (Washington State Institute for Public Policy's presentation)."""
 
     columns: list[str] = Field(description="the accounts that occur, as table columns")
@@ -37,7 +32,7 @@ class Accounts(_Open):
     per_participant: AccountsRow | None = Field(description="total divided by participants; null when none")
 
 
-class Distributional(_Open):
+class Distributional(Open):
     """The distributionally weighted figures, beside the unweighted ones (Green Book, Annex A3)."""
 
     benefits: float = Field(description="present value of public value, unweighted")
