@@ -3,7 +3,6 @@ as pictures, A4 pages it fits, plain text from the user, and LibreOffice convert
 
 import io
 import itertools
-import subprocess
 from pathlib import Path
 
 import docx
@@ -29,6 +28,7 @@ from cba.outputs.tables._tables import agency_table, summary_table, table
 
 from ..conftest import EXAMPLES
 from ..support.browser import required_tool
+from ..support.libreoffice import print_to_pdf
 
 WORKED = EXAMPLES / "worked_example.yaml"
 DEAL = EXAMPLES / "partnership" / "back_to_work" / "model.yaml"
@@ -298,11 +298,7 @@ def test_libreoffice_converts_it_to_pdf(kind, tmp_path):
         data, expected = to_docx(cba.appraise(WORKED)), "£23,401"
     path = tmp_path / "case.docx"
     path.write_bytes(data)
-    run = subprocess.run([exe, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
-                          "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
-                         capture_output=True, text=True, timeout=300)
-    pdf = tmp_path / "case.pdf"
-    assert run.returncode == 0 and pdf.exists(), run.stderr[-2000:]
+    pdf = print_to_pdf(exe, path, tmp_path)
     reader = PdfReader(pdf)
     assert len(reader.pages) > 0
     text = "".join(p.extract_text() for p in reader.pages)

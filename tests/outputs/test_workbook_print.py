@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import io
 import re
-import subprocess
 import unicodedata
 
 import openpyxl
@@ -30,6 +29,7 @@ from cba.outputs.export._xlsx import HEADER_ROW, NONE_FOOTNOTE, NUMBER_FORMATS, 
 
 from ..conftest import EXAMPLES
 from ..support.browser import required_tool
+from ..support.libreoffice import print_to_pdf
 
 MONEY = NUMBER_FORMATS["money"]
 OPTIONS = [EXAMPLES / "options" / "single_intake.yaml", EXAMPLES / "options" / "two_intakes.yaml"]
@@ -173,11 +173,7 @@ def test_the_summary_prints_on_one_a4_page(kind, tmp_path):
     wb, _, heading = book(kind)
     path = tmp_path / "book.xlsx"
     wb.save(path)
-    run = subprocess.run([exe, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
-                          "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
-                         capture_output=True, text=True, timeout=300)
-    pdf = tmp_path / "book.pdf"
-    assert run.returncode == 0 and pdf.exists(), run.stderr[-2000:]
+    pdf = print_to_pdf(exe, path, tmp_path)
     pages = [squash(p.extract_text()) for p in PdfReader(pdf).pages]
     first = wb.sheetnames[0]
     total = len(pages)
