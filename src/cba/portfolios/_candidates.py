@@ -38,6 +38,7 @@ from numpy.typing import ArrayLike
 from cba.core._errors import CBAError, ModelError, in_file
 from cba.core._files import load_data
 from cba.portfolios._spec import OBJECTIVE_METRICS, PortfolioSpec, check_names
+from cba.uncertainty._distributed import check_client, map_batches
 
 #: Fields of the footing passed to each candidate's one-member programme.
 FOOTING = ("price_base", "start_year", "horizon", "discounting")
@@ -204,25 +205,11 @@ def appraise_batch(models: Sequence[Any]) -> list[Appraised | tuple[str, Any]]:
     return out
 
 
-def check_client(client: Any) -> None:
-    """Refuse a ``client`` that is not a ``dask.distributed.Client`` (None: no cluster, allowed)."""
-    if client is None:
-        return
-    from cba.uncertainty._distributed import _require_distributed
-
-    distributed = _require_distributed()
-    if not isinstance(client, distributed.Client):
-        raise CBAError(f"client: expected a dask.distributed.Client, got {type(client).__name__}")
-
-
 def _appraise_all(models: list[Any], client: Any, batch_size: int) -> list[Appraised | tuple[str, Any]]:
     """Every candidate appraised, here in one call or on a Dask cluster in batches; the same either way."""
     if client is None:
         return appraise_batch(models)
-    check_client(client)
-    batches = [models[i:i + batch_size] for i in range(0, len(models), batch_size)]
-    futures = [client.submit(appraise_batch, batch, pure=False) for batch in batches]
-    return [row for part in client.gather(futures) for row in part]
+    return [row for part in map_batches(client, appraise_batch, models, batch_size) for row in part]
 
 
 def load_candidates(spec: PortfolioSpec, *, client: Any = None, batch_size: int = BATCH_SIZE) -> Candidates:

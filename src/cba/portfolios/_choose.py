@@ -16,12 +16,13 @@ import numpy as np
 
 from cba.core._errors import CBAError
 from cba.portfolios._analysis import frontier, marginal_values, runners_up
-from cba.portfolios._candidates import Candidates, check_budgets, check_client, load_candidates
+from cba.portfolios._candidates import Candidates, check_budgets, load_candidates
 from cba.portfolios._diagnose import diagnose
 from cba.portfolios._milp import Problem, settle, solve
 from cba.portfolios._result import PortfolioResult
 from cba.portfolios._risk import DEFAULT_DRAWS, portfolio_risk
 from cba.portfolios._spec import PortfolioSpec, load_portfolio
+from cba.uncertainty._distributed import check_client
 
 
 def problem(spec: PortfolioSpec, cands: Candidates) -> Problem:

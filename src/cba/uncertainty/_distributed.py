@@ -59,6 +59,23 @@ def _require_distributed():
     return distributed
 
 
+def check_client(client: object) -> None:
+    """Refuse a ``client`` that is not a ``dask.distributed.Client`` (None, no cluster, is allowed)."""
+    if client is None:
+        return
+    distributed = _require_distributed()
+    if not isinstance(client, distributed.Client):
+        raise CBAError(f"client: expected a dask.distributed.Client, got {type(client).__name__}")
+
+
+def map_batches(client, fn, items: Sequence, batch_size: int, *args) -> list:
+    """``fn(batch, *args)`` for each batch of ``batch_size`` items, one Dask task each, results in
+    order (``fn`` must be importable by the workers: a module-level function)."""
+    check_client(client)
+    batches = [items[i:i + batch_size] for i in range(0, len(items), batch_size)]
+    return client.gather([client.submit(fn, batch, *args, pure=False) for batch in batches])
+
+
 def _task(fn, model: CompiledModel, sampler: Sampler, start: int, stop: int, args: tuple):
     return fn(model, sampler, start, stop, *args)
 
@@ -72,9 +89,8 @@ def map_tasks(client, fn, model: CompiledModel, sampler: Sampler, spans: Sequenc
     are submitted ahead, so finished results never pile up. ``fn`` must be
     importable by the workers (a module-level function).
     """
+    check_client(client)
     distributed = _require_distributed()
-    if not isinstance(client, distributed.Client):
-        raise CBAError(f"client: expected a dask.distributed.Client, got {type(client).__name__}")
     # fresh keys (hash=False): a second run, e.g. the next streaming pass, must not share
     # keys with data the first one is releasing
     model_f = client.scatter(model, broadcast=True, hash=False)
@@ -193,12 +209,7 @@ def appraise_many(models: Iterable[Intervention | Appraisal | dict[str, Any] | s
     if client is None:
         parts = [_batch_task(items, include_irr)]
     else:
-        distributed = _require_distributed()
-        if not isinstance(client, distributed.Client):
-            raise CBAError(f"client: expected a dask.distributed.Client, got {type(client).__name__}")
-        batches = [items[i:i + batch_size] for i in range(0, len(items), batch_size)]
-        futures = [client.submit(_batch_task, batch, include_irr, pure=False) for batch in batches]
-        parts = client.gather(futures)
+        parts = map_batches(client, _batch_task, items, batch_size, include_irr)
     names = [n for part in parts for n in part[0]]
     row_agencies = [a for part in parts for a in part[1]]
     metrics = np.concatenate([part[2] for part in parts])
