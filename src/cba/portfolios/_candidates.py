@@ -281,6 +281,11 @@ def load_candidates(spec: PortfolioSpec, *, client: Any = None, batch_size: int 
             if e.get("partnership"):
                 data["partnership"] = e["partnership"]
             model = build_programme(data, base, str(e["path"]))
+            # the model file's own deal does not apply here: said once, in the portfolio's words
+            # (see _in_portfolio_words), not as the programme's warning
+            for member in getattr(model, "_programme", None) or []:
+                e["deal_dropped"] = e.get("deal_dropped", False) or bool(member.get("deal_dropped"))
+                member["deal_dropped"] = False
         except CBAError as exc:
             raise named(i, exc) from None
         names.append(name)
@@ -306,15 +311,16 @@ def load_candidates(spec: PortfolioSpec, *, client: Any = None, batch_size: int 
     return _assemble(spec, source, names, appraisals, files, models, entries)
 
 
-def _in_portfolio_words(warning: str, name: str, entry: dict[str, Any]) -> str:
-    """A candidate's warning as a portfolio's reader needs it: its file named as the portfolio file
-    writes it (not where this machine found it), and a dropped deal's remedy in the portfolio file."""
+def _in_portfolio_words(appraised: Appraised, entry: dict[str, Any]) -> list[str]:
+    """A candidate's warnings as a portfolio's reader needs them: its file named as the portfolio
+    file writes it (not where this machine found it), and a dropped deal's remedy in the portfolio file."""
     written = entry.get("written") or entry["path"]
-    if warning.startswith(f"Programme member '{name}' (") and "has its own partnership deal" in warning:
-        return (f"its model file ({written}) has its own partnership deal, which does not apply in a "
-                "portfolio; write the terms under this candidate's partnership: in the portfolio file to "
-                "lay them over it (until then each cost line is paid by its agency)")
-    return warning.replace(entry["path"], written)
+    out = [w.replace(entry["path"], written) for w in appraised.warnings]
+    if entry.get("deal_dropped"):
+        out.append(f"its model file ({written}) has its own partnership deal, which does not apply in a "
+                   "portfolio; write the terms under this candidate's partnership: in the portfolio file to "
+                   "lay them over it (until then each cost line is paid by its agency)")
+    return out
 
 
 def _assemble(spec: PortfolioSpec, source: str, names: list[str], appraisals: list[Appraised], files: list[str],
@@ -339,8 +345,7 @@ def _assemble(spec: PortfolioSpec, source: str, names: list[str], appraisals: li
         net[i, cols] = a.net
         net_before[i, cols] = a.net_before
     values = {k: np.array([a.values[k] for a in appraisals]) for k in OBJECTIVE_METRICS}
-    warnings = tuple(f"{n}: {_in_portfolio_words(w, n, e)}" for n, a, e in zip(names, appraisals, entries)
-                     for w in a.warnings)
+    warnings = tuple(f"{n}: {w}" for n, a, e in zip(names, appraisals, entries) for w in _in_portfolio_words(a, e))
     out = Candidates(tuple(names), tuple(partners), tuple(partners.values()), tuple(longest), values, spend, net,
                      net_before, appraisals[0].price_base, tuple(files), tuple(models),
                      tuple(e.get("uncertainty") for e in entries), warnings)
