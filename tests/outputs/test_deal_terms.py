@@ -16,7 +16,7 @@ from cba.outputs.export import _partnership as deal_export
 from cba.outputs.report._report import render_report
 from cba.outputs.tables._deal import breaks_even, position_sentences, position_table
 from cba.outputs.tables._terms import agreements, money, pct, term_sentences, terms_table
-from cba.partnership._evaluate import BREAK_EVEN_TOLERANCE, break_even_year
+from cba.partnership._positions import BREAK_EVEN_TOLERANCE, break_even_year
 
 from ..conftest import EXAMPLES
 

@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cba.engine._metrics import payback_period
-from cba.partnership._evaluate import BREAK_EVEN_TOLERANCE, break_even_year
+from cba.partnership._positions import BREAK_EVEN_TOLERANCE, break_even_year
 
 years = st.integers(min_value=1, max_value=8)
 

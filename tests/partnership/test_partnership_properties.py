@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 import cba
 from cba.engine._evaluate import evaluate
 from cba.partnership._compile import compile_deal
-from cba.partnership._evaluate import evaluate_deal, net_positions
+from cba.partnership._evaluate import evaluate_deal
+from cba.partnership._positions import net_positions
 
 from ..support.partnership_strategies import models_with_deals
 from ..support.strategies import interventions

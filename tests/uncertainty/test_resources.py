@@ -54,7 +54,7 @@ def test_chunks_in_flight_fit_the_memory_budget_whatever_the_workers(worked, mon
     """A chunk of 2,048 draws at a pretended 64 KB a draw is 128 MB: two fit the 256 MB budget, so
     at most two threads work and two chunks are in memory at once, even with 64 CPUs and workers."""
     monkeypatch.setattr(mc.core.os, "sched_getaffinity", lambda pid: set(range(64)), raising=False)
-    monkeypatch.setattr(mc, "bytes_per_draw", lambda model, sampler: 64 * 1024)
+    monkeypatch.setattr(mc, "bytes_per_draw", lambda model, sampler, columns=None: 64 * 1024)
     seen = _spy(monkeypatch)
     cba.uncertainty.montecarlo(worked, DISTS, draws=20_000, seed=5, workers=64, chunk_size=2048, progress=False)
     assert seen["n"] * 2048 * 64 * 1024 <= mc.IN_FLIGHT_MEMORY

@@ -32,6 +32,7 @@ from cba.engine._compiled import ECONOMIC, FISCAL, PARAMETER_SHAPES, SOCIAL, Com
 from cba.engine._segments import _columns, segment_sum
 from cba.method._additionality import unchecked_benefit_kernel as benefit_kernel
 from cba.method._additionality import unchecked_benefit_years as benefit_years
+from cba.method._additionality import unchecked_benefit_years_by_offset as benefit_years_by_offset
 from cba.method._additionality import unchecked_net_success_rate as net_success_rate
 from cba.method._optimism_bias import unchecked_reduce_benefits as reduce_benefits
 from cba.method._optimism_bias import unchecked_uplift_costs as uplift_costs
@@ -104,6 +105,40 @@ def _cost_real(model: CompiledModel, overrides: Mapping[str, np.ndarray]) -> np.
     return real
 
 
+def _costs(model: CompiledModel, get, overrides: Mapping[str, np.ndarray]) -> np.ndarray:
+    """Costs by line and year after optimism bias, ``(D|1, L, H)``."""
+    return uplift_costs(_cost_real(model, overrides), get("cost_ob")[..., None])
+
+
+@dataclass(frozen=True)
+class CostFlows:
+    """The cost side of :class:`Flows` alone, the same arrays: ``costs`` ``(D, L, H)``
+    and ``discount_factors`` ``(D, H)``; ``benefits`` is None (not worked out)."""
+
+    costs: np.ndarray
+    discount_factors: np.ndarray
+    benefits: None = None
+
+    @property
+    def draws(self) -> int:
+        return self.costs.shape[0]
+
+
+def evaluate_costs(model: CompiledModel, overrides: Mapping[str, np.ndarray] | None = None) -> CostFlows:
+    """:func:`evaluate`'s costs and discount factors without its benefits, for a deal's
+    risk run whose figures need no savings (the same numbers: the same code)."""
+    _check(model, overrides, "evaluate_costs")
+    overrides = dict(overrides or {})
+    D = _draws(overrides, model)
+
+    def get(name: str) -> np.ndarray:
+        return np.asarray(overrides[name]) if name in overrides else model.params[name][None]
+
+    H = model.horizon
+    return CostFlows(costs=np.broadcast_to(_costs(model, get, overrides), (D, model.n_costs, H)),
+                     discount_factors=np.broadcast_to(get("discount_factors"), (D, H)))
+
+
 def _benefit_rows(model: CompiledModel, get, successes, unit, by_offset: bool):
     """Benefit units per row and the row of each component.
 
@@ -135,7 +170,7 @@ def _benefit_rows(model: CompiledModel, get, successes, unit, by_offset: bool):
     drop_off = pick(model.component_drop_off, "drop_off")
     s_t = successes[:, o_t, :]
     if by_offset or lag.shape[0] > 1 or duration.shape[0] > 1 or drop_off.shape[0] > 1:
-        years_t = _benefit_years_by_offset(s_t, lag, duration, drop_off)
+        years_t = benefit_years_by_offset(s_t, lag, duration, drop_off)
     else:
         years_t = benefit_years(s_t, benefit_kernel(model.horizon, lag[0], duration[0], drop_off[0]))
     unit_t = reduce_benefits(years_t * get("quantity")[:, o_t, None], get("outcome_ob")[:, o_t, None])
@@ -188,7 +223,7 @@ def evaluate(model: CompiledModel, overrides: Mapping[str, np.ndarray] | None = 
         return np.asarray(overrides[name]) if name in overrides else model.params[name][None]
 
     H = model.horizon
-    costs = uplift_costs(_cost_real(model, overrides), get("cost_ob")[..., None])
+    costs = _costs(model, get, overrides)
     rate = net_success_rate(get("engagement"), get("success"), get("deadweight"), get("displacement"),
                             get("leakage"), get("substitution"), get("attribution"))
     successes = get("cohort") * rate[..., None]                                  # (D, O, H)
@@ -305,61 +340,6 @@ def reduce_flows(model: CompiledModel, flows: Flows) -> Totals:
     )
 
 
-def _benefit_years_by_offset(successes, lag, duration, drop_off) -> np.ndarray:
-    """:func:`~cba.method._additionality.benefit_years` when every draw has its own timing.
-
-    The benefit kernel is Toeplitz: the weight of intake year ``c`` in year ``t``
-    depends only on the offset ``j = t - c``, ``w[j] = (1 - drop_off) ** (j - lag)``
-    for ``lag <= j < lag + duration``, else 0. So ``B[t] = sum_j w[j] * S[t - j]``
-    is summed over the ``H`` offsets, each step one vectorised operation over all
-    draws and outcomes (the years axis first, so each step works on contiguous
-    memory), and the ``(D, O, H, H)`` kernel is never built: memory stays
-    ``O(D * O * H)``.
-
-    The powers of ``1 - drop_off`` are built by repeated multiplication (each step
-    exactly rounded), not by ``**``: numpy's power takes different code paths
-    (vectorised or not, shortcuts for some exponents) depending on the layout of
-    its arguments, so a draw's numbers would depend on the other draws of its call.
-    They may differ from :func:`~cba.method._additionality.benefit_kernel`'s in the last
-    bits.
-
-    Parameters
-    ----------
-    successes : numpy.ndarray
-        ``(D, O, H)`` net successes by intake year.
-    lag, duration : numpy.ndarray of int
-        Broadcastable to ``(D, O)``.
-    drop_off : numpy.ndarray
-        Broadcastable to ``(D, O)``.
-
-    Returns
-    -------
-    numpy.ndarray
-        ``(D, O, H)`` benefit-years, C-contiguous.
-    """
-    s = np.asarray(successes, dtype=float)
-    lag, duration = np.asarray(lag), np.asarray(duration)
-    retain = 1.0 - np.asarray(drop_off, dtype=float)
-    H = s.shape[-1]
-    shape = np.broadcast_shapes(lag.shape, duration.shape, retain.shape)
-    powers = np.empty((H, *retain.shape))                        # retain ** k, k = 0 .. H-1
-    if H:
-        powers[0] = 1.0
-    for k in range(1, H):
-        np.multiply(powers[k - 1], retain, out=powers[k])
-    j = np.arange(H).reshape((H,) + (1,) * len(shape))
-    since = np.broadcast_to(j - lag, (H, *shape))                # years since first benefit
-    inside = (since >= 0) & (since < duration)
-    picked = np.take_along_axis(np.broadcast_to(powers, (H, *shape)), np.clip(since, 0, max(H - 1, 0)), axis=0)
-    weights = np.where(inside, picked, 0.0)                       # (H, ..., O)
-    shape = np.broadcast_shapes(s.shape[:-1], weights.shape[1:])
-    by_year = np.ascontiguousarray(np.moveaxis(np.broadcast_to(s, (*shape, H)), -1, 0))  # (H, D, O)
-    out = by_year * weights[0]
-    for offset in range(1, H):  # H steps, each over every draw and outcome at once
-        out[offset:] += by_year[:H - offset] * weights[offset]
-    return np.ascontiguousarray(np.moveaxis(out, 0, -1))
-
-
 def evaluate_totals(model: CompiledModel, overrides: Mapping[str, np.ndarray] | None = None) -> Totals:
     """``reduce_flows(model, evaluate(model, overrides))`` without the per-line flows.
 
@@ -385,7 +365,8 @@ def evaluate_totals(model: CompiledModel, overrides: Mapping[str, np.ndarray] | 
     which other draws share the call: evaluating draws in chunks of any size gives
     bit-for-bit the same numbers. When lag, duration or drop-off vary by draw,
     benefit-years are summed over the kernel's ``H`` offsets
-    (:func:`_benefit_years_by_offset`) rather than through a ``(D, O, H, H)`` kernel.
+    (:func:`~cba.method._additionality.unchecked_benefit_years_by_offset`) rather than
+    through a ``(D, O, H, H)`` kernel.
 
     Parameters
     ----------
@@ -420,7 +401,7 @@ def evaluate_totals(model: CompiledModel, overrides: Mapping[str, np.ndarray] | 
     H, A = model.horizon, len(model.agencies)
 
     # costs by agency: each agency's lines summed, year by year
-    costs = uplift_costs(_cost_real(model, overrides), get("cost_ob")[..., None])   # (D|1, L, H)
+    costs = _costs(model, get, overrides)                                          # (D|1, L, H)
     costs_a = np.swapaxes(segment_sum(np.swapaxes(costs, -1, -2), model.cost_agency, A), -1, -2)  # (D|1, A, H)
 
     # benefit units by outcome and year, after optimism bias
@@ -429,7 +410,7 @@ def evaluate_totals(model: CompiledModel, overrides: Mapping[str, np.ndarray] | 
     successes = get("cohort") * rate[..., None]                                        # (D|1, O, H)
     timing_varies = bool({"lag", "duration", "drop_off"} & overrides.keys())
     if timing_varies:
-        years = _benefit_years_by_offset(successes, get("lag"), get("duration"), get("drop_off"))
+        years = benefit_years_by_offset(successes, get("lag"), get("duration"), get("drop_off"))
     else:
         kernel = benefit_kernel(H, model.params["lag"], model.params["duration"], model.params["drop_off"])
         years = benefit_years(successes, kernel)                                       # (D|1, O, H)

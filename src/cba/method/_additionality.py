@@ -163,3 +163,58 @@ def unchecked_benefit_years(net_successes: ArrayLike, kernel: ArrayLike) -> np.n
     """:func:`benefit_years` without the checks of its arguments, for the engine."""
     s = np.asarray(net_successes, dtype=float)
     return np.matmul(s[..., None, :], kernel)[..., 0, :]
+
+
+def unchecked_benefit_years_by_offset(successes, lag, duration, drop_off) -> np.ndarray:
+    """:func:`benefit_years` when every draw has its own timing (no checks: the engine's).
+
+    The benefit kernel is Toeplitz: the weight of intake year ``c`` in year ``t``
+    depends only on the offset ``j = t - c``, ``w[j] = (1 - drop_off) ** (j - lag)``
+    for ``lag <= j < lag + duration``, else 0. So ``B[t] = sum_j w[j] * S[t - j]``
+    is summed over the ``H`` offsets, each step one vectorised operation over all
+    draws and outcomes (the years axis first, so each step works on contiguous
+    memory), and the ``(D, O, H, H)`` kernel is never built: memory stays
+    ``O(D * O * H)``.
+
+    The powers of ``1 - drop_off`` are built by repeated multiplication (each step
+    exactly rounded), not by ``**``: numpy's power takes different code paths
+    (vectorised or not, shortcuts for some exponents) depending on the layout of
+    its arguments, so a draw's numbers would depend on the other draws of its call.
+    They may differ from :func:`benefit_kernel`'s in the last
+    bits.
+
+    Parameters
+    ----------
+    successes : numpy.ndarray
+        ``(D, O, H)`` net successes by intake year.
+    lag, duration : numpy.ndarray of int
+        Broadcastable to ``(D, O)``.
+    drop_off : numpy.ndarray
+        Broadcastable to ``(D, O)``.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(D, O, H)`` benefit-years, C-contiguous.
+    """
+    s = np.asarray(successes, dtype=float)
+    lag, duration = np.asarray(lag), np.asarray(duration)
+    retain = 1.0 - np.asarray(drop_off, dtype=float)
+    H = s.shape[-1]
+    shape = np.broadcast_shapes(lag.shape, duration.shape, retain.shape)
+    powers = np.empty((H, *retain.shape))                        # retain ** k, k = 0 .. H-1
+    if H:
+        powers[0] = 1.0
+    for k in range(1, H):
+        np.multiply(powers[k - 1], retain, out=powers[k])
+    j = np.arange(H).reshape((H,) + (1,) * len(shape))
+    since = np.broadcast_to(j - lag, (H, *shape))                # years since first benefit
+    inside = (since >= 0) & (since < duration)
+    picked = np.take_along_axis(np.broadcast_to(powers, (H, *shape)), np.clip(since, 0, max(H - 1, 0)), axis=0)
+    weights = np.where(inside, picked, 0.0)                       # (H, ..., O)
+    shape = np.broadcast_shapes(s.shape[:-1], weights.shape[1:])
+    by_year = np.ascontiguousarray(np.moveaxis(np.broadcast_to(s, (*shape, H)), -1, 0))  # (H, D, O)
+    out = by_year * weights[0]
+    for offset in range(1, H):  # H steps, each over every draw and outcome at once
+        out[offset:] += by_year[:H - offset] * weights[offset]
+    return np.ascontiguousarray(np.moveaxis(out, 0, -1))

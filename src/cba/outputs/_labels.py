@@ -63,7 +63,7 @@ AGENCY_METRIC_LABELS: dict[str, str] = {
     "pv_costs": "pays (PV costs)", "pv_fiscal": "banks (PV fiscal)", "pv_cashable": "banks, cashable (PV)",
     "pv_transfer": "banks, transfers (PV)", "net": "net position", "roi": "ROI",
     "cost_share": "share of costs", "fiscal_share": "share of savings",
-    # a partnership deal's positions (cba.partnership._evaluate.DEAL_METRIC_NAMES)
+    # a partnership deal's positions (cba.partnership._positions.DEAL_METRIC_NAMES)
     "net_after": "net position with the deal", "funding": "funds under the deal",
     "received": "receives under the deal", "paid": "pays under the deal",
     "peak_deficit_after": "peak deficit with the deal",

@@ -252,8 +252,22 @@ class ContractMoney:
 def _cumulative_caps(amounts: np.ndarray, most: np.ndarray) -> np.ndarray:
     """``(D, H)`` amounts paid in year order until ``most`` (``(D,)``, ``inf`` for none) in all
     (the amounts themselves, untouched by rounding, where there is no limit)."""
+    if not np.isfinite(most).any():
+        return amounts
     capped_ = np.diff(np.minimum(np.cumsum(amounts, axis=-1), most[:, None]), axis=-1, prepend=0.0)
     return np.where(np.isfinite(most)[:, None], capped_, amounts)
+
+
+def _add_shifted(into: np.ndarray, due: np.ndarray, when: np.ndarray) -> None:
+    """Add ``due`` ``(D, H)`` by year of intake to ``into`` ``(D, H)`` in year ``c + when``
+    (``(D,)`` whole years; dropped past the horizon): :func:`shift_by_lag`, added in place."""
+    H = due.shape[-1]
+    k = int(when[0]) if len(when) else 0
+    if k >= 0 and (when == k).all():   # one lag for every draw: a slice
+        if k < H:
+            into[:, k:] += due[:, :H - k]
+        return
+    into += shift_by_lag(due[:, None, :], when[:, None])[:, 0, :]
 
 
 def contract_payments(model: CompiledModel, c: CompiledContract, engine_overrides: Mapping[str, np.ndarray],
@@ -291,14 +305,16 @@ def contract_payments(model: CompiledModel, c: CompiledContract, engine_override
     outcome_of = c.tariff_outcome
     tariff_rate = rate[:, outcome_of]                                               # (D, T)
     threshold, overall = own("threshold"), own("threshold_overall")
+    has_own, has_all = ~np.isnan(threshold)[:, None], ~np.isnan(overall)[:, None]
     with np.errstate(invalid="ignore"):
         passes_own = tariff_rate >= threshold[:, None]
-        unique = np.unique(outcome_of)
-        weights = participants[:, [at[int(o)] for o in unique], :].sum(axis=-1)     # (D, U)
-        with np.errstate(divide="ignore"):
-            card_rate = (weights * rate[:, unique]).sum(axis=-1) / weights.sum(axis=-1)
-        passes_all = (card_rate >= overall)[:, None]
-    has_own, has_all = ~np.isnan(threshold)[:, None], ~np.isnan(overall)[:, None]
+        passes_all = np.zeros((1, 1), dtype=bool)
+        if has_all.any():   # the card's rate, weighted by participants, only where an overall threshold is set
+            unique = np.unique(outcome_of)
+            weights = participants[:, [at[int(o)] for o in unique], :].sum(axis=-1)     # (D, U)
+            with np.errstate(divide="ignore"):
+                card_rate = (weights * rate[:, unique]).sum(axis=-1) / weights.sum(axis=-1)
+            passes_all = (card_rate >= overall)[:, None]
     pays = np.where(has_own & has_all, passes_own | passes_all,
                     np.where(has_own, passes_own, np.where(has_all, passes_all, True)))
 
@@ -321,7 +337,7 @@ def contract_payments(model: CompiledModel, c: CompiledContract, engine_override
         for k, r in enumerate(rows):
             due = participants[:, at[o], :] * (achieved_rate[:, j] * reached[:, k])[:, None] * marginal[:, k, :]
             when = lag[:, o].astype(int) + int(c.rung_lag[r]) + c.payment_lag
-            by_tariff[:, j, :] += shift_by_lag(due[:, None, :], when[:, None])[:, 0, :]
+            _add_shifted(by_tariff[:, j, :], due, when)
     fee = np.broadcast_to(term("deal.outcome_payments.attachment_fee")[:, m, :], (D, H))
     fees = shift_by_lag((participants[:, at[c.cohort], :] * fee)[:, None, :], np.full((D, 1), c.payment_lag))[:, 0, :]
     earned = fees + by_tariff.sum(axis=1)

@@ -9,8 +9,8 @@ Python loop over draws or years, so Monte Carlo runs the same function as a
 deterministic appraisal.
 
 A deal moves money and creates none: funding sums to the cost of every line, and
-what one partner pays another receives. :func:`net_positions` turns the flows into
-present values per partner, before and after the deal.
+what one partner pays another receives. :func:`~cba.partnership._positions.net_positions`
+turns the flows into present values per partner, before and after the deal.
 
 All money is in pounds at the price base; yearly flows are real (undiscounted),
 present values are discounted with the model's schedule.
@@ -25,8 +25,7 @@ from functools import cached_property
 import numpy as np
 
 from cba.engine._compiled import FISCAL, CompiledModel
-from cba.engine._evaluate import Flows
-from cba.engine._metrics import unchecked_ratio as ratio
+from cba.engine._evaluate import CostFlows, Flows
 from cba.partnership._arrays import by_line, one_hot, pick_rows, sum_by
 from cba.partnership._compile import DEAL_PARAMETER_SHAPES, CompiledDeal
 from cba.partnership._contracts import ContractMoney, capped, contract_payments, engine_parameter, shift_by_lag
@@ -66,7 +65,8 @@ class DealFlows:
     partners: tuple[str, ...]
     funding_cash: np.ndarray
     funding_in_kind: np.ndarray
-    savings_discounted: np.ndarray
+    #: ``(D, P, H)``; None when worked out from the costs alone (a risk run that reports no savings).
+    savings_discounted: np.ndarray | None
     received: np.ndarray
     paid: np.ndarray
     transfers: np.ndarray
@@ -123,20 +123,25 @@ class _SumInputs:
     costs: np.ndarray                        # (D, L, H) each cost line
     bearer: np.ndarray                       # (L, P) who bears each line today
     saver: np.ndarray                        # (K, P) who banks each value component
-    benefits: np.ndarray                     # (D, K, H)
-    cashable_share: np.ndarray               # (D|1, K, H|1)
-    component_discount_factors: np.ndarray   # (D|1, K|1, H)
     banked: np.ndarray                       # (B,) the components some partner banks
+    # None when the deal was worked out from the costs alone (engine.evaluate_costs)
+    benefits: np.ndarray | None = None                     # (D, K, H)
+    cashable_share: np.ndarray | None = None               # (D|1, K, H|1)
+    component_discount_factors: np.ndarray | None = None   # (D|1, K|1, H)
 
     @property
     def cashable_benefits(self) -> np.ndarray:
+        assert self.benefits is not None and self.cashable_share is not None
         return self.benefits * self.cashable_share
 
-    def by_saver(self, *factors: np.ndarray) -> np.ndarray:
+    def by_saver(self, *factors: np.ndarray | None) -> np.ndarray:
         """``(D, P, H)`` each partner's benefits times ``factors`` (each ``(D|1, K|1, H|1)``),
         computed on the banked components only: the others add nothing."""
+        if self.benefits is None:
+            raise ValueError("the deal was worked out without the benefit flows: its savings are not known")
         rows = np.take(self.benefits.transpose(1, 0, 2), self.banked, axis=0).transpose(1, 0, 2)   # a copy
         for f in factors:
+            assert f is not None
             rows = np.multiply(rows, pick_rows(np.asarray(f), self.banked), out=rows)
         return sum_by(self.saver[self.banked], rows)
 
@@ -206,7 +211,7 @@ def outcome_payment_amounts(model: CompiledModel, deal: CompiledDeal, engine_ove
     return paid if deal.pay_cash_factor is None else paid / deal.pay_cash_factor[None]
 
 
-def evaluate_deal(model: CompiledModel, deal: CompiledDeal, flows: Flows,
+def evaluate_deal(model: CompiledModel, deal: CompiledDeal, flows: Flows | CostFlows,
                   engine_overrides: Mapping[str, np.ndarray] | None = None,
                   deal_overrides: Mapping[str, np.ndarray] | None = None) -> DealFlows:
     """Every partner's money under the deal, by draw and year.
@@ -216,8 +221,11 @@ def evaluate_deal(model: CompiledModel, deal: CompiledDeal, flows: Flows,
     model : CompiledModel
     deal : CompiledDeal
         From :func:`~cba.partnership._compile.compile_deal` on the same model.
-    flows : Flows
-        From :func:`cba.engine._evaluate.evaluate` with ``engine_overrides``.
+    flows : Flows or CostFlows
+        From :func:`cba.engine._evaluate.evaluate` with ``engine_overrides``; or
+        :func:`~cba.engine._evaluate.evaluate_costs` for a deal without gain-shares whose
+        savings are not wanted (then ``savings_discounted`` is None and asking for savings
+        raises).
     engine_overrides, deal_overrides : mapping of str to numpy.ndarray, optional
         The parameter draws the flows were computed with, and draws of deal terms
         (:data:`~cba.partnership._compile.DEAL_PARAMETER_SHAPES`).
@@ -276,18 +284,24 @@ def evaluate_deal(model: CompiledModel, deal: CompiledDeal, flows: Flows,
     is_fiscal = model.component_type == FISCAL
     comp_partner = np.where(is_fiscal, model.component_agency, -1)   # compiled agency index == partner index
     saver = one_hot(comp_partner, P)                                # (K, P)
-    benefits = full(flows.benefits)                                  # (D, K, H)
-    cashable_share = np.asarray(flows.cashable)
-    if cashable_share.ndim == 2:                                     # (D, K): the same share every year
-        cashable_share = cashable_share[..., None]
     df = full(flows.discount_factors)                                # (D, H)
-    # a value component may have its own schedule (health values); payments and costs do not
-    comp_df = getattr(flows, "component_discount_factors", None)
-    comp_df = df[:, None, :] if comp_df is None else np.broadcast_to(comp_df, benefits.shape)
-    sums_from = _SumInputs(costs=costs, bearer=bearer, saver=saver, benefits=benefits,
-                           cashable_share=cashable_share, component_discount_factors=comp_df,
-                           banked=np.nonzero(saver.any(axis=1))[0])
-    savings_discounted = sums_from.by_saver(comp_df)
+    banked = np.nonzero(saver.any(axis=1))[0]
+    if flows.benefits is None:   # the costs alone (engine.evaluate_costs): no partner's savings wanted
+        if len(deal.gain_from):
+            raise ValueError("evaluate_deal: gain-shares are paid on savings; give the benefit flows")
+        sums_from = _SumInputs(costs=costs, bearer=bearer, saver=saver, banked=banked)
+        savings_discounted = None
+    else:
+        benefits = full(flows.benefits)                              # (D, K, H)
+        cashable_share = np.asarray(flows.cashable)
+        if cashable_share.ndim == 2:                                 # (D, K): the same share every year
+            cashable_share = cashable_share[..., None]
+        # a value component may have its own schedule (health values); payments and costs do not
+        comp_df = getattr(flows, "component_discount_factors", None)
+        comp_df = df[:, None, :] if comp_df is None else np.broadcast_to(comp_df, benefits.shape)
+        sums_from = _SumInputs(costs=costs, bearer=bearer, saver=saver, banked=banked, benefits=benefits,
+                               cashable_share=cashable_share, component_discount_factors=comp_df)
+        savings_discounted = sums_from.by_saver(comp_df)
 
     # flows between partners
     rows: list[dict] = []
@@ -307,7 +321,9 @@ def evaluate_deal(model: CompiledModel, deal: CompiledDeal, flows: Flows,
     unfunded = np.zeros((D, M, H))
     contract_money = {}
     if M:  # a row per payer in agreement order, then the top-ups (contracts: cba.partnership._contracts)
-        total = outcome_payment_amounts(model, deal, engine_overrides, deal_overrides, D)
+        # the one-tariff form's payments (a contract works out its own)
+        one_tariff = None if len(deal.contracts) == M else outcome_payment_amounts(
+            model, deal, engine_overrides, deal_overrides, D)
         top = np.broadcast_to(_deal_param(deal, deal_overrides, "deal.outcome_payments.top_up_share"), (D, M))
         top_parts, top_rows = [], []
         for m in range(M):
@@ -329,10 +345,11 @@ def evaluate_deal(model: CompiledModel, deal: CompiledDeal, flows: Flows,
                     top_parts.append(money.top_up[:, None, :])
                     top_rows.append({"from": c.top_up_payer, "to": receiver, "agreement": name, "kind": "top_up"})
                 continue
-            parts.append(total[:, m:m + 1] * (1.0 - top[:, m:m + 1])[..., None])
+            assert one_tariff is not None
+            parts.append(one_tariff[:, m:m + 1] * (1.0 - top[:, m:m + 1])[..., None])
             rows.append({"from": int(deal.pay_payer[m]), "to": receiver, "agreement": name, "kind": "outcome_payment"})
             if deal.pay_top_up_payer[m] >= 0:
-                top_parts.append(total[:, m:m + 1] * top[:, m:m + 1, None])
+                top_parts.append(one_tariff[:, m:m + 1] * top[:, m:m + 1, None])
                 top_rows.append({"from": int(deal.pay_top_up_payer[m]), "to": receiver, "agreement": name,
                                  "kind": "top_up"})
         parts += [np.broadcast_to(x, (D, 1, H)) for x in top_parts]
@@ -394,91 +411,5 @@ def evaluate_deal(model: CompiledModel, deal: CompiledDeal, flows: Flows,
     )
 
 
-#: Per-partner results an uncertainty analysis reports for a deal, written ``net_after[dwp]``.
-DEAL_METRIC_NAMES = ("net_after", "funding", "received", "paid", "peak_deficit_after")
 #: Yearly measures of :meth:`cba.partnership._results.PartnershipResult.by_year` (and of its cash view).
 YEAR_MEASURES = ("costs_before", "funding", "savings", "received", "paid", "net_before", "net_after")
-#: Present-value results per partner, in the order of :func:`net_positions`.
-POSITION_NAMES = ("costs_before", "funding", "funding_cash", "funding_in_kind", "savings", "savings_cashable",
-                  "received", "paid", "net_before", "net_after", "roi_before", "roi_after",
-                  "payback_before", "payback_after", "peak_deficit_before", "peak_deficit_after")
-
-
-#: Pounds of present value within which a partner counts as breaking even: half a penny, so that a
-#: partner a solver brings to zero (to the last digit of floating point, not exactly) breaks even.
-BREAK_EVEN_TOLERANCE = 0.005
-
-
-def break_even_year(puts: np.ndarray, gets: np.ndarray, tolerance: float = BREAK_EVEN_TOLERANCE) -> np.ndarray:
-    """Whole years until a partner breaks even: what it has got back covers what it has put in.
-
-    ``puts`` and ``gets`` are discounted yearly amounts, ``(..., H)``. The answer is
-    ``t + 1`` for the first year ``t`` by whose end the cumulative amount got back is
-    at least the cumulative amount put in less ``tolerance`` (some put in by then),
-    provided the partner is not behind at the end of the horizon (its net position
-    is at least ``-tolerance``); NaN otherwise, and NaN for a partner that puts
-    nothing in (the outputs say why: nothing put in, never in deficit, or not within
-    the horizon). With no tolerance and a net position above zero it is the method's
-    payback rule (:func:`cba.engine._metrics.payback_period`).
-
-    Examples
-    --------
-    >>> break_even_year(np.array([[40.0, 10.0, 0.0]]), np.array([[0.0, 30.0, 20.0]]))
-    array([3.])
-    >>> break_even_year(np.array([[40.0, 10.0, 0.0]]), np.array([[0.0, 30.0, 19.999]]))  # 0.1p short: even
-    array([3.])
-    >>> break_even_year(np.array([[40.0, 10.0, 0.0]]), np.array([[0.0, 30.0, 19.99]]))   # a penny short
-    array([nan])
-    """
-    c = np.cumsum(puts, axis=-1)
-    f = np.cumsum(gets, axis=-1)
-    hit = (f >= c - tolerance) & (c > tolerance)
-    found = hit.any(axis=-1) & (f[..., -1] >= c[..., -1] - tolerance)
-    return np.where(found, np.argmax(hit, axis=-1) + 1.0, np.nan)
-
-
-def _peak_deficit(gets: np.ndarray, puts: np.ndarray) -> np.ndarray:
-    """Largest cumulative discounted shortfall of ``gets`` against ``puts`` (0 when never short)."""
-    cum = np.cumsum(gets - puts, axis=-1)
-    return np.maximum(-cum.min(axis=-1), 0.0)
-
-
-def net_positions(f: DealFlows, risk: bool = False) -> dict[str, np.ndarray]:
-    """Present values per partner, before and after the deal, ``(D, P)`` each.
-
-    ``net_before = savings - costs_before``; ``net_after = savings - funding +
-    received - paid``. What a partner "puts in" is what it funds plus what it
-    pays; what it "gets back" is what it banks plus what it receives:
-    ``roi_after`` is their ratio (none when it puts nothing in) and
-    ``payback_after`` the whole years until the cumulative discounted amount it
-    gets back covers what it has put in (:func:`break_even_year`, the method's payback
-    rule within :data:`BREAK_EVEN_TOLERANCE`). The peak
-    deficit is the largest cumulative discounted shortfall over the years: the
-    double running a finance officer must fund. ``risk=True`` leaves out what a risk
-    run of the deal neither reports (:data:`DEAL_METRIC_NAMES`) nor checks
-    (:func:`cba.partnership._finite.check_deal`): the two payback years (the slowest
-    measures), the two returns on investment, the peak deficit before the deal and
-    ``savings_cashable``. What it keeps is computed exactly as without it.
-    """
-    df = f.discount_factors[:, None, :]
-    disc = {k: getattr(f, k) * df for k in ("costs_before", "funding_cash", "funding_in_kind", "received", "paid")}
-    pv = {k: v.sum(axis=-1) for k, v in disc.items()}
-    savings_d = f.savings_discounted
-    pv["savings"] = savings_d.sum(axis=-1)
-    if not risk:
-        pv["savings_cashable"] = f.savings_cashable_discounted.sum(axis=-1)
-    pv["funding"] = pv["funding_cash"] + pv["funding_in_kind"]
-    pv["net_before"] = pv["savings"] - pv["costs_before"]
-    pv["net_after"] = pv["savings"] - pv["funding"] + pv["received"] - pv["paid"]
-    gets_before, puts_before = savings_d, disc["costs_before"]
-    gets_after = savings_d + disc["received"]
-    puts_after = disc["funding_cash"] + disc["funding_in_kind"] + disc["paid"]
-    if not risk:
-        pv["roi_before"] = ratio(pv["savings"], pv["costs_before"])
-        pv["roi_after"] = ratio(gets_after.sum(axis=-1), puts_after.sum(axis=-1))
-        pv["payback_before"] = break_even_year(puts_before, gets_before)
-        pv["payback_after"] = break_even_year(puts_after, gets_after)
-        pv["peak_deficit_before"] = _peak_deficit(gets_before, puts_before)
-    pv["peak_deficit_after"] = _peak_deficit(gets_after, puts_after)
-    return {k: pv[k] for k in POSITION_NAMES if k in pv}
-

@@ -47,7 +47,7 @@ HALF_PENNY = 0.005
 _GROUP = {"gain_share": ("gain_share", "share"), "outcome_payment": ("outcome_payments", "price"),
           "top_up": ("outcome_payments", "price"), "payment": ("payments", "amounts"),
           "investment": ("investments", "commitment"), "investor_repayment": ("investments", "commitment")}
-#: Money positions (of :func:`~cba.partnership._evaluate.net_positions`) that must be finite.
+#: Money positions (of :func:`~cba.partnership._positions.net_positions`) that must be finite.
 _MONEY = ("costs_before", "funding", "funding_cash", "funding_in_kind", "savings", "savings_cashable",
           "received", "paid", "net_before", "net_after", "peak_deficit_before", "peak_deficit_after")
 
@@ -182,7 +182,7 @@ def conservation(flows: DealFlows, positions: Mapping[str, np.ndarray], toleranc
     ----------
     flows : DealFlows
     positions : mapping of str to numpy.ndarray
-        :func:`~cba.partnership._evaluate.net_positions` of ``flows``, ``(D, P)`` each.
+        :func:`~cba.partnership._positions.net_positions` of ``flows``, ``(D, P)`` each.
     tolerance : float
         Relative to the sum of the absolute present values of costs and savings.
     absolute : float
@@ -238,7 +238,7 @@ def check_deal(deal: CompiledDeal, flows: DealFlows, positions: Mapping[str, np.
     flows : DealFlows
         From :func:`~cba.partnership._evaluate.evaluate_deal`.
     positions : mapping of str to numpy.ndarray
-        :func:`~cba.partnership._evaluate.net_positions` of ``flows``.
+        :func:`~cba.partnership._positions.net_positions` of ``flows``.
     cashable : numpy.ndarray, optional
         The engine's cashable share of each value component (see :func:`shares_above_whole`).
     overrides : mapping of str to numpy.ndarray, optional
@@ -262,4 +262,45 @@ def check_deal(deal: CompiledDeal, flows: DealFlows, positions: Mapping[str, np.
                                           "count to a penny beside its costs and savings")])
 
 
-__all__ = ["HALF_PENNY", "TOLERANCE", "check_deal", "conservation", "shares_above_whole"]
+#: How close to its rounding a deal worked out without its savings may come before :func:`sound_without_savings`
+#: sends it through :func:`check_deal` instead: a part of the money it moves.
+ROUNDING_MARGIN = 1e-12
+
+
+def sound_without_savings(deal: CompiledDeal, flows: DealFlows, positions: Mapping[str, np.ndarray]) -> bool:
+    """Whether a deal worked out from the engine's costs alone passes :func:`check_deal` beyond doubt.
+
+    A risk run that reports only partners that bank no savings (an investor, a provider)
+    works the deal out without the benefit flows (:func:`~cba.engine._evaluate.evaluate_costs`).
+    It is sound when every amount is finite, funding adds up to the costs, and the money
+    moved is small enough beside the costs
+    (:data:`ROUNDING_MARGIN` of it within half the allowance of :func:`conservation`) that
+    no partner's savings, whatever their size, could be lost in its rounding: then
+    :func:`check_deal` on the whole deal passes too. ``False`` is not a failure: the draws
+    go through the whole deal, whose checks decide.
+    """
+    def rows(x: np.ndarray) -> np.ndarray:      # one row stands for all when no draw differs
+        x = np.asarray(x)
+        return x[:1] if x.shape[0] > 1 and x.strides[0] == 0 else x
+
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+        df = rows(flows.discount_factors)[:, None, :]
+        costs = rows(flows.costs_before)
+        funding = rows(flows.funding_cash) + rows(flows.funding_in_kind)
+        moved = [np.abs(rows(flows.transfers)).sum(axis=(1, 2)), np.abs(funding).sum(axis=(1, 2)),
+                 np.abs(costs).sum(axis=(1, 2)), np.abs(rows(flows.pool_contributions)).sum(axis=(1, 2))]
+        moved += [np.abs(np.asarray(x)).sum(axis=1) for x in positions.values()]
+        size = sum(np.broadcast_to(m, (flows.draws,)) for m in moved) * max(1.0, float(np.max(df, initial=1.0)))
+        # what a contract's outcomes earn before its caps is checked as the whole deal checks it: finite
+        earned = all(np.isfinite(m.earned.sum(axis=-1)).all() for m in (flows.contracts or {}).values())
+        allowed = np.maximum(HALF_PENNY, TOLERANCE * np.abs(costs * df).sum(axis=(1, 2)))
+        # what is paid is received: the same rows, summed by payer and by payee, which differ by their
+        # rounding alone, held below the allowance by the first condition
+        ok = (earned & np.isfinite(size) & (ROUNDING_MARGIN * size <= 0.5 * allowed)
+              & (np.abs(((funding - costs) * df).sum(axis=(1, 2))) <= allowed)
+              & (np.abs((funding - costs).sum(axis=(1, 2))) <= allowed))
+    return bool(np.all(ok))
+
+
+__all__ = ["HALF_PENNY", "ROUNDING_MARGIN", "TOLERANCE", "check_deal", "conservation", "shares_above_whole",
+           "sound_without_savings"]

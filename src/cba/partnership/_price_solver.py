@@ -15,7 +15,8 @@ from cba.core._errors import CBAError
 from cba.model._deal_terms import Partnership
 from cba.model._outcome_terms import OutcomePayment
 from cba.partnership._compile import compile_deal
-from cba.partnership._evaluate import DealFlows, evaluate_deal, net_positions
+from cba.partnership._evaluate import DealFlows, evaluate_deal
+from cba.partnership._positions import net_positions
 from cba.partnership._solution import (
     Solution,
     _flows,

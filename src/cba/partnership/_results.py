@@ -26,13 +26,8 @@ from cba.core._plain import plain
 from cba.model._agencies import display_name
 from cba.model._deal_terms import Partnership
 from cba.partnership._compile import CompiledDeal, compile_deal
-from cba.partnership._evaluate import (
-    BREAK_EVEN_TOLERANCE,
-    YEAR_MEASURES,
-    DealFlows,
-    evaluate_deal,
-    net_positions,
-)
+from cba.partnership._evaluate import YEAR_MEASURES, DealFlows, evaluate_deal
+from cba.partnership._positions import BREAK_EVEN_TOLERANCE, net_positions
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -62,7 +57,7 @@ class PartnershipResult:
     flows : DealFlows
         Yearly money of every partner (one draw).
     positions : dict of str to numpy.ndarray
-        Present values per partner (:data:`~cba.partnership._evaluate.POSITION_NAMES`).
+        Present values per partner (:data:`~cba.partnership._positions.POSITION_NAMES`).
 
     Examples
     --------
@@ -128,7 +123,7 @@ class PartnershipResult:
         (:data:`BREAK_EVEN_STATES`): ``nothing_in`` (it puts nothing in),
         ``never_in_deficit`` (never behind at a year's end), ``year`` (it breaks even in
         the payback year) or ``not_within_horizon``. Amounts within
-        :data:`~cba.partnership._evaluate.BREAK_EVEN_TOLERANCE` (half a penny) of zero
+        :data:`~cba.partnership._positions.BREAK_EVEN_TOLERANCE` (half a penny) of zero
         count as zero.
         """
         import pandas as pd
@@ -228,6 +223,7 @@ class PartnershipResult:
             "received": f.received[0], "paid": f.paid[0],
         }
         disc = {k: v * df for k, v in real.items()}
+        assert f.savings_discounted is not None   # a deal's appraisal has its benefit flows
         disc["savings"] = f.savings_discounted[0]
         real["net_before"] = real["savings"] - real["costs_before"]
         real["net_after"] = real["savings"] - real["funding"] + real["received"] - real["paid"]

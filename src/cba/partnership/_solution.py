@@ -20,7 +20,8 @@ from cba.core._errors import CBAError
 from cba.model._agencies import display_name
 from cba.model._deal_terms import Partnership
 from cba.partnership._compile import compile_deal
-from cba.partnership._evaluate import evaluate_deal, net_positions
+from cba.partnership._evaluate import evaluate_deal
+from cba.partnership._positions import net_positions
 
 if TYPE_CHECKING:  # pragma: no cover
     from cba.ledger._appraisal import Appraisal

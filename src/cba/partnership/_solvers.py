@@ -38,7 +38,8 @@ import numpy as np
 from cba.core._errors import CBAError
 from cba.model._deal_terms import Funding, GainShare, Partnership
 from cba.partnership._compile import compile_deal
-from cba.partnership._evaluate import evaluate_deal, net_positions
+from cba.partnership._evaluate import evaluate_deal
+from cba.partnership._positions import net_positions
 from cba.partnership._price_solver import break_even_price
 from cba.partnership._solution import (
     TOLERANCE,

@@ -12,7 +12,7 @@ its agency). From each appraisal the choice needs three things:
   plus what it pays under the deal's agreements, real pounds at the price base,
   which is what its budget must cover;
 - each partner's **net position** after the deal (savings - funding + received -
-  paid, a present value: :func:`cba.partnership._evaluate.net_positions`).
+  paid, a present value: :func:`cba.partnership._positions.net_positions`).
 
 Because an appraisal is linear in which candidates are chosen, the portfolio's
 spend and nets are sums of the candidates' (the programme of the chosen ones gives the

@@ -5,7 +5,7 @@ and agency metric, written ``net[dwp]`` ("DWP's net position"), ``roi[nhs]``,
 ``pv_costs[local_authority]`` and so on (:data:`cba.engine._metrics.AGENCY_METRIC_NAMES`).
 A model with a ``partnership`` section adds each partner's position under the deal,
 ``net_after[dwp]``, ``funding[nhs]``, ``received[...]``, ``paid[...]`` and
-``peak_deficit_after[...]`` (:data:`cba.partnership._evaluate.DEAL_METRIC_NAMES`);
+``peak_deficit_after[...]`` (:data:`cba.partnership._positions.DEAL_METRIC_NAMES`);
 deal terms are varied by ``partnership.`` paths (:mod:`cba.uncertainty._deal_parameters`).
 
 :func:`run` evaluates parameter values, one per draw, through the engine's fast
@@ -196,6 +196,11 @@ def metric_names(model: CompiledModel, include_agencies: bool = True) -> list[st
     return names
 
 
+def engine_column_count(model: CompiledModel, include_agencies: bool = True) -> int:
+    """How many of :func:`metric_names` are the appraisal's own (the rest are a deal's)."""
+    return len(METRIC_NAMES) + (len(AGENCY_METRIC_NAMES) * len(model.agencies) if include_agencies else 0)
+
+
 def _deal_metric_names(model: CompiledModel) -> list[str]:
     """A deal's per-partner metrics (``net_after[dwp]``, ...) when the model has a deal."""
     if getattr(model.intervention, "partnership", None) is None:
@@ -217,7 +222,7 @@ def check_metric(model: CompiledModel, name: str) -> str:
     if m := _AGENCY_METRIC.match(n):
         what, agency = m[1], m[2]
         if what not in AGENCY_METRIC_NAMES:
-            from cba.partnership._evaluate import DEAL_METRIC_NAMES
+            from cba.partnership._positions import DEAL_METRIC_NAMES
 
             if what in DEAL_METRIC_NAMES:
                 raise CBAError(f"metric {name!r}: deal metrics need a model with a partnership section and "
@@ -330,7 +335,7 @@ def thresholds_for(model: CompiledModel, metrics: Sequence[str],
 
 def run(model: CompiledModel, parameters: Sequence[Parameter], values: Mapping[str, np.ndarray],
         include_irr: bool = False, include_agencies: bool = True, checked: bool = False,
-        buffers: dict | None = None) -> np.ndarray:
+        buffers: dict | None = None, columns: Sequence[int] | None = None) -> np.ndarray:
     """Every metric for each draw of the parameter values.
 
     Parameters
@@ -348,30 +353,52 @@ def run(model: CompiledModel, parameters: Sequence[Parameter], values: Mapping[s
     buffers : dict, optional
         Scratch arrays reused from call to call for the engine's overrides (see
         :func:`~cba.uncertainty._overrides.build_overrides`).
+    columns : sequence of int, optional
+        Only these columns (indices into :func:`metric_names`), in this order. What no
+        column needs is not worked out: the appraisal's metrics when only a deal's are
+        asked for, the benefit flows when only partners that bank no savings are
+        (:func:`~cba.uncertainty._deal_parameters.deal_columns`); each column is the
+        number the whole run gives.
 
     Returns
     -------
     numpy.ndarray
-        ``(D, M)``, columns in the order of :func:`metric_names`.
+        ``(D, M)``, columns in the order of :func:`metric_names` (or of ``columns``).
     """
+    has_deal = include_agencies and getattr(model.intervention, "partnership", None) is not None
+    n_engine = engine_column_count(model, include_agencies)
+    wanted = None if columns is None else [int(c) for c in columns]
     with guard():  # overflow is reported below, naming the parameters, not warned about
         overrides = build_overrides(model, parameters, values, checked=checked, buffers=buffers, cost_scale=True)
         deal_overrides = {k: overrides.pop(k) for k in list(overrides) if k.startswith("deal.")}
-        # per-timing profiles when the draws allow them, else the general path
-        totals: Totals | PresentValues | None = present_values(model, overrides, buffers=buffers)
-        if totals is None:
-            totals = evaluate_totals(model, overrides)
-        metrics, agency = compute(totals, include_irr=include_irr)
-        finite.check_totals(model, totals, metrics, agency, parameters, values)
-    cols = [metrics[k] for k in METRIC_NAMES]
-    out = np.column_stack(cols) if cols else np.empty((metrics["pv_costs"].shape[0], 0))
-    if include_agencies and model.agencies:
-        out = np.concatenate([out] + [agency[k] for k in AGENCY_METRIC_NAMES], axis=1)
-    if include_agencies and getattr(model.intervention, "partnership", None) is not None:
-        from cba.uncertainty._deal_parameters import deal_columns
+    out: np.ndarray | None = None
+    if wanted is None or not has_deal or any(c < n_engine for c in wanted):
+        with guard():
+            # per-timing profiles when the draws allow them, else the general path
+            totals: Totals | PresentValues | None = present_values(model, overrides, buffers=buffers)
+            if totals is None:
+                totals = evaluate_totals(model, overrides)
+            metrics, agency = compute(totals, include_irr=include_irr)
+            finite.check_totals(model, totals, metrics, agency, parameters, values)
+        cols = [metrics[k] for k in METRIC_NAMES]
+        out = np.column_stack(cols) if cols else np.empty((metrics["pv_costs"].shape[0], 0))
+        if include_agencies and model.agencies:
+            out = np.concatenate([out] + [agency[k] for k in AGENCY_METRIC_NAMES], axis=1)
+    if not has_deal or (wanted is not None and all(c < n_engine for c in wanted)):
+        assert out is not None
+        return out if wanted is None else out[:, wanted]
+    from cba.uncertainty._deal_parameters import deal_columns
 
+    if wanted is None:
         deal = deal_columns(model, overrides, deal_overrides)
+        assert out is not None
         if deal.shape[0] != out.shape[0]:  # only deal terms vary: the engine ran one draw
             out = np.broadcast_to(out, (deal.shape[0], out.shape[1]))
-        out = np.concatenate([out, deal], axis=1)
-    return out
+        return np.concatenate([out, deal], axis=1)
+    # only the deal's columns asked for, each worked out once, then every column in the order asked
+    picked = sorted({c for c in wanted if c >= n_engine})
+    part = deal_columns(model, overrides, deal_overrides, [c - n_engine for c in picked])
+    column = {c: part[:, j] for j, c in enumerate(picked)}
+    column.update({c: out[:, c] for c in wanted if c < n_engine} if out is not None else {})
+    D = part.shape[0]   # the engine ran one draw when only deal terms vary
+    return np.column_stack([np.broadcast_to(column[c], (D,)) for c in wanted])

@@ -30,13 +30,14 @@ engine never sees these, :func:`cba.partnership._evaluate.evaluate_deal` does.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from cba.core._errors import CBAError
 from cba.core._numbers import guard
-from cba.engine._compiled import CompiledModel
+from cba.engine._compiled import FISCAL, CompiledModel
 from cba.partnership._compile import compile_deal
 from cba.uncertainty._parameter import Parameter
 
@@ -231,7 +232,7 @@ def resolve_deal(model: CompiledModel, path: str) -> Parameter:
 
 def deal_metric_names(model: CompiledModel) -> list[str]:
     """Metric columns a deal adds: ``net_after[p]``, ``funding[p]``, ... for every partner."""
-    from cba.partnership._evaluate import DEAL_METRIC_NAMES
+    from cba.partnership._positions import DEAL_METRIC_NAMES
 
     terms = getattr(model.intervention, "partnership", None)
     if terms is None:
@@ -240,16 +241,53 @@ def deal_metric_names(model: CompiledModel) -> list[str]:
     return [f"{k}[{p}]" for k in DEAL_METRIC_NAMES for p in partners]
 
 
-def deal_columns(model: CompiledModel, engine_overrides: dict, deal_overrides: dict) -> np.ndarray:
-    """``(D, len(deal_metric_names(model)))``: each partner's deal metrics for every draw."""
-    from cba.engine._evaluate import evaluate
-    from cba.partnership._evaluate import DEAL_METRIC_NAMES, evaluate_deal, net_positions
-    from cba.partnership._finite import check_deal
+def partners_without_savings(model: CompiledModel, columns: Sequence[int]) -> list[int] | None:
+    """The partners of deal metric ``columns`` (indices into :func:`deal_metric_names`) when the
+    deal can be worked out for them from the engine's costs alone (it has no gain-share, and
+    none of them banks savings), in partner order; else None."""
+    from cba.partnership._positions import DEAL_METRIC_NAMES
+
+    terms = getattr(model.intervention, "partnership", None)
+    if terms is None or terms.gain_share or not len(columns):
+        return None
+    P = len(deal_metric_names(model)) // len(DEAL_METRIC_NAMES)
+    wanted = sorted({int(c) % P for c in columns})
+    banks = set(model.component_agency[model.component_type == FISCAL].tolist())
+    return None if banks.intersection(wanted) else wanted
+
+
+def deal_columns(model: CompiledModel, engine_overrides: dict, deal_overrides: dict,
+                 columns: Sequence[int] | None = None) -> np.ndarray:
+    """``(D, len(deal_metric_names(model)))``: each partner's deal metrics for every draw;
+    given ``columns`` (indices into :func:`deal_metric_names`), those columns alone, in that order.
+
+    When every column asked for is the money of a partner that banks no savings (an
+    investor, a provider, an outcomes fund) and the deal has no gain-share, the deal is
+    worked out from the engine's costs alone (:func:`~cba.engine._evaluate.evaluate_costs`):
+    the benefit flows are most of the time, and those figures do not depend on them. They
+    are the same to the last digit. Unless they pass
+    :func:`~cba.partnership._finite.sound_without_savings` beyond doubt, the draws go
+    through the whole deal, whose checks decide as they would have.
+    """
+    from cba.engine._evaluate import evaluate, evaluate_costs
+    from cba.partnership._evaluate import evaluate_deal
+    from cba.partnership._finite import check_deal, sound_without_savings
+    from cba.partnership._positions import DEAL_METRIC_NAMES, net_positions, positions_without_savings
 
     deal = compile_deal(model)
+    P = deal.n_partners
+    if columns is not None and (wanted := partners_without_savings(model, columns)) is not None:
+        with guard():
+            money = evaluate_deal(model, deal, evaluate_costs(model, engine_overrides), engine_overrides,
+                                  deal_overrides)
+            pos = positions_without_savings(money, wanted)
+        if sound_without_savings(deal, money, pos):
+            out = np.concatenate([pos[k] for k in DEAL_METRIC_NAMES], axis=1)   # (D, measures x wanted)
+            return out[:, [int(c) // P * len(wanted) + wanted.index(int(c) % P) for c in columns]]
     with guard():  # an overflow is reported by the check, naming the agreement and the draw
         flows = evaluate(model, engine_overrides)
         money = evaluate_deal(model, deal, flows, engine_overrides, deal_overrides)
         pos = net_positions(money, risk=True)   # no payback years: a risk run reports none
         check_deal(deal, money, pos, cashable=flows.cashable, overrides=deal_overrides)
-    return np.concatenate([pos[k] for k in DEAL_METRIC_NAMES], axis=1)
+    out = np.concatenate([pos[k] for k in DEAL_METRIC_NAMES], axis=1)
+    return out if columns is None else out[:, list(columns)]

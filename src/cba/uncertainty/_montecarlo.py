@@ -54,6 +54,8 @@ import cba.uncertainty._core as core
 from cba.core._errors import CBAError, shown
 from cba.engine._compiled import CompiledModel
 from cba.engine._segments import _columns
+from cba.partnership._compile import compile_deal
+from cba.uncertainty._deal_parameters import partners_without_savings
 from cba.uncertainty._montecarlo_result import MonteCarloResult
 from cba.uncertainty._sampling import BLOCK, SEED_SCHEME, Sampler
 from cba.uncertainty._streaming import _stream_summary
@@ -77,7 +79,8 @@ MEMORY = 256 * 2 ** 20
 IN_FLIGHT_MEMORY = 4 * CHUNK_MEMORY
 
 
-def chunk_size_for(model: CompiledModel, sampler: Sampler, memory: int = CHUNK_MEMORY) -> int:
+def chunk_size_for(model: CompiledModel, sampler: Sampler, memory: int = CHUNK_MEMORY,
+                   columns: Sequence[int] | None = None) -> int:
     """Draws per chunk so that one chunk's arrays stay within ``memory`` bytes.
 
     A whole number of random blocks (:data:`~cba.uncertainty._sampling.BLOCK`),
@@ -88,7 +91,7 @@ def chunk_size_for(model: CompiledModel, sampler: Sampler, memory: int = CHUNK_M
     (:func:`bytes_per_draw`) counts the arrays of the general path, which the
     per-timing profiles never exceed.
     """
-    per_draw = bytes_per_draw(model, sampler)
+    per_draw = bytes_per_draw(model, sampler, columns)
     fits = int(memory // per_draw)
     if fits >= BLOCK:
         return min(fits // BLOCK, MAX_BLOCKS) * BLOCK
@@ -98,7 +101,7 @@ def chunk_size_for(model: CompiledModel, sampler: Sampler, memory: int = CHUNK_M
     return size
 
 
-def bytes_per_draw(model: CompiledModel, sampler: Sampler) -> int:
+def bytes_per_draw(model: CompiledModel, sampler: Sampler, columns: Sequence[int] | None = None) -> int:
     """Working memory of one draw in the engine, the metrics and the deal (bytes).
 
     An upper estimate of the arrays with a draws axis, for the path the draws take:
@@ -115,8 +118,14 @@ def bytes_per_draw(model: CompiledModel, sampler: Sampler) -> int:
 
     then the parameter values, the overrides, the metrics; and, for a model with a
     ``partnership:`` deal, the per-line flows of :func:`cba.engine._evaluate.evaluate`
-    (``(K, H)`` benefits, the ``(O, H, H)`` benefit kernel when timing varies) and
-    the deal's ``(partners, H)`` arrays.
+    (``(K, H)`` benefits, the ``(O, H, H)`` benefit kernel when timing varies), the
+    deal's ``(partners, H)`` arrays.
+
+    Given ``columns`` (indices into :func:`~cba.uncertainty._core.metric_names`), only what
+    those columns need (:func:`~cba.uncertainty._core.run`): no appraisal arrays when only a
+    deal's columns are asked for, and, when they are partners that bank no savings, the
+    costs alone instead of the per-line flows, with each contract's ``(tariffs, rungs,
+    payers, H)`` arrays and each investor's waterfall.
     """
     from cba.engine._profiles import applies
 
@@ -135,21 +144,30 @@ def bytes_per_draw(model: CompiledModel, sampler: Sampler) -> int:
     names = core.metric_names(model)
     cells = 100 + 3 * len(sampler.parameters) + 3 * len(names) + 10 * H + 12 * A   # values, metrics, temporaries
     cells += sum(int(np.prod(model.params[t].shape)) for t in engine_targets)    # the overrides
-    if applies(model, engine_targets):
+    terms = getattr(model.intervention, "partnership", None)
+    n_engine = core.engine_column_count(model)
+    engine = columns is None or terms is None or any(c < n_engine for c in columns)
+    light = None if columns is None or terms is None else partners_without_savings(
+        model, [c - n_engine for c in columns if c >= n_engine])
+    if engine and applies(model, engine_targets):
         Rf = len(np.unique(rows[model.component_type == 0]))
         cells += 4 * R + 2 * E + C + 2 * Rf * H + 2 * H + (2 * L * H if costs else 0)
-    else:
+    elif engine:
         P = len(np.unique(rows[cols.component] * C + cols.column)) if K else 0
         cells += 6 * R * H + 2 * P * H + 2 * E + 2 * C * H + (6 * R * H if timing else 0) + (3 * L * H if costs else 0)
         if np.ndim(model.params["component_cashable"]) == 2:   # shares by year: the override and each flow
             cells += 3 * K * H
-    terms = getattr(model.intervention, "partnership", None)
     if terms is not None:
         partners = max(1, sum(n.startswith("net_after[") for n in names))
         agreements = len(terms.gain_share) + len(terms.outcome_payments) + len(terms.payments)
-        cells += 6 * K * H + 3 * R * H + 3 * L * H + 12 * partners * H + 10 * agreements * H
-        if timing:                                             # evaluate's (O, H, H) kernel and its temporaries
-            cells += 4 * O * H * H
+        cells += 3 * L * H + 12 * partners * H + 10 * agreements * H
+        flows = 6 * K * H + 3 * R * H + (4 * O * H * H if timing else 0)   # evaluate's per-line flows (and kernel)
+        if light is not None:      # the costs alone: each contract's participants, tariffs, rungs and payers, and
+            # each investor's waterfall; never more than the whole deal, of which this is a part
+            flows = min(flows, 12 * len(terms.investments or []) * H + sum(
+                3 * (len(c.tariff_names) + len(c.rung_tariff) + len(c.payers) + len(c.tariff_outcome) + 4) * H
+                for c in compile_deal(model).contracts.values()))
+        cells += flows
     return 8 * cells
 
 
@@ -162,10 +180,9 @@ def run_chunk(model: CompiledModel, sampler: Sampler, start: int, stop: int, inc
     """
     values = sampler.sample(start, stop, reuse=True)     # this thread's arrays, used up here
     # drawn inside each distribution's support, itself checked against each parameter's range
+    # only what the columns need is worked out (see cba.uncertainty._core.run)
     out = core.run(model, sampler.parameters, values, include_irr=include_irr, checked=True,
-                   buffers=sampler.workspace())
-    if columns is not None:
-        out = out[:, columns]
+                   buffers=sampler.workspace(), columns=columns)
     samples = np.column_stack([values[p] for p in sampler.paths]) if keep_samples else None
     return out, samples
 
@@ -332,12 +349,13 @@ def montecarlo(model: ModelLike, distributions: Mapping[str, object], draws: int
         if m not in shown:
             raise CBAError(f"thresholds.{m}: irr is only computed with include_irr=True" if m == "irr"
                            else f"thresholds.{m}: not among the metrics of this run")
-    size = chunk_size_for(compiled, sampler) if chunk_size is None else _whole(chunk_size, "chunk_size", 1)
+    size = chunk_size_for(compiled, sampler, columns=columns) if chunk_size is None else _whole(chunk_size,
+                                                                                               "chunk_size", 1)
     if client is None:
         n_workers = _whole(workers if workers is not None else (os.cpu_count() or 1), "workers", 1)
         n_workers = min(n_workers, core.max_threads())  # hardening: results do not depend on it
         # the chunks in memory at once fit IN_FLIGHT_MEMORY, whatever the number of threads
-        in_flight = max(1, IN_FLIGHT_MEMORY // max(1, size * bytes_per_draw(compiled, sampler)))
+        in_flight = max(1, IN_FLIGHT_MEMORY // max(1, size * bytes_per_draw(compiled, sampler, columns)))
         n_workers = min(n_workers, in_flight)
         ahead = min(2 * n_workers, in_flight)
 
@@ -349,7 +367,7 @@ def montecarlo(model: ModelLike, distributions: Mapping[str, object], draws: int
             return map_tasks(client, fn, compiled, sampler, spans, args)
         return _map_local(fn, compiled, sampler, spans, args, min(n_workers, len(spans)), ahead)
 
-    base = core.run(compiled, [], {}, include_irr=include_irr)[0, columns]
+    base = core.run(compiled, [], {}, include_irr=include_irr, columns=columns)[0]
     streaming = not keep_draws and 8 * draws * len(shown) > memory
     spans = chunks(draws, size)
     if streaming:

@@ -81,7 +81,7 @@ def _how_to_read(result: PartnershipResult) -> list[dict[str, Any]]:
 def position_sentences(result: PartnershipResult) -> list[str]:
     """Each partner's net position without and with the deal in words, then who is still short.
 
-    A net position within half a penny of zero (:data:`~cba.partnership._evaluate.BREAK_EVEN_TOLERANCE`)
+    A net position within half a penny of zero (:data:`~cba.partnership._positions.BREAK_EVEN_TOLERANCE`)
     reads "breaks even".
 
     Examples
@@ -92,7 +92,7 @@ def position_sentences(result: PartnershipResult) -> list[str]:
     'Local authority: -£516,123 without the deal, -£64,483 with it (behind by £64,483).'
     """
     from cba.outputs._format import fmt
-    from cba.partnership._evaluate import BREAK_EVEN_TOLERANCE
+    from cba.partnership._positions import BREAK_EVEN_TOLERANCE
 
     def where(x: float) -> str:
         if abs(x) <= BREAK_EVEN_TOLERANCE:
