@@ -95,6 +95,19 @@ def _draws(overrides: Mapping[str, np.ndarray], model: CompiledModel) -> int:
     return sizes.pop() if sizes else 1
 
 
+def _inputs(model: CompiledModel, overrides: Mapping[str, np.ndarray] | None, where: str):
+    """The overrides checked, the number of draws, and ``get(name)``: a parameter per draw (the
+    base value gains a leading draws axis of length 1, and broadcasts)."""
+    _check(model, overrides, where)
+    given = dict(overrides or {})
+    D = _draws(given, model)
+
+    def get(name: str) -> np.ndarray:
+        return np.asarray(given[name]) if name in given else model.params[name][None]
+
+    return given, D, get
+
+
 def _cost_real(model: CompiledModel, overrides: Mapping[str, np.ndarray]) -> np.ndarray:
     """Real costs by line and year before optimism bias, ``(D|1, L, H)``: ``cost_real``
     times ``cost_scale`` when a draw scales a line (not multiplied otherwise, so the
@@ -127,12 +140,7 @@ class CostFlows:
 def evaluate_costs(model: CompiledModel, overrides: Mapping[str, np.ndarray] | None = None) -> CostFlows:
     """:func:`evaluate`'s costs and discount factors without its benefits, for a deal's
     risk run whose figures need no savings (the same numbers: the same code)."""
-    _check(model, overrides, "evaluate_costs")
-    overrides = dict(overrides or {})
-    D = _draws(overrides, model)
-
-    def get(name: str) -> np.ndarray:
-        return np.asarray(overrides[name]) if name in overrides else model.params[name][None]
+    overrides, D, get = _inputs(model, overrides, "evaluate_costs")
 
     H = model.horizon
     return CostFlows(costs=np.broadcast_to(_costs(model, get, overrides), (D, model.n_costs, H)),
@@ -214,13 +222,7 @@ def evaluate(model: CompiledModel, overrides: Mapping[str, np.ndarray] | None = 
     -------
     Flows
     """
-    _check(model, overrides, "evaluate")
-    overrides = dict(overrides or {})
-    D = _draws(overrides, model)
-
-    def get(name: str) -> np.ndarray:
-        # base values gain a leading draws axis of length 1 and broadcast
-        return np.asarray(overrides[name]) if name in overrides else model.params[name][None]
+    overrides, D, get = _inputs(model, overrides, "evaluate")
 
     H = model.horizon
     costs = _costs(model, get, overrides)
@@ -391,12 +393,7 @@ def evaluate_totals(model: CompiledModel, overrides: Mapping[str, np.ndarray] | 
     >>> t.fiscal[:, 1, 0]
     array([1500., 3000.])
     """
-    _check(model, overrides, "evaluate_totals")
-    overrides = dict(overrides or {})
-    D = _draws(overrides, model)
-
-    def get(name: str) -> np.ndarray:
-        return np.asarray(overrides[name]) if name in overrides else model.params[name][None]
+    overrides, D, get = _inputs(model, overrides, "evaluate_totals")
 
     H, A = model.horizon, len(model.agencies)
 
