@@ -16,10 +16,16 @@ def sum_by(select: np.ndarray, x: np.ndarray) -> np.ndarray:
     return np.matmul(select.T, x)
 
 
+def same_every_draw(x: np.ndarray) -> bool:
+    """Whether ``x`` ``(D, ...)`` is one draw's numbers broadcast over several (a read-only view),
+    so that working on its first row gives every row."""
+    return x.shape[0] > 1 and x.strides[0] == 0
+
+
 def by_line(costs: np.ndarray, share: np.ndarray) -> np.ndarray:
     """``(D, P, H)`` what each partner pays of the cost lines ``(D, L, H)`` at ``share`` ``(L, P)``;
     worked out once when every draw has the same costs (a read-only broadcast then)."""
-    if costs.shape[0] > 1 and costs.strides[0] == 0:
+    if same_every_draw(costs):
         one = np.einsum("dlh,lp->dph", costs[:1], share)
         return np.broadcast_to(one, (costs.shape[0], *one.shape[1:]))
     return np.einsum("dlh,lp->dph", costs, share)
@@ -40,4 +46,4 @@ def one_hot(index: np.ndarray, n: int) -> np.ndarray:
     m[np.nonzero(ok)[0], index[ok]] = 1.0
     return m
 
-__all__ = ["by_line", "one_hot", "pick_rows", "sum_by"]
+__all__ = ["by_line", "one_hot", "pick_rows", "same_every_draw", "sum_by"]

@@ -34,6 +34,7 @@ import numpy as np
 
 from cba.core._errors import ModelError
 from cba.core._numbers import _TOO_LARGE
+from cba.partnership._arrays import same_every_draw
 
 if TYPE_CHECKING:  # pragma: no cover
     from cba.partnership._compile import CompiledDeal
@@ -281,7 +282,7 @@ def sound_without_savings(deal: CompiledDeal, flows: DealFlows, positions: Mappi
     """
     def rows(x: np.ndarray) -> np.ndarray:      # one row stands for all when no draw differs
         x = np.asarray(x)
-        return x[:1] if x.shape[0] > 1 and x.strides[0] == 0 else x
+        return x[:1] if same_every_draw(x) else x
 
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
         df = rows(flows.discount_factors)[:, None, :]

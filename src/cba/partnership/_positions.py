@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from cba.engine._metrics import unchecked_ratio as ratio
+from cba.partnership._arrays import same_every_draw
 
 if TYPE_CHECKING:  # pragma: no cover
     from cba.partnership._evaluate import DealFlows
@@ -128,7 +129,7 @@ def positions_without_savings(f: DealFlows, partners: Sequence[int]) -> dict[str
 
     def discounted(x: np.ndarray) -> np.ndarray:
         # worked out once when neither varies by draw: each row the numbers, in the layout, of the whole product
-        if x.shape[0] > 1 and x.strides[0] == 0 and df.strides[0] == 0:
+        if same_every_draw(x) and same_every_draw(df):
             return (x[:1] * df[:1])[:, idx]                 # (1, n, H)
         return (x * df)[:, idx]
 

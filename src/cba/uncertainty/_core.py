@@ -399,6 +399,7 @@ def run(model: CompiledModel, parameters: Sequence[Parameter], values: Mapping[s
     picked = sorted({c for c in wanted if c >= n_engine})
     part = deal_columns(model, overrides, deal_overrides, [c - n_engine for c in picked])
     column = {c: part[:, j] for j, c in enumerate(picked)}
-    column.update({c: out[:, c] for c in wanted if c < n_engine} if out is not None else {})
+    if out is not None:     # some of the appraisal's columns asked for too
+        column.update({c: out[:, c] for c in wanted if c < n_engine})
     D = part.shape[0]   # the engine ran one draw when only deal terms vary
     return np.column_stack([np.broadcast_to(column[c], (D,)) for c in wanted])
