@@ -8,6 +8,8 @@ interface (``highspy`` was measured, ``benchmarks/README.md``) keeps every statu
 from __future__ import annotations
 
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cba.portfolios._milp import Problem, solve
 
@@ -95,3 +97,41 @@ def test_a_fresh_process_prints_only_its_own_output():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
     assert out.stdout == "optimal\n"
     assert "Running HiGHS" not in out.stderr
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(30, 60), partners=st.integers(1, 2),
+       years=st.integers(1, 3), limit=st.sampled_from([0.002, 0.01, 0.05]))
+def test_a_stop_at_the_time_limit_states_an_honest_gap(seed, n, partners, years, limit):
+    # Larger than brute force reaches: stopped early, the answer must still be true. Its set
+    # fits every budget, its value is its candidates' sum, its bound lies between the proven
+    # optimum (the same problem solved to the end) and the linear relaxation's, and its gap
+    # is (bound - value) / |value|, so the optimum is within the stated gap of the value.
+    from cba.portfolios._analysis import marginal_values
+
+    rng = np.random.default_rng(seed)
+    spend = rng.gamma(2.0, 50_000.0, size=(n, partners, years)) * (rng.random((n, partners, years)) < 0.7)
+    values = spend.sum(axis=(1, 2)) * rng.normal(1.3, 0.6, size=n)
+    pb = Problem(tuple(f"c{i}" for i in range(n)), tuple(f"p{j}" for j in range(partners)),
+                 tuple(f"y{t}" for t in range(years)), values, spend, np.zeros((n, partners)),
+                 spend.sum(axis=0) / 2.0, np.full(partners, np.nan), exclusive=[[0, 1], [2, 3]],
+                 requires=[(4, 5)], gap=0.0, time_limit=limit)
+    early = solve(pb)
+    pb.time_limit = 60.0
+    best = solve(pb)
+    assert best.status == "optimal" and best.value is not None
+    relaxed = marginal_values(pb).value
+    assert relaxed is not None
+    if not early.feasible:
+        assert early.status == "time_limit" and early.value is None and early.gap is None
+        return
+    assert early.chosen is not None and early.value is not None and early.bound is not None
+    assert early.gap is not None
+    assert early.value == float(values[early.chosen].sum())
+    assert (spend[early.chosen].sum(axis=0) <= pb.budgets * (1 + 1e-6)).all()
+    tol = 1e-7 * max(abs(best.value), 1.0)
+    assert early.value <= best.value + tol
+    assert best.value - tol <= early.bound <= relaxed + tol
+    assert early.gap == (0.0 if early.bound == early.value else (early.bound - early.value) / abs(early.value))
+    assert best.value <= early.value + early.gap * abs(early.value) + tol
+    assert (early.status == "optimal") == (early.gap <= 1e-9)

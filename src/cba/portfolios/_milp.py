@@ -19,7 +19,11 @@ Constraints, each a row with a name (:class:`Row`):
 Money rows are divided by their largest coefficient or limit, and the objective by its
 largest coefficient, before the solver sees them, so that its tolerances are relative;
 every answer is then checked against the rows in pounds. The relative gap and the time
-limit are passed explicitly, and each answer states the gap proven and the bound.
+limit are passed explicitly, and each answer states the gap proven and the bound. A
+solve stopped by its time limit also solves the linear relaxation (``x`` between 0 and 1;
+0.02 s at a thousand candidates, under a limit of its own of a tenth of the solver's, at
+least half a second) and states the lower of its bound and the solver's, so that an early
+stop never states a gap wider than the relaxation's.
 """
 
 from __future__ import annotations
@@ -233,7 +237,17 @@ def solve(pb: Problem, budget_scale: float = 1.0, cuts: list[np.ndarray] | None 
     check(pb, chosen, budget_scale)
     value = float(pb.objective[chosen].sum())
     bound = getattr(res, "mip_dual_bound", None)
-    bound = value if bound is None or not np.isfinite(bound) else max(-float(bound) * c_scale, value)
+    bound = np.inf if bound is None or not np.isfinite(bound) else -float(bound) * c_scale
+    if res.status != 0:
+        # stopped early, perhaps before the root's relaxation, so its bound may be looser than the
+        # relaxation's: solve that too (0.02 s at a thousand candidates; its own limit a tenth of the
+        # solver's, at least half a second)
+        with quiet_solver():
+            lp = milp(c, integrality=np.zeros(N + k), bounds=Bounds(lb, ub), constraints=cons,
+                      options={"time_limit": max(pb.time_limit / 10, 0.5), "presolve": True, "disp": False})
+        if lp.status == 0 and lp.fun is not None:
+            bound = min(bound, -float(lp.fun) * c_scale)
+    bound = value if not np.isfinite(bound) else max(bound, value)
     if bound - value <= 1e-12 * max(abs(value), 1.0):  # the last digit of undoing the objective's scaling
         bound = value
     gap = 0.0 if bound == value else (bound - value) / max(abs(value), 1e-9)
