@@ -241,3 +241,12 @@ def test_layout_fits_the_width_and_keeps_every_word(shape, data):
         for word in cell.split():
             if len(word) <= 10:       # a longer word may be broken across lines to fit a narrow block
                 assert word in words, (word, lines)
+
+
+def test_a_number_columns_long_heading_breaks_to_fit_beside_row_labels():
+    # found by the property above: four empty label columns and a number column headed by one
+    # 29-letter word drew a rule of 41 characters in 40; the heading now breaks, the number stays whole
+    lines = layout(["", "", "", "", "a" * 29], [["x", "", "", "", "£1,234"]], [False, False, False, False, True], 40)
+    assert all(len(line) <= 40 for line in lines), lines
+    assert "£1,234" in " ".join(lines)
+    assert "".join(line.strip() for line in lines[:-2]).count("a") == 29

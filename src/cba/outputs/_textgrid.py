@@ -172,15 +172,17 @@ def _allot(natural: list[int], minimum: list[int], width: int, header: list[str]
     return widths
 
 
-def _squeeze(minimum: list[int], right: list[bool], room: int) -> list[int]:
-    """Minimums cut to fit ``room`` by narrowing text columns (their long words then break);
-    numbers are never cut."""
+def _squeeze(minimum: list[int], right: list[bool], room: int, numbers: list[int]) -> list[int]:
+    """Minimums cut to fit ``room`` by narrowing text columns (their long words then break),
+    then number columns' headings; a number column is never cut below ``numbers``, its widest
+    number."""
     widths = list(minimum)
     while sum(widths) > room:
         text = [j for j in range(len(widths)) if not right[j] and widths[j] > 1]
-        if not text:
+        heads = [j for j in range(len(widths)) if right[j] and widths[j] > max(numbers[j], 1)]
+        if not text and not heads:
             break
-        j = max(text, key=lambda k: widths[k])
+        j = max(text or heads, key=lambda k: widths[k])
         widths[j] -= 1
     return widths
 
@@ -290,7 +292,9 @@ def layout(header: list[str], body: list[list[str]], right: list[bool], width: i
     for b, block in enumerate(blocks):
         cols = list(range(keys)) + block
         sub_natural = [natural[j] for j in cols]
-        sub_min = _squeeze([minimum[j] for j in cols], [right[j] for j in cols], width - GAP * (len(cols) - 1))
+        numbers = [max([0] + [len(r[j]) for r in body]) for j in cols]
+        sub_min = _squeeze([minimum[j] for j in cols], [right[j] for j in cols], width - GAP * (len(cols) - 1),
+                           numbers)
         sub_body = [[r[j] for j in cols] for r in body]
         widths = _allot(sub_natural, sub_min, width - GAP * (len(cols) - 1), [header[j] for j in cols],
                         [right[j] for j in cols], sub_body)

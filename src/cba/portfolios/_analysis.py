@@ -10,16 +10,20 @@
   pound more changes the chosen set only when it lets a whole programme in, and the
   relaxation's value is an upper bound on the MILP's.
 - **Frontier** (:func:`frontier`): the best value at every budget scaling (every
-  partner's every budget multiplied by the same factor), each an exact MILP.
+  partner's every budget multiplied by the same factor), each an exact MILP. Budgets
+  are never negative, so a set that fits at one scaling fits at every larger one, and
+  the bound proven at one scaling bounds every smaller one: a point stopped by its time
+  limit takes a better set from a smaller scaling and a lower bound from a larger one
+  (:func:`tighten`), so the frontier never falls as the budget grows.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from cba.portfolios._milp import Problem, Solution, bounds, matrices, quiet_solver, rows, solve
+from cba.portfolios._milp import Problem, Solution, bounds, check, matrices, quiet_solver, rows, solve
 
 
 def runners_up(pb: Problem, chosen: np.ndarray, count: int) -> list[Solution]:
@@ -101,4 +105,50 @@ class FrontierPoint:
 def frontier(pb: Problem, scalings: list[float]) -> list[FrontierPoint]:
     """The exact best value at each budget scaling (sorted by scaling)."""
     total = float(np.nansum(pb.budgets))
-    return [FrontierPoint(f, total * f, solve(pb, budget_scale=f)) for f in sorted(set(scalings))]
+    fs = sorted(set(scalings))
+    solutions = tighten(pb, fs, [solve(pb, budget_scale=f) for f in fs])
+    return [FrontierPoint(f, total * f, s) for f, s in zip(fs, solutions)]
+
+
+def tighten(pb: Problem, scalings: list[float], solutions: list[Solution]) -> list[Solution]:
+    """Each point stopped short (status ``time_limit`` or ``gap``) with the best set found at any
+    scaling up to its own and the lowest bound proven at any scaling from its own up
+    (``scalings`` increasing, every budget >= 0).
+
+    Answers proven optimal or infeasible are unchanged. A changed answer's status follows its
+    new gap (``optimal`` at 0, ``gap`` within the tolerance), and a set taken from a smaller
+    scaling is checked against every row again.
+    """
+    lowest: list[float | None] = [None] * len(solutions)
+    cur: float | None = None
+    for j in range(len(solutions) - 1, -1, -1):
+        b = solutions[j].bound
+        cur = b if cur is None else (cur if b is None else min(cur, b))
+        lowest[j] = cur
+    out = list(solutions)
+    best: Solution | None = None
+    for j, (f, s) in enumerate(zip(scalings, solutions)):
+        if s.status in ("time_limit", "gap"):
+            value, chosen, bound = s.value, s.chosen, lowest[j]
+            if best is not None and best.value is not None and (value is None or best.value > value):
+                assert best.chosen is not None
+                check(pb, best.chosen, f)
+                value, chosen = best.value, best.chosen
+            if value is not None and bound is not None and (value != s.value or bound != s.bound):
+                out[j] = _restated(pb, replace(s, chosen=chosen, value=value, bound=bound))
+        t = out[j]
+        if t.value is not None and (best is None or best.value is None or t.value > best.value):
+            best = t
+    return out
+
+
+def _restated(pb: Problem, s: Solution) -> Solution:
+    """A tightened answer's bound, gap and status, by the rule :func:`~cba.portfolios._milp.solve` applies."""
+    assert s.value is not None and s.bound is not None
+    value, bound = s.value, max(s.bound, s.value)
+    if bound - value <= 1e-12 * max(abs(value), 1.0):
+        bound = value
+    gap = 0.0 if bound == value else (bound - value) / max(abs(value), 1e-9)
+    status = "optimal" if gap <= 1e-9 else ("gap" if gap <= pb.gap + 1e-12 else "time_limit")
+    return replace(s, bound=bound, gap=gap, status=status,
+                   message=s.message + " Tightened by the frontier's neighbouring points.")

@@ -185,15 +185,17 @@ class PortfolioResult:
         return self.risk.table(self.candidates.partners, self.candidates.partner_names)
 
     def frontier(self) -> pd.DataFrame:
-        """The best value at each budget scaling: total budget, value, count and members, solver status."""
+        """The best value at each budget scaling: total budget, value, count and members, solver status
+        and the gap proven (0 when proven optimal)."""
         import pandas as pd
 
         rows = [{"scaling": f.scaling, "total_budget": f.total_budget, "value": f.solution.value,
                  "count": None if f.solution.chosen is None else int(f.solution.chosen.sum()),
                  "candidates": [] if f.solution.chosen is None else
                  [n for n, x in zip(self.candidates.names, f.solution.chosen) if x],
-                 "status": f.solution.status} for f in self.frontier_points]
-        return pd.DataFrame(rows, columns=["scaling", "total_budget", "value", "count", "candidates", "status"])
+                 "status": f.solution.status, "gap": f.solution.gap} for f in self.frontier_points]
+        return pd.DataFrame(rows, columns=["scaling", "total_budget", "value", "count", "candidates", "status",
+                                           "gap"])
 
     def kept_out(self) -> pd.DataFrame:
         """What keeps each candidate not chosen out: the constraints that adding it, alone, to the choice

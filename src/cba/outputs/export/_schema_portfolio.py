@@ -72,6 +72,8 @@ class FrontierRow(Open):
     count: int | None
     candidates: list[str]
     status: str
+    gap: Num = Field(default=None, description="(bound - value) / |value| proven at this point: 0 when proven "
+                     "optimal; null when no portfolio was found")
 
 
 class BindingRow(Open):

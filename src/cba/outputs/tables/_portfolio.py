@@ -132,9 +132,10 @@ def frontier_table(result: PortfolioResult) -> pd.DataFrame:
     f = f.assign(candidates=["; ".join(x) for x in f["candidates"]])
     return _table(f, "Frontier: the best value at each budget",
                   {"scaling": "number", "total_budget": "money", "value": "money", "count": "int",
-                   "candidates": "text", "status": "text"},
+                   "candidates": "text", "status": "text", "gap": "share"},
                   {"scaling": "Budgets x", "total_budget": "Total budget", "value": "Best value",
-                   "count": "Programmes", "candidates": "Programmes chosen", "status": "Solver"})
+                   "count": "Programmes", "candidates": "Programmes chosen", "status": "Solver",
+                   "gap": "Gap proven"})
 
 
 def binding_table(result: PortfolioResult) -> pd.DataFrame:
