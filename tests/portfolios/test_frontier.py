@@ -97,3 +97,12 @@ def test_a_frontier_stopped_short_is_monotone_and_every_point_honest(seed, n, li
         assert (spend[s.chosen].sum(axis=0) <= p.scaling * pb.budgets * (1 + 1e-6)).all()
         assert s.value - tol <= best.value <= s.bound + tol
         assert (s.status == "optimal") == (s.gap <= 1e-9)
+
+
+def test_a_proven_point_worth_less_than_a_smaller_budgets_takes_its_set():
+    # within the solver's absolute tolerance a larger budget's "optimal" set may be worth a
+    # little less than a smaller budget's; the frontier then shows the better set, still optimal
+    pb = knapsack()
+    out = tighten(pb, [1.0, 1.1], [answer("optimal", [0, 2], 16.0, 16.0), answer("optimal", [1, 2, 3], 14.0, 14.0)])
+    assert out[1].chosen is not None and out[1].chosen.tolist() == [True, False, True, False]
+    assert out[1].value == 16.0 and out[1].bound == 16.0 and out[1].status == "optimal" and out[1].gap == 0.0

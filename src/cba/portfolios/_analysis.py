@@ -111,13 +111,14 @@ def frontier(pb: Problem, scalings: list[float]) -> list[FrontierPoint]:
 
 
 def tighten(pb: Problem, scalings: list[float], solutions: list[Solution]) -> list[Solution]:
-    """Each point stopped short (status ``time_limit`` or ``gap``) with the best set found at any
-    scaling up to its own and the lowest bound proven at any scaling from its own up
+    """Each point with the best set found at any scaling up to its own and, when stopped short
+    (status ``time_limit`` or ``gap``), the lowest bound proven at any scaling from its own up
     (``scalings`` increasing, every budget >= 0).
 
-    Answers proven optimal or infeasible are unchanged. A changed answer's status follows its
-    new gap (``optimal`` at 0, ``gap`` within the tolerance), and a set taken from a smaller
-    scaling is checked against every row again.
+    An answer proven infeasible is unchanged, and one proven optimal keeps its set unless a
+    smaller scaling's is worth more (possible only within the solver's absolute tolerance).
+    A changed answer's status follows its new gap (``optimal`` at 0, ``gap`` within the
+    tolerance), and a set taken from a smaller scaling is checked against every row again.
     """
     lowest: list[float | None] = [None] * len(solutions)
     cur: float | None = None
@@ -128,8 +129,9 @@ def tighten(pb: Problem, scalings: list[float], solutions: list[Solution]) -> li
     out = list(solutions)
     best: Solution | None = None
     for j, (f, s) in enumerate(zip(scalings, solutions)):
-        if s.status in ("time_limit", "gap"):
-            value, chosen, bound = s.value, s.chosen, lowest[j]
+        if s.status != "infeasible":
+            value, chosen = s.value, s.chosen
+            bound = s.bound if s.status == "optimal" else lowest[j]
             if best is not None and best.value is not None and (value is None or best.value > value):
                 assert best.chosen is not None
                 check(pb, best.chosen, f)
