@@ -173,3 +173,13 @@ def test_what_the_solver_prints_goes_to_standard_error(capfd):
     print("ours")
     out, err = capfd.readouterr()
     assert out == "ours\n" and "solver chatter" in err
+
+
+def test_runners_up_and_frontier_state_each_sets_status_and_gap():
+    r = portfolio(spec(runners_up=2, frontier=[0.5, 1.0]), small())
+    ru = r.runners_up()
+    assert list(ru.columns[-2:]) == ["status", "gap"]
+    assert ru["rank"].tolist() == [1, 2, 3] and ru["value"].tolist() == [180.0, 150.0, 130.0]
+    assert ru["status"].tolist() == ["optimal"] * 3 and ru["gap"].tolist() == [0.0] * 3
+    f = r.frontier()
+    assert list(f.columns[-2:]) == ["status", "gap"] and (f["gap"] == 0.0).all()

@@ -127,7 +127,9 @@ class PortfolioResult:
         return pd.DataFrame(data)
 
     def runners_up(self) -> pd.DataFrame:
-        """The chosen set and the next best (rank 1 is the choice): value, shortfall from the best, members."""
+        """The chosen set and the next best (rank 1 is the choice): value, shortfall from the best, members,
+        and the solver's status and gap proven for each (a runner-up is the best set not yet listed only
+        when proven optimal)."""
         import pandas as pd
 
         rows = []
@@ -137,8 +139,9 @@ class PortfolioResult:
                 continue
             rows.append({"rank": rank, "value": s.value, "below_best": best - s.value,
                          "count": int(s.chosen.sum()),
-                         "candidates": [n for n, x in zip(self.candidates.names, s.chosen) if x]})
-        return pd.DataFrame(rows, columns=["rank", "value", "below_best", "count", "candidates"])
+                         "candidates": [n for n, x in zip(self.candidates.names, s.chosen) if x],
+                         "status": s.status, "gap": s.gap})
+        return pd.DataFrame(rows, columns=["rank", "value", "below_best", "count", "candidates", "status", "gap"])
 
     def budgets(self) -> pd.DataFrame:
         """Each partner's budget use by year: budget, spend on the chosen set, headroom, value of a pound more.

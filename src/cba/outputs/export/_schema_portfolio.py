@@ -43,6 +43,10 @@ class RunnerRow(Open):
     below_best: float
     count: int
     candidates: list[str]
+    status: str = Field(default="optimal", description="the solver's status for this set: 'optimal', 'gap' "
+                        "(within the tolerance) or 'time_limit'")
+    gap: Num = Field(default=None, description="(bound - value) / |value| proven for this set: 0 when proven "
+                     "the best not yet listed")
 
 
 class BudgetRow(Open):

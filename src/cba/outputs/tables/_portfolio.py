@@ -71,9 +71,10 @@ def runners_up_table(result: PortfolioResult) -> pd.DataFrame:
     f = result.runners_up()
     f = f.assign(candidates=["; ".join(x) for x in f["candidates"]])
     return _table(f, "The choice and the runners-up",
-                  {"rank": "int", "value": "money", "below_best": "money", "count": "int", "candidates": "text"},
+                  {"rank": "int", "value": "money", "below_best": "money", "count": "int", "candidates": "text",
+                   "status": "text", "gap": "share"},
                   {"rank": "Rank", "value": "Value", "below_best": "Below the best", "count": "Programmes",
-                   "candidates": "Programmes chosen"})
+                   "candidates": "Programmes chosen", "status": "Solver", "gap": "Gap proven"})
 
 
 def budget_table(result: PortfolioResult) -> pd.DataFrame:
