@@ -135,3 +135,22 @@ def test_a_stop_at_the_time_limit_states_an_honest_gap(seed, n, partners, years,
     assert early.gap == (0.0 if early.bound == early.value else (early.bound - early.value) / abs(early.value))
     assert best.value <= early.value + early.gap * abs(early.value) + tol
     assert (early.status == "optimal") == (early.gap <= 1e-9)
+
+
+def test_a_stop_with_no_bound_from_the_solver_or_the_relaxation_states_the_simplest_bound(monkeypatch):
+    # values 10, 7, 6, 1 and -2, candidate 4 included: stopped with {0, 4} (value 8) and no bound
+    # from either solve, the bound is every positive value plus the included one: 10+7+6+1-2 = 22
+    import types
+
+    import scipy.optimize
+
+    def stopped(c, integrality, **kwargs):
+        if integrality.any():
+            return types.SimpleNamespace(x=np.array([1.0, 0, 0, 0, 1]), status=1, fun=None, mip_dual_bound=np.nan,
+                                         message="Time limit reached")
+        return types.SimpleNamespace(x=None, status=1, fun=None, message="Time limit reached")
+
+    monkeypatch.setattr(scipy.optimize, "milp", stopped)
+    s = solve(knapsack([10, 7, 6, 1, -2], [5, 4, 3, 1, 0], 8, include=[4], time_limit=1.0))
+    assert s.status == "time_limit" and s.value == 8.0 and s.bound == 22.0
+    assert s.gap == (22.0 - 8.0) / 8.0

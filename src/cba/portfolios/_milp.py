@@ -23,7 +23,8 @@ limit are passed explicitly, and each answer states the gap proven and the bound
 solve stopped by its time limit also solves the linear relaxation (``x`` between 0 and 1;
 0.02 s at a thousand candidates, under a limit of its own of a tenth of the solver's, at
 least half a second) and states the lower of its bound and the solver's, so that an early
-stop never states a gap wider than the relaxation's.
+stop never states a gap wider than the relaxation's (and, should neither give a bound,
+the sum of every candidate's value that is above 0, a bound too).
 """
 
 from __future__ import annotations
@@ -247,6 +248,8 @@ def solve(pb: Problem, budget_scale: float = 1.0, cuts: list[np.ndarray] | None 
                       options={"time_limit": max(pb.time_limit / 10, 0.5), "presolve": True, "disp": False})
         if lp.status == 0 and lp.fun is not None:
             bound = min(bound, -float(lp.fun) * c_scale)
+        # and when neither gives one, every candidate worth something chosen, whatever it spends
+        bound = min(bound, float(np.maximum(pb.objective * xlo, pb.objective * xhi).sum()))
     bound = value if not np.isfinite(bound) else max(bound, value)
     if bound - value <= 1e-12 * max(abs(value), 1.0):  # the last digit of undoing the objective's scaling
         bound = value
