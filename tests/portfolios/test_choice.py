@@ -113,6 +113,31 @@ def test_infeasible_names_the_binding_budget_and_by_how_much():
     assert t.loc["budget of local_authority in 2025/26", "shortfall_jointly"] == pytest.approx(5.0)
 
 
+def test_a_diagnosis_stopped_by_the_time_limit_says_its_shortfalls_may_be_more_than_needed(monkeypatch):
+    # the same portfolio, with every search for the least shortfall reported as stopped by the time
+    # limit (the slack searches are the MILPs whose objective is zero on the candidates)
+    import types
+
+    import scipy.optimize
+
+    real = scipy.optimize.milp
+
+    def stopped(c, **kwargs):
+        res = real(c, **kwargs)
+        if not np.any(c[:4]):
+            return types.SimpleNamespace(**{**dict(res), "status": 1})
+        return res
+
+    monkeypatch.setattr(scipy.optimize, "milp", stopped)
+    r = portfolio(spec(budgets={"local_authority": {"2025/26": 5, "2026/27": 5}}, structure={"min_count": 1}),
+                  small())
+    assert "binds" in r.message and "£35" in r.message
+    assert "time limit (60 s) stopped the search" in r.message and "may be more than is needed" in r.message
+    monkeypatch.setattr(scipy.optimize, "milp", real)
+    assert "time limit" not in portfolio(spec(budgets={"local_authority": {"2025/26": 5, "2026/27": 5}},
+                                              structure={"min_count": 1}), small()).message
+
+
 def test_infeasible_structure_names_the_conflict():
     r = portfolio(spec(structure={"include": ["A", "B"], "exclusive": [["A", "B"]]}), small())
     assert not r.feasible

@@ -84,8 +84,9 @@ def _structural_culprits(pb: Problem) -> list[str]:
     return found
 
 
-def _relaxed(pb: Problem, soft: list[int], rs: list[Row], weights: np.ndarray) -> tuple[bool, np.ndarray]:
-    """Minimise the weighted slacks of rows ``soft``; (feasible, slack of each soft row in its units)."""
+def _relaxed(pb: Problem, soft: list[int], rs: list[Row], weights: np.ndarray) -> tuple[bool, np.ndarray, bool]:
+    """Minimise the weighted slacks of rows ``soft``; (feasible, slack of each soft row in its units,
+    whether the least was proven: a time limit leaves slacks that suffice but may not be the least)."""
     from scipy.optimize import Bounds, LinearConstraint, milp
 
     N, P = pb.size
@@ -105,8 +106,8 @@ def _relaxed(pb: Problem, soft: list[int], rs: list[Row], weights: np.ndarray) -
                    constraints=[LinearConstraint(A2, lo, hi)],
                    options={"mip_rel_gap": pb.gap, "time_limit": pb.time_limit, "presolve": True, "disp": False})
     if res.x is None:
-        return False, np.full(S, np.nan)
-    return True, np.array([res.x[N + k + j] * rs[r].scale for j, r in enumerate(soft)])
+        return False, np.full(S, np.nan), res.status == 2
+    return True, np.array([res.x[N + k + j] * rs[r].scale for j, r in enumerate(soft)]), res.status == 0
 
 
 def diagnose(pb: Problem) -> tuple[str, list[Binding]]:
@@ -128,12 +129,13 @@ def diagnose(pb: Problem) -> tuple[str, list[Binding]]:
     rs = rows(pb)
     soft = [r for r, row in enumerate(rs) if row.kind in SOFT and not (row.kind == "count" and np.isinf(row.lo))]
     weights = np.array([1.0 / rs[r].scale for r in soft])
-    ok, joint = _relaxed(pb, soft, rs, weights)
+    ok, joint, proven = _relaxed(pb, soft, rs, weights)
     alone: list[float | None] = [None] * len(soft)
     if len(soft) <= MAX_ONE_BY_ONE:
         for j, r in enumerate(soft):
-            ok1, s = _relaxed(pb, [r], rs, np.ones(1))  # every other row kept
+            ok1, s, proven1 = _relaxed(pb, [r], rs, np.ones(1))  # every other row kept
             alone[j] = float(s[0]) if ok1 else None
+            proven = proven and proven1
     out = []
     for j, r in enumerate(soft):
         row = rs[r]
@@ -151,8 +153,11 @@ def diagnose(pb: Problem) -> tuple[str, list[Binding]]:
     unit = "candidate" if first.kind == "count" else "£"
     amount = f"{first.alone:,.0f}" if first.alone is not None else f"{first.jointly:,.0f}"
     how = f"{unit}{amount}" if unit == "£" else f"{amount} {unit}(s)"
+    unproven = ("" if proven else f"; the solver's time limit ({pb.time_limit:g} s) stopped the search for the "
+                "least shortfalls, so each shortfall shown suffices but may be more than is needed")
     return (f"no portfolio meets the constraints; the {first.label} binds: it must give up {how} for any "
-            "portfolio to exist" + ("" if first.alone is not None else " (with the others relaxed as shown)"), out)
+            "portfolio to exist" + ("" if first.alone is not None else " (with the others relaxed as shown)")
+            + unproven, out)
 
 
 #: Shortfalls below a penny are the solver's tolerance, not a binding constraint.
