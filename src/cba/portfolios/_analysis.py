@@ -12,9 +12,9 @@
 - **Frontier** (:func:`frontier`): the best value at every budget scaling (every
   partner's every budget multiplied by the same factor), each an exact MILP. Budgets
   are never negative, so a set that fits at one scaling fits at every larger one, and
-  the bound proven at one scaling bounds every smaller one: a point stopped by its time
-  limit takes a better set from a smaller scaling and a lower bound from a larger one
-  (:func:`tighten`), so the frontier never falls as the budget grows.
+  the bound proven at one scaling bounds every smaller one: each point takes a better set
+  from a smaller scaling, and a point stopped by its time limit a lower bound from a
+  larger one (:func:`tighten`), so the frontier never falls as the budget grows.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from cba.portfolios._milp import Problem, Solution, bounds, check, matrices, quiet_solver, rows, solve
+from cba.portfolios._milp import Problem, Solution, bounds, check, matrices, quiet_solver, rows, solve, stated_gap
 
 
 def runners_up(pb: Problem, chosen: np.ndarray, count: int) -> list[Solution]:
@@ -147,10 +147,7 @@ def tighten(pb: Problem, scalings: list[float], solutions: list[Solution]) -> li
 def _restated(pb: Problem, s: Solution) -> Solution:
     """A tightened answer's bound, gap and status, by the rule :func:`~cba.portfolios._milp.solve` applies."""
     assert s.value is not None and s.bound is not None
-    value, bound = s.value, max(s.bound, s.value)
-    if bound - value <= 1e-12 * max(abs(value), 1.0):
-        bound = value
-    gap = 0.0 if bound == value else (bound - value) / max(abs(value), 1e-9)
+    bound, gap = stated_gap(s.value, s.bound)
     status = "optimal" if gap <= 1e-9 else ("gap" if gap <= pb.gap + 1e-12 else "time_limit")
     return replace(s, bound=bound, gap=gap, status=status,
                    message=s.message + " Tightened by the frontier's neighbouring points.")

@@ -250,12 +250,18 @@ def solve(pb: Problem, budget_scale: float = 1.0, cuts: list[np.ndarray] | None 
             bound = min(bound, -float(lp.fun) * c_scale)
         # and when neither gives one, every candidate worth something chosen, whatever it spends
         bound = min(bound, float(np.maximum(pb.objective * xlo, pb.objective * xhi).sum()))
-    bound = value if not np.isfinite(bound) else max(bound, value)
-    if bound - value <= 1e-12 * max(abs(value), 1.0):  # the last digit of undoing the objective's scaling
-        bound = value
-    gap = 0.0 if bound == value else (bound - value) / max(abs(value), 1e-9)
+    bound, gap = stated_gap(value, bound if np.isfinite(bound) else value)
     status = "optimal" if res.status == 0 and gap <= 1e-9 else ("gap" if res.status == 0 else "time_limit")
     return Solution(status, chosen, value, bound, gap, seconds, str(res.message))
+
+
+def stated_gap(value: float, bound: float) -> tuple[float, float]:
+    """The bound as an answer states it (never below the value, and equal to it within the last
+    digit of undoing the objective's scaling) and the relative gap ``(bound - value) / |value|``."""
+    bound = max(bound, value)
+    if bound - value <= 1e-12 * max(abs(value), 1.0):
+        bound = value
+    return bound, 0.0 if bound == value else (bound - value) / max(abs(value), 1e-9)
 
 
 def check(pb: Problem, chosen: np.ndarray, budget_scale: float = 1.0) -> None:
